@@ -1,0 +1,106 @@
+# kazi build. `make` builds build/release/kazi; `make test` builds the sanitizer build and runs
+# every test; `make run` installs what is missing, builds and starts kazi on ./data.
+#
+# Build-time module switch: `make MODULES="crm tasks"` compiles only those modules
+# (default: every directory under src/modules/).
+
+CC ?= cc
+PKGS := libmicrohttpd sqlite3 jansson libsodium gnutls
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ALL_MODULES := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard src/modules/*/*.c)))))
+MODULES ?= $(ALL_MODULES)
+MODULE_DEFS := $(foreach m,$(MODULES),-DKAZI_WITH_$(shell echo $(m) | tr a-z A-Z)=1)
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+        -Wvla -Wimplicit-fallthrough
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) $(PKG_CFLAGS) $(MODULE_DEFS) \
+               -DKAZI_VERSION='"$(VERSION)"' -MMD -MP
+LDLIBS := $(PKG_LIBS) -lpthread -lm
+
+REL := build/release
+ASAN := build/asan
+REL_CFLAGS := -O2 -g $(BASE_CFLAGS)
+ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined $(BASE_CFLAGS)
+ASAN_LDFLAGS := -fsanitize=address,undefined
+
+CORE_SRC := $(shell find src/core -name '*.c' | sort)
+MOD_SRC := src/modules/modules.c $(foreach m,$(MODULES),$(wildcard src/modules/$(m)/*.c))
+
+# migrations: core and each module, embedded at build time
+MIG_DIRS := core:src/core/migrations $(foreach m,$(MODULES),$(m):src/modules/$(m)/migrations)
+MIG_GEN := $(foreach d,$(MIG_DIRS),build/gen/migrations_$(firstword $(subst :, ,$(d))).c)
+
+LIB_SRC := $(CORE_SRC) $(MOD_SRC)
+GEN_SRC := $(MIG_GEN) $(wildcard build/gen/assets_*.c)
+
+REL_OBJ := $(patsubst %.c,$(REL)/obj/%.o,$(LIB_SRC) $(MIG_GEN)) $(REL)/obj/src/main.o
+ASAN_LIB_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(LIB_SRC) $(MIG_GEN))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(UNIT_SRC))
+
+.PHONY: all release asan test run bench fuzz clean deps format routes
+all: release
+release: $(REL)/kazi
+asan: $(ASAN)/kazi $(ASAN)/unit-tests
+
+$(REL)/kazi: $(REL_OBJ)
+	$(CC) -o $@ $^ $(LDLIBS)
+
+$(ASAN)/kazi: $(ASAN_LIB_OBJ) $(ASAN)/obj/src/main.o
+	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(ASAN)/unit-tests: $(ASAN_LIB_OBJ) $(UNIT_OBJ)
+	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(REL)/obj/%.o: %.c | $(MIG_GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -c $< -o $@
+
+$(ASAN)/obj/%.o: %.c | $(MIG_GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -c $< -o $@
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
+
+# one generated file per migrations directory; regenerated when a .sql file changes
+.SECONDEXPANSION:
+build/gen/migrations_%.c: build/tools/embed $$(wildcard src/core/migrations/*.sql) \
+                          $$(wildcard src/modules/$$*/migrations/*.sql)
+	@mkdir -p build/gen
+	@dir=$(if $(filter core,$*),src/core/migrations,src/modules/$*/migrations); \
+	 build/tools/embed migrations migrations_$* $@ $$(ls $$dir/*.sql 2>/dev/null)
+
+deps:
+	scripts/install-deps
+
+run: deps
+	$(MAKE) release
+	scripts/run-dev
+
+test: deps
+	$(MAKE) asan
+	tests/run-all
+
+bench: deps
+	$(MAKE) release
+	bench/run
+
+fuzz: deps
+	tests/fuzz/run-fuzzers 300
+
+format:
+	clang-format -i $$(find src tests tools -name '*.[ch]')
+
+routes: release
+	$(REL)/kazi routes
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

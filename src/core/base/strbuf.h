@@ -1,0 +1,32 @@
+/* Growable string buffer with a cap (git's strbuf). Every buffer that input can grow carries a
+ * cap so oversized input becomes -E_TOOBIG (and a 413), never an out-of-memory. The buffer is
+ * always NUL-terminated; buf is heap memory owned by the strbuf. */
+#ifndef KAZI_STRBUF_H
+#define KAZI_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct strbuf {
+    char *buf;    /* never NULL after init; "" when empty */
+    size_t len;   /* bytes used, excluding the NUL */
+    size_t alloc; /* bytes allocated */
+    size_t cap;   /* maximum len; 0 means unlimited (only for trusted, bounded data) */
+};
+
+/* Initialises an empty buffer; cap 0 means unlimited. */
+void strbuf_init(struct strbuf *sb, size_t cap);
+/* Frees the memory; the strbuf is empty (and usable) afterwards. */
+void strbuf_release(struct strbuf *sb);
+/* Empties the buffer, keeping its memory. */
+void strbuf_reset(struct strbuf *sb);
+/* Appends; returns 0 or -E_TOOBIG (and appends nothing) when the cap would be exceeded. */
+int strbuf_add(struct strbuf *sb, const void *data, size_t len);
+int strbuf_addstr(struct strbuf *sb, const char *s);
+int strbuf_addch(struct strbuf *sb, char c);
+int strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Hands the buffer to the caller (caller-freed) and re-initialises sb with the same cap. */
+char *strbuf_detach(struct strbuf *sb, size_t *len);
+
+#endif

@@ -1,0 +1,128 @@
+/* Clocks and ISO 8601 formatting/parsing. */
+#define _GNU_SOURCE
+#include "timeutil.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "error.h"
+
+double time_now_real(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double time_now_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+uint64_t time_mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int time_fmt_iso_offset(char *buf, size_t size, int64_t t, int offset_min)
+{
+    time_t shifted = (time_t)(t + (int64_t)offset_min * 60);
+    struct tm tm;
+    if (size < 26 || !gmtime_r(&shifted, &tm))
+        return -1;
+    int off = offset_min < 0 ? -offset_min : offset_min;
+    int n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     offset_min < 0 ? '-' : '+', off / 60, off % 60);
+    return (n < 0 || (size_t)n >= size) ? -1 : n;
+}
+
+int time_fmt_iso(char *buf, size_t size, double t, int local)
+{
+    int offset = 0;
+    time_t secs = (time_t)t;
+    if (local) {
+        struct tm tm;
+        if (localtime_r(&secs, &tm))
+            offset = (int)(tm.tm_gmtoff / 60);
+    }
+    return time_fmt_iso_offset(buf, size, (int64_t)secs, offset);
+}
+
+static int digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        char c = (*p)[i];
+        if (c < '0' || c > '9')
+            return -1;
+        v = v * 10 + (c - '0');
+    }
+    *p += n;
+    *out = v;
+    return 0;
+}
+
+int time_parse_iso(const char *s, int64_t *out)
+{
+    struct tm tm;
+    int y, mo, d, h = 0, mi = 0, se = 0;
+    int has_offset = 0, offset_sec = 0;
+    memset(&tm, 0, sizeof(tm));
+    if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) || *s++ != '-' || digits(&s, 2, &d))
+        return -E_INVAL;
+    if (*s == 'T' || *s == ' ') {
+        s++;
+        if (digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi))
+            return -E_INVAL;
+        if (*s == ':') {
+            s++;
+            if (digits(&s, 2, &se))
+                return -E_INVAL;
+            if (*s == '.') {
+                s++;
+                while (*s >= '0' && *s <= '9')
+                    s++;
+            }
+        }
+        if (*s == 'Z') {
+            has_offset = 1;
+            s++;
+        } else if (*s == '+' || *s == '-') {
+            int sign = *s++ == '-' ? -1 : 1, oh, om = 0;
+            if (digits(&s, 2, &oh))
+                return -E_INVAL;
+            if (*s == ':')
+                s++;
+            if (*s && digits(&s, 2, &om))
+                return -E_INVAL;
+            if (oh > 23 || om > 59)
+                return -E_INVAL;
+            has_offset = 1;
+            offset_sec = sign * (oh * 3600 + om * 60);
+        }
+    }
+    if (*s)
+        return -E_INVAL;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+        return -E_INVAL;
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = se;
+    if (has_offset) {
+        *out = (int64_t)timegm(&tm) - offset_sec;
+    } else {
+        tm.tm_isdst = -1;
+        *out = (int64_t)mktime(&tm);
+    }
+    /* reject dates that normalised into another day, such as 2024-02-31 */
+    return tm.tm_mday == d ? 0 : -E_INVAL;
+}

@@ -1,0 +1,95 @@
+/* Storage API: a small surface (prepare, bind, step, transaction, last id) with the backend
+ * behind a vtable so SQLite today and PostgreSQL later share every caller. SQL text uses "?"
+ * placeholders; backends rewrite them if they need to. Each thread gets its own connection
+ * (db_conn) with a prepared-statement cache; writes go through one process-wide writer lock
+ * so concurrent writers queue in order instead of spinning in the busy handler.
+ * Not here: query building (modules keep their SQL in <m>_sql.c) and migrations (migrate.h). */
+#ifndef KAZI_DB_H
+#define KAZI_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;      /* one connection, owned by the thread that got it from db_conn() */
+struct db_stmt; /* a prepared statement, owned by its connection's cache */
+
+enum db_type { DB_NULL, DB_INT, DB_FLOAT, DB_TEXT, DB_BLOB };
+
+enum db_step_result { DB_ROW = 1, DB_DONE = 0 }; /* negative values are -E_* errors */
+
+struct db_options {
+    const char *path;       /* SQLite file */
+    int busy_timeout_ms;    /* for other processes holding locks (kazi backup, migrate) */
+    bool synchronous_full;  /* fsync on every commit (default) vs. on checkpoints only */
+};
+
+/* Opens the database system-wide (creates the file, sets WAL). Call once at start-up. */
+int db_global_open(const struct db_options *opt);
+/* Closes every connection opened through db_conn() and checkpoints. Call once, after every
+ * thread that used the database has stopped. */
+void db_global_close(void);
+
+/* The calling thread's connection, opened on first use. Borrowed; NULL if the database is
+ * not open or cannot be opened (logged). */
+struct db *db_conn(void);
+
+/* Returns a prepared statement from the connection's cache (keyed by the SQL text), reset and
+ * with bindings cleared. sql must stay valid for the life of the connection (use string
+ * literals or interned strings; see db_prepare_dyn for built-up SQL). Borrowed. */
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
+/* Same for SQL built at run time: not cached; finish it with db_finalize. */
+int db_prepare_dyn(struct db *db, const char *sql, struct db_stmt **out);
+void db_finalize(struct db_stmt *st);
+
+/* Parameters are 1-based. Text and blobs are copied. */
+int db_bind_int(struct db_stmt *st, int idx, int64_t v);
+int db_bind_double(struct db_stmt *st, int idx, double v);
+int db_bind_text(struct db_stmt *st, int idx, const char *s, ssize_t len); /* len<0: strlen */
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t len);
+int db_bind_null(struct db_stmt *st, int idx);
+int db_bind_count(struct db_stmt *st);
+
+/* Steps: DB_ROW, DB_DONE, or a negative -E_* (-E_EXISTS for a constraint violation). */
+int db_step(struct db_stmt *st);
+/* Resets a cached statement for reuse (db_prepare does this too). */
+void db_reset(struct db_stmt *st);
+
+int db_col_count(struct db_stmt *st);
+const char *db_col_name(struct db_stmt *st, int col);
+enum db_type db_col_type(struct db_stmt *st, int col);
+int64_t db_col_int(struct db_stmt *st, int col);
+double db_col_double(struct db_stmt *st, int col);
+/* Valid until the next step/reset of st; NULL for SQL NULL. Borrowed. */
+const char *db_col_text(struct db_stmt *st, int col);
+const void *db_col_blob(struct db_stmt *st, int col, size_t *len);
+
+/* Transactions. db_begin_write takes the process-wide writer lock and starts an immediate
+ * transaction; db_commit/db_rollback end either kind and release the lock. Nesting is not
+ * supported (returns -E_BUSY). */
+int db_begin_read(struct db *db);
+int db_begin_write(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+bool db_in_transaction(const struct db *db);
+
+/* Runs one or more statements without results (migrations, pragmas). */
+int db_exec(struct db *db, const char *sql);
+/* Row id of the last insert on this connection. */
+int64_t db_last_id(struct db *db);
+/* Rows changed by the last statement. */
+int64_t db_changes(struct db *db);
+/* Last error message of the connection (borrowed, for logs). */
+const char *db_errmsg(struct db *db);
+
+/* Online, consistent copy of the whole database into path. */
+int db_backup(struct db *db, const char *path);
+
+/* Total nanoseconds spent in db_step across all threads (for /metrics). */
+uint64_t db_time_ns(void);
+uint64_t db_query_count(void);
+
+/* Simple health check: runs "SELECT 1". Returns 0 when the database answers. */
+int db_ping(struct db *db);
+
+#endif

@@ -1,0 +1,71 @@
+/* The module contract. A module states everything it adds to the server as data in one
+ * `const struct module`: REST methods, HTTP routes, permission entities, migrations and the
+ * events it emits. Core registers the tables of enabled modules at start-up and enforces auth,
+ * scopes, permissions, limits and decoding for every entry; a disabled module registers
+ * nothing, runs nothing and allocates nothing. Modules never include each other's headers. */
+#ifndef KAZI_MODULE_H
+#define KAZI_MODULE_H
+
+#include <stdbool.h>
+
+#include "core/http/http.h"
+
+struct rest_call; /* core/rest/rest.h */
+
+/* REST handler: reads call->params, sets call->result (or calls rest_fail) and returns 0 on
+ * success or the negative value rest_fail returned. */
+typedef int (*rest_handler_fn)(struct rest_call *call);
+
+enum perm_action { PERM_NONE_ACTION = 0, PERM_READ, PERM_ADD, PERM_UPDATE, PERM_DELETE,
+                   PERM_ADMIN };
+
+enum rest_flags {
+    REST_WRITE = 1 << 0,    /* runs in a write transaction */
+    REST_NO_BATCH = 1 << 1, /* refused inside batch */
+    REST_PUBLIC = 1 << 2,   /* needs no authentication (server.time) */
+    REST_LIST = 1 << 3,     /* list method: result is an array, total/next apply */
+};
+
+struct rest_method {
+    const char *name;        /* lower-case method name, "crm.lead.add" */
+    const char *scope;       /* scope a webhook/token needs, "crm" */
+    rest_handler_fn fn;
+    const char *entity;      /* permission entity checked before the handler, or NULL */
+    enum perm_action action; /* what the handler does to entity */
+    unsigned flags;          /* enum rest_flags */
+};
+
+struct module_route {
+    const char *method;  /* "GET", "POST", "*" */
+    const char *pattern; /* router pattern, e.g. "/dav/:user/*path" */
+    http_handler_fn fn;
+};
+
+struct perm_entity {
+    const char *entity; /* "crm_lead" */
+    const char *title;  /* "Leads", for the role editor */
+};
+
+struct migration {
+    int version;      /* 1, 2, ... in order; never renumbered */
+    const char *name; /* file name it came from, for the record */
+    const char *sql;  /* one or more statements, applied in one transaction */
+};
+
+struct module {
+    const char *name;  /* "crm"; also the run-time switch name */
+    const char *title; /* "CRM" */
+    bool always_on;    /* core: cannot be switched off */
+    const struct rest_method *methods;    /* terminated by an entry with name == NULL */
+    const struct module_route *routes;    /* terminated by method == NULL */
+    const struct perm_entity *perms;      /* terminated by entity == NULL */
+    const struct migration *migrations;   /* terminated by version == 0 */
+    const char *const *events;            /* event names emitted, NULL-terminated */
+    int (*init)(void);  /* after migrations, before serving; may be NULL */
+    void (*fini)(void); /* at shutdown, after the last request; may be NULL */
+};
+
+/* Every compiled-in module, NULL-terminated, in start-up order (src/modules/modules.c). */
+extern const struct module *const kazi_modules[];
+
+#endif
