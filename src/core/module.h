@@ -37,7 +37,7 @@ struct rest_method {
 
 struct module_route {
     const char *method;  /* "GET", "POST", "*" */
-    const char *pattern; /* router pattern, e.g. "/dav/:user/*path" */
+    const char *pattern; /* router pattern, e.g. "/dav/:user/" followed by a rest capture */
     http_handler_fn fn;
 };
 

@@ -1,5 +1,4 @@
 /* Clocks and ISO 8601 formatting/parsing. */
-#define _GNU_SOURCE
 #include "timeutil.h"
 
 #include <stdio.h>

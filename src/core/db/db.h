@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct db;      /* one connection, owned by the thread that got it from db_conn() */
 struct db_stmt; /* a prepared statement, owned by its connection's cache */

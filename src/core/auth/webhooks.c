@@ -1,0 +1,122 @@
+/* Webhook storage: secrets are random, stored as SHA-256, compared by hash lookup. */
+#include "core/auth/webhooks.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/auth/crypto.h"
+#include "core/base/error.h"
+#include "core/base/timeutil.h"
+#include "core/db/db.h"
+
+static const char SQL_USER_EXISTS[] = "SELECT 1 FROM core_user WHERE id = ? AND active = 1";
+static const char SQL_INSERT[] =
+    "INSERT INTO core_webhook (user_id, secret_hash, scopes, title, created_at)"
+    " VALUES (?, ?, ?, ?, ?)";
+static const char SQL_FIND[] =
+    "SELECT w.id, w.user_id, w.scopes FROM core_webhook w JOIN core_user u ON u.id = w.user_id"
+    " WHERE w.secret_hash = ? AND w.user_id = ? AND w.revoked_at IS NULL AND u.active = 1"
+    " AND (w.expires_at IS NULL OR w.expires_at > ?)";
+static const char SQL_REVOKE[] =
+    "UPDATE core_webhook SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+
+static int scopes_valid(const char *s)
+{
+    if (!*s || strlen(s) >= WEBHOOK_SCOPES_MAX)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_' || *p == ',' || (*p >= '0' && *p <= '9')))
+            return 0;
+    return s[0] != ',' && s[strlen(s) - 1] != ',' && !strstr(s, ",,");
+}
+
+int webhooks_create(struct db *db, int64_t user_id, const char *scopes, const char *title,
+                    int64_t *id, char *secret, char *err, size_t errlen)
+{
+    struct db_stmt *st;
+    char hash[65];
+    if (!scopes_valid(scopes)) {
+        snprintf(err, errlen, "scopes '%s' must be a comma list of names such as crm,user",
+                 scopes);
+        return -E_INVAL;
+    }
+    int rc = db_prepare(db, SQL_USER_EXISTS, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, user_id);
+    rc = db_step(st);
+    db_reset(st);
+    if (rc != DB_ROW) {
+        snprintf(err, errlen, "user %lld does not exist or is not active", (long long)user_id);
+        return rc < 0 ? rc : -E_NOTFOUND;
+    }
+    crypto_random_token(secret, WEBHOOK_SECRET_LEN);
+    crypto_sha256_hex(secret, WEBHOOK_SECRET_LEN, hash);
+    if ((rc = db_prepare(db, SQL_INSERT, &st)))
+        return rc;
+    db_bind_int(st, 1, user_id);
+    db_bind_text(st, 2, hash, -1);
+    db_bind_text(st, 3, scopes, -1);
+    db_bind_text(st, 4, title ? title : "", -1);
+    db_bind_int(st, 5, (int64_t)time_now_real());
+    rc = db_step(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc < 0 ? rc : -E_DB;
+    *id = db_last_id(db);
+    return 0;
+}
+
+int webhooks_find(struct db *db, int64_t user_id, const char *secret, struct webhook *out)
+{
+    struct db_stmt *st;
+    char hash[65];
+    crypto_sha256_hex(secret, strlen(secret), hash);
+    int rc = db_prepare(db, SQL_FIND, &st);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, hash, -1);
+    db_bind_int(st, 2, user_id);
+    db_bind_int(st, 3, (int64_t)time_now_real());
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->id = db_col_int(st, 0);
+        out->user_id = db_col_int(st, 1);
+        const char *sc = db_col_text(st, 2);
+        snprintf(out->scopes, sizeof(out->scopes), "%s", sc ? sc : "");
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = -E_NOTFOUND;
+    }
+    db_reset(st);
+    return rc;
+}
+
+int webhooks_revoke(struct db *db, int64_t id)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_REVOKE, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, (int64_t)time_now_real());
+    db_bind_int(st, 2, id);
+    rc = db_step(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc < 0 ? rc : -E_DB;
+    return db_changes(db) ? 0 : -E_NOTFOUND;
+}
+
+int webhooks_has_scope(const char *scopes, const char *scope)
+{
+    size_t sl = strlen(scope);
+    for (const char *p = scopes; *p;) {
+        size_t l = strcspn(p, ",");
+        if (l == sl && !strncmp(p, scope, l))
+            return 1;
+        p += l;
+        if (*p)
+            p++;
+    }
+    return 0;
+}

@@ -1,0 +1,67 @@
+/* Shared start-up: configuration, data directory, database, migrations. */
+#include "core/cli/app.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/auth/crypto.h"
+#include "core/base/log.h"
+#include "core/db/db.h"
+#include "core/db/migrate.h"
+#include "core/registry.h"
+
+int app_config(struct config *cfg, int argc, char **argv, struct config_extra *extras,
+               const char **pos, int pos_cap, int *n_pos)
+{
+    char err[CONFIG_STR_MAX * 2];
+    int dummy;
+    if (config_load(cfg, argc, argv, extras, pos, pos_cap, n_pos ? n_pos : &dummy, err,
+                    sizeof(err))) {
+        fprintf(stderr, "kazi: %s\n", err);
+        return 1;
+    }
+    enum log_level lvl;
+    if (!log_level_parse(cfg->log_level, &lvl))
+        log_set_level(lvl);
+    if (registry_init(cfg, err, sizeof(err))) {
+        fprintf(stderr, "kazi: %s\n", err);
+        return 1;
+    }
+    if (crypto_init()) {
+        fprintf(stderr, "kazi: the crypto library cannot be initialised\n");
+        return 1;
+    }
+    return 0;
+}
+
+int app_open_db(const struct config *cfg)
+{
+    char path[CONFIG_STR_MAX + 16];
+    if (mkdir(cfg->data, 0700) && errno != EEXIST) {
+        fprintf(stderr, "kazi: data directory '%s' cannot be created: %s\n", cfg->data,
+                strerror(errno));
+        return 1;
+    }
+    snprintf(path, sizeof(path), "%s/kazi.db", cfg->data);
+    struct db_options o = {.path = path, .busy_timeout_ms = 5000,
+                           .synchronous_full = !strcmp(cfg->db_sync, "full")};
+    if (db_global_open(&o)) {
+        fprintf(stderr, "kazi: database '%s' cannot be opened\n", path);
+        return 1;
+    }
+    int n;
+    const struct module *const *mods = registry_modules(&n);
+    if (migrate_all(db_conn(), mods, n)) {
+        fprintf(stderr, "kazi: database '%s' cannot be migrated (see the log above)\n", path);
+        db_global_close();
+        return 1;
+    }
+    return 0;
+}
+
+void app_close_db(void)
+{
+    db_global_close();
+}

@@ -1,0 +1,17 @@
+/* Start-up steps shared by the sub-commands: configuration, data directory, database and
+ * migrations. Each step prints one clear line on failure and returns non-zero. */
+#ifndef KAZI_APP_H
+#define KAZI_APP_H
+
+#include "core/config/config.h"
+
+/* Loads configuration (see config_load) and applies logging settings. Prints errors. */
+int app_config(struct config *cfg, int argc, char **argv, struct config_extra *extras,
+               const char **pos, int pos_cap, int *n_pos);
+/* Creates the data directory, opens the database and applies pending migrations of the
+ * enabled modules. */
+int app_open_db(const struct config *cfg);
+/* Closes the database. */
+void app_close_db(void);
+
+#endif

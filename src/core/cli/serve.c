@@ -1,0 +1,124 @@
+/* `kazi serve`: start-up, the signal wait, and an orderly shutdown (stop accepting, let
+ * in-flight requests finish, stop modules, checkpoint and close the database). */
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/base/log.h"
+#include "core/base/timeutil.h"
+#include "core/cli/app.h"
+#include "core/cli/cli.h"
+#include "core/http/router.h"
+#include "core/http/server.h"
+#include "core/http/tls.h"
+#include "core/registry.h"
+
+static int open_access_log(const char *spec)
+{
+    if (!strcmp(spec, "off"))
+        return -1;
+    if (!strcmp(spec, "stderr"))
+        return 2;
+    int fd = open(spec, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (fd < 0)
+        fprintf(stderr, "kazi: access log '%s' cannot be opened; using stderr\n", spec);
+    return fd < 0 ? 2 : fd;
+}
+
+static void print_url(const char *scheme, const char *addr, int port)
+{
+    char host[256];
+    int p;
+    if (config_parse_addr(addr, host, sizeof(host), &p))
+        return;
+    bool v6 = strchr(host, ':') != NULL;
+    printf("kazi: listening on %s://%s%s%s:%d\n", scheme, v6 ? "[" : "", host, v6 ? "]" : "",
+           port);
+}
+
+static int start_server(const struct config *cfg, struct router *router, char **cert,
+                        char **key)
+{
+    bool https = strcmp(cfg->https, "off") != 0;
+    if (https) {
+        char err[1024];
+        if (tls_load_or_generate(cfg->data, *cfg->tls_cert ? cfg->tls_cert : NULL,
+                                 *cfg->tls_key ? cfg->tls_key : NULL, cert, key, err,
+                                 sizeof(err))) {
+            fprintf(stderr, "kazi: %s\n", err);
+            return 1;
+        }
+    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    struct server_options so = {
+        .http_addr = strcmp(cfg->http, "off") ? cfg->http : NULL,
+        .https_addr = https ? cfg->https : NULL,
+        .cert_pem = *cert,
+        .key_pem = *key,
+        .threads = cfg->threads ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 1),
+        .max_body = (size_t)cfg->max_body,
+        .max_header = (size_t)cfg->max_header,
+        .timeout_s = (unsigned)cfg->timeout,
+        .max_connections = (unsigned)cfg->max_connections,
+        .access_log_fd = open_access_log(cfg->access_log),
+    };
+    if (!so.http_addr && !so.https_addr) {
+        fprintf(stderr, "kazi: both 'http' and 'https' are off: nothing to listen on\n");
+        return 1;
+    }
+    if (server_start(&so, router)) {
+        fprintf(stderr, "kazi: cannot listen (see the log above)\n");
+        return 1;
+    }
+    if (so.http_addr)
+        print_url("http", so.http_addr, server_port(false));
+    if (so.https_addr)
+        print_url("https", so.https_addr, server_port(true));
+    fflush(stdout);
+    return 0;
+}
+
+int cli_serve(int argc, char **argv)
+{
+    struct config cfg;
+    char *cert = NULL, *key = NULL;
+    int rc = 1, sig = 0;
+    double t0 = time_now_mono();
+    if (app_config(&cfg, argc, argv, NULL, NULL, 0, NULL))
+        return 2;
+    /* block the stop signals before any thread exists so only sigwait below receives them */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (app_open_db(&cfg))
+        return 1;
+    struct router *router = router_new();
+    if (registry_add_routes(router) || registry_start())
+        goto out;
+    if (start_server(&cfg, router, &cert, &key))
+        goto out_modules;
+    log_info("kazi %s started in %.1f ms (data '%s', modules '%s')", KAZI_VERSION,
+             (time_now_mono() - t0) * 1000, cfg.data, cfg.modules);
+    sigwait(&set, &sig);
+    log_info("signal %d: stopping; in-flight requests get %lld s", sig,
+             (long long)cfg.shutdown_timeout);
+    server_stop((unsigned)cfg.shutdown_timeout);
+    rc = 0;
+out_modules:
+    registry_stop();
+out:
+    router_free(router);
+    app_close_db();
+    free(cert);
+    free(key);
+    if (!rc)
+        log_info("stopped cleanly");
+    return rc;
+}

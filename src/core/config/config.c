@@ -1,0 +1,428 @@
+/* The option table and the four configuration sources. Parsing is strict: an unknown key, a
+ * value out of range or an unreadable file stops start-up with one clear line. */
+#include "core/config/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/error.h"
+
+enum opt_type { OPT_STR, OPT_INT, OPT_SIZE, OPT_DOUBLE, OPT_ADDR, OPT_CHOICE };
+
+struct option_def {
+    const char *key; /* also the flag (--key, '_' as '-') and the variable (KAZI_KEY) */
+    enum opt_type type;
+    size_t offset, size;
+    const char *def;
+    int64_t min, max;
+    const char *choices; /* for OPT_CHOICE: "a|b|c" */
+    const char *help;
+};
+
+#define STR(k, d, h) {#k, OPT_STR, offsetof(struct config, k), sizeof(((struct config *)0)->k), d, 0, 0, NULL, h}
+#define ADDR(k, d, h) {#k, OPT_ADDR, offsetof(struct config, k), sizeof(((struct config *)0)->k), d, 0, 0, NULL, h}
+#define CHOICE(k, d, c, h) {#k, OPT_CHOICE, offsetof(struct config, k), sizeof(((struct config *)0)->k), d, 0, 0, c, h}
+#define INT(k, d, lo, hi, h) {#k, OPT_INT, offsetof(struct config, k), 0, d, lo, hi, NULL, h}
+#define SIZE(k, d, lo, hi, h) {#k, OPT_SIZE, offsetof(struct config, k), 0, d, lo, hi, NULL, h}
+#define DBL(k, d, lo, hi, h) {#k, OPT_DOUBLE, offsetof(struct config, k), 0, d, lo, hi, NULL, h}
+
+static const struct option_def options[] = {
+    STR(data, "./data", "data directory: database, certificates, files"),
+    STR(config_file, "", "configuration file (default: DATA/kazi.conf when it exists)"),
+    ADDR(http, "127.0.0.1:8080", "HTTP listen address ADDR:PORT, or off"),
+    ADDR(https, "127.0.0.1:8443", "HTTPS listen address ADDR:PORT, or off"),
+    STR(tls_cert, "", "PEM certificate file (default: generate a self-signed one in DATA/tls)"),
+    STR(tls_key, "", "PEM private key file for tls_cert"),
+    STR(modules, "all", "enabled modules: all, or a comma list such as crm,tasks"),
+    CHOICE(log_level, "info", "debug|info|warn|error|off", "log level"),
+    STR(access_log, "stderr", "access log: stderr, off, or a file path"),
+    CHOICE(db_sync, "full", "full|normal",
+           "full: fsync every commit; normal: fsync at checkpoints (survives a process crash, "
+           "may lose the last commits on power loss)"),
+    STR(public_url, "", "base URL clients use to reach kazi (for printed webhook URLs)"),
+    INT(threads, "0", 0, 256, "worker threads (0: one per CPU core)"),
+    SIZE(max_body, "33554432", 1024, 4294967296LL, "largest request body in bytes (K/M/G suffixes)"),
+    SIZE(max_header, "65536", 8192, 1048576, "largest request line plus headers in bytes"),
+    INT(timeout, "30", 1, 3600, "idle connection timeout in seconds"),
+    INT(shutdown_timeout, "10", 0, 600, "seconds in-flight requests get to finish on shutdown"),
+    INT(max_connections, "4096", 16, 1000000, "most simultaneous client connections"),
+    INT(rate_limit_burst, "0", 0, 1000000, "REST rate limit bucket size per webhook/token (0: off)"),
+    DBL(rate_limit_rate, "2", 0.001, 1000000, "REST requests per second drained from the bucket"),
+};
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+static const struct option_def *find_option(const char *key, size_t len)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const char *k = options[i].key;
+        if (strlen(k) != len)
+            continue;
+        size_t j = 0;
+        for (; j < len; j++) {
+            char c = key[j] == '-' ? '_' : (char)tolower((unsigned char)key[j]);
+            if (c != k[j])
+                break;
+        }
+        if (j == len)
+            return &options[i];
+    }
+    return NULL;
+}
+
+int config_parse_addr(const char *s, char *host, size_t hostlen, int *port)
+{
+    const char *colon;
+    const char *h = s;
+    size_t hl;
+    if (*s == '[') {
+        const char *end = strchr(s, ']');
+        if (!end || end[1] != ':')
+            return -E_INVAL;
+        h = s + 1;
+        hl = (size_t)(end - h);
+        colon = end + 1;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon)
+            return -E_INVAL;
+        hl = (size_t)(colon - s);
+    }
+    if (hl == 0 || hl >= hostlen)
+        return -E_INVAL;
+    char *endp;
+    errno = 0;
+    long p = strtol(colon + 1, &endp, 10);
+    if (errno || *endp || endp == colon + 1 || p < 0 || p > 65535)
+        return -E_INVAL;
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    *port = (int)p;
+    return 0;
+}
+
+static int parse_size(const char *v, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || end == v || n < 0)
+        return -1;
+    int64_t mul = 1;
+    if (*end == 'K' || *end == 'k')
+        mul = 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1024 * 1024, end++;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1024LL * 1024 * 1024, end++;
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end || n > INT64_MAX / mul)
+        return -1;
+    *out = n * mul;
+    return 0;
+}
+
+static bool choice_ok(const char *choices, const char *v)
+{
+    size_t vl = strlen(v);
+    for (const char *p = choices; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t l = bar ? (size_t)(bar - p) : strlen(p);
+        if (l == vl && !memcmp(p, v, l))
+            return true;
+        p += l + (bar ? 1 : 0);
+    }
+    return false;
+}
+
+/* Sets one option from text; src names where the value came from, for the error message. */
+static int set_option(struct config *cfg, const struct option_def *o, const char *v,
+                      const char *src, char *err, size_t errlen)
+{
+    char *field = (char *)cfg + o->offset;
+    const char *why = NULL;
+    switch (o->type) {
+    case OPT_STR:
+    case OPT_CHOICE:
+    case OPT_ADDR:
+        if (strlen(v) >= o->size) {
+            why = "is too long";
+            break;
+        }
+        if (o->type == OPT_CHOICE && !choice_ok(o->choices, v)) {
+            snprintf(err, errlen, "config: '%s' in %s must be one of %s, not '%s'", o->key, src,
+                     o->choices, v);
+            return -E_CONFIG;
+        }
+        if (o->type == OPT_ADDR && strcmp(v, "off")) {
+            char host[256];
+            int port;
+            if (config_parse_addr(v, host, sizeof(host), &port)) {
+                snprintf(err, errlen,
+                         "config: '%s' in %s must be ADDR:PORT with a port from 0 to 65535 (0: any free port), "
+                         "or off, not '%s'", o->key, src, v);
+                return -E_CONFIG;
+            }
+        }
+        snprintf(field, o->size, "%s", v);
+        return 0;
+    case OPT_INT:
+    case OPT_SIZE: {
+        int64_t n;
+        char *end;
+        errno = 0;
+        if (o->type == OPT_SIZE) {
+            if (parse_size(v, &n))
+                why = "is not a size";
+        } else {
+            n = strtoll(v, &end, 10);
+            if (errno || end == v || *end)
+                why = "is not an integer";
+        }
+        if (!why && (n < o->min || n > o->max)) {
+            snprintf(err, errlen, "config: '%s' in %s must be between %lld and %lld, not '%s'",
+                     o->key, src, (long long)o->min, (long long)o->max, v);
+            return -E_CONFIG;
+        }
+        if (!why)
+            memcpy(field, &n, sizeof(n));
+        break;
+    }
+    case OPT_DOUBLE: {
+        char *end;
+        errno = 0;
+        double d = strtod(v, &end);
+        if (errno || end == v || *end)
+            why = "is not a number";
+        else if (d < (double)o->min || d > (double)o->max)
+            why = "is out of range";
+        else
+            memcpy(field, &d, sizeof(d));
+        break;
+    }
+    }
+    if (why) {
+        snprintf(err, errlen, "config: '%s' in %s %s: '%s'", o->key, src, why, v);
+        return -E_CONFIG;
+    }
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Reads an INI file: "key = value" lines, '#' or ';' comments, [section] headers ignored,
+ * values optionally in double quotes. */
+static int load_file(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "config: file '%s' cannot be read: %s", path, strerror(errno));
+        return -E_CONFIG;
+    }
+    char line[2048], src[CONFIG_STR_MAX + 32];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        snprintf(src, sizeof(src), "%s:%d", path, lineno);
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, errlen, "config: line %s is too long", src);
+            rc = -E_CONFIG;
+            break;
+        }
+        char *s = trim(line);
+        if (!*s || *s == '#' || *s == ';' || *s == '[')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "config: line %s is not 'key = value': '%s'", src, s);
+            rc = -E_CONFIG;
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s), *val = trim(eq + 1);
+        size_t vl = strlen(val);
+        if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
+            val[vl - 1] = '\0';
+            val++;
+        }
+        const struct option_def *o = find_option(key, strlen(key));
+        if (!o || !strcmp(o->key, "config_file")) {
+            snprintf(err, errlen, "config: unknown key '%s' in %s", key, src);
+            rc = -E_CONFIG;
+            break;
+        }
+        rc = set_option(cfg, o, val, src, err, errlen);
+        if (rc)
+            break;
+    }
+    fclose(f);
+    return rc;
+}
+
+static int load_env(struct config *cfg, char *err, size_t errlen)
+{
+    extern char **environ;
+    for (char **e = environ; *e; e++) {
+        if (strncmp(*e, "KAZI_", 5))
+            continue;
+        const char *eq = strchr(*e, '=');
+        if (!eq)
+            continue;
+        const char *key = *e + 5;
+        const struct option_def *o = find_option(key, (size_t)(eq - key));
+        if (!o)
+            continue; /* KAZI_* variables for scripts and tests are not options */
+        char src[96];
+        snprintf(src, sizeof(src), "environment variable KAZI_%.*s", (int)(eq - key), key);
+        int rc = set_option(cfg, o, eq + 1, src, err, errlen);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void set_defaults(struct config *cfg)
+{
+    char err[256];
+    memset(cfg, 0, sizeof(*cfg));
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (set_option(cfg, &options[i], options[i].def, "defaults", err, sizeof(err)))
+            abort(); /* the table's own defaults are wrong: a programming error */
+}
+
+struct flag_val {
+    const struct option_def *opt;
+    const char *value;
+};
+
+int config_load(struct config *cfg, int argc, char **argv, struct config_extra *extras,
+                const char **pos, int pos_cap, int *n_pos, char *err, size_t errlen)
+{
+    struct flag_val flags[64];
+    int n_flags = 0, rc;
+    *n_pos = 0;
+    set_defaults(cfg);
+    /* pass 1: sort the arguments into options, extras and positionals */
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) || !a[2]) {
+            if (*n_pos >= pos_cap) {
+                snprintf(err, errlen, "unexpected argument '%s'", a);
+                return -E_CONFIG;
+            }
+            pos[(*n_pos)++] = a;
+            continue;
+        }
+        const char *name = a + 2, *eq = strchr(name, '=');
+        size_t nl = eq ? (size_t)(eq - name) : strlen(name);
+        const struct option_def *o = find_option(name, nl);
+        struct config_extra *x = NULL;
+        for (struct config_extra *e = extras; !o && e && e->name; e++)
+            if (strlen(e->name) == nl && !strncmp(e->name, name, nl))
+                x = e;
+        if (!o && !x) {
+            snprintf(err, errlen, "unknown option '--%.*s' (see kazi --help)", (int)nl, name);
+            return -E_CONFIG;
+        }
+        const char *v = eq ? eq + 1 : NULL;
+        if (!v && (o || x->has_value)) {
+            if (i + 1 >= argc) {
+                snprintf(err, errlen, "option '--%.*s' needs a value", (int)nl, name);
+                return -E_CONFIG;
+            }
+            v = argv[++i];
+        }
+        if (x) {
+            x->value = v ? v : "1";
+        } else if (n_flags < (int)(sizeof(flags) / sizeof(flags[0]))) {
+            flags[n_flags++] = (struct flag_val){o, v};
+        }
+    }
+    /* pass 2: file < environment < flags; the file's location may come from any of them */
+    char src[64];
+    const char *file = getenv("KAZI_CONFIG_FILE");
+    const char *data = getenv("KAZI_DATA");
+    for (int i = 0; i < n_flags; i++) {
+        if (!strcmp(flags[i].opt->key, "config_file"))
+            file = flags[i].value;
+        if (!strcmp(flags[i].opt->key, "data"))
+            data = flags[i].value;
+    }
+    if (file && *file) {
+        if ((rc = load_file(cfg, file, err, errlen)))
+            return rc;
+        snprintf(cfg->config_file, sizeof(cfg->config_file), "%s", file);
+    } else {
+        char path[CONFIG_STR_MAX];
+        int n = snprintf(path, sizeof(path), "%s/kazi.conf", data && *data ? data : cfg->data);
+        if (n < 0 || n >= (int)sizeof(path)) {
+            snprintf(err, errlen, "config: data directory path is too long");
+            return -E_CONFIG;
+        }
+        FILE *f = fopen(path, "r");
+        if (f) {
+            fclose(f);
+            if ((rc = load_file(cfg, path, err, errlen)))
+                return rc;
+            snprintf(cfg->config_file, sizeof(cfg->config_file), "%s", path);
+        }
+    }
+    if ((rc = load_env(cfg, err, errlen)))
+        return rc;
+    for (int i = 0; i < n_flags; i++) {
+        snprintf(src, sizeof(src), "option --%s", flags[i].opt->key);
+        for (char *p = src; *p; p++)
+            if (*p == '_')
+                *p = '-';
+        if ((rc = set_option(cfg, flags[i].opt, flags[i].value, src, err, errlen)))
+            return rc;
+    }
+    return 0;
+}
+
+void config_print_help(FILE *out)
+{
+    fprintf(out, "Options (flag, environment variable, kazi.conf key; default):\n");
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const struct option_def *o = &options[i];
+        char flag[64], env[64];
+        snprintf(flag, sizeof(flag), "--%s", o->key);
+        snprintf(env, sizeof(env), "KAZI_%s", o->key);
+        for (char *p = flag; *p; p++)
+            if (*p == '_')
+                *p = '-';
+        for (char *p = env; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        fprintf(out, "  %-20s %-24s %s\n  %-20s %-24s default: %s\n", flag, env, o->help, "", "",
+                *o->def ? o->def : "(none)");
+    }
+}
+
+bool config_module_enabled(const struct config *cfg, const char *name)
+{
+    const char *p = cfg->modules;
+    size_t nl = strlen(name);
+    if (!strcmp(p, "all"))
+        return true;
+    while (*p) {
+        while (*p == ',' || *p == ' ')
+            p++;
+        const char *end = p;
+        while (*end && *end != ',' && *end != ' ')
+            end++;
+        if ((size_t)(end - p) == nl && !strncmp(p, name, nl))
+            return true;
+        p = end;
+    }
+    return false;
+}

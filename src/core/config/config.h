@@ -1,0 +1,62 @@
+/* Server configuration: defaults < config file (INI) < environment (KAZI_*) < command-line
+ * flags. Every option is one row of a table (config.c), which also drives `kazi --help`, so an
+ * option cannot exist without documentation. Unknown keys and bad values are errors naming
+ * the key and where it came from. */
+#ifndef KAZI_CONFIG_H
+#define KAZI_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CONFIG_STR_MAX 512
+
+struct config {
+    char data[CONFIG_STR_MAX];       /* data directory */
+    char config_file[CONFIG_STR_MAX];
+    char http[CONFIG_STR_MAX];       /* "addr:port" or "off" */
+    char https[CONFIG_STR_MAX];
+    char tls_cert[CONFIG_STR_MAX];   /* "" = generated self-signed */
+    char tls_key[CONFIG_STR_MAX];
+    char modules[CONFIG_STR_MAX];    /* comma list or "all" */
+    char log_level[16];
+    char access_log[CONFIG_STR_MAX]; /* "stderr", "off" or a file */
+    char db_sync[16];                /* "full" or "normal" */
+    char public_url[CONFIG_STR_MAX]; /* base URL printed for webhooks; "" = from https/http */
+    int64_t threads;                 /* 0 = one per core */
+    int64_t max_body;                /* bytes */
+    int64_t max_header;              /* bytes, request line + headers */
+    int64_t timeout;                 /* idle connection timeout, seconds */
+    int64_t shutdown_timeout;        /* seconds to let in-flight requests finish */
+    int64_t max_connections;
+    int64_t rate_limit_burst;        /* leaky bucket size per webhook/token; 0 = off */
+    double rate_limit_rate;          /* requests drained per second */
+};
+
+/* A sub-command's own flag (not a configuration option), e.g. --email E or --admin. */
+struct config_extra {
+    const char *name;  /* without dashes: "email" */
+    bool has_value;    /* takes the next argument (or --name=value) */
+    const char *value; /* out: the value, "1" for a flag without value, NULL when absent */
+};
+
+/* Loads the configuration for a sub-command from all four sources. argv holds the arguments
+ * after the sub-command name. Flags that are neither options nor in extras (terminated by a
+ * NULL name; may be NULL) are errors; other arguments are positional and are stored in pos
+ * (borrowed from argv, up to pos_cap, count in *n_pos). On error writes one line naming the
+ * key and its source into err and returns -E_CONFIG. */
+int config_load(struct config *cfg, int argc, char **argv, struct config_extra *extras,
+                const char **pos, int pos_cap, int *n_pos, char *err, size_t errlen);
+
+/* Prints every option with its flag, environment variable and default. */
+void config_print_help(FILE *out);
+
+/* Splits "host:port" ("[::1]:8443" for IPv6) into host (caller buffer) and port. Returns 0 or
+ * -E_INVAL. "off" is not accepted here; check for it first. */
+int config_parse_addr(const char *s, char *host, size_t hostlen, int *port);
+
+/* True when the module name is enabled by cfg->modules ("all" or a comma list). */
+bool config_module_enabled(const struct config *cfg, const char *name);
+
+#endif

@@ -1,0 +1,48 @@
+/* The core module: identity tables (migrations), operations endpoints (/healthz, /metrics).
+ * It is always on. The REST methods of core (user.*, department.*, batch, ...) are declared
+ * by the REST and auth layers' tables, which this table points at. */
+#include <stdio.h>
+
+#include "core/base/error.h"
+#include "core/db/db.h"
+#include "core/http/metrics.h"
+#include "core/module.h"
+#include "core/registry.h"
+
+extern const struct migration migrations_core[];
+
+/* GET /healthz: 200 when the database answers a query, 503 otherwise. */
+static int healthz(struct http_request *req, struct http_response *res)
+{
+    (void)req;
+    struct db *db = db_conn();
+    if (!db || db_ping(db))
+        return http_error(res, 503, "DATABASE_UNAVAILABLE", "database does not answer");
+    strbuf_addstr(&res->body, "{\"status\":\"ok\"}");
+    http_add_header(res, "Cache-Control", "no-store");
+    return 200;
+}
+
+/* GET /metrics: Prometheus text exposition. */
+static int metrics(struct http_request *req, struct http_response *res)
+{
+    (void)req;
+    res->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    if (metrics_render(&res->body))
+        return http_error(res, 500, "INTERNAL_SERVER_ERROR", "metrics cannot be rendered");
+    return 200;
+}
+
+static const struct module_route core_routes[] = {
+    {"GET", "/healthz", healthz},
+    {"GET", "/metrics", metrics},
+    {NULL, NULL, NULL},
+};
+
+const struct module core_module = {
+    .name = "core",
+    .title = "Core",
+    .always_on = true,
+    .routes = core_routes,
+    .migrations = migrations_core,
+};

@@ -1,0 +1,343 @@
+/* Connections, statement cache, writer lock and metrics over a backend vtable. Each thread
+ * gets one connection on first use; connections are kept in a global list so shutdown can
+ * close them after every worker thread has stopped. */
+#include "core/db/db.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/error.h"
+#include "core/base/log.h"
+#include "core/base/timeutil.h"
+#include "core/base/xalloc.h"
+#include "core/db/db_backend.h"
+
+#define STMT_BUCKETS 128
+
+struct db_stmt {
+    struct db *db;
+    void *h;
+    const char *sql;
+    struct db_stmt *next; /* cache chain */
+    bool cached;
+};
+
+struct db {
+    void *conn;
+    struct db *next_conn; /* global list */
+    int txn;              /* 0 none, 1 read, 2 write */
+    struct db_stmt *cache[STMT_BUCKETS];
+};
+
+static const struct db_ops *ops = &db_sqlite_ops;
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db *conns;
+static bool opened;
+static _Atomic uint64_t step_ns, step_count;
+static _Thread_local struct db *thread_db;
+static _Atomic unsigned generation; /* bumps on close so stale thread pointers are not reused */
+static _Thread_local unsigned thread_gen;
+
+int db_global_open(const struct db_options *opt)
+{
+    int rc = ops->global_open(opt);
+    if (rc)
+        return rc;
+    opened = true;
+    generation++;
+    /* open one connection now so configuration problems show at start-up */
+    return db_conn() ? 0 : -E_DB;
+}
+
+void db_global_close(void)
+{
+    pthread_mutex_lock(&conns_lock);
+    /* checkpoint through one connection while all are idle, then close them all */
+    ops->global_close(conns ? conns->conn : NULL);
+    struct db *d = conns;
+    while (d) {
+        struct db *next = d->next_conn;
+        for (int i = 0; i < STMT_BUCKETS; i++) {
+            struct db_stmt *s = d->cache[i];
+            while (s) {
+                struct db_stmt *n = s->next;
+                ops->finalize(s->h);
+                free(s);
+                s = n;
+            }
+        }
+        ops->close(d->conn);
+        free(d);
+        d = next;
+    }
+    conns = NULL;
+    opened = false;
+    generation++;
+    pthread_mutex_unlock(&conns_lock);
+}
+
+struct db *db_conn(void)
+{
+    if (thread_db && thread_gen == generation)
+        return thread_db;
+    thread_db = NULL;
+    if (!opened)
+        return NULL;
+    void *c = NULL;
+    if (ops->open(&c))
+        return NULL;
+    struct db *d = xcalloc(1, sizeof(*d));
+    d->conn = c;
+    pthread_mutex_lock(&conns_lock);
+    d->next_conn = conns;
+    conns = d;
+    pthread_mutex_unlock(&conns_lock);
+    thread_db = d;
+    thread_gen = generation;
+    return d;
+}
+
+static unsigned bucket_of(const char *sql)
+{
+    uintptr_t p = (uintptr_t)sql;
+    return (unsigned)((p >> 4) ^ (p >> 12)) % STMT_BUCKETS;
+}
+
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out)
+{
+    unsigned b = bucket_of(sql);
+    for (struct db_stmt *s = db->cache[b]; s; s = s->next) {
+        if (s->sql == sql) {
+            ops->reset(s->h);
+            *out = s;
+            return 0;
+        }
+    }
+    void *h;
+    int rc = ops->prepare(db->conn, sql, &h);
+    if (rc)
+        return rc;
+    struct db_stmt *s = xcalloc(1, sizeof(*s));
+    s->db = db;
+    s->h = h;
+    s->sql = sql;
+    s->cached = true;
+    s->next = db->cache[b];
+    db->cache[b] = s;
+    *out = s;
+    return 0;
+}
+
+int db_prepare_dyn(struct db *db, const char *sql, struct db_stmt **out)
+{
+    void *h;
+    int rc = ops->prepare(db->conn, sql, &h);
+    if (rc)
+        return rc;
+    struct db_stmt *s = xcalloc(1, sizeof(*s));
+    s->db = db;
+    s->h = h;
+    *out = s;
+    return 0;
+}
+
+void db_finalize(struct db_stmt *st)
+{
+    if (!st)
+        return;
+    if (st->cached) {
+        ops->reset(st->h);
+        return;
+    }
+    ops->finalize(st->h);
+    free(st);
+}
+
+int db_bind_int(struct db_stmt *st, int idx, int64_t v)
+{
+    return ops->bind_int(st->h, idx, v);
+}
+
+int db_bind_double(struct db_stmt *st, int idx, double v)
+{
+    return ops->bind_double(st->h, idx, v);
+}
+
+int db_bind_text(struct db_stmt *st, int idx, const char *s, ssize_t len)
+{
+    if (!s)
+        return ops->bind_null(st->h, idx);
+    return ops->bind_text(st->h, idx, s, len < 0 ? strlen(s) : (size_t)len);
+}
+
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t len)
+{
+    return ops->bind_blob(st->h, idx, p, len);
+}
+
+int db_bind_null(struct db_stmt *st, int idx)
+{
+    return ops->bind_null(st->h, idx);
+}
+
+int db_bind_count(struct db_stmt *st)
+{
+    return ops->bind_count(st->h);
+}
+
+int db_step(struct db_stmt *st)
+{
+    uint64_t t0 = time_mono_ns();
+    int rc = ops->step(st->h);
+    step_ns += time_mono_ns() - t0;
+    step_count++;
+    return rc;
+}
+
+void db_reset(struct db_stmt *st)
+{
+    ops->reset(st->h);
+}
+
+int db_col_count(struct db_stmt *st)
+{
+    return ops->col_count(st->h);
+}
+
+const char *db_col_name(struct db_stmt *st, int col)
+{
+    return ops->col_name(st->h, col);
+}
+
+enum db_type db_col_type(struct db_stmt *st, int col)
+{
+    return ops->col_type(st->h, col);
+}
+
+int64_t db_col_int(struct db_stmt *st, int col)
+{
+    return ops->col_int(st->h, col);
+}
+
+double db_col_double(struct db_stmt *st, int col)
+{
+    return ops->col_double(st->h, col);
+}
+
+const char *db_col_text(struct db_stmt *st, int col)
+{
+    return ops->col_text(st->h, col);
+}
+
+const void *db_col_blob(struct db_stmt *st, int col, size_t *len)
+{
+    return ops->col_blob(st->h, col, len);
+}
+
+int db_begin_read(struct db *db)
+{
+    if (db->txn)
+        return -E_BUSY;
+    int rc = ops->exec(db->conn, "BEGIN");
+    if (!rc)
+        db->txn = 1;
+    return rc;
+}
+
+int db_begin_write(struct db *db)
+{
+    if (db->txn)
+        return -E_BUSY;
+    /* one writer at a time inside the process: waiting threads queue on the mutex in order
+     * instead of sleeping and retrying in SQLite's busy handler */
+    pthread_mutex_lock(&writer_lock);
+    int rc = ops->exec(db->conn, "BEGIN IMMEDIATE");
+    if (rc) {
+        pthread_mutex_unlock(&writer_lock);
+        return rc;
+    }
+    db->txn = 2;
+    return 0;
+}
+
+static int end_txn(struct db *db, const char *sql)
+{
+    if (!db->txn)
+        return -E_INVAL;
+    int rc = ops->exec(db->conn, sql);
+    if (rc && !strcmp(sql, "COMMIT")) {
+        /* the transaction is still open after a failed COMMIT: roll it back */
+        ops->exec(db->conn, "ROLLBACK");
+    }
+    if (db->txn == 2)
+        pthread_mutex_unlock(&writer_lock);
+    db->txn = 0;
+    return rc;
+}
+
+int db_commit(struct db *db)
+{
+    return end_txn(db, "COMMIT");
+}
+
+int db_rollback(struct db *db)
+{
+    return end_txn(db, "ROLLBACK");
+}
+
+bool db_in_transaction(const struct db *db)
+{
+    return db->txn != 0;
+}
+
+int db_exec(struct db *db, const char *sql)
+{
+    uint64_t t0 = time_mono_ns();
+    int rc = ops->exec(db->conn, sql);
+    step_ns += time_mono_ns() - t0;
+    return rc;
+}
+
+int64_t db_last_id(struct db *db)
+{
+    return ops->last_id(db->conn);
+}
+
+int64_t db_changes(struct db *db)
+{
+    return ops->changes(db->conn);
+}
+
+const char *db_errmsg(struct db *db)
+{
+    return ops->errmsg(db->conn);
+}
+
+int db_backup(struct db *db, const char *path)
+{
+    return ops->backup(db->conn, path);
+}
+
+uint64_t db_time_ns(void)
+{
+    return step_ns;
+}
+
+uint64_t db_query_count(void)
+{
+    return step_count;
+}
+
+int db_ping(struct db *db)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT 1", &st);
+    if (rc)
+        return rc;
+    rc = db_step(st);
+    db_reset(st);
+    return rc == DB_ROW ? 0 : -E_DB;
+}

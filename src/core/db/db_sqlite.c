@@ -1,0 +1,284 @@
+/* SQLite backend: WAL mode, a busy timeout for other processes, foreign keys on, full or normal
+ * synchronous. Concurrency between kazi's own threads is handled in db.c by the writer lock,
+ * so the busy handler only matters when another process (kazi backup, sqlite3) holds a lock. */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "core/base/error.h"
+#include "core/base/log.h"
+#include "core/db/db_backend.h"
+
+static struct db_options opts;
+static char *db_path;
+
+static int map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+        return 0;
+    case SQLITE_ROW:
+        return DB_ROW;
+    case SQLITE_DONE:
+        return DB_DONE;
+    case SQLITE_CONSTRAINT:
+        return -E_EXISTS;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return -E_BUSY;
+    case SQLITE_NOMEM:
+        return -E_NOMEM;
+    case SQLITE_TOOBIG:
+        return -E_TOOBIG;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+        return -E_IO;
+    default:
+        return -E_DB;
+    }
+}
+
+static int lite_global_open(const struct db_options *opt)
+{
+    opts = *opt;
+    sqlite3_free(db_path);
+    db_path = sqlite3_mprintf("%s", opt->path);
+    if (!sqlite3_threadsafe())
+        return error("sqlite is built without thread support");
+    return 0;
+}
+
+static int lite_open(void **out)
+{
+    sqlite3 *h = NULL;
+    int rc = sqlite3_open_v2(db_path, &h,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        error("database '%s' cannot be opened: %s", db_path, h ? sqlite3_errmsg(h) : "no memory");
+        sqlite3_close(h);
+        return map_rc(rc);
+    }
+    sqlite3_busy_timeout(h, opts.busy_timeout_ms > 0 ? opts.busy_timeout_ms : 5000);
+    char *err = NULL;
+    const char *pragmas = opts.synchronous_full
+                              ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+                              : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                                " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+    rc = sqlite3_exec(h, pragmas, NULL, NULL, &err);
+    if (rc != SQLITE_OK) {
+        error("database '%s' cannot be configured: %s", db_path, err ? err : "unknown");
+        sqlite3_free(err);
+        sqlite3_close(h);
+        return map_rc(rc);
+    }
+    *out = h;
+    return 0;
+}
+
+static void lite_close(void *conn)
+{
+    sqlite3_close_v2(conn);
+}
+
+static int lite_prepare(void *conn, const char *sql, void **stmt)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK) {
+        error("sql cannot be prepared: %s: %s", sqlite3_errmsg(conn), sql);
+        return map_rc(rc) == -E_BUSY ? -E_BUSY : -E_DB;
+    }
+    *stmt = st;
+    return 0;
+}
+
+static void lite_finalize(void *stmt)
+{
+    sqlite3_finalize(stmt);
+}
+
+static int lite_bind_int(void *st, int i, int64_t v)
+{
+    return map_rc(sqlite3_bind_int64(st, i, v));
+}
+
+static int lite_bind_double(void *st, int i, double v)
+{
+    return map_rc(sqlite3_bind_double(st, i, v));
+}
+
+static int lite_bind_text(void *st, int i, const char *s, size_t len)
+{
+    return map_rc(sqlite3_bind_text64(st, i, s, len, SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+static int lite_bind_blob(void *st, int i, const void *p, size_t len)
+{
+    return map_rc(sqlite3_bind_blob64(st, i, p, len, SQLITE_TRANSIENT));
+}
+
+static int lite_bind_null(void *st, int i)
+{
+    return map_rc(sqlite3_bind_null(st, i));
+}
+
+static int lite_bind_count(void *st)
+{
+    return sqlite3_bind_parameter_count(st);
+}
+
+static int lite_step(void *st)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT)
+        log_warn("sql step failed: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
+    return map_rc(rc);
+}
+
+static void lite_reset(void *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static int lite_col_count(void *st)
+{
+    return sqlite3_column_count(st);
+}
+
+static const char *lite_col_name(void *st, int c)
+{
+    return sqlite3_column_name(st, c);
+}
+
+static enum db_type lite_col_type(void *st, int c)
+{
+    switch (sqlite3_column_type(st, c)) {
+    case SQLITE_INTEGER:
+        return DB_INT;
+    case SQLITE_FLOAT:
+        return DB_FLOAT;
+    case SQLITE_TEXT:
+        return DB_TEXT;
+    case SQLITE_BLOB:
+        return DB_BLOB;
+    default:
+        return DB_NULL;
+    }
+}
+
+static int64_t lite_col_int(void *st, int c)
+{
+    return sqlite3_column_int64(st, c);
+}
+
+static double lite_col_double(void *st, int c)
+{
+    return sqlite3_column_double(st, c);
+}
+
+static const char *lite_col_text(void *st, int c)
+{
+    return (const char *)sqlite3_column_text(st, c);
+}
+
+static const void *lite_col_blob(void *st, int c, size_t *len)
+{
+    const void *p = sqlite3_column_blob(st, c);
+    *len = (size_t)sqlite3_column_bytes(st, c);
+    return p;
+}
+
+static int lite_exec(void *conn, const char *sql)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(conn, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK) {
+        log_warn("sql failed: %s", err ? err : sqlite3_errmsg(conn));
+        sqlite3_free(err);
+    }
+    return map_rc(rc);
+}
+
+static int64_t lite_last_id(void *conn)
+{
+    return sqlite3_last_insert_rowid(conn);
+}
+
+static int64_t lite_changes(void *conn)
+{
+    return sqlite3_changes64(conn);
+}
+
+static const char *lite_errmsg(void *conn)
+{
+    return sqlite3_errmsg(conn);
+}
+
+/* Online backup through SQLite's backup API, in steps so writers are not blocked for long. */
+static int lite_backup(void *conn, const char *path)
+{
+    sqlite3 *dst = NULL;
+    int rc = sqlite3_open(path, &dst);
+    if (rc != SQLITE_OK) {
+        error("backup file '%s' cannot be opened: %s", path, dst ? sqlite3_errmsg(dst) : "");
+        sqlite3_close(dst);
+        return -E_IO;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", conn, "main");
+    if (!b) {
+        error("backup to '%s' cannot start: %s", path, sqlite3_errmsg(dst));
+        sqlite3_close(dst);
+        return -E_DB;
+    }
+    do {
+        rc = sqlite3_backup_step(b, 256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            sqlite3_sleep(20);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    int out = rc == SQLITE_DONE ? 0 : -E_DB;
+    if (out)
+        error("backup to '%s' failed: %s", path, sqlite3_errmsg(dst));
+    sqlite3_close(dst);
+    return out;
+}
+
+static void lite_global_close(void *any_conn)
+{
+    if (any_conn)
+        sqlite3_wal_checkpoint_v2(any_conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    sqlite3_free(db_path);
+    db_path = NULL;
+}
+
+const struct db_ops db_sqlite_ops = {
+    .name = "sqlite",
+    .global_open = lite_global_open,
+    .open = lite_open,
+    .close = lite_close,
+    .prepare = lite_prepare,
+    .finalize = lite_finalize,
+    .bind_int = lite_bind_int,
+    .bind_double = lite_bind_double,
+    .bind_text = lite_bind_text,
+    .bind_blob = lite_bind_blob,
+    .bind_null = lite_bind_null,
+    .bind_count = lite_bind_count,
+    .step = lite_step,
+    .reset = lite_reset,
+    .col_count = lite_col_count,
+    .col_name = lite_col_name,
+    .col_type = lite_col_type,
+    .col_int = lite_col_int,
+    .col_double = lite_col_double,
+    .col_text = lite_col_text,
+    .col_blob = lite_col_blob,
+    .exec = lite_exec,
+    .last_id = lite_last_id,
+    .changes = lite_changes,
+    .errmsg = lite_errmsg,
+    .backup = lite_backup,
+    .global_close = lite_global_close,
+};

@@ -1,0 +1,40 @@
+/* The server's TLS certificate and key: loads and checks configured PEM files, or creates and
+ * keeps a self-signed pair under DATA_DIR/tls on first run so HTTPS works out of the box. It
+ * does not run TLS itself (the HTTP library does, from the PEM strings returned here) and does
+ * not obtain certificates from a CA (ACME); a reverse proxy or a configured pair covers that. */
+#ifndef KAZI_TLS_H
+#define KAZI_TLS_H
+
+#include <stddef.h>
+
+/* Size of a SHA-256 fingerprint "AB:CD:...:EF" including the NUL. */
+#define TLS_FINGERPRINT_MAX 96
+
+/* Loads the certificate and key as PEM.
+ *
+ * With cert_file and key_file set (from configuration): reads both, checks that they parse, that
+ * the key belongs to the certificate (the first one, when the file holds a chain) and that the
+ * certificate has not expired; logs a warning when it expires within 30 days.
+ *
+ * With both NULL: uses data_dir/tls/cert.pem and data_dir/tls/key.pem, creating the directory
+ * and a self-signed pair on first run (ECDSA P-256, X.509 v3, CN = host name or "kazi", SANs
+ * localhost, the host name, 127.0.0.1 and ::1, valid 825 days, CA:FALSE, serverAuth). Files are
+ * written atomically, the key with mode 0600. An expired generated pair is replaced.
+ *
+ * Only one of cert_file/key_file set is -E_CONFIG. Other failures are -E_IO (a file cannot be
+ * read or written) or -E_TLS (does not parse, key mismatch, expired); err (errlen bytes, may be
+ * NULL) then receives one lower-case line naming the file and the problem, e.g.
+ * "tls key '/x/key.pem' does not match certificate '/x/cert.pem'".
+ *
+ * On success *cert_pem and *key_pem are caller-freed NUL-terminated strings. libmicrohttpd does
+ * not copy MHD_OPTION_HTTPS_MEM_CERT/KEY, so keep both until MHD_stop_daemon(), then wipe the key
+ * (explicit_bzero) before free(). */
+int tls_load_or_generate(const char *data_dir, const char *cert_file, const char *key_file,
+                         char **cert_pem, char **key_pem, char *err, size_t errlen);
+
+/* Writes the SHA-256 fingerprint of the first certificate in cert_pem as upper-case hex pairs
+ * separated by colons ("AB:CD:...", 95 characters) into out. Returns 0, -E_TLS when cert_pem does
+ * not parse, or -E_INVAL when outlen < TLS_FINGERPRINT_MAX. */
+int tls_fingerprint(const char *cert_pem, char *out, size_t outlen);
+
+#endif

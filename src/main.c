@@ -1,0 +1,50 @@
+/* kazi: argv to sub-command. Everything else lives in src/core/cli/. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/cli/cli.h"
+#include "core/config/config.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *usage;
+} commands[] = {
+    {"serve", cli_serve, "serve --data DIR --http ADDR:PORT --https ADDR:PORT [--config FILE]"},
+    {"migrate", cli_migrate, "migrate --data DIR             apply pending migrations"},
+    {"user", cli_user, "user add --data DIR --email E --name N --password-file F [--admin]"},
+    {"webhook", cli_webhook, "webhook add --data DIR --user ID --scopes crm,user,..."},
+    {"backup", cli_backup, "backup --data DIR FILE         online, consistent copy"},
+    {"routes", cli_routes, "routes                         print every route and REST method"},
+    {"modules", cli_modules, "modules                        list modules and their state"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "kazi %s - CRM and intranet suite in one server\n\nUsage:\n", KAZI_VERSION);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  kazi %s\n", commands[i].usage);
+    fprintf(out, "  kazi --version\n  kazi --help\n\n");
+    config_print_help(out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("kazi %s\n", KAZI_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 2, argv + 2);
+    fprintf(stderr, "kazi: unknown command '%s' (see kazi --help)\n", argv[1]);
+    return 2;
+}

@@ -1,0 +1,8 @@
+/* Every module this build can run, in start-up order. A module is compiled in when its
+ * directory is in the build's MODULES list (make MODULES="crm tasks"), which defines
+ * KAZI_WITH_<NAME>; the run-time switch (modules = ... / KAZI_MODULES) picks among these. */
+#include "core/module.h"
+
+const struct module *const kazi_modules[] = {
+    NULL,
+};
