@@ -4,6 +4,8 @@
 # Build-time module switch: `make MODULES="crm tasks"` compiles only those modules
 # (default: every directory under src/modules/).
 
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 CC ?= cc
 PKGS := libmicrohttpd sqlite3 jansson libsodium gnutls
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -103,4 +105,6 @@ routes: release
 clean:
 	rm -rf build
 
+# dependency files are only read, never remade
+%.d: ;
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,7 +1,7 @@
 # Shared helpers for bench/run and bench/startup (sourced, not run): free loopback ports,
 # process start/stop by PID, readiness polling over bash's /dev/tcp (no fork per probe, so the
 # timings stay honest), medians and the markdown report. Only loopback addresses are used.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -42,16 +42,17 @@ bench_sleep_ms() {
 # Sets the variable named $1 to a loopback TCP port that nothing uses and that this script has
 # not handed out yet. Picks below the kernel's usual ephemeral range so clients do not take it.
 bench_free_port() {
-    local -A used=()
-    local addr port tries
-    while read -r _ addr _; do
-        used[$((16#${addr##*:}))]=1
+    # private names, so that printf -v reaches the caller's variable whatever it is called
+    local -A _bfp_used=()
+    local _bfp_addr _bfp_port _bfp_try
+    while read -r _ _bfp_addr _; do
+        _bfp_used[$((16#${_bfp_addr##*:}))]=1
     done < <(tail -q -n +2 /proc/net/tcp /proc/net/tcp6 2>/dev/null)
-    for ((tries = 0; tries < 1000; tries++)); do
-        port=$((20000 + RANDOM % 12000))
-        [[ -n ${used[$port]:-} || $BENCH_PORTS_GIVEN == *" $port "* ]] && continue
-        BENCH_PORTS_GIVEN+="$port "
-        printf -v "$1" '%s' "$port"
+    for ((_bfp_try = 0; _bfp_try < 1000; _bfp_try++)); do
+        _bfp_port=$((20000 + RANDOM % 12000))
+        [[ -n ${_bfp_used[$_bfp_port]:-} || $BENCH_PORTS_GIVEN == *" $_bfp_port "* ]] && continue
+        BENCH_PORTS_GIVEN+="$_bfp_port "
+        printf -v "$1" '%s' "$_bfp_port"
         return 0
     done
     echo "bench: no free loopback port found" >&2
@@ -63,7 +64,7 @@ bench_http_status() {
     local fd line
     BENCH_STATUS=
     { exec {fd}<>"/dev/tcp/$1/$2"; } 2>/dev/null || return 0
-    printf 'GET %s HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\n\r\n' "$3" "$1" "$2" >&"$fd" \
+    { printf 'GET %s HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\n\r\n' "$3" "$1" "$2" 1>&"$fd"; } \
         2>/dev/null || true
     IFS= read -r -t 2 -u "$fd" line || line=
     exec {fd}>&-
@@ -97,7 +98,7 @@ bench_start() {
 # Stops PID $1 (a child of this shell): SIGTERM, then SIGKILL after 5 s. Sets BENCH_STOP_MS to
 # the milliseconds the stop took. Must not run in a subshell: only the parent can reap the child.
 bench_stop() {
-    local pid=$1 start now i keep=()
+    local pid=$1 start now i
     start=${EPOCHREALTIME/[.,]/}
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 5000; i++)); do
@@ -107,11 +108,17 @@ bench_stop() {
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null || true
     now=${EPOCHREALTIME/[.,]/}
-    for i in "${BENCH_PIDS[@]}"; do
-        [[ $i != "$pid" ]] && keep+=("$i")
+    bench_forget "$pid"
+    BENCH_STOP_MS=$(((now - start) / 1000))
+}
+
+# Removes PID $1 from BENCH_PIDS (it has exited and been waited for).
+bench_forget() {
+    local p keep=()
+    for p in "${BENCH_PIDS[@]}"; do
+        [[ $p != "$1" ]] && keep+=("$p")
     done
     BENCH_PIDS=("${keep[@]}")
-    BENCH_STOP_MS=$(((now - start) / 1000))
 }
 
 # Prints the resident set size of PID $1 in kB (from /proc, VmRSS; $2=VmHWM for the peak), or 0

@@ -10,6 +10,7 @@
 #include "core/registry.h"
 
 extern const struct migration migrations_core[];
+extern const struct rest_method rest_core_methods[];
 
 /* GET /healthz: 200 when the database answers a query, 503 otherwise. */
 static int healthz(struct http_request *req, struct http_response *res)
@@ -39,10 +40,25 @@ static const struct module_route core_routes[] = {
     {NULL, NULL, NULL},
 };
 
+/* Every REST method table of core, one per resource file. */
+static const struct rest_method *const core_method_tables[] = {
+    rest_core_methods,
+    NULL,
+};
+
+/* Permission entities core declares (for the role editor). */
+static const struct perm_entity core_perms[] = {
+    {"user", "Users"},
+    {"department", "Departments"},
+    {NULL, NULL},
+};
+
 const struct module core_module = {
     .name = "core",
     .title = "Core",
     .always_on = true,
     .routes = core_routes,
+    .method_tables = core_method_tables,
+    .perms = core_perms,
     .migrations = migrations_core,
 };

@@ -24,6 +24,8 @@ enum rest_flags {
     REST_NO_BATCH = 1 << 1, /* refused inside batch */
     REST_PUBLIC = 1 << 2,   /* needs no authentication (server.time) */
     REST_LIST = 1 << 3,     /* list method: result is an array, total/next apply */
+    REST_NO_TXN = 1 << 4,   /* the handler manages transactions itself (batch) */
+    REST_ADMIN = 1 << 5,    /* only administrators may call it */
 };
 
 struct rest_method {
@@ -57,6 +59,8 @@ struct module {
     const char *title; /* "CRM" */
     bool always_on;    /* core: cannot be switched off */
     const struct rest_method *methods;    /* terminated by an entry with name == NULL */
+    /* more method tables, one per resource file, NULL-terminated; may be NULL */
+    const struct rest_method *const *method_tables;
     const struct module_route *routes;    /* terminated by method == NULL */
     const struct perm_entity *perms;      /* terminated by entity == NULL */
     const struct migration *migrations;   /* terminated by version == 0 */

@@ -20,7 +20,7 @@
 /* A fresh directory under the test tmpdir; returns a static buffer. */
 static const char *t_dir(const char *name)
 {
-    static char buf[512];
+    static char buf[256];
     snprintf(buf, sizeof(buf), "%s/%s", t_tmpdir(), name);
     mkdir(buf, 0700);
     return buf;
@@ -196,8 +196,9 @@ TEST(tls_generated_certificate_fields)
     gnutls_datum_t d = {(unsigned char *)c, (unsigned)strlen(c)};
     CHECK_INT(gnutls_x509_crt_init(&crt), 0);
     CHECK_INT(gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM), 0);
-    if (gethostname(host, sizeof(host)) < 0 || !strcmp(host, "localhost") || strspn(host,
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != strlen(host))
+    if (gethostname(host, sizeof(host)) < 0 || !strcmp(host, "localhost") ||
+        strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+            strlen(host))
         host[0] = '\0';
     CHECK_INT(gnutls_x509_crt_get_version(crt), 3);
     CHECK(t_san_check(crt, host));
@@ -288,14 +289,14 @@ TEST(tls_configured_only_one_file)
 {
     char err[256];
     char *c = (char *)"x", *k = (char *)"x";
-    CHECK_INT(tls_load_or_generate("/nonexistent", "/etc/kazi/cert.pem", NULL, &c, &k, err,
-                                   sizeof(err)),
-              -E_CONFIG);
+    CHECK_INT(
+        tls_load_or_generate("/nonexistent", "/etc/kazi/cert.pem", NULL, &c, &k, err, sizeof(err)),
+        -E_CONFIG);
     CHECK_STR(err, "tls certificate '/etc/kazi/cert.pem' is configured without a key");
     CHECK(!c && !k);
-    CHECK_INT(tls_load_or_generate("/nonexistent", NULL, "/etc/kazi/key.pem", &c, &k, err,
-                                   sizeof(err)),
-              -E_CONFIG);
+    CHECK_INT(
+        tls_load_or_generate("/nonexistent", NULL, "/etc/kazi/key.pem", &c, &k, err, sizeof(err)),
+        -E_CONFIG);
     CHECK_STR(err, "tls key '/etc/kazi/key.pem' is configured without a certificate");
     CHECK_INT(tls_load_or_generate(NULL, NULL, "/k", &c, &k, NULL, 0), -E_CONFIG);
 }

@@ -14,7 +14,7 @@ static const char SQL_INSERT[] =
     "INSERT INTO core_webhook (user_id, secret_hash, scopes, title, created_at)"
     " VALUES (?, ?, ?, ?, ?)";
 static const char SQL_FIND[] =
-    "SELECT w.id, w.user_id, w.scopes FROM core_webhook w JOIN core_user u ON u.id = w.user_id"
+    "SELECT w.id, w.user_id, w.scopes, u.is_admin FROM core_webhook w JOIN core_user u ON u.id = w.user_id"
     " WHERE w.secret_hash = ? AND w.user_id = ? AND w.revoked_at IS NULL AND u.active = 1"
     " AND (w.expires_at IS NULL OR w.expires_at > ?)";
 static const char SQL_REVOKE[] =
@@ -84,6 +84,7 @@ int webhooks_find(struct db *db, int64_t user_id, const char *secret, struct web
         out->user_id = db_col_int(st, 1);
         const char *sc = db_col_text(st, 2);
         snprintf(out->scopes, sizeof(out->scopes), "%s", sc ? sc : "");
+        out->is_admin = (int)db_col_int(st, 3);
         rc = 0;
     } else if (rc == DB_DONE) {
         rc = -E_NOTFOUND;

@@ -15,6 +15,7 @@
 #include "core/db/migrate.h"
 #include "core/http/router.h"
 #include "core/registry.h"
+#include "core/rest/rest.h"
 
 int cli_migrate(int argc, char **argv)
 {
@@ -201,6 +202,12 @@ static void print_route(void *ctx, const char *method, const char *pattern, cons
     printf("route  %-7s %-40s %s\n", method, pattern, owner);
 }
 
+static void print_method(void *ctx, const struct rest_method *m, const struct module *mod)
+{
+    (void)ctx;
+    printf("method %-40s scope=%-10s %s\n", m->name, m->scope ? m->scope : "-", mod->name);
+}
+
 int cli_routes(int argc, char **argv)
 {
     struct config cfg;
@@ -208,15 +215,15 @@ int cli_routes(int argc, char **argv)
     if (app_config(&cfg, argc, argv, NULL, NULL, 0, NULL))
         return 2;
     struct router *r = router_new();
+    const struct module *const *mods = registry_modules(&n);
     int rc = registry_add_routes(r);
+    if (!rc)
+        rc = rest_init(&cfg, mods, n, r);
     if (!rc)
         router_each(r, print_route, NULL);
     router_free(r);
-    const struct module *const *mods = registry_modules(&n);
-    for (int i = 0; i < n; i++)
-        for (const struct rest_method *m = mods[i]->methods; m && m->name; m++)
-            printf("method %-40s scope=%-10s %s\n", m->name, m->scope ? m->scope : "-",
-                   mods[i]->name);
+    rest_each(print_method, NULL);
+    rest_fini();
     return rc ? 1 : 0;
 }
 

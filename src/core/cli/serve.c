@@ -16,6 +16,7 @@
 #include "core/http/server.h"
 #include "core/http/tls.h"
 #include "core/registry.h"
+#include "core/rest/rest.h"
 
 static int open_access_log(const char *spec)
 {
@@ -100,7 +101,9 @@ int cli_serve(int argc, char **argv)
     if (app_open_db(&cfg))
         return 1;
     struct router *router = router_new();
-    if (registry_add_routes(router) || registry_start())
+    int n_mods;
+    const struct module *const *mods = registry_modules(&n_mods);
+    if (registry_add_routes(router) || rest_init(&cfg, mods, n_mods, router) || registry_start())
         goto out;
     if (start_server(&cfg, router, &cert, &key))
         goto out_modules;
@@ -115,6 +118,7 @@ out_modules:
     registry_stop();
 out:
     router_free(router);
+    rest_fini();
     app_close_db();
     free(cert);
     free(key);

@@ -16,7 +16,7 @@ struct option_def {
     enum opt_type type;
     size_t offset, size;
     const char *def;
-    int64_t min, max;
+    double min, max; /* double so DBL bounds such as 0.001 survive; exact for INT/SIZE ones */
     const char *choices; /* for OPT_CHOICE: "a|b|c" */
     const char *help;
 };
@@ -181,7 +181,7 @@ static int set_option(struct config *cfg, const struct option_def *o, const char
             if (errno || end == v || *end)
                 why = "is not an integer";
         }
-        if (!why && (n < o->min || n > o->max)) {
+        if (!why && ((double)n < o->min || (double)n > o->max)) {
             snprintf(err, errlen, "config: '%s' in %s must be between %lld and %lld, not '%s'",
                      o->key, src, (long long)o->min, (long long)o->max, v);
             return -E_CONFIG;
@@ -196,7 +196,7 @@ static int set_option(struct config *cfg, const struct option_def *o, const char
         double d = strtod(v, &end);
         if (errno || end == v || *end)
             why = "is not a number";
-        else if (d < (double)o->min || d > (double)o->max)
+        else if (d < o->min || d > o->max)
             why = "is out of range";
         else
             memcpy(field, &d, sizeof(d));

@@ -64,14 +64,29 @@ static int split_pattern(struct route *rt, const char *pattern)
     return 0;
 }
 
+/* True when a and b match the same paths: equal literals, captures in the same places
+ * ("/a/:id" and "/a/:key" are the same route). */
+static bool same_shape(const struct route *a, const struct route *b)
+{
+    if (a->n_segs != b->n_segs)
+        return false;
+    for (int i = 0; i < a->n_segs; i++) {
+        char ka = a->segs[i][0], kb = b->segs[i][0];
+        bool cap_a = ka == ':' || ka == '*', cap_b = kb == ':' || kb == '*';
+        if (cap_a || cap_b ? ka != kb : strcmp(a->segs[i], b->segs[i]))
+            return false;
+    }
+    return true;
+}
+
 int router_add(struct router *r, const char *method, const char *pattern, http_handler_fn fn,
                const char *owner)
 {
-    for (int i = 0; i < r->n; i++)
-        if (!strcmp(r->routes[i].method, method) && !strcmp(r->routes[i].pattern, pattern))
-            return -E_EXISTS;
     struct route rt = {.method = method, .pattern = pattern, .fn = fn, .owner = owner};
     int rc = split_pattern(&rt, pattern);
+    for (int i = 0; !rc && i < r->n; i++)
+        if (!strcmp(r->routes[i].method, method) && same_shape(&r->routes[i], &rt))
+            rc = -E_EXISTS;
     if (rc) {
         for (int j = 0; j < rt.n_segs; j++)
             free((char *)rt.segs[j]);
@@ -85,8 +100,9 @@ int router_add(struct router *r, const char *method, const char *pattern, http_h
     return 0;
 }
 
-/* Matches rt against path. Returns -1 for no match or the number of literal segments matched
- * (higher is more specific). Captures go into req only when store is set. */
+/* Matches rt against path. Returns -1 for no match or a score, higher for more specific:
+ * twice the number of literal segments, plus one unless a rest capture took the tail (so
+ * "/a/:id" beats a rest capture for "/a/b"). Captures go into req only when store is set. */
 static int match(const struct route *rt, const char *path, struct http_request *req, bool store)
 {
     const char *p = path;
@@ -103,7 +119,7 @@ static int match(const struct route *rt, const char *path, struct http_request *
                 req->param_names[req->n_params] = seg + 1;
                 req->param_values[req->n_params++] = arena_strdup(req->arena, p);
             }
-            return literal;
+            return literal * 2;
         }
         const char *end = strchr(p, '/');
         size_t len = end ? (size_t)(end - p) : strlen(p);
@@ -124,7 +140,40 @@ static int match(const struct route *rt, const char *path, struct http_request *
     /* allow one trailing slash */
     if (*p == '/' && p[1] == '\0')
         p++;
-    return *p ? -1 : literal;
+    return *p ? -1 : literal * 2 + 1;
+}
+
+/* Appends method to the comma list in sb unless it is already there. */
+static void allow_add(struct strbuf *sb, const char *method)
+{
+    size_t ml = strlen(method);
+    for (const char *p = sb->buf; *p;) {
+        size_t l = strcspn(p, ",");
+        if (l == ml && !memcmp(p, method, l))
+            return;
+        p += l;
+        p += strspn(p, ", ");
+    }
+    if (sb->len)
+        strbuf_addstr(sb, ", ");
+    strbuf_addstr(sb, method);
+}
+
+/* The methods routes matching this path accept, "GET, HEAD, POST" (arena). */
+static const char *allow_list(const struct router *r, struct http_request *req)
+{
+    struct strbuf sb;
+    strbuf_init(&sb, 256);
+    for (int i = 0; i < r->n; i++) {
+        if (match(&r->routes[i], req->path, req, false) < 0)
+            continue;
+        allow_add(&sb, r->routes[i].method);
+        if (!strcmp(r->routes[i].method, "GET"))
+            allow_add(&sb, "HEAD");
+    }
+    const char *out = arena_strdup(req->arena, sb.buf);
+    strbuf_release(&sb);
+    return out;
 }
 
 enum router_result router_match(const struct router *r, struct http_request *req,
@@ -147,7 +196,7 @@ enum router_result router_match(const struct router *r, struct http_request *req
     }
     if (best < 0) {
         if (path_matched && allow)
-            *allow = "GET, POST, OPTIONS";
+            *allow = allow_list(r, req);
         return path_matched ? ROUTER_METHOD_NOT_ALLOWED : ROUTER_NOT_FOUND;
     }
     match(&r->routes[best], req->path, req, true);

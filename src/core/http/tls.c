@@ -24,7 +24,7 @@
 #include "core/base/xalloc.h"
 
 #define TLS_FILE_MAX (1024 * 1024) /* certificate chains are a few KiB */
-#define TLS_VALID_DAYS 825          /* the longest validity browsers accept for server certs */
+#define TLS_VALID_DAYS 825         /* the longest validity browsers accept for server certs */
 #define TLS_WARN_DAYS 30
 #define TLS_DAY 86400
 
@@ -167,8 +167,8 @@ static int tls_check_pair(const char *cert_pem, const char *key_pem, const char 
         goto out;
     }
     if (strstr(key_pem, "ENCRYPTED")) {
-        rc = tls_fail(err, errlen, -E_TLS, "tls key '%s' is encrypted; an unencrypted key is needed",
-                      key_path);
+        rc = tls_fail(err, errlen, -E_TLS,
+                      "tls key '%s' is encrypted; an unencrypted key is needed", key_path);
         goto out;
     }
     if (gnutls_x509_privkey_init(&key) < 0 ||
@@ -179,8 +179,8 @@ static int tls_check_pair(const char *cert_pem, const char *key_pem, const char 
     if (gnutls_x509_crt_get_key_id(crts[0], GNUTLS_KEYID_USE_SHA256, cid, &clen) < 0 ||
         gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, kid, &klen) < 0 ||
         clen != klen || memcmp(cid, kid, clen)) {
-        rc = tls_fail(err, errlen, -E_TLS, "tls key '%s' does not match certificate '%s'",
-                      key_path, cert_path);
+        rc = tls_fail(err, errlen, -E_TLS, "tls key '%s' does not match certificate '%s'", key_path,
+                      cert_path);
         goto out;
     }
     rc = tls_check_dates(crts[0], cert_path, expired, err, errlen);

@@ -41,10 +41,12 @@ extern const struct params_limits params_default_limits;
  */
 
 /* Decodes a query string or an application/x-www-form-urlencoded body ("a=1&b[c]=2", no
- * leading '?') into obj, a JSON object. Pairs are split at '&' (empty pairs skipped), names
- * and values are percent-decoded with '+' as space (a '%' not followed by two hex digits stays
- * as it is), a pair without '=' has the value "". Every value becomes a JSON string. Call
- * params_finish afterwards. A batch command's query (the part after '?') decodes the same way. */
+ * leading '?') into obj, a JSON object. Pairs are split at '&' (empty pairs skipped); the name
+ * ends at the first '=' outside brackets, so an unencoded `filter[>=X]=5` keeps its operator
+ * (PHP cuts at any '='); a pair without '=' has the value "". Names and values are
+ * percent-decoded with '+' as space (a '%' not followed by two hex digits stays as it is).
+ * Every value becomes a JSON string. Call params_finish afterwards. A batch command's query
+ * (the part after '?') decodes the same way. */
 int params_parse_query(json_t *obj, const char *qs, size_t len, const struct params_limits *lim,
                        char *err, size_t errlen);
 

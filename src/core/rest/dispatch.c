@@ -1,0 +1,319 @@
+/* The HTTP entry point of the REST API: /rest/<user>/<secret>/<method> (incoming webhook) and
+ * /rest/<method> with an `auth` parameter or a browser session. Resolves the method name
+ * (case-insensitive, optional .json suffix and trailing slash), decodes query and body into
+ * one parameter tree, authenticates, applies the rate limit, runs the call through
+ * rest_invoke and renders the Bitrix24 envelope. CORS preflights are answered here. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/auth/session.h"
+#include "core/auth/webhooks.h"
+#include "core/base/error.h"
+#include "core/base/log.h"
+#include "core/base/timeutil.h"
+#include "core/config/config.h"
+#include "core/db/db.h"
+#include "core/http/router.h"
+#include "core/http/server.h"
+#include "core/json/params.h"
+#include "core/rest/rest_internal.h"
+
+#define METHOD_NAME_MAX 128
+
+json_t *rest_time_object(double t_start, double t_finish, double processing)
+{
+    char ds[40], df[40];
+    time_fmt_iso(ds, sizeof(ds), t_start, 1);
+    time_fmt_iso(df, sizeof(df), t_finish, 1);
+    return json_pack("{s:f, s:f, s:f, s:f, s:s, s:s, s:I, s:f}", "start", t_start, "finish",
+                     t_finish, "duration", t_finish - t_start, "processing", processing,
+                     "date_start", ds, "date_finish", df, "operating_reset_at",
+                     (json_int_t)t_start + 600, "operating", processing);
+}
+
+static void cors_headers(struct http_response *res)
+{
+    http_add_header(res, "Access-Control-Allow-Origin", "*");
+    http_add_header(res, "Access-Control-Allow-Headers",
+                    "Content-Type, Authorization, X-CSRF-Token");
+    http_add_header(res, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    http_add_header(res, "Access-Control-Max-Age", "86400");
+}
+
+static int dump_json(struct http_response *res, json_t *o)
+{
+    char *s = json_dumps(o, JSON_COMPACT);
+    int rc = s ? strbuf_addstr(&res->body, s) : -E_NOMEM;
+    free(s);
+    return rc;
+}
+
+static int render_error(struct http_response *res, const struct rest_call *c)
+{
+    json_t *o = json_pack("{s:s, s:s}", "error", c->error ? c->error : "INTERNAL_SERVER_ERROR",
+                          "error_description", c->error_description);
+    strbuf_reset(&res->body);
+    dump_json(res, o);
+    json_decref(o);
+    return c->status ? c->status : 500;
+}
+
+/* Splits "<id>/<secret>/<method>" or "<method>" (after /rest/) and normalises the method:
+ * lower case, no trailing slash, no ".json". Returns 0 or -E_INVAL (.xml or malformed). */
+static int parse_path(const char *p, int64_t *uid, char *secret, size_t slen, char *method)
+{
+    *uid = 0;
+    secret[0] = '\0';
+    size_t digits = strspn(p, "0123456789");
+    if (digits && p[digits] == '/') {
+        const char *s = p + digits + 1, *end = strchr(s, '/');
+        if (!end || (size_t)(end - s) >= slen || end == s)
+            return -E_INVAL;
+        char *e;
+        *uid = strtoll(p, &e, 10);
+        memcpy(secret, s, (size_t)(end - s));
+        secret[end - s] = '\0';
+        p = end + 1;
+    }
+    size_t n = strlen(p);
+    while (n && p[n - 1] == '/')
+        n--;
+    if (n > 5 && !strncasecmp(p + n - 5, ".json", 5))
+        n -= 5;
+    else if (n > 4 && !strncasecmp(p + n - 4, ".xml", 4))
+        return -E_INVAL;
+    if (n == 0 || n >= METHOD_NAME_MAX)
+        return -E_INVAL;
+    for (size_t i = 0; i < n; i++) {
+        char ch = (char)tolower((unsigned char)p[i]);
+        if (!isalnum((unsigned char)ch) && ch != '.' && ch != '_')
+            return -E_INVAL;
+        method[i] = ch;
+    }
+    method[n] = '\0';
+    return 0;
+}
+
+struct form_state {
+    json_t *obj;
+    struct strbuf key, filename, data;
+    bool open;
+    int rc;
+    size_t pairs;
+    char err[256];
+};
+
+static int form_flush(struct form_state *f)
+{
+    if (!f->open)
+        return 0;
+    f->open = false;
+    if (++f->pairs > params_default_limits.max_keys)
+        return -E_TOOBIG;
+    if (f->filename.len)
+        return params_insert_file(f->obj, f->key.buf, f->key.len, f->filename.buf, f->data.buf,
+                                  f->data.len, NULL, f->err, sizeof(f->err));
+    return params_insert(f->obj, f->key.buf, f->key.len, f->data.buf, f->data.len, NULL, f->err,
+                         sizeof(f->err));
+}
+
+static int form_field(void *ctx, const char *key, const char *filename, const char *data,
+                      uint64_t off, size_t size)
+{
+    struct form_state *f = ctx;
+    int rc;
+    if (off == 0 || !f->open || strcmp(f->key.buf, key)) {
+        if ((rc = form_flush(f)))
+            return rc;
+        strbuf_reset(&f->key);
+        strbuf_reset(&f->filename);
+        strbuf_reset(&f->data);
+        strbuf_addstr(&f->key, key);
+        if (filename)
+            strbuf_addstr(&f->filename, filename);
+        f->open = true;
+    }
+    return strbuf_add(&f->data, data, size);
+}
+
+/* Decodes the body into obj according to its Content-Type. */
+static int decode_body(struct http_request *req, json_t *obj, char *err, size_t errlen)
+{
+    const char *ct = http_header(req, "Content-Type");
+    if (!req->body_len)
+        return 0;
+    if (ct && !strncasecmp(ct, "multipart/form-data", 19)) {
+        struct form_state f = {.obj = obj};
+        strbuf_init(&f.key, 4096);
+        strbuf_init(&f.filename, 4096);
+        strbuf_init(&f.data, 0);
+        int rc = http_form_each(req, form_field, &f);
+        if (!rc)
+            rc = form_flush(&f);
+        snprintf(err, errlen, "%s", f.err[0] ? f.err : "multipart body cannot be decoded");
+        strbuf_release(&f.key);
+        strbuf_release(&f.filename);
+        strbuf_release(&f.data);
+        return rc;
+    }
+    bool json = ct ? !strncasecmp(ct, "application/json", 16)
+                   : (req->body[strspn(req->body, " \t\r\n")] == '{' ||
+                      req->body[strspn(req->body, " \t\r\n")] == '[');
+    if (json)
+        return params_parse_json(obj, req->body, req->body_len, NULL, err, errlen);
+    return params_parse_query(obj, req->body, req->body_len, NULL, err, errlen);
+}
+
+/* Authenticates the request into auth. Returns 0, or fails the call (401/403). */
+static int authenticate(struct rest_call *c, struct http_request *req, int64_t uid,
+                        const char *secret, struct rest_auth *auth)
+{
+    struct db *db = db_conn();
+    int rc;
+    if (!db)
+        return rest_fail(c, 503, "DATABASE_UNAVAILABLE", "database is not available");
+    if (secret[0]) {
+        struct webhook *wh = arena_alloc(c->arena, sizeof(*wh));
+        rc = webhooks_find(db, uid, secret, wh);
+        if (rc == -E_NOTFOUND)
+            return rest_fail(c, 401, "INVALID_CREDENTIALS",
+                             "webhook is unknown, revoked or expired, or its user is inactive");
+        if (rc)
+            return rest_fail(c, 503, "DATABASE_BUSY", "credentials cannot be checked now");
+        *auth = (struct rest_auth){REST_AUTH_WEBHOOK, wh->user_id, wh->is_admin != 0, wh->id,
+                                   wh->scopes};
+        return 0;
+    }
+    json_t *tok = params_get(c->params, "auth");
+    if (json_is_string(tok)) {
+        rc = session_resolve_token(db, json_string_value(tok), auth);
+        if (rc == -E_PERM)
+            return rest_fail(c, 401, "expired_token", "the access token has expired");
+        if (rc == -E_NOTFOUND)
+            return rest_fail(c, 401, "invalid_token", "the access token is unknown or revoked");
+        if (rc)
+            return rest_fail(c, 503, "DATABASE_BUSY", "credentials cannot be checked now");
+        return 0;
+    }
+    bool csrf_ok = false;
+    rc = session_resolve_cookie(db, req, auth, &csrf_ok);
+    if (rc == 0) {
+        if (!csrf_ok)
+            return rest_fail(c, 403, "INVALID_CSRF_TOKEN",
+                             "signed-in calls need the '" SESSION_CSRF_HEADER "' header");
+        return 0;
+    }
+    if (rc != -E_NOTFOUND)
+        return rest_fail(c, 503, "DATABASE_BUSY", "credentials cannot be checked now");
+    return rest_fail(c, 401, "NO_AUTH_FOUND",
+                     "no credentials: call through a webhook URL, pass 'auth', or sign in");
+}
+
+static int render_success(struct http_response *res, struct rest_call *c, double t0, double tp)
+{
+    double t1 = time_now_real();
+    json_t *o = json_object();
+    json_object_set_new(o, "result", c->result);
+    c->result = NULL;
+    if (c->method && (c->method->flags & REST_LIST)) {
+        if (c->next >= 0)
+            json_object_set_new(o, "next", json_integer(c->next));
+        json_object_set_new(o, "total", json_integer(c->total >= 0 ? c->total : 0));
+    }
+    json_object_set_new(o, "time", rest_time_object(t0, t1, t1 - tp));
+    int rc = dump_json(res, o);
+    json_decref(o);
+    if (rc)
+        return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "reply is too large to render");
+    return 200;
+}
+
+static int rest_http(struct http_request *req, struct http_response *res)
+{
+    double t0 = time_now_real();
+    char method[METHOD_NAME_MAX], secret[128], err[300] = "";
+    int64_t uid;
+    struct rest_auth auth = {0};
+    struct rest_call call = {.arena = req->arena, .total = -1, .next = -1};
+    int status;
+    cors_headers(res);
+    call.params = json_object();
+    if (parse_path(http_param(req, "path"), &uid, secret, sizeof(secret), method)) {
+        rest_fail(&call, 400, "INVALID_REQUEST",
+                  "path '%s' is not /rest/<method> or /rest/<user>/<secret>/<method> "
+                  "(only JSON replies are supported)", req->path);
+        goto out;
+    }
+    int rc = params_parse_query(call.params, req->query, strlen(req->query), NULL, err,
+                                sizeof(err));
+    json_t *body = json_object();
+    if (!rc)
+        rc = decode_body(req, body, err, sizeof(err));
+    if (!rc)
+        rc = params_merge(call.params, body);
+    json_decref(body);
+    if (rc) {
+        rest_fail(&call, rc == -E_TOOBIG ? 413 : 400,
+                  rc == -E_TOOBIG ? "REQUEST_TOO_LARGE" : "INVALID_REQUEST", "%s",
+                  err[0] ? err : "parameters cannot be decoded");
+        goto out;
+    }
+    params_finish(call.params);
+    const struct rest_method *m = rest_find(method, NULL);
+    if (!m || !(m->flags & REST_PUBLIC)) {
+        if (authenticate(&call, req, uid, secret, &auth))
+            goto out;
+        call.auth = &auth;
+    }
+    if (!m) {
+        rest_fail(&call, 404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
+        goto out;
+    }
+    if (auth.kind != REST_AUTH_NONE && !ratelimit_take(auth.kind, auth.credential_id)) {
+        http_add_header(res, "Retry-After", "1");
+        rest_fail(&call, 503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+        goto out;
+    }
+    double tp = time_now_real();
+    if (rest_invoke(&call, m))
+        goto out;
+    status = render_success(res, &call, t0, tp);
+    if (status == 200) {
+        json_decref(call.params);
+        return 200;
+    }
+out:
+    json_decref(call.result);
+    json_decref(call.params);
+    return render_error(res, &call);
+}
+
+static int rest_options(struct http_request *req, struct http_response *res)
+{
+    (void)req;
+    cors_headers(res);
+    res->content_type = "text/plain";
+    return 204;
+}
+
+int rest_init(const struct config *cfg, const struct module *const *mods, int n_mods,
+              struct router *router)
+{
+    int rc = rest_table_build(mods, n_mods);
+    if (rc)
+        return rc;
+    ratelimit_configure(cfg->rate_limit_burst, cfg->rate_limit_rate);
+    if ((rc = router_add(router, "GET", "/rest/*path", rest_http, "core")) ||
+        (rc = router_add(router, "POST", "/rest/*path", rest_http, "core")) ||
+        (rc = router_add(router, "OPTIONS", "/rest/*path", rest_options, "core")))
+        return rc;
+    return 0;
+}
+
+void rest_fini(void)
+{
+    rest_table_free();
+    ratelimit_free();
+}

@@ -1,0 +1,83 @@
+/* The Bitrix24-compatible REST layer as handlers see it. The dispatcher (dispatch.c) resolves
+ * the method, authenticates, checks scope, permission and rate limit, decodes parameters into
+ * one JSON tree, opens the transaction the method's flags ask for, calls the handler, and
+ * renders the envelope ({"result", "total", "next", "time"}) or the error. Handlers only read
+ * call->params and set call->result, or fail with rest_fail(). */
+#ifndef KAZI_REST_H
+#define KAZI_REST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/base/arena.h"
+#include "core/module.h"
+
+struct db;
+struct config;
+struct router;
+
+enum rest_auth_kind { REST_AUTH_NONE, REST_AUTH_WEBHOOK, REST_AUTH_TOKEN, REST_AUTH_SESSION };
+
+struct rest_auth {
+    enum rest_auth_kind kind;
+    int64_t user_id;
+    bool is_admin;
+    int64_t credential_id;   /* webhook or token id, for the rate limiter */
+    const char *scopes;      /* comma list; NULL means every scope (browser session) */
+};
+
+struct rest_call {
+    struct arena *arena;     /* request arena: everything here lives until the reply is sent */
+    struct db *db;           /* the thread's connection, in the transaction the flags asked for */
+    const struct rest_method *method;
+    const struct rest_auth *auth;
+    json_t *params;          /* decoded parameters, an object (borrowed) */
+    json_t *result;          /* set by the handler; the dispatcher takes the reference */
+    int64_t total;           /* list methods: rows matching, or -1 when not counted */
+    int64_t next;            /* list methods: next start, or -1 when this is the last page */
+    bool in_batch;
+    /* error state, set by rest_fail */
+    int status;
+    const char *error;
+    char error_description[512];
+};
+
+/* Records an error (HTTP status, Bitrix24 code, message) and returns -1 for the handler to
+ * return. The message is lower case with the subject in quotes. */
+int rest_fail(struct rest_call *c, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Parameter helpers: case-insensitive top-level lookup (legacy methods accept `fields` and
+ * `FIELDS`), and typed reads with the protocol's coercions. Return NULL / -E_NOTFOUND when
+ * the parameter is absent, -E_INVAL when it has the wrong type. Borrowed. */
+json_t *rest_param(struct rest_call *c, const char *name);
+int rest_param_int(struct rest_call *c, const char *name, int64_t *out);
+const char *rest_param_str(struct rest_call *c, const char *name); /* arena copy or NULL */
+
+/* Sets the result of a list method: rows (reference stolen), the total when counted (or -1)
+ * and the offset of this page; computes `next`. */
+void rest_set_list(struct rest_call *c, json_t *rows, int64_t total, int64_t start);
+
+/* Returns true when the call's credential carries scope (sessions carry every scope). */
+bool rest_has_scope(const struct rest_call *c, const char *scope);
+
+/* Start-up: builds the method table from the enabled modules, reads limits from cfg and adds
+ * the /rest/ routes to router. Returns 0 or -E_EXISTS for a method declared twice (logged). */
+int rest_init(const struct config *cfg, const struct module *const *mods, int n_mods,
+              struct router *router);
+void rest_fini(void);
+
+/* Finds a method by case-insensitive name among the enabled modules; NULL when unknown.
+ * *module_out (optional) receives its module. Borrowed. */
+const struct rest_method *rest_find(const char *name, const struct module **module_out);
+/* Visits every registered method in registration order. */
+void rest_each(void (*fn)(void *ctx, const struct rest_method *m, const struct module *mod),
+               void *ctx);
+
+/* Runs one method call as the dispatcher does (auth already resolved): scope, permission,
+ * transaction, handler. Used by the HTTP entry point and by batch. On return either
+ * c->result is set (0) or c->status/error are (-1). */
+int rest_invoke(struct rest_call *c, const struct rest_method *m);
+
+#endif
