@@ -35,6 +35,7 @@ struct rest_method {
     const char *entity;      /* permission entity checked before the handler, or NULL */
     enum perm_action action; /* what the handler does to entity */
     unsigned flags;          /* enum rest_flags */
+    const void *data;        /* handler's own table entry (e.g. which CRM entity); may be NULL */
 };
 
 struct module_route {
