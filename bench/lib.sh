@@ -64,8 +64,10 @@ bench_http_status() {
     local fd line
     BENCH_STATUS=
     { exec {fd}<>"/dev/tcp/$1/$2"; } 2>/dev/null || return 0
-    { printf 'GET %s HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\n\r\n' "$3" "$1" "$2" 1>&"$fd"; } \
-        2>/dev/null || true
+    {
+        printf 'GET %s HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\n\r\n' "$3" "$1" "$2" \
+            1>&"$fd"
+    } 2>/dev/null || true
     IFS= read -r -t 2 -u "$fd" line || line=
     exec {fd}>&-
     line=${line#HTTP/1.? }
@@ -96,7 +98,8 @@ bench_start() {
 }
 
 # Stops PID $1 (a child of this shell): SIGTERM, then SIGKILL after 5 s. Sets BENCH_STOP_MS to
-# the milliseconds the stop took. Must not run in a subshell: only the parent can reap the child.
+# the milliseconds the stop took and BENCH_STOP_RC to its exit status (143: died of SIGTERM).
+# Must not run in a subshell: only the parent can reap the child.
 bench_stop() {
     local pid=$1 start now i
     start=${EPOCHREALTIME/[.,]/}
@@ -106,7 +109,8 @@ bench_stop() {
         bench_sleep_ms 1
     done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null || true
+    BENCH_STOP_RC=0
+    wait "$pid" 2>/dev/null || BENCH_STOP_RC=$?
     now=${EPOCHREALTIME/[.,]/}
     bench_forget "$pid"
     BENCH_STOP_MS=$(((now - start) / 1000))

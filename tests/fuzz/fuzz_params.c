@@ -48,7 +48,9 @@ static void check_tree(json_t *v, int top)
             abort();
     } else if (json_is_array(v)) {
         json_array_foreach(v, i, c)
+        {
             check_tree(c, 0);
+        }
     }
 }
 
@@ -80,8 +82,7 @@ static void exercise(json_t *o)
 }
 
 /* NUL-separated "name=value" records, as multipart parts; with file set, as file parts. */
-static void inserts(json_t *o, const char *s, size_t n, int file,
-                    const struct params_limits *lim)
+static void inserts(json_t *o, const char *s, size_t n, int file, const struct params_limits *lim)
 {
     char err[256];
     const char *end = s + n, *rec, *eq, *nul;
@@ -96,8 +97,8 @@ static void inserts(json_t *o, const char *s, size_t n, int file,
             eq = nul;
         err[0] = 0;
         if (file)
-            rc = params_insert_file(o, rec, (size_t)(eq - rec), "f.bin", eq,
-                                    (size_t)(nul - eq), lim, err, sizeof(err));
+            rc = params_insert_file(o, rec, (size_t)(eq - rec), "f.bin", eq, (size_t)(nul - eq),
+                                    lim, err, sizeof(err));
         else
             rc = params_insert(o, rec, (size_t)(eq - rec), eq == nul ? "" : eq + 1,
                                eq == nul ? 0 : (size_t)(nul - eq - 1), lim, err, sizeof(err));
@@ -133,9 +134,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     err);
         err[0] = 0;
         if (nl)
-            check_error(params_parse_json(b, nl + 1, n - (size_t)(nl + 1 - s), lim, err,
-                                          sizeof(err)),
-                        err);
+            check_error(
+                params_parse_json(b, nl + 1, n - (size_t)(nl + 1 - s), lim, err, sizeof(err)), err);
         if (params_merge(o, b))
             abort();
         json_decref(b);

@@ -121,7 +121,7 @@ static void body_cache(struct db *db)
     CHECK_INT(db_col_type(b, 0), DB_NULL);
     /* the cache is keyed by the text's address: equal text elsewhere is another entry */
     CHECK_INT(db_prepare(db, q2, &c), 0);
-    CHECK(q1 == q2 || c != a);
+    CHECK(c != a);
     db_finalize(a); /* a cached statement stays in the cache */
     CHECK_INT(db_prepare(db, q1, &b), 0);
     CHECK(a == b);

@@ -101,8 +101,7 @@ TEST(params_spec_select_lists)
 
 TEST(params_spec_positional)
 {
-    CHECK_STR(q("0=123&1[POST_MESSAGE]=text"),
-              "{\"0\":\"123\",\"1\":{\"POST_MESSAGE\":\"text\"}}");
+    CHECK_STR(q("0=123&1[POST_MESSAGE]=text"), "{\"0\":\"123\",\"1\":{\"POST_MESSAGE\":\"text\"}}");
     CHECK_STR(j("[123, {\"POST_MESSAGE\":\"text\"}]"),
               "{\"0\":123,\"1\":{\"POST_MESSAGE\":\"text\"}}");
 }
@@ -430,15 +429,13 @@ TEST(params_insert_file_parts)
 {
     json_t *o = json_object();
     static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0xff, 0};
-    CHECK_INT(params_insert_file(o, "fileContent", 11, "a.txt", "hello", 5, NULL, err,
-                                 sizeof(err)),
+    CHECK_INT(params_insert_file(o, "fileContent", 11, "a.txt", "hello", 5, NULL, err, sizeof(err)),
               0);
-    CHECK_INT(params_insert_file(o, "fields[UF_CRM_FILE][fileData]", 29, "p.png", png,
-                                 sizeof(png), NULL, err, sizeof(err)),
+    CHECK_INT(params_insert_file(o, "fields[UF_CRM_FILE][fileData]", 29, "p.png", png, sizeof(png),
+                                 NULL, err, sizeof(err)),
               0);
     CHECK_INT(params_insert_file(o, "empty", 5, "e", NULL, 0, NULL, err, sizeof(err)), 0);
-    CHECK_INT(params_insert_file(o, "x", 1, "\xff.txt", "a", 1, NULL, err, sizeof(err)),
-              -E_INVAL);
+    CHECK_INT(params_insert_file(o, "x", 1, "\xff.txt", "a", 1, NULL, err, sizeof(err)), -E_INVAL);
     params_finish(o);
     CHECK_STR(dump(o), "{\"fileContent\":[\"a.txt\",\"aGVsbG8=\"],\"fields\":{\"UF_CRM_FILE\":"
                        "{\"fileData\":[\"p.png\",\"iVBOR/8A\"]}},\"empty\":[\"e\",\"\"]}");
@@ -737,8 +734,7 @@ TEST(params_limit_keys)
               "error too big: too many parameters (limit 5)");
     CHECK_STR(qlim("&&a=1&&b=2&&c=3&&d=4&&e=5&&", &five),
               "{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"e\":\"5\"}");
-    CHECK_STR(jlim("{\"a\":[1,2],\"b\":{\"c\":3}}", &five),
-              "{\"a\":[1,2],\"b\":{\"c\":3}}");
+    CHECK_STR(jlim("{\"a\":[1,2],\"b\":{\"c\":3}}", &five), "{\"a\":[1,2],\"b\":{\"c\":3}}");
     CHECK_STR(jlim("[1,2,3,4,5,6]", &five),
               "error too big: too many values in json body (limit 5)");
     CHECK(strncmp(jlim("{\"a\":{\"b\":[1,2,3,4,5]}}", &five), "error too big:", 14) == 0);

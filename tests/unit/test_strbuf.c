@@ -60,7 +60,7 @@ TEST(strbuf_cap)
     strbuf_release(&sb);
 }
 
-TEST(strbuf_addf)
+TEST(strbuf_formatted_append)
 {
     struct strbuf sb;
     strbuf_init(&sb, 0);
@@ -86,7 +86,7 @@ TEST(strbuf_addf)
     strbuf_release(&sb);
 }
 
-TEST(strbuf_detach)
+TEST(strbuf_detach_hands_over)
 {
     struct strbuf sb;
     size_t len = 99;

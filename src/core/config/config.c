@@ -326,6 +326,8 @@ int config_load(struct config *cfg, int argc, char **argv, struct config_extra *
         const char *name = a + 2, *eq = strchr(name, '=');
         size_t nl = eq ? (size_t)(eq - name) : strlen(name);
         const struct option_def *o = find_option(name, nl);
+        if (!o && nl == 6 && !strncmp(name, "config", 6))
+            o = find_option("config_file", 11); /* --config FILE, the documented short form */
         struct config_extra *x = NULL;
         for (struct config_extra *e = extras; !o && e && e->name; e++)
             if (strlen(e->name) == nl && !strncmp(e->name, name, nl))

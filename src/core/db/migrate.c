@@ -37,12 +37,19 @@ static int current_version(struct db *db, const char *module, int64_t *out)
     return rc;
 }
 
+/* Applies m unless another process (kazi migrate next to kazi serve) recorded it between our
+ * first look and the write lock; the version is read again inside the transaction. */
 static int apply_one(struct db *db, const char *module, const struct migration *m)
 {
     struct db_stmt *st;
+    int64_t have = 0;
     int rc = db_begin_write(db);
     if (rc)
         return rc;
+    if ((rc = current_version(db, module, &have)))
+        goto fail;
+    if (have >= m->version)
+        return db_commit(db);
     rc = db_exec(db, m->sql);
     if (rc) {
         error("migration '%s/%s' failed: %s", module, m->name, db_errmsg(db));

@@ -60,9 +60,22 @@ static void mask_path(char *out, size_t outlen, const char *uri)
         return;
     char *secret = p + id + 1, *end = strchr(secret, '/');
     if (!end)
-        return;
+        end = secret + strlen(secret); /* "/rest/1/secret" without the method */
     for (char *s = secret; s < end; s++)
         *s = '*';
+}
+
+/* The client's numeric address (arena), or NULL when the library cannot tell. */
+static const char *client_addr(struct MHD_Connection *conn, struct arena *a)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char host[64];
+    if (!ci || !ci->client_addr ||
+        getnameinfo(ci->client_addr, sizeof(struct sockaddr_storage), host, sizeof(host), NULL, 0,
+                    NI_NUMERICHOST))
+        return NULL;
+    return arena_strdup(a, host);
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -72,10 +85,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     c->t0 = time_mono_ns();
     c->req.arena = &c->arena;
     c->req.conn = (struct http_conn *)conn;
+    c->req.remote_addr = client_addr(conn, &c->arena); /* sign-in throttling, access log */
     const char *q = strchr(uri, '?');
     c->req.query = q ? arena_strdup(&c->arena, q + 1) : "";
     mask_path(c->raw_path, sizeof(c->raw_path), uri);
-    active++;
     return c;
 }
 
@@ -114,12 +127,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         metrics_request(c->status, time_mono_ns() - c->t0);
         log_access(c, conn);
     }
+    if (c->started)
+        active--;
     strbuf_release(&c->body);
     strbuf_release(&c->res.body);
     arena_release(&c->arena);
     free(c);
     *con_cls = NULL;
-    active--;
 }
 
 const char *http_header(const struct http_request *req, const char *name)
@@ -278,7 +292,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!c)
         return MHD_NO;
     if (!c->started) {
+        /* in flight from here: a client still sending its headers does not hold up shutdown */
         c->started = true;
+        active++;
         c->req.method = method;
         c->req.path = url;
         c->req.tls = tls;
@@ -422,9 +438,10 @@ fail:
 
 void server_stop(unsigned grace_s)
 {
+    MHD_socket listen_fd[2] = {MHD_INVALID_SOCKET, MHD_INVALID_SOCKET};
     for (int i = 0; i < 2; i++)
         if (daemons[i])
-            MHD_quiesce_daemon(daemons[i]);
+            listen_fd[i] = MHD_quiesce_daemon(daemons[i]);
     double deadline = time_now_mono() + grace_s;
     while (active > 0 && time_now_mono() < deadline)
         usleep(10 * 1000);
@@ -432,8 +449,13 @@ void server_stop(unsigned grace_s)
         if (daemons[i])
             MHD_stop_daemon(daemons[i]);
         daemons[i] = NULL;
+        /* a quiesced daemon leaves its listening socket to the caller */
+        if (listen_fd[i] != MHD_INVALID_SOCKET)
+            close(listen_fd[i]);
     }
     free(cert_copy);
+    if (key_copy)
+        explicit_bzero(key_copy, strlen(key_copy));
     free(key_copy);
     cert_copy = key_copy = NULL;
 }

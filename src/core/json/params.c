@@ -375,6 +375,19 @@ int params_parse_query(json_t *obj, const char *qs, size_t len, const struct par
     return rc;
 }
 
+static int check_json(json_t *v, size_t depth, size_t *count, const struct params_limits *lim,
+                      char *err, size_t errlen);
+
+/* Counts one member or element c of a container at depth, then checks c. */
+static int check_child(json_t *c, size_t depth, size_t *count, const struct params_limits *lim,
+                       char *err, size_t errlen)
+{
+    if (++*count > lim->max_keys)
+        return fail(err, errlen, -E_TOOBIG, "too many values in json body (limit %zu)",
+                    lim->max_keys);
+    return check_json(c, depth + 1, count, lim, err, errlen);
+}
+
 /* Checks depth (containers below the top level), value count and key length of a parsed
  * JSON body against lim. */
 static int check_json(json_t *v, size_t depth, size_t *count, const struct params_limits *lim,
@@ -384,9 +397,11 @@ static int check_json(json_t *v, size_t depth, size_t *count, const struct param
     size_t kn, i;
     json_t *c;
     char q[QUOTE_MAX + 4];
-    int rc = 0;
+    int rc;
 
-    if ((json_is_object(v) || json_is_array(v)) && depth > lim->max_depth)
+    if (!json_is_object(v) && !json_is_array(v))
+        return 0;
+    if (depth > lim->max_depth)
         return fail(err, errlen, -E_TOOBIG, "too deeply nested json body (limit %zu levels)",
                     lim->max_depth);
     if (json_is_object(v)) {
@@ -394,23 +409,20 @@ static int check_json(json_t *v, size_t depth, size_t *count, const struct param
         {
             if (kn > lim->max_key_len) {
                 quote(q, k, kn);
-                return fail(err, errlen, -E_TOOBIG, "too long json key '%s' (limit %zu bytes)",
-                            q, lim->max_key_len);
+                return fail(err, errlen, -E_TOOBIG, "too long json key '%s' (limit %zu bytes)", q,
+                            lim->max_key_len);
             }
-            if (++*count > lim->max_keys || (rc = check_json(c, depth + 1, count, lim, err, errlen)))
-                break;
+            if ((rc = check_child(c, depth, count, lim, err, errlen)))
+                return rc;
         }
-    } else if (json_is_array(v)) {
+    } else {
         json_array_foreach(v, i, c)
         {
-            if (++*count > lim->max_keys || (rc = check_json(c, depth + 1, count, lim, err, errlen)))
-                break;
+            if ((rc = check_child(c, depth, count, lim, err, errlen)))
+                return rc;
         }
     }
-    if (!rc && *count > lim->max_keys)
-        rc = fail(err, errlen, -E_TOOBIG, "too many values in json body (limit %zu)",
-                  lim->max_keys);
-    return rc;
+    return 0;
 }
 
 int params_parse_json(json_t *obj, const char *body, size_t len, const struct params_limits *lim,
@@ -472,7 +484,9 @@ static json_t *dense_array(json_t *o)
     }
     arr = must(json_array());
     json_object_foreach(o, k, v)
+    {
         json_array_append(arr, v);
+    }
     return arr;
 }
 
@@ -656,7 +670,9 @@ int params_to_bool(const json_t *v, bool *out)
     static const struct {
         const char *s;
         bool b;
-    } words[] = {{"y", true}, {"n", false}, {"1", true}, {"0", false}, {"true", true}, {"false", false}};
+    } words[] = {
+        {"y", true}, {"n", false}, {"1", true}, {"0", false}, {"true", true}, {"false", false},
+    };
     const char *s;
     size_t n;
     double d;
