@@ -17,7 +17,7 @@ MODULE_DEFS := $(foreach m,$(MODULES),-DKAZI_WITH_$(shell echo $(m) | tr a-z A-Z
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
-        -Wvla -Wimplicit-fallthrough
+        -Wvla -Wimplicit-fallthrough -Wno-missing-field-initializers
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) $(PKG_CFLAGS) $(MODULE_DEFS) \
                -DKAZI_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS := $(PKG_LIBS) -lpthread -lm

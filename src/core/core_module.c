@@ -3,6 +3,7 @@
  * by the REST and auth layers' tables, which this table points at. */
 #include <stdio.h>
 
+#include "core/auth/session.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
 #include "core/http/metrics.h"
@@ -37,12 +38,17 @@ static int metrics(struct http_request *req, struct http_response *res)
 static const struct module_route core_routes[] = {
     {"GET", "/healthz", healthz},
     {"GET", "/metrics", metrics},
+    {"GET", "/api/auth/state", auth_http_state},
+    {"POST", "/api/auth/setup", auth_http_setup},
+    {"POST", "/api/auth/login", auth_http_login},
+    {"POST", "/api/auth/logout", auth_http_logout},
     {NULL, NULL, NULL},
 };
 
 /* Every REST method table of core, one per resource file. */
 static const struct rest_method *const core_method_tables[] = {
     rest_core_methods,
+    auth_methods,
     NULL,
 };
 

@@ -43,8 +43,15 @@ int session_resolve_token(struct db *db, const char *token, struct rest_auth *ou
 int session_resolve_cookie(struct db *db, const struct http_request *req, struct rest_auth *out,
                            bool *csrf_ok);
 
-/* Routes of the sign-in API (/api/auth/...), added by the core module. */
-extern const struct module_route session_routes[];
+/* Handlers of the sign-in API (auth_routes.c), listed in core's route table:
+ *   GET  /api/auth/state   {"setup_required", "user" or null, "company", "csrf" when signed in}
+ *   POST /api/auth/setup   first run only: {email, name, last_name, password, company}
+ *   POST /api/auth/login   {email, password, remember} -> {"user", "csrf"} and the cookie
+ *   POST /api/auth/logout  needs SESSION_CSRF_HEADER; deletes the session and the cookie */
+int auth_http_state(struct http_request *req, struct http_response *res);
+int auth_http_setup(struct http_request *req, struct http_response *res);
+int auth_http_login(struct http_request *req, struct http_response *res);
+int auth_http_logout(struct http_request *req, struct http_response *res);
 /* REST methods webhook.* and token.* (administrators, scope "admin"). */
 extern const struct rest_method auth_methods[];
 
@@ -93,6 +100,8 @@ int session_from_request(struct db *db, const struct http_request *req,
 
 /* True when req carries s's CSRF token in SESSION_CSRF_HEADER (constant-time compare). */
 bool session_csrf_ok(const struct http_request *req, const struct session_info *s);
+/* The same check on a header value (NULL when the header is absent). */
+bool session_csrf_match(const char *header_value, const struct session_info *s);
 
 /* Deletes a session inside the caller's write transaction. Returns 0 or -E_NOTFOUND. */
 int session_delete(struct db *db, int64_t id);
@@ -114,6 +123,12 @@ char *session_cookie_clear(struct arena *a, bool secure);
  * with a message in err, or -E_NOTFOUND when the user does not exist or is inactive. */
 int tokens_create(struct db *db, int64_t user_id, const char *scopes, const char *title,
                   int64_t expires_at, int64_t *id, char *token, char *err, size_t errlen);
+
+/* Looks up an application token as of now (Unix seconds) and fills out (kind
+ * REST_AUTH_TOKEN; scopes in thread-local storage valid until the next call on this thread,
+ * NULL for every scope). Returns 0, -E_NOTFOUND (unknown, revoked, or user inactive), -E_PERM
+ * (expired) or a database error. */
+int tokens_find(struct db *db, const char *token, int64_t now, struct rest_auth *out);
 
 /* Revokes a token; later calls with it get invalid_token. Returns 0 or -E_NOTFOUND (unknown
  * or already revoked). */

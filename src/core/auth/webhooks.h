@@ -4,6 +4,8 @@
 #ifndef KAZI_WEBHOOKS_H
 #define KAZI_WEBHOOKS_H
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,5 +36,19 @@ int webhooks_revoke(struct db *db, int64_t id);
 
 /* True when scope appears in the comma list scopes. */
 int webhooks_has_scope(const char *scopes, const char *scope);
+
+/* True when scopes is a non-empty comma list of [a-z0-9_] names shorter than
+ * WEBHOOK_SCOPES_MAX (the rule for webhook and token scopes alike). */
+bool webhooks_scopes_valid(const char *scopes);
+
+/* A comma list as a new JSON array of strings (a new reference; an empty array for ""). */
+json_t *webhooks_scopes_array(const char *scopes);
+
+/* Appends up to limit webhooks (ordered by id, from offset; user_id 0 = every user) to rows as
+ * objects {ID, USER_ID, TITLE, SCOPES, CREATED_AT, EXPIRES_AT, REVOKED_AT, ACTIVE}; times are
+ * ISO 8601 or null. Secrets are never listed (only their hashes are stored). Stores the number
+ * of matching webhooks in *total when total is not NULL. Returns 0 or a database error. */
+int webhooks_list(struct db *db, int64_t user_id, int64_t offset, int limit, json_t *rows,
+                  int64_t *total);
 
 #endif

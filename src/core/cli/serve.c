@@ -121,6 +121,8 @@ out:
     rest_fini();
     app_close_db();
     free(cert);
+    if (key)
+        explicit_bzero(key, strlen(key));
     free(key);
     if (!rc)
         log_info("stopped cleanly");

@@ -67,12 +67,14 @@ const struct field_def *filter_field_find(const struct field_def *fields, size_t
  * db_bind_double, JSON string -> db_bind_text (may contain NUL bytes; use json_string_length),
  * JSON null -> db_bind_null. Values are already in the stored form: datetimes as Unix seconds,
  * FIELD_BOOL as 0/1, FIELD_CHAR as "Y"/"N", FIELD_DATE as "YYYY-MM-DD", LIKE patterns escaped
- * with '\'.
+ * with '\'. A FIELD_INT value that is fractional or beyond int64 ("1.5", "1e30") stays a real,
+ * so a backend must bind typed parameters rather than text for the server to parse.
  *
  * Keys are "[op]FIELD" with the operators of the protocol (none, =, !, !=, >, >=, <, <=, @,
  * !@, %, =%, %=, !%, !=%, !%=, ><, !><, ?); negated operators also match NULL columns, as
  * Bitrix does. A "logic" key ("AND"/"OR") sets a group's connector; a value under a numeric
- * key, or under a key that names no field, is a nested group (crm.item.list).
+ * key, or under a key that names no field, is a nested group (crm.item.list); depth is capped.
+ * Unknown fields are errors, unlike real Bitrix, which ignores them.
  *
  * Returns 0, -E_INVAL (unknown field, operator not allowed for the field, bad value) or
  * -E_TOOBIG (nesting deeper than FILTER_MAX_DEPTH, more than FILTER_MAX_CONDITIONS conditions
