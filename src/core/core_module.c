@@ -12,6 +12,7 @@
 
 extern const struct migration migrations_core[];
 extern const struct rest_method rest_core_methods[];
+extern const struct rest_method user_methods[], department_methods[], role_methods[];
 
 /* GET /healthz: 200 when the database answers a query, 503 otherwise. */
 static int healthz(struct http_request *req, struct http_response *res)
@@ -49,6 +50,9 @@ static const struct module_route core_routes[] = {
 static const struct rest_method *const core_method_tables[] = {
     rest_core_methods,
     auth_methods,
+    user_methods,
+    department_methods,
+    role_methods,
     NULL,
 };
 

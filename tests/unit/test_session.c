@@ -41,8 +41,7 @@ TEST(session_cookie_parsing)
     CHECK_STR(cookies("a=1; kazi_session=abc; b=2", "kazi_session"), "abc");
     CHECK_STR(cookies("a=1;kazi_session=abc;b=2", "kazi_session"), "abc");
     CHECK_STR(cookies("  kazi_session \t=  abc  ;", "kazi_session"), "abc");
-    CHECK_STR(cookies("xkazi_session=bad; kazi_session_old=bad; kazi_session=good",
-                      "kazi_session"),
+    CHECK_STR(cookies("xkazi_session=bad; kazi_session_old=bad; kazi_session=good", "kazi_session"),
               "good");
     CHECK_STR(cookies("kazi_session=\"quoted\"", "kazi_session"), "quoted");
     CHECK_STR(cookies("kazi_session=\"", "kazi_session"), "\"");
@@ -258,15 +257,12 @@ static void body_tokens(struct db *db)
     int64_t now = (int64_t)time_now_real();
     CHECK(uid > 0);
     CHECK_INT(db_begin_write(db), 0);
-    CHECK_INT(tokens_create(db, uid, "crm,user", "ci", now + 3600, &id, tok, err, sizeof(err)),
-              0);
-    CHECK_INT(tokens_create(db, uid, "crm", "old", now - 1, &id_exp, expired, err, sizeof(err)),
-              0);
+    CHECK_INT(tokens_create(db, uid, "crm,user", "ci", now + 3600, &id, tok, err, sizeof(err)), 0);
+    CHECK_INT(tokens_create(db, uid, "crm", "old", now - 1, &id_exp, expired, err, sizeof(err)), 0);
     CHECK_INT(tokens_create(db, uid, NULL, "", 0, &id_all, all, err, sizeof(err)), 0);
     CHECK_INT(tokens_create(db, uid, "CRM", "", 0, &id2, scratch, err, sizeof(err)), -E_INVAL);
     CHECK_INT(tokens_create(db, uid, "crm,,x", "", 0, &id2, scratch, err, sizeof(err)), -E_INVAL);
-    CHECK_INT(tokens_create(db, 9999, "crm", "", 0, &id2, scratch, err, sizeof(err)),
-              -E_NOTFOUND);
+    CHECK_INT(tokens_create(db, 9999, "crm", "", 0, &id2, scratch, err, sizeof(err)), -E_NOTFOUND);
     CHECK_INT(db_commit(db), 0);
     CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_token"), 3);
     CHECK_INT((int)strlen(tok), TOKEN_LEN);
@@ -296,9 +292,9 @@ static void body_tokens(struct db *db)
     CHECK(json_is_true(json_object_get(json_array_get(rows, 0), "ACTIVE")));
     CHECK(json_is_false(json_object_get(json_array_get(rows, 1), "ACTIVE")));
     CHECK(json_is_null(json_object_get(json_array_get(rows, 2), "SCOPES")));
-    CHECK_STR(json_string_value(json_array_get(
-                  json_object_get(json_array_get(rows, 0), "SCOPES"), 1)),
-              "user");
+    CHECK_STR(
+        json_string_value(json_array_get(json_object_get(json_array_get(rows, 0), "SCOPES"), 1)),
+        "user");
     json_decref(rows);
     rows = json_array();
     CHECK_INT(tokens_list(db, uid + 1, 0, 50, rows, &total), 0);

@@ -55,6 +55,12 @@ TEST(strbuf_cap)
     CHECK_INT(strbuf_add(&sb, "x", (size_t)-1), -E_TOOBIG);
     strbuf_release(&sb);
     CHECK_INT(sb.cap, 8); /* release keeps the cap */
+    strbuf_init(&sb, 0);
+    CHECK_INT(strbuf_addstr(&sb, "ab"), 0);
+    CHECK_INT(strbuf_add(&sb, "x", (size_t)-1), -E_TOOBIG); /* even without a cap */
+    CHECK_STR(sb.buf, "ab");
+    strbuf_release(&sb);
+    strbuf_init(&sb, 8);
     CHECK_INT(strbuf_addstr(&sb, "123456789"), -E_TOOBIG);
     CHECK_STR(sb.buf, "");
     strbuf_release(&sb);

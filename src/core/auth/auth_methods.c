@@ -39,8 +39,7 @@ static int scope_add(struct rest_call *c, struct strbuf *sb, const char *name, s
     one[len] = '\0';
     if (!rest_has_scope(c, one))
         return rest_fail(c, 403, "insufficient_scope",
-                         "scope '%s' cannot be granted by a credential that does not have it",
-                         one);
+                         "scope '%s' cannot be granted by a credential that does not have it", one);
     if ((sb->len && strbuf_addch(sb, ',')) || strbuf_add(sb, name, len))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "'SCOPES' is too long");
     return 0;
@@ -61,12 +60,12 @@ static int scopes_param(struct rest_call *c, const char **out)
             p += l + (p[l] ? 1 : 0);
         }
     } else if (json_is_array(v)) {
-        json_array_foreach(v, i, item) {
-            if (rc || !json_is_string(item)) {
-                rc = rc ? rc : rest_fail(c, 400, "INVALID_ARG_VALUE", "'SCOPES' must list names");
-                break;
-            }
-            rc = scope_add(c, &sb, json_string_value(item), json_string_length(item));
+        for (i = 0; i < json_array_size(v) && !rc; i++) {
+            item = json_array_get(v, i);
+            if (!json_is_string(item))
+                rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "'SCOPES' must list names");
+            else
+                rc = scope_add(c, &sb, json_string_value(item), json_string_length(item));
         }
     }
     if (!rc && !webhooks_scopes_valid(sb.buf))
@@ -142,8 +141,8 @@ static int token_add(struct rest_call *c)
         json_decref(exp);
         exp = json_string(when);
     }
-    c->result = json_pack("{s:I, s:s, s:o}", "ID", (json_int_t)id, "TOKEN", token,
-                          "EXPIRES_AT", exp);
+    c->result =
+        json_pack("{s:I, s:s, s:o}", "ID", (json_int_t)id, "TOKEN", token, "EXPIRES_AT", exp);
     return 0;
 }
 

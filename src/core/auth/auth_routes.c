@@ -105,8 +105,8 @@ static json_t *auth_user_json(struct db *db, int64_t id)
         const char *email = db_col_text(st, 1), *name = db_col_text(st, 2),
                    *last = db_col_text(st, 3);
         o = json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)db_col_int(st, 0), "email",
-                      email ? email : "", "name", name ? name : "", "last_name",
-                      last ? last : "", "is_admin", db_col_int(st, 4) != 0);
+                      email ? email : "", "name", name ? name : "", "last_name", last ? last : "",
+                      "is_admin", db_col_int(st, 4) != 0);
     }
     db_reset(st);
     return o ? o : json_null();
@@ -158,7 +158,8 @@ static int auth_set_company(struct db *db, const char *company)
 static int auth_signed_in(struct http_request *req, struct http_response *res, json_t *user,
                           const char *token, const struct session_info *s)
 {
-    http_add_header(res, "Set-Cookie", session_cookie_set(req->arena, token, s->remember, req->tls));
+    http_add_header(res, "Set-Cookie",
+                    session_cookie_set(req->arena, token, s->remember, req->tls));
     return auth_reply(res, 200, json_pack("{s:o, s:s}", "user", user, "csrf", s->csrf));
 }
 
@@ -222,6 +223,8 @@ static int setup_write(struct db *db, struct http_request *req, struct setup *su
         return rc == -E_EXISTS ? -E_INVAL : rc;
     if ((rc = auth_set_company(db, su->company)))
         return rc;
+    if ((rc = auth_exec(db, AUTH_SQL_USER_SIGNED_IN, NULL, (int64_t)time_now_real(), su->user_id)))
+        return rc;
     if ((rc = session_create(db, su->user_id, false, http_header(req, "User-Agent"),
                              req->remote_addr, su->token, &su->s)))
         return rc;
@@ -239,8 +242,8 @@ static int setup_check(json_t *body, struct setup *su, struct http_response *res
     if (!su->company)
         su->company = "";
     if (strlen(su->company) > AUTH_COMPANY_MAX)
-        return http_error(res, 400, "INVALID_ARG_VALUE",
-                          "'company' is longer than %d bytes", AUTH_COMPANY_MAX);
+        return http_error(res, 400, "INVALID_ARG_VALUE", "'company' is longer than %d bytes",
+                          AUTH_COMPANY_MAX);
     return 0;
 }
 

@@ -256,6 +256,6 @@ json_t *ident_titles(const struct ident_title *t)
 
 int ident_db_fail(struct rest_call *c, int rc)
 {
-    return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "database error: %s, nothing was written",
+    return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "the query failed (%s), nothing was written",
                      error_str(rc));
 }

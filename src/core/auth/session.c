@@ -129,8 +129,7 @@ static void session_touch(struct db *db, struct session_info *s, int64_t now)
     }
     if (rc != DB_DONE) {
         db_rollback(db);
-        log_warn("session %lld: activity cannot be recorded: %s", (long long)s->id,
-                 error_str(rc));
+        log_warn("session %lld: activity cannot be recorded: %s", (long long)s->id, error_str(rc));
         return;
     }
     if (db_commit(db))
@@ -177,8 +176,7 @@ int session_find(struct db *db, const char *token, int64_t now, struct session_i
     return 0;
 }
 
-int session_from_request(struct db *db, const struct http_request *req,
-                         struct session_info *out)
+int session_from_request(struct db *db, const struct http_request *req, struct session_info *out)
 {
     const char *pos = http_header(req, "Cookie");
     char token[TOKEN_MAX + 1];
@@ -186,8 +184,7 @@ int session_from_request(struct db *db, const struct http_request *req,
     int rc, tried = 0;
     /* Several cookies of this name arrive when an older one lingers under another path or
      * domain: the first that names a live session wins. */
-    while ((rc = session_cookie_next(&pos, SESSION_COOKIE, token, sizeof(token))) !=
-               -E_NOTFOUND &&
+    while ((rc = session_cookie_next(&pos, SESSION_COOKIE, token, sizeof(token))) != -E_NOTFOUND &&
            tried < SESSION_COOKIES_TRIED) {
         if (rc == -E_TOOBIG)
             continue;

@@ -20,13 +20,13 @@ struct rest_auth;
 #define SESSION_COOKIE "kazi_session"
 #define SESSION_CSRF_HEADER "X-CSRF-Token"
 
-#define SESSION_TOKEN_LEN 43              /* base64url characters: 258 bits */
+#define SESSION_TOKEN_LEN 43 /* base64url characters: 258 bits */
 #define SESSION_CSRF_LEN 43
-#define SESSION_IDLE_S (12 * 3600)        /* browser-session cookie: server-side idle expiry */
-#define SESSION_REMEMBER_S (30 * 86400)   /* "remember me": fixed lifetime and cookie Max-Age */
-#define SESSION_TOUCH_S 60                /* last_seen is written at most this often */
-#define TOKEN_LEN 43                      /* application tokens */
-#define TOKEN_MAX 128                     /* longer `auth` values are not looked up */
+#define SESSION_IDLE_S (12 * 3600)      /* browser-session cookie: server-side idle expiry */
+#define SESSION_REMEMBER_S (30 * 86400) /* "remember me": fixed lifetime and cookie Max-Age */
+#define SESSION_TOUCH_S 60              /* last_seen is written at most this often */
+#define TOKEN_LEN 43                    /* application tokens */
+#define TOKEN_MAX 128                   /* longer `auth` values are not looked up */
 
 /* Resolves the `auth` parameter: an application token, or a session's own token (then scopes
  * is NULL, every scope; no CSRF check is needed since a parameter is never sent by the
@@ -95,8 +95,7 @@ int session_find(struct db *db, const char *token, int64_t now, struct session_i
 
 /* session_find for the first cookie SESSION_COOKIE of req that names a live session. Returns
  * 0, -E_NOTFOUND (no cookie, unknown or expired), or a database error. */
-int session_from_request(struct db *db, const struct http_request *req,
-                         struct session_info *out);
+int session_from_request(struct db *db, const struct http_request *req, struct session_info *out);
 
 /* True when req carries s's CSRF token in SESSION_CSRF_HEADER (constant-time compare). */
 bool session_csrf_ok(const struct http_request *req, const struct session_info *s);

@@ -31,8 +31,7 @@ const char TOKEN_SQL_REVOKE[] =
 const char TOKEN_SQL_LIST[] =
     "SELECT id, user_id, title, scopes, created_at, expires_at, revoked_at FROM core_token"
     " WHERE (? = 0 OR user_id = ?) ORDER BY id LIMIT ? OFFSET ?";
-const char TOKEN_SQL_COUNT[] =
-    "SELECT COUNT(*) FROM core_token WHERE (? = 0 OR user_id = ?)";
+const char TOKEN_SQL_COUNT[] = "SELECT COUNT(*) FROM core_token WHERE (? = 0 OR user_id = ?)";
 
 const char AUTH_SQL_ANY_USER[] = "SELECT 1 FROM core_user LIMIT 1";
 /* core_user.email is COLLATE NOCASE: the lookup ignores ASCII case */
@@ -44,6 +43,5 @@ const char AUTH_SQL_USER_SIGNED_IN[] = "UPDATE core_user SET last_login = ? WHER
 const char AUTH_SQL_USER_REHASH[] =
     "UPDATE core_user SET password_hash = ?, updated_at = ? WHERE id = ?";
 const char AUTH_SQL_SETTING_GET[] = "SELECT value FROM core_setting WHERE key = ?";
-const char AUTH_SQL_SETTING_SET[] =
-    "INSERT INTO core_setting (key, value) VALUES (?, ?)"
-    " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+const char AUTH_SQL_SETTING_SET[] = "INSERT INTO core_setting (key, value) VALUES (?, ?)"
+                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value";

@@ -25,7 +25,10 @@ struct throttle {
 };
 
 /* Static initialiser: `static struct throttle t = THROTTLE_INIT(5, 900);` */
-#define THROTTLE_INIT(max, window) {PTHREAD_MUTEX_INITIALIZER, (max), (window), {{{0}, 0, 0}}}
+#define THROTTLE_INIT(max, window)                                                                 \
+    {                                                                                              \
+        .lock = PTHREAD_MUTEX_INITIALIZER, .max_failures = (max), .window_s = (window)             \
+    }
 
 /* Returns 0 when key may try now, else the seconds until its window ends (>= 1). Keys longer
  * than THROTTLE_KEY_MAX - 1 bytes are cut. now is Unix seconds. */

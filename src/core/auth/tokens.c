@@ -34,8 +34,7 @@ int tokens_create(struct db *db, int64_t user_id, const char *scopes, const char
     struct db_stmt *st;
     char hash[65];
     if (scopes && !webhooks_scopes_valid(scopes)) {
-        snprintf(err, errlen, "scopes '%s' must be a comma list of names such as crm,user",
-                 scopes);
+        snprintf(err, errlen, "scopes '%s' must be a comma list of names such as crm,user", scopes);
         return -E_INVAL;
     }
     int rc = tokens_user_active(db, user_id);
@@ -124,10 +123,10 @@ static json_t *tokens_time(struct db_stmt *st, int col)
 static json_t *tokens_row(struct db_stmt *st, int64_t now)
 {
     const char *title = db_col_text(st, 2);
-    bool active = db_col_type(st, 6) == DB_NULL &&
-                  (db_col_type(st, 5) == DB_NULL || db_col_int(st, 5) > now);
-    json_t *scopes = db_col_type(st, 3) == DB_NULL ? json_null()
-                                                   : webhooks_scopes_array(db_col_text(st, 3));
+    bool active =
+        db_col_type(st, 6) == DB_NULL && (db_col_type(st, 5) == DB_NULL || db_col_int(st, 5) > now);
+    json_t *scopes =
+        db_col_type(st, 3) == DB_NULL ? json_null() : webhooks_scopes_array(db_col_text(st, 3));
     return json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:b}", "ID",
                      (json_int_t)db_col_int(st, 0), "USER_ID", (json_int_t)db_col_int(st, 1),
                      "TITLE", title ? title : "", "SCOPES", scopes, "CREATED_AT",

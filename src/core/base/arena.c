@@ -29,6 +29,8 @@ static struct arena_chunk *chunk_new(size_t size)
 
 void *arena_alloc(struct arena *a, size_t n)
 {
+    if (n > SIZE_MAX / 2)
+        return xmalloc(SIZE_MAX); /* cannot be satisfied: aborts where out-of-memory does */
     size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     struct arena_chunk *c = a->head;
     if (need == 0)

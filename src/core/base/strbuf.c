@@ -1,6 +1,7 @@
 /* Capped growable string buffer. */
 #include "strbuf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,8 @@ void strbuf_reset(struct strbuf *sb)
 static int grow(struct strbuf *sb, size_t extra)
 {
     if (sb->cap && (extra > sb->cap || sb->len > sb->cap - extra))
+        return -E_TOOBIG;
+    if (extra > SIZE_MAX / 2 - sb->len) /* unlimited buffers must not wrap around either */
         return -E_TOOBIG;
     size_t need = sb->len + extra + 1;
     if (need <= sb->alloc)

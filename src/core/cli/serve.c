@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/auth/session.h"
 #include "core/base/log.h"
 #include "core/base/timeutil.h"
 #include "core/cli/app.h"
@@ -30,15 +31,16 @@ static int open_access_log(const char *spec)
     return fd < 0 ? 2 : fd;
 }
 
-static void print_url(const char *scheme, const char *addr, int port)
+/* Formats scheme://host:port for a listener (the actual port when 0 was configured). */
+static void listener_url(char *out, size_t len, const char *scheme, const char *addr, int port)
 {
     char host[256];
     int p;
+    out[0] = '\0';
     if (config_parse_addr(addr, host, sizeof(host), &p))
         return;
     bool v6 = strchr(host, ':') != NULL;
-    printf("kazi: listening on %s://%s%s%s:%d\n", scheme, v6 ? "[" : "", host, v6 ? "]" : "",
-           port);
+    snprintf(out, len, "%s://%s%s%s:%d", scheme, v6 ? "[" : "", host, v6 ? "]" : "", port);
 }
 
 static int start_server(const struct config *cfg, struct router *router, char **cert,
@@ -75,11 +77,18 @@ static int start_server(const struct config *cfg, struct router *router, char **
         fprintf(stderr, "kazi: cannot listen (see the log above)\n");
         return 1;
     }
-    if (so.http_addr)
-        print_url("http", so.http_addr, server_port(false));
-    if (so.https_addr)
-        print_url("https", so.https_addr, server_port(true));
+    char http_url[300] = "", https_url[300] = "";
+    if (so.http_addr) {
+        listener_url(http_url, sizeof(http_url), "http", so.http_addr, server_port(false));
+        printf("kazi: listening on %s\n", http_url);
+    }
+    if (so.https_addr) {
+        listener_url(https_url, sizeof(https_url), "https", so.https_addr, server_port(true));
+        printf("kazi: listening on %s\n", https_url);
+    }
     fflush(stdout);
+    /* URLs handed out by webhook.add: the configured public URL, else the HTTPS listener */
+    auth_set_base_url(*cfg->public_url ? cfg->public_url : *https_url ? https_url : http_url);
     return 0;
 }
 
