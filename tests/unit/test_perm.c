@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "core/auth/perm.h"
 #include "core/auth/ident.h"
+#include "core/auth/perm.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/db/db.h"
@@ -142,7 +142,8 @@ static void body_levels(struct db *db)
     /* a role of user 3's own replaces the default role */
     CHECK_INT(exec(db, "INSERT INTO core_role (id, name) VALUES (10, 'Own users');"
                        "INSERT INTO core_role_perm VALUES (10, 'user', 'READ', 1);"
-                       "INSERT INTO core_role_assign (role_id, user_id) VALUES (10, 3);"), 0);
+                       "INSERT INTO core_role_assign (role_id, user_id) VALUES (10, 3);"),
+              0);
     CHECK_INT(level_of(db, 3, "user", PERM_READ), PERM_LEVEL_OWN);
     CHECK_INT(level_of(db, 3, "user", PERM_ADD), PERM_LEVEL_NONE);
     CHECK_INT(level_of(db, 3, "crm_lead", PERM_READ), PERM_LEVEL_NONE);

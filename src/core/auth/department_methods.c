@@ -18,17 +18,15 @@
 #define DEP_SORT_DEFAULT 500
 
 static const struct field_def dep_fields[] = {
-    {"ID", "d.id", FIELD_INT, ALL, NULL},
-    {"NAME", "d.name", FIELD_STRING, ALL, NULL},
-    {"SORT", "d.sort", FIELD_INT, ALL, NULL},
-    {"PARENT", "d.parent_id", FIELD_INT, ALL, NULL},
+    {"ID", "d.id", FIELD_INT, ALL, NULL},           {"NAME", "d.name", FIELD_STRING, ALL, NULL},
+    {"SORT", "d.sort", FIELD_INT, ALL, NULL},       {"PARENT", "d.parent_id", FIELD_INT, ALL, NULL},
     {"UF_HEAD", "d.head_id", FIELD_INT, ALL, NULL},
 };
 #define N_DEP_FIELDS (sizeof(dep_fields) / sizeof(dep_fields[0]))
 
 static const struct ident_title dep_titles[] = {
-    {"ID", "ID"},           {"NAME", "Name"},         {"SORT", "Sort"},
-    {"PARENT", "Parent department"}, {"UF_HEAD", "Head"}, {NULL, NULL},
+    {"ID", "ID"},        {"NAME", "Name"}, {"SORT", "Sort"}, {"PARENT", "Parent department"},
+    {"UF_HEAD", "Head"}, {NULL, NULL},
 };
 
 static const char SQL_SELECT[] = "SELECT d.id, d.name, d.sort, d.parent_id, d.head_id"
@@ -44,8 +42,9 @@ static const char SQL_UPDATE[] =
     "UPDATE core_department SET name = ?, parent_id = ?, head_id = ?, sort = ? WHERE id = ?";
 /* Is ? (the new parent) the department ? itself or below it? */
 static const char SQL_BELOW[] =
-    "WITH RECURSIVE dep_sub(id) AS (SELECT CAST(? AS BIGINT) UNION SELECT d.id FROM core_department d"
-    " JOIN dep_sub ON d.parent_id = dep_sub.id) SELECT 1 FROM dep_sub WHERE id = ?";
+    "WITH RECURSIVE dep_sub(id) AS (SELECT CAST(? AS BIGINT)"
+    " UNION SELECT d.id FROM core_department d JOIN dep_sub ON d.parent_id = dep_sub.id)"
+    " SELECT 1 FROM dep_sub WHERE id = ?";
 static const char SQL_CHILDREN[] = "SELECT COUNT(*) FROM core_department WHERE parent_id = ?";
 static const char SQL_DEL_MEMBERS[] = "DELETE FROM core_user_department WHERE department_id = ?";
 static const char SQL_DEL_ROLES[] = "DELETE FROM core_role_assign WHERE department_id = ?";
@@ -120,8 +119,7 @@ static json_t *fields_param(struct rest_call *c)
 }
 
 /* Reads an optional reference (PARENT, UF_HEAD): "", 0 and null clear it. */
-static int read_ref(struct rest_call *c, json_t *f, const char *name, const char *sql,
-                    int64_t *out)
+static int read_ref(struct rest_call *c, json_t *f, const char *name, const char *sql, int64_t *out)
 {
     json_t *v = params_get(f, name);
     int64_t id = 0;
@@ -135,9 +133,10 @@ static int read_ref(struct rest_call *c, json_t *f, const char *name, const char
     if (params_to_int64(v, &id) || id < 0)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s' must be an id", name);
     if (id && (rc = exists(c->db, sql, id)) <= 0)
-        return rc < 0 ? ident_db_fail(c, rc)
-                      : rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s' names %lld, which "
-                                  "does not exist", name, (long long)id);
+        return rc < 0
+                   ? ident_db_fail(c, rc)
+                   : rest_fail(c, 400, "INVALID_ARG_VALUE",
+                               "field '%s' names %lld, which does not exist", name, (long long)id);
     *out = id;
     return 0;
 }
@@ -237,8 +236,9 @@ static int dep_update(struct rest_call *c)
         rc = db_step(st);
         db_reset(st);
         if (rc == DB_ROW)
-            return rest_fail(c, 400, "INVALID_ARG_VALUE", "field 'PARENT' would make department "
-                             "%lld its own ancestor", (long long)id);
+            return rest_fail(c, 400, "INVALID_ARG_VALUE",
+                             "field 'PARENT' would make department %lld its own ancestor",
+                             (long long)id);
         if (rc < 0)
             return ident_db_fail(c, rc);
     }
@@ -286,8 +286,9 @@ static int dep_delete(struct rest_call *c)
     if (rc != DB_ROW)
         return ident_db_fail(c, rc < 0 ? rc : -E_DB);
     if (children)
-        return rest_fail(c, 400, "ERROR_ARGUMENT", "department %lld has %lld sub-departments: "
-                         "move or delete them first", (long long)id, (long long)children);
+        return rest_fail(c, 400, "ERROR_ARGUMENT",
+                         "department %lld has %lld sub-departments: move or delete them first",
+                         (long long)id, (long long)children);
     if ((rc = run_id(c->db, SQL_DEL_MEMBERS, id)) || (rc = run_id(c->db, SQL_DEL_ROLES, id)))
         return ident_db_fail(c, rc);
     if ((rc = run_id(c->db, SQL_DELETE, id)) == -E_EXISTS)
@@ -300,14 +301,24 @@ static int dep_delete(struct rest_call *c)
 }
 
 const struct rest_method department_methods[] = {
-    {.name = "department.get", .scope = "department", .fn = dep_get, .entity = "department",
-     .action = PERM_READ, .flags = REST_LIST},
+    {.name = "department.get",
+     .scope = "department",
+     .fn = dep_get,
+     .entity = "department",
+     .action = PERM_READ,
+     .flags = REST_LIST},
     {.name = "department.fields", .scope = "department", .fn = dep_fields_method},
-    {.name = "department.add", .scope = "department", .fn = dep_add,
+    {.name = "department.add",
+     .scope = "department",
+     .fn = dep_add,
      .flags = REST_WRITE | REST_ADMIN},
-    {.name = "department.update", .scope = "department", .fn = dep_update,
+    {.name = "department.update",
+     .scope = "department",
+     .fn = dep_update,
      .flags = REST_WRITE | REST_ADMIN},
-    {.name = "department.delete", .scope = "department", .fn = dep_delete,
+    {.name = "department.delete",
+     .scope = "department",
+     .fn = dep_delete,
      .flags = REST_WRITE | REST_ADMIN},
     {0},
 };

@@ -14,8 +14,7 @@
 
 /* Top-level parameters of list methods that are never filters. */
 static const char *const list_reserved[] = {
-    "filter", "order", "sort", "select", "start", "auth", "admin_mode", "find", "name_search",
-    NULL,
+    "filter", "order", "sort", "select", "start", "auth", "admin_mode", "find", "name_search", NULL,
 };
 
 int ident_bind_json(struct db_stmt *st, const json_t *binds, int first)
@@ -23,7 +22,8 @@ int ident_bind_json(struct db_stmt *st, const json_t *binds, int first)
     size_t i;
     json_t *v;
     int idx = first, rc = 0;
-    json_array_foreach(binds, i, v) {
+    json_array_foreach(binds, i, v)
+    {
         if (json_is_integer(v))
             rc = db_bind_int(st, idx, json_integer_value(v));
         else if (json_is_real(v))
@@ -86,8 +86,7 @@ int ident_param_id(struct rest_call *c, const json_t *v, const char *name, bool 
         return rest_fail(c, 400, "BX_EMPTY_REQUIRED", "parameter '%s' is required", name);
     }
     if (params_to_int64(v, &id) || id <= 0)
-        return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter '%s' must be a positive id",
-                         name);
+        return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter '%s' must be a positive id", name);
     *out = id;
     return 0;
 }
@@ -114,7 +113,8 @@ json_t *ident_list_filter(struct rest_call *c, const struct field_def *fields, s
         rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'FILTER' must be an object");
         return NULL;
     }
-    json_object_foreach(c->params, key, v) {
+    json_object_foreach(c->params, key, v)
+    {
         const char *name = key + strspn(key, "!=<>%@?");
         const struct field_def *fd;
         if (reserved(key) || name - key > 3 || json_object_get(f, key))

@@ -32,13 +32,12 @@ static const char SQL_LEVEL[] =
 
 /* Departments the user belongs to or heads. */
 #define PERM_MY_DEPS                                                                               \
-    "SELECT department_id FROM core_user_department WHERE user_id = ?"                            \
+    "SELECT department_id FROM core_user_department WHERE user_id = ?"                             \
     " UNION SELECT id FROM core_department WHERE head_id = ?"
 
 /* Members of the user's departments; the owner column goes in front. */
-static const char SQL_DEPT_TAIL[] =
-    " IN (SELECT perm_ud.user_id FROM core_user_department perm_ud"
-    " WHERE perm_ud.department_id IN (" PERM_MY_DEPS "))";
+static const char SQL_DEPT_TAIL[] = " IN (SELECT perm_ud.user_id FROM core_user_department perm_ud"
+                                    " WHERE perm_ud.department_id IN (" PERM_MY_DEPS "))";
 
 /* Members of the user's departments and of every department below them. UNION (not UNION
  * ALL) makes the recursion stop even if the tree had a cycle. */
@@ -52,14 +51,17 @@ static const char SQL_SUBDEPT_TAIL[] =
     " WHERE perm_ud.department_id IN (SELECT id FROM perm_tree))";
 
 static const char *const action_names[] = {
-    [PERM_READ] = "READ", [PERM_ADD] = "ADD", [PERM_UPDATE] = "UPDATE", [PERM_DELETE] = "DELETE",
+    [PERM_READ] = "READ",
+    [PERM_ADD] = "ADD",
+    [PERM_UPDATE] = "UPDATE",
+    [PERM_DELETE] = "DELETE",
 };
 
 static const struct {
     const char *word, *letter;
 } level_names[] = {
-    [PERM_LEVEL_NONE] = {"none", "-"},         [PERM_LEVEL_OWN] = {"own", "A"},
-    [PERM_LEVEL_DEPT] = {"department", "D"},   [PERM_LEVEL_SUBDEPT] = {"subdepartment", "F"},
+    [PERM_LEVEL_NONE] = {"none", "-"},       [PERM_LEVEL_OWN] = {"own", "A"},
+    [PERM_LEVEL_DEPT] = {"department", "D"}, [PERM_LEVEL_SUBDEPT] = {"subdepartment", "F"},
     [PERM_LEVEL_ALL] = {"all", "X"},
 };
 
@@ -130,7 +132,7 @@ int perm_level(struct db *db, const struct rest_auth *auth, const char *entity,
     rc = db_step(st);
     if (rc == DB_ROW) {
         int64_t v = db_col_int(st, 0);
-        *out = v < PERM_LEVEL_NONE ? PERM_LEVEL_NONE
+        *out = v < PERM_LEVEL_NONE  ? PERM_LEVEL_NONE
                : v > PERM_LEVEL_ALL ? PERM_LEVEL_ALL
                                     : (enum perm_level)v;
         rc = 0;
@@ -180,8 +182,8 @@ int perm_allows_owner(struct db *db, const struct rest_auth *auth, enum perm_lev
     struct db_stmt *st = NULL;
     json_t *binds = NULL;
     int rc = 0;
-    *allowed = level >= PERM_LEVEL_ALL || (level == PERM_LEVEL_OWN && auth &&
-                                            owner_id == auth->user_id);
+    *allowed =
+        level >= PERM_LEVEL_ALL || (level == PERM_LEVEL_OWN && auth && owner_id == auth->user_id);
     if (level < PERM_LEVEL_DEPT || level >= PERM_LEVEL_ALL || !auth)
         return 0;
     if (owner_id == auth->user_id) {

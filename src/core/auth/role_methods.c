@@ -86,28 +86,33 @@ static int perms_parse(struct rest_call *c, const json_t *v, json_t **out)
     if (!json_is_object(v))
         return rest_fail(c, 400, "INVALID_ARG_VALUE",
                          "field 'PERMISSIONS' must be an object {entity: {action: level}}");
-    json_object_foreach((json_t *)v, ent, acts) {
+    json_object_foreach((json_t *)v, ent, acts)
+    {
         const char *e = entity_find(ent);
         if (!e)
-            return rest_fail(c, 400, "INVALID_ARG_VALUE", "permission entity '%s' is unknown "
-                             "(see role.entities)", ent);
+            return rest_fail(c, 400, "INVALID_ARG_VALUE",
+                             "permission entity '%s' is unknown (see role.entities)", ent);
         if (!json_is_object(acts))
-            return rest_fail(c, 400, "INVALID_ARG_VALUE", "permissions of '%s' must be an "
-                             "object {action: level}", ent);
-        json_object_foreach(acts, act, lv) {
+            return rest_fail(c, 400, "INVALID_ARG_VALUE",
+                             "permissions of '%s' must be an object {action: level}", ent);
+        json_object_foreach(acts, act, lv)
+        {
             char buf[PARAMS_STR_BUFSIZE];
             const char *ls = json_is_string(lv) ? params_to_str(lv, buf, sizeof(buf)) : NULL;
             enum perm_action a;
             enum perm_level l;
             if (perm_action_parse(act, &a))
-                return rest_fail(c, 400, "INVALID_ARG_VALUE", "permission action '%s' of '%s' "
-                                 "must be READ, ADD, UPDATE or DELETE", act, ent);
+                return rest_fail(
+                    c, 400, "INVALID_ARG_VALUE",
+                    "permission action '%s' of '%s' must be READ, ADD, UPDATE or DELETE", act, ent);
             if (!ls || perm_level_parse(ls, &l))
-                return rest_fail(c, 400, "INVALID_ARG_VALUE", "permission level of '%s' %s must "
-                                 "be none, own, department, subdepartment or all", ent, act);
+                return rest_fail(c, 400, "INVALID_ARG_VALUE",
+                                 "permission level of '%s' %s must be none, own, department, "
+                                 "subdepartment or all",
+                                 ent, act);
             if (json_array_size(*out) >= ROLE_MAX_RULES)
-                return rest_fail(c, 400, "INVALID_ARG_VALUE", "'PERMISSIONS' has more than %d "
-                                 "entries", ROLE_MAX_RULES);
+                return rest_fail(c, 400, "INVALID_ARG_VALUE",
+                                 "'PERMISSIONS' has more than %d entries", ROLE_MAX_RULES);
             json_array_append_new(*out, json_pack("[ssi]", e, perm_action_name(a), (int)l));
         }
     }
@@ -120,7 +125,8 @@ static int perms_store(struct db *db, int64_t role, const json_t *rules)
     size_t i;
     json_t *r;
     int rc = run2(db, SQL_PERMS_CLEAR, 1, role, 0);
-    json_array_foreach(rules, i, r) {
+    json_array_foreach(rules, i, r)
+    {
         if (rc != DB_DONE || (rc = db_prepare(db, SQL_PERM_ADD, &st)))
             break;
         db_bind_int(st, 1, role);
@@ -332,8 +338,7 @@ static int role_find(struct rest_call *c, const char *pname, int64_t *id, bool *
     db_reset(st);
     if (rc != DB_ROW)
         return rc < 0 ? ident_db_fail(c, rc)
-                      : rest_fail(c, 400, "NOT_FOUND", "role %lld does not exist",
-                                  (long long)*id);
+                      : rest_fail(c, 400, "NOT_FOUND", "role %lld does not exist", (long long)*id);
     return 0;
 }
 
@@ -358,8 +363,9 @@ static int role_delete(struct rest_call *c)
     if (role_find(c, "ID", &id, &def))
         return -1;
     if (def)
-        return rest_fail(c, 400, "ERROR_ARGUMENT", "role %lld is the default role: make another "
-                         "role the default first", (long long)id);
+        return rest_fail(c, 400, "ERROR_ARGUMENT",
+                         "role %lld is the default role: make another role the default first",
+                         (long long)id);
     if ((rc = run2(c->db, SQL_PERMS_CLEAR, 1, id, 0)) != DB_DONE ||
         (rc = run2(c->db, SQL_ASSIGNS_CLEAR, 1, id, 0)) != DB_DONE ||
         (rc = run2(c->db, SQL_DELETE, 1, id, 0)) != DB_DONE)
@@ -380,8 +386,8 @@ static int assign_args(struct rest_call *c, int64_t *role, int64_t *user, int64_
     if (!*user == !*dep)
         return rest_fail(c, 400, "ERROR_ARGUMENT",
                          "give exactly one of 'USER_ID' and 'DEPARTMENT_ID'");
-    rc = *user ? run2(c->db, SQL_USER_EXISTS, 1, *user, 0)
-               : run2(c->db, SQL_DEP_EXISTS, 1, *dep, 0);
+    rc =
+        *user ? run2(c->db, SQL_USER_EXISTS, 1, *user, 0) : run2(c->db, SQL_DEP_EXISTS, 1, *dep, 0);
     if (rc < 0)
         return ident_db_fail(c, rc);
     if (rc != DB_ROW)
@@ -427,7 +433,9 @@ const struct rest_method role_methods[] = {
     {.name = "role.update", .scope = "user", .fn = role_update, .flags = REST_WRITE | REST_ADMIN},
     {.name = "role.delete", .scope = "user", .fn = role_delete, .flags = REST_WRITE | REST_ADMIN},
     {.name = "role.assign", .scope = "user", .fn = role_assign, .flags = REST_WRITE | REST_ADMIN},
-    {.name = "role.unassign", .scope = "user", .fn = role_unassign,
+    {.name = "role.unassign",
+     .scope = "user",
+     .fn = role_unassign,
      .flags = REST_WRITE | REST_ADMIN},
     {0},
 };

@@ -86,8 +86,9 @@ static int search_sql(struct rest_call *c, const char *key, const json_t *v, str
     const char *s = params_to_str(v, buf, sizeof(buf)), *p;
     int words = 0;
     if (!s || strlen(s) > SEARCH_MAX_LEN)
-        return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter '%s' must be a string of at "
-                         "most %d bytes", key, SEARCH_MAX_LEN);
+        return rest_fail(c, 400, "INVALID_ARG_VALUE",
+                         "parameter '%s' must be a string of at most %d bytes", key,
+                         SEARCH_MAX_LEN);
     for (p = s; *p;) {
         size_t len;
         p += strspn(p, " \t\r\n");
@@ -140,24 +141,35 @@ static int search_terms(struct rest_call *c, json_t *filter, struct ident_list *
     return 0;
 }
 
-/* Columns a list shows; UF_DEPARTMENT (a multi field) comes with the default and "UF_*". */
+/* UF_DEPARTMENT is a multi field, which select_compile leaves out of the default select and
+ * of "UF_*"; Bitrix24 includes it in both. */
+static bool selects_departments(const json_t *sel)
+{
+    json_t *m;
+    size_t i;
+    if (!sel || json_is_null(sel) || (json_is_string(sel) && !json_string_length(sel)) ||
+        (json_is_array(sel) && !json_array_size(sel)) ||
+        (json_is_object(sel) && !json_object_size(sel)))
+        return true;
+    if (json_is_string(sel))
+        return !strcasecmp(json_string_value(sel), "UF_*");
+    json_array_foreach(sel, i, m)
+    {
+        if (json_is_string(m) && !strcasecmp(json_string_value(m), "UF_*"))
+            return true;
+    }
+    return false;
+}
+
+/* The columns a list shows, from `select`. */
 static int user_view_build(struct rest_call *c, struct user_view *v)
 {
-    json_t *sel = rest_param(c, "select"), *m;
+    json_t *sel = rest_param(c, "select");
     char err[200] = "";
-    size_t i;
     v->chosen = arena_alloc(c->arena, user_fields_n);
     if (select_compile(user_fields, user_fields_n, sel, true, v->chosen, err, sizeof(err)))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
-    if (!sel || json_is_null(sel) || (json_is_string(sel) && !json_string_length(sel)))
-        v->chosen[user_field_departments] = 1;
-    if (json_is_string(sel) && !strcasecmp(json_string_value(sel), "UF_*"))
-        v->chosen[user_field_departments] = 1;
-    json_array_foreach(sel, i, m) {
-        if (json_is_string(m) && !strcasecmp(json_string_value(m), "UF_*"))
-            v->chosen[user_field_departments] = 1;
-    }
-    if (json_is_array(sel) && !json_array_size(sel))
+    if (selects_departments(sel))
         v->chosen[user_field_departments] = 1;
     return 0;
 }
@@ -183,8 +195,8 @@ static int user_list(struct rest_call *c)
                               l.binds, err, sizeof(err)))
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     json_decref(filter);
-    if (!rc && (strbuf_addstr(&l.where, " AND ") ||
-                perm_sql(c->auth, level, "u.id", &l.where, l.binds)))
+    if (!rc &&
+        (strbuf_addstr(&l.where, " AND ") || perm_sql(c->auth, level, "u.id", &l.where, l.binds)))
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "filter is too long");
     if (!rc)
         rc = ident_list_order(c, user_fields, user_fields_n, "u.id", &l.order);
@@ -310,10 +322,18 @@ static int profile(struct rest_call *c)
 const struct rest_method user_methods[] = {
     {.name = "user.current", .scope = "user", .fn = user_current},
     {.name = "user.admin", .scope = "user", .fn = user_is_admin},
-    {.name = "user.get", .scope = "user", .fn = user_list, .entity = "user", .action = PERM_READ,
+    {.name = "user.get",
+     .scope = "user",
+     .fn = user_list,
+     .entity = "user",
+     .action = PERM_READ,
      .flags = REST_LIST},
-    {.name = "user.search", .scope = "user", .fn = user_list, .entity = "user",
-     .action = PERM_READ, .flags = REST_LIST},
+    {.name = "user.search",
+     .scope = "user",
+     .fn = user_list,
+     .entity = "user",
+     .action = PERM_READ,
+     .flags = REST_LIST},
     {.name = "user.fields", .scope = "user", .fn = user_fields_method},
     {.name = "user.add", .scope = "user", .fn = user_add, .flags = REST_WRITE | REST_ADMIN},
     {.name = "user.update", .scope = "user", .fn = user_update, .flags = REST_WRITE},

@@ -50,7 +50,7 @@ const size_t user_fields_n = sizeof(user_fields) / sizeof(user_fields[0]);
 const size_t user_field_departments = sizeof(user_fields) / sizeof(user_fields[0]) - 1;
 
 #define USER_COLUMNS                                                                               \
-    "u.id, u.active, u.email, u.name, u.last_name, u.second_name, u.personal_gender,"             \
+    "u.id, u.active, u.email, u.name, u.last_name, u.second_name, u.personal_gender,"              \
     " u.personal_birthday, u.photo, u.phone, u.personal_mobile, u.personal_city, u.position,"      \
     " u.work_phone, u.phone_inner, u.time_zone, u.language, u.created_at, u.last_login,"           \
     " u.updated_at, 'N', 'employee', u.is_admin, NULL"
@@ -194,7 +194,8 @@ static int conv_depts(struct rest_call *c, const struct wfield *w, const json_t 
         return 0;
     if (!json_is_array(v))
         v = one = json_pack("[O]", v);
-    json_array_foreach(v, i, m) {
+    json_array_foreach(v, i, m)
+    {
         int64_t id = 0;
         struct db_stmt *st;
         int rc;
@@ -212,9 +213,10 @@ static int conv_depts(struct rest_call *c, const struct wfield *w, const json_t 
         if (rc != DB_ROW) {
             json_decref(one);
             return rc < 0 ? ident_db_fail(c, rc)
-                          : rest_fail(c, 400, "INVALID_ARG_VALUE",
-                                      "field 'UF_DEPARTMENT' names department %lld, which does "
-                                      "not exist", (long long)id);
+                          : rest_fail(
+                                c, 400, "INVALID_ARG_VALUE",
+                                "field 'UF_DEPARTMENT' names department %lld, which does not exist",
+                                (long long)id);
         }
         json_array_append_new(*out, json_integer(id));
     }
@@ -251,8 +253,8 @@ static int conv_scalar(struct rest_call *c, const struct wfield *w, const json_t
     }
     if (json_is_null(v))
         v = NULL; /* null clears, as "" does */
-    else if (w->kind == W_PHOTO && json_is_object(v) && json_is_string(params_get((json_t *)v,
-                                                                             "remove")))
+    else if (w->kind == W_PHOTO && json_is_object(v) &&
+             json_is_string(params_get((json_t *)v, "remove")))
         v = NULL; /* {"remove":"Y"} */
     else if (w->kind == W_PHOTO && (json_is_array(v) || json_is_object(v)))
         return bad(c, w, "must be a URL: uploading photos is not supported");
@@ -302,8 +304,8 @@ static int plan_field(struct rest_call *c, const struct wfield *w, const json_t 
     json_t *val = NULL;
     int rc;
     if (w->admin && !admin)
-        return rest_fail(c, 403, "ACCESS_DENIED", "field '%s' can only be changed by an "
-                         "administrator", w->name);
+        return rest_fail(c, 403, "ACCESS_DENIED",
+                         "field '%s' can only be changed by an administrator", w->name);
     p->admin_fields |= w->admin;
     if (w->kind == W_DEPTS) {
         json_decref(p->deps);
@@ -358,7 +360,8 @@ static int set_departments(struct rest_call *c, int64_t id, const json_t *deps)
     db_bind_int(st, 1, id);
     rc = db_step(st);
     db_reset(st);
-    json_array_foreach(deps, i, m) {
+    json_array_foreach(deps, i, m)
+    {
         if (rc != DB_DONE || (rc = db_prepare(c->db, SQL_DEP_ADD, &st)))
             break;
         db_bind_int(st, 1, id);

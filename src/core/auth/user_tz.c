@@ -67,8 +67,8 @@ static int tz_offset_at(const unsigned char *b, size_t len, int64_t t, int64_t *
                 charcnt = be(b + pos + 40, 4);
         if (isut < 0 || isstd < 0 || leap < 0 || timecnt < 0 || typecnt < 1 || charcnt < 0)
             return -1;
-        size_t body = (size_t)(timecnt * (tsize + 1) + typecnt * 6 + charcnt +
-                               leap * (tsize + 4) + isstd + isut);
+        size_t body = (size_t)(timecnt * (tsize + 1) + typecnt * 6 + charcnt + leap * (tsize + 4) +
+                               isstd + isut);
         if (pass == 0 && b[pos + 4] >= '2') {
             pos += 44 + body; /* skip the 32-bit block */
             tsize = 8;

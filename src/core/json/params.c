@@ -211,6 +211,8 @@ static int insert(json_t *root, const char *key, size_t keylen, json_t *val, str
     json_t *cur = root;
     int rc = 0;
 
+    if (!key)
+        key = "", keylen = 0;
     in->name = key;
     in->namelen = keylen;
     if (!json_is_object(root)) {

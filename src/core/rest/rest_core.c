@@ -118,21 +118,6 @@ struct batch {
     json_t *result, *error, *total, *next, *time; /* keyed by command key */
 };
 
-static void url_encode(struct strbuf *out, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-            strbuf_addch(out, (char)ch);
-        } else {
-            strbuf_addch(out, '%');
-            strbuf_addch(out, hex[ch >> 4]);
-            strbuf_addch(out, hex[ch & 15]);
-        }
-    }
-}
-
 /* Resolves "[key][a][0]..." at p against map; returns the value and sets *end past the last
  * ']' consumed, or NULL when the reference does not resolve. */
 static json_t *resolve_ref(json_t *map, const char *p, const char **end)
@@ -166,8 +151,10 @@ static json_t *resolve_ref(json_t *map, const char *p, const char **end)
     return first ? NULL : v;
 }
 
-/* Copies cmd into out, replacing $result[...], $result_total[...], $result_next[...]. */
-static int substitute(struct batch *b, const char *cmd, struct strbuf *out)
+/* Returns a copy of s with $result[...], $result_total[...] and $result_next[...] replaced by
+ * the values they point at (arena-owned), or s itself when it holds no reference. References
+ * that do not resolve stay as they are, so the command fails with a clear message. */
+static const char *substitute(struct batch *b, struct arena *arena, const char *s)
 {
     static const struct {
         const char *name;
@@ -175,14 +162,18 @@ static int substitute(struct batch *b, const char *cmd, struct strbuf *out)
     } refs[] = {{"$result_total", offsetof(struct batch, total)},
                 {"$result_next", offsetof(struct batch, next)},
                 {"$result", offsetof(struct batch, result)}};
-    const char *p = cmd;
+    if (!strstr(s, "$result"))
+        return s;
+    struct strbuf out;
+    strbuf_init(&out, BATCH_CMD_MAX);
+    const char *p = s;
     while (*p) {
         const char *d = strchr(p, '$');
         if (!d) {
-            strbuf_addstr(out, p);
+            strbuf_addstr(&out, p);
             break;
         }
-        strbuf_add(out, p, (size_t)(d - p));
+        strbuf_add(&out, p, (size_t)(d - p));
         p = d;
         bool done = false;
         for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]) && !done; i++) {
@@ -193,19 +184,55 @@ static int substitute(struct batch *b, const char *cmd, struct strbuf *out)
             const char *end;
             json_t *v = resolve_ref(map, p + nl, &end);
             char buf[PARAMS_STR_BUFSIZE];
-            const char *s = v ? params_to_str(v, buf, sizeof(buf)) : NULL;
-            if (s) {
-                url_encode(out, s);
+            const char *val = v ? params_to_str(v, buf, sizeof(buf)) : NULL;
+            if (val) {
+                strbuf_addstr(&out, val);
                 p = end;
                 done = true;
             }
         }
         if (!done) {
-            strbuf_addch(out, '$');
+            strbuf_addch(&out, '$');
             p++;
         }
     }
-    return out->cap && out->len >= out->cap ? -E_TOOBIG : 0;
+    const char *r = arena_strndup(arena, out.buf, out.len);
+    strbuf_release(&out);
+    return r;
+}
+
+/* Replaces references in every string value of the decoded parameters, as Bitrix24 does after
+ * parsing the command's query (clients percent-encode the references). */
+static void substitute_tree(struct batch *b, struct arena *arena, json_t *v)
+{
+    const char *key;
+    json_t *child;
+    size_t i;
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, child)
+        {
+            if (json_is_string(child)) {
+                const char *s = json_string_value(child);
+                const char *r = substitute(b, arena, s);
+                if (r != s)
+                    json_object_set_new(v, key, json_string(r));
+            } else {
+                substitute_tree(b, arena, child);
+            }
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, child)
+        {
+            if (json_is_string(child)) {
+                const char *s = json_string_value(child);
+                const char *r = substitute(b, arena, s);
+                if (r != s)
+                    json_array_set_new(v, i, json_string(r));
+            } else {
+                substitute_tree(b, arena, child);
+            }
+        }
+    }
 }
 
 static json_t *error_object(const struct rest_call *sub)
@@ -218,20 +245,19 @@ static json_t *error_object(const struct rest_call *sub)
 static bool batch_one(struct rest_call *c, struct batch *b, const char *key, const char *cmd)
 {
     struct rest_call sub = {.arena = c->arena, .auth = c->auth, .in_batch = true};
-    struct strbuf line;
     char err[300] = "";
     double t0 = time_now_real();
     bool ok = false;
-    strbuf_init(&line, BATCH_CMD_MAX);
     sub.params = json_object();
-    if (substitute(b, cmd, &line)) {
+    if (strlen(cmd) > BATCH_CMD_MAX) {
         rest_fail(&sub, 400, "ERROR_BATCH_COMMAND", "command '%s' is too long", key);
         goto out;
     }
-    char *q = strchr(line.buf, '?');
+    char *name = arena_strdup(c->arena, cmd);
+    char *q = strchr(name, '?');
     if (q)
         *q++ = '\0';
-    const struct rest_method *m = rest_find(line.buf, NULL);
+    const struct rest_method *m = rest_find(name, NULL);
     if (!m) {
         rest_fail(&sub, 404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
         goto out;
@@ -246,6 +272,7 @@ static bool batch_one(struct rest_call *c, struct batch *b, const char *key, con
         goto out;
     }
     params_finish(sub.params);
+    substitute_tree(b, c->arena, sub.params);
     ok = rest_invoke(&sub, m) == 0;
 out:
     if (ok) {
@@ -261,32 +288,30 @@ out:
         json_object_set_new(b->error, key, error_object(&sub));
     }
     json_decref(sub.params);
-    strbuf_release(&line);
     return ok;
 }
 
-/* For list-form commands, turns a map keyed "0".."n-1" (with gaps) into an array of n with
- * null where a key is missing, as the SDKs index these replies by position. */
-static json_t *as_array(json_t *map, size_t n)
+/* Serialises a reply map as PHP's json_encode does: keys exactly "0".."n-1" in order become an
+ * array, an empty map becomes [], anything else stays an object. */
+static json_t *php_array(json_t *map)
 {
+    size_t n = json_object_size(map), i = 0;
+    const char *key;
+    json_t *v;
+    char want[24];
+    json_object_foreach(map, key, v)
+    {
+        snprintf(want, sizeof(want), "%zu", i++);
+        if (strcmp(key, want))
+            return map;
+    }
     json_t *a = json_array();
-    char key[24];
-    for (size_t i = 0; i < n; i++) {
-        snprintf(key, sizeof(key), "%zu", i);
-        json_t *v = json_object_get(map, key);
-        json_array_append(a, v ? v : json_null());
+    for (i = 0; i < n; i++) {
+        snprintf(want, sizeof(want), "%zu", i);
+        json_array_append(a, json_object_get(map, want));
     }
     json_decref(map);
     return a;
-}
-
-/* An empty map is sent as [] as PHP does. */
-static json_t *as_map(json_t *map)
-{
-    if (json_object_size(map))
-        return map;
-    json_decref(map);
-    return json_array();
 }
 
 static int batch_method(struct rest_call *c)
@@ -331,16 +356,10 @@ static int batch_method(struct rest_call *c)
         if (!batch_one(c, &b, key, s) && halt)
             break;
     }
-    if (list) {
-        c->result = json_pack("{s:o, s:o, s:o, s:o, s:o}", "result", as_array(b.result, n),
-                              "result_error", as_array(b.error, n), "result_total",
-                              as_array(b.total, n), "result_next", as_array(b.next, n),
-                              "result_time", as_array(b.time, n));
-    } else {
-        c->result = json_pack("{s:o, s:o, s:o, s:o, s:o}", "result", as_map(b.result),
-                              "result_error", as_map(b.error), "result_total", as_map(b.total),
-                              "result_next", as_map(b.next), "result_time", as_map(b.time));
-    }
+    c->result = json_pack("{s:o, s:o, s:o, s:o, s:o}", "result", php_array(b.result),
+                          "result_error", php_array(b.error), "result_total",
+                          php_array(b.total), "result_next", php_array(b.next), "result_time",
+                          php_array(b.time));
     return 0;
 }
 
