@@ -42,9 +42,18 @@ int main(int argc, char **argv)
         printf("kazi %s\n", KAZI_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 2, argv + 2);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[1], commands[i].name))
+            continue;
+        for (int a = 2; a < argc; a++) {
+            if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
+                printf("usage: kazi %s\n\n", commands[i].usage);
+                config_print_help(stdout);
+                return 0;
+            }
+        }
+        return commands[i].fn(argc - 2, argv + 2);
+    }
     fprintf(stderr, "kazi: unknown command '%s' (see kazi --help)\n", argv[1]);
     return 2;
 }

@@ -11,7 +11,7 @@ port_of() { echo "${1##*:}"; }
 raw() {
     local fd
     exec {fd}<>"/dev/tcp/127.0.0.1/$1" || return 1
-    cat "$2" >&"$fd" 2>/dev/null
+    cat "$2" 1>&"$fd" 2>/dev/null
     timeout 3 cat <&"$fd" 2>/dev/null
     exec {fd}>&-
 }
@@ -65,6 +65,11 @@ expect_eq "16 KB query string is accepted" "$(req GET "$HTTP_URL/healthz?x=$u" |
 { printf 'GET /'; head -c 300000 /dev/zero | tr '\0' c; printf ' HTTP/1.1\r\nHost: x\r\n\r\n'; } >"$T_DIR/long-url.req"
 out=$(raw "$(port_of "$HTTP_URL")" "$T_DIR/long-url.req" | head -1 | tr -d '\r')
 expect_match "300 KB URL is refused with 414" "$out" '^HTTP/1.1 414'
+# thousands of query arguments overflow the library's per-connection memory and it gives up on
+# the request; the server must neither leak (checked at stop) nor stop serving
+q=$(for i in $(seq 1 6000); do printf 'f%d=1&' "$i"; done)
+curl -gs -m 2 -o /dev/null "$HTTP_URL/healthz?$q"
+check "server serves after a URL with 6000 arguments" healthy
 
 # ---------------------------------------------------------------- malformed requests
 for bad in 'GARBAGE\r\n\r\n' 'GET\r\n\r\n' '\x01\x02\x03\xff\r\n\r\n' 'GET / HTTP/9.9\r\nHost: x\r\n\r\n' \
@@ -126,6 +131,9 @@ expect_eq "backup passes the integrity check" "$(sqlite3 "$T_DIR/backup.db" 'PRA
 expect_eq "backup holds the user" "$(sqlite3 "$T_DIR/backup.db" "SELECT email FROM core_user WHERE id = $uid" 2>&1)" admin@example.com
 "$KAZI_BIN" backup --data "$data" "$T_DIR/backup.db" >/dev/null 2>&1
 expect_eq "backup refuses to overwrite a file" "$?" 1
+out=$("$KAZI_BIN" backup --data "$T_DIR/no-such-data" "$T_DIR/backup-empty.db" 2>&1)
+expect_match "backup of a missing data directory fails clearly" "$out" "does not exist"
+check "... and creates nothing" test ! -e "$T_DIR/no-such-data" -a ! -e "$T_DIR/backup-empty.db"
 
 rows() { sqlite3 "$T_DIR/backup2.db" 'SELECT COUNT(*) FROM core_migration'; }
 "$KAZI_BIN" migrate --data "$data" >/dev/null 2>>"$T_DIR/cli.err"
@@ -227,6 +235,7 @@ for opt in data config-file http https tls-cert tls-key modules log-level access
     grep -q -- "--$opt " <<<"$help" || missing="$missing $opt"
 done
 expect_eq "kazi --help lists every option" "$missing" ""
+missing=
 for cmd in serve migrate 'user add' 'webhook add' backup routes modules; do
     grep -q "kazi $cmd" <<<"$help" || missing="$missing $cmd"
 done

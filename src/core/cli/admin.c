@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/auth/perm.h"
 #include "core/auth/users.h"
 #include "core/auth/webhooks.h"
 #include "core/base/error.h"
@@ -133,7 +135,19 @@ static void base_url(const struct config *cfg, char *out, size_t len)
         return;
     }
     bool https = strcmp(cfg->https, "off") != 0;
-    snprintf(out, len, "%s://%s", https ? "https" : "http", https ? cfg->https : cfg->http);
+    const char *addr = https ? cfg->https : cfg->http;
+    char host[256];
+    int port;
+    if (config_parse_addr(addr, host, sizeof(host), &port)) {
+        snprintf(out, len, "%s://%s", https ? "https" : "http", addr);
+        return;
+    }
+    /* a wildcard listen address is not one clients can use: name this machine instead */
+    if (!strcmp(host, "0.0.0.0") || !strcmp(host, "::"))
+        snprintf(host, sizeof(host), "localhost");
+    bool v6 = strchr(host, ':') != NULL;
+    snprintf(out, len, "%s://%s%s%s:%d", https ? "https" : "http", v6 ? "[" : "", host,
+             v6 ? "]" : "", port);
 }
 
 int cli_webhook(int argc, char **argv)
@@ -186,6 +200,13 @@ int cli_backup(int argc, char **argv)
         fprintf(stderr, "kazi: backup file '%s' already exists; choose a new name\n", pos[0]);
         return 1;
     }
+    /* a mistyped --data must not create, migrate and back up an empty database */
+    char db_path[CONFIG_STR_MAX + 16];
+    snprintf(db_path, sizeof(db_path), "%s/kazi.db", cfg.data);
+    if (access(db_path, F_OK)) {
+        fprintf(stderr, "kazi: database '%s' does not exist; check --data\n", db_path);
+        return 1;
+    }
     if (app_open_db(&cfg))
         return 1;
     int rc = db_backup(db_conn(), pos[0]);
@@ -202,10 +223,26 @@ static void print_route(void *ctx, const char *method, const char *pattern, cons
     printf("route  %-7s %-40s %s\n", method, pattern, owner);
 }
 
+/* One method a line: name, scope, module, then what the dispatcher checks before the handler
+ * (permission entity and action, "-" for none) and the row's flags, so scripts can enumerate
+ * what each method needs. */
 static void print_method(void *ctx, const struct rest_method *m, const struct module *mod)
 {
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } flags[] = {{REST_WRITE, "write"},   {REST_NO_BATCH, "no_batch"}, {REST_PUBLIC, "public"},
+                 {REST_LIST, "list"},     {REST_NO_TXN, "no_txn"},     {REST_ADMIN, "admin"}};
+    const char *action = m->action == PERM_ADMIN ? "ADMIN" : perm_action_name(m->action);
+    char fl[80] = "";
+    size_t n = 0;
     (void)ctx;
-    printf("method %-40s scope=%-10s %s\n", m->name, m->scope ? m->scope : "-", mod->name);
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        if ((m->flags & flags[i].bit) && n < sizeof(fl))
+            n += (size_t)snprintf(fl + n, sizeof(fl) - n, "%s%s", n ? "," : "", flags[i].name);
+    printf("method %-40s scope=%-10s %-8s entity=%s action=%s flags=%s\n", m->name,
+           m->scope ? m->scope : "-", mod->name, m->entity ? m->entity : "-",
+           m->entity && action ? action : "-", n ? fl : "-");
 }
 
 int cli_routes(int argc, char **argv)

@@ -34,6 +34,15 @@ struct req_ctx {
     size_t sent_bytes;
     bool started, too_big, answered;
     char raw_path[160]; /* for the access log, secrets masked */
+    struct conn_slot *slot;
+};
+
+/* Per connection: the request context libmicrohttpd has not reported complete yet. On some
+ * error paths after the URI callback (argument records overflowing its memory pool) the
+ * library never calls the completion callback; the connection-closed callback frees what is
+ * left, so such requests cannot leak. */
+struct conn_slot {
+    struct req_ctx *cur;
 };
 
 static struct MHD_Daemon *daemons[2];
@@ -78,10 +87,46 @@ static const char *client_addr(struct MHD_Connection *conn, struct arena *a)
     return arena_strdup(a, host);
 }
 
+static void ctx_free(struct req_ctx *c)
+{
+    if (c->slot)
+        c->slot->cur = NULL;
+    if (c->started)
+        active--;
+    strbuf_release(&c->body);
+    strbuf_release(&c->res.body);
+    arena_release(&c->arena);
+    free(c);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    (void)conn;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = xcalloc(1, sizeof(struct conn_slot));
+        return;
+    }
+    struct conn_slot *slot = *socket_context;
+    if (slot && slot->cur)
+        ctx_free(slot->cur);
+    free(slot);
+    *socket_context = NULL;
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     (void)cls;
     struct req_ctx *c = xcalloc(1, sizeof(*c));
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    c->slot = ci ? ci->socket_context : NULL;
+    if (c->slot) {
+        if (c->slot->cur) /* the previous request was dropped without completion */
+            ctx_free(c->slot->cur);
+        c->slot->cur = c;
+    }
     c->t0 = time_mono_ns();
     c->req.arena = &c->arena;
     c->req.conn = (struct http_conn *)conn;
@@ -97,16 +142,9 @@ static void log_access(struct req_ctx *c, struct MHD_Connection *conn)
     if (opts.access_log_fd < 0)
         return;
     char line[512], ts[40];
-    const char *addr = c->req.remote_addr ? c->req.remote_addr : "-";
-    if (!c->req.remote_addr) {
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        char host[64];
-        if (ci && ci->client_addr &&
-            !getnameinfo(ci->client_addr, sizeof(struct sockaddr_storage), host, sizeof(host),
-                         NULL, 0, NI_NUMERICHOST))
-            addr = arena_strdup(&c->arena, host);
-    }
+    const char *addr = c->req.remote_addr ? c->req.remote_addr : client_addr(conn, &c->arena);
+    if (!addr)
+        addr = "-";
     time_fmt_iso(ts, sizeof(ts), time_now_real(), 1);
     int n = snprintf(line, sizeof(line), "%s %s \"%s %s\" %d %zu %.3fms\n", ts, addr,
                      c->req.method ? c->req.method : "-", c->raw_path, c->status, c->sent_bytes,
@@ -127,12 +165,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         metrics_request(c->status, time_mono_ns() - c->t0);
         log_access(c, conn);
     }
-    if (c->started)
-        active--;
-    strbuf_release(&c->body);
-    strbuf_release(&c->res.body);
-    arena_release(&c->arena);
-    free(c);
+    ctx_free(c);
     *con_cls = NULL;
 }
 
@@ -398,6 +431,7 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
     };
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, on_request, tls ? (void *)1 : NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so every message goes there */
         MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_THREAD_POOL_SIZE, opts.threads,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(opts.max_header * 2 + 16384),
@@ -406,7 +440,7 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
         MHD_OPTION_ARRAY, tls ? tls_opts : tls_opts + 2,
         MHD_OPTION_END);
     freeaddrinfo(ai);
