@@ -36,11 +36,16 @@ MOD_SRC := src/modules/modules.c $(foreach m,$(MODULES),$(wildcard src/modules/$
 MIG_DIRS := core:src/core/migrations $(foreach m,$(MODULES),$(m):src/modules/$(m)/migrations)
 MIG_GEN := $(foreach d,$(MIG_DIRS),build/gen/migrations_$(firstword $(subst :, ,$(d))).c)
 
+# the browser app: web/ bundled by esbuild into web/dist (hashed names, gzip twins), embedded
+WEB_GEN := build/gen/assets_web.c
+WEB_SRC := package.json package-lock.json \
+           $(shell find web -name dist -prune -o -name '.dist-*' -prune -o -type f -print 2>/dev/null)
+
 LIB_SRC := $(CORE_SRC) $(MOD_SRC)
 GEN_SRC := $(MIG_GEN) $(wildcard build/gen/assets_*.c)
 
-REL_OBJ := $(patsubst %.c,$(REL)/obj/%.o,$(LIB_SRC) $(MIG_GEN)) $(REL)/obj/src/main.o
-ASAN_LIB_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(LIB_SRC) $(MIG_GEN))
+REL_OBJ := $(patsubst %.c,$(REL)/obj/%.o,$(LIB_SRC) $(MIG_GEN) $(WEB_GEN)) $(REL)/obj/src/main.o
+ASAN_LIB_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(LIB_SRC) $(MIG_GEN) $(WEB_GEN))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(UNIT_SRC))
 
@@ -77,6 +82,15 @@ build/gen/migrations_%.c: build/tools/embed $$(wildcard src/core/migrations/*.sq
 	@mkdir -p build/gen
 	@dir=$(if $(filter core,$*),src/core/migrations,src/modules/$*/migrations); \
 	 build/tools/embed migrations migrations_$* $@ $$(ls $$dir/*.sql 2>/dev/null)
+
+# npm ci first when node_modules is missing; the embed output is renamed into place so two
+# builds running at once never compile a half-written file
+$(WEB_GEN): build/tools/embed $(WEB_SRC)
+	@mkdir -p build/gen
+	@[ -x node_modules/.bin/esbuild ] || npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	@build/tools/embed assets assets_web $@.$$$$ web/dist/ $$(find web/dist -type f | LC_ALL=C sort) && \
+	 mv $@.$$$$ $@
 
 deps:
 	scripts/install-deps

@@ -6,6 +6,7 @@
 #include "core/auth/session.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
+#include "core/http/assets.h"
 #include "core/http/metrics.h"
 #include "core/module.h"
 #include "core/registry.h"
@@ -13,6 +14,7 @@
 extern const struct migration migrations_core[];
 extern const struct rest_method rest_core_methods[];
 extern const struct rest_method user_methods[], department_methods[], role_methods[];
+extern const struct rest_method rest_modules_methods[];
 
 /* GET /healthz: 200 when the database answers a query, 503 otherwise. */
 static int healthz(struct http_request *req, struct http_response *res)
@@ -43,6 +45,16 @@ static const struct module_route core_routes[] = {
     {"POST", "/api/auth/setup", auth_http_setup},
     {"POST", "/api/auth/login", auth_http_login},
     {"POST", "/api/auth/logout", auth_http_logout},
+    /* the browser app: index.html for its own routes, hashed files under /assets/ */
+    {"GET", "/", assets_http_app},
+    {"GET", "/login", assets_http_app},
+    {"GET", "/setup", assets_http_app},
+    {"GET", "/settings", assets_http_app},
+    {"GET", "/crm", assets_http_app},
+    {"GET", "/crm/*path", assets_http_app},
+    {"GET", "/admin", assets_http_app},
+    {"GET", "/admin/*path", assets_http_app},
+    {"GET", "/assets/:name", assets_http_file},
     {NULL, NULL, NULL},
 };
 
@@ -53,6 +65,7 @@ static const struct rest_method *const core_method_tables[] = {
     user_methods,
     department_methods,
     role_methods,
+    rest_modules_methods,
     NULL,
 };
 

@@ -3,6 +3,13 @@
  * KAZI_WITH_<NAME>; the run-time switch (modules = ... / KAZI_MODULES) picks among these. */
 #include "core/module.h"
 
+#ifdef KAZI_WITH_CRM
+extern const struct module crm_module;
+#endif
+
 const struct module *const kazi_modules[] = {
+#ifdef KAZI_WITH_CRM
+    &crm_module,
+#endif
     NULL,
 };

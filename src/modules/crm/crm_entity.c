@@ -1,0 +1,325 @@
+/* The CRM entity engine (contract in crm_entity.h): the entity registry, reading a record,
+ * deleting it, describing fields and the generic REST handlers every entity's method table
+ * points at. Adding and updating (the write pipeline) is in crm_write.c, the SQL in
+ * crm_sql.c. Nothing here knows a particular entity: differences live in the def's tables and
+ * hooks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/auth/perm.h"
+#include "core/base/error.h"
+#include "core/base/log.h"
+#include "core/events/bus.h"
+#include "core/json/params.h"
+#include "core/rest/rest.h"
+#include "modules/crm/crm_internal.h"
+#include "modules/crm/crm_productrow.h"
+#include "modules/crm/crm_timeline.h"
+
+const struct crm_entity_def *const crm_entities[] = {
+    &crm_lead_def, &crm_deal_def, &crm_contact_def, &crm_company_def, &crm_quote_def,
+    &crm_invoice_def, NULL,
+};
+
+const struct crm_entity_def *crm_entity_by_type(int type_id)
+{
+    for (const struct crm_entity_def *const *e = crm_entities; *e; e++)
+        if ((*e)->type_id == type_id)
+            return *e;
+    return NULL;
+}
+
+const struct crm_field *crm_field_find(const struct crm_entity_def *def, const char *name)
+{
+    char buf[128];
+    for (size_t i = 0; i < def->n_fields; i++)
+        if (!strcasecmp(def->fields[i].name, name))
+            return &def->fields[i];
+    for (size_t i = 0; i < def->n_fields; i++)
+        if (!strcmp(crm_field_out_name(&def->fields[i], CRM_FMT_TYPED, buf, sizeof(buf)), name))
+            return &def->fields[i];
+    return NULL;
+}
+
+int crm_entity_init(const struct crm_entity_def *def)
+{
+    const struct crm_field *f = def->fields;
+    if (!def->n_fields || f[0].type != CRM_T_ID || !f[0].column || strcmp(f[0].column, "id"))
+        return error("crm entity '%s': field 0 must be ID in column 'id'", def->name);
+    for (size_t i = 0; i < def->n_fields; i++) {
+        for (size_t j = i + 1; j < def->n_fields; j++)
+            if (!strcmp(f[i].name, f[j].name))
+                return error("crm entity '%s': field '%s' is declared twice", def->name,
+                             f[i].name);
+        if (!f[i].column && f[i].type != CRM_T_MULTIFIELD && f[i].type != CRM_T_LINKS)
+            return error("crm entity '%s': field '%s' has no column", def->name, f[i].name);
+    }
+    return crm_sql_build(def);
+}
+
+void crm_entity_fini(const struct crm_entity_def *def)
+{
+    crm_sql_free(def);
+}
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+
+int crm_param_id(struct rest_call *c, const char *name, int64_t *out)
+{
+    json_t *v = rest_param(c, name);
+    *out = 0;
+    if (!v || params_to_int64(v, out) || *out <= 0)
+        return rest_fail(c, 400, "INVALID_ARG_VALUE", "ID is not defined or invalid");
+    return 0;
+}
+
+int crm_fail_not_found(struct rest_call *c)
+{
+    return rest_fail(c, 400, "NOT_FOUND", "Not found");
+}
+
+int crm_fail_db(struct rest_call *c, int rc)
+{
+    if (c->status) /* already failed with a reason */
+        return -1;
+    return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "database error: %s, nothing was written",
+                     error_str(rc));
+}
+
+int crm_check_owner(struct rest_call *c, const struct crm_entity_def *def,
+                    enum perm_action action, int64_t owner)
+{
+    enum perm_level lvl = PERM_LEVEL_NONE;
+    bool ok = false;
+    int rc;
+    if (!c->auth || c->auth->is_admin)
+        return 0;
+    if ((rc = perm_level(c->db, c->auth, def->perm_entity, action, &lvl)) ||
+        (rc = perm_allows_owner(c->db, c->auth, lvl, owner, &ok)))
+        return crm_fail_db(c, rc);
+    if (!ok)
+        return rest_fail(c, 403, "ACCESS_DENIED", "Access denied.");
+    return 0;
+}
+
+/* ---- reading ------------------------------------------------------------------------------- */
+
+/* The binding whose list field is f (CONTACT_IDS), or NULL. */
+static const struct crm_binding_def *binding_of(const struct crm_entity_def *def,
+                                                const struct crm_field *f)
+{
+    for (const struct crm_binding_def *const *b = def->bindings; b && *b; b++)
+        if ((*b)->list_field && !strcmp((*b)->list_field, f->name))
+            return *b;
+    return NULL;
+}
+
+/* Formats a loaded row with its bindings, multi-fields and user fields. */
+static int format_record(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
+                         const json_t *row, enum crm_format fmt, json_t **out)
+{
+    char name[128], key[24];
+    json_t *o = json_object(), *by_id = json_object();
+    struct crm_uf *ufs = NULL;
+    size_t n_uf = 0;
+    int rc = 0;
+    for (size_t i = 0; i < def->n_fields && !rc; i++) {
+        const struct crm_field *f = &def->fields[i];
+        const struct crm_binding_def *b;
+        json_t *v = NULL;
+        if (f->column)
+            v = crm_value_format(f, json_object_get(row, f->name), fmt);
+        else if (f->type == CRM_T_LINKS && (b = binding_of(def, f)))
+            rc = crm_binding_ids(c->db, b, id, fmt, &v);
+        if (v)
+            json_object_set_new(o, crm_field_out_name(f, fmt, name, sizeof(name)), v);
+    }
+    snprintf(key, sizeof(key), "%lld", (long long)id);
+    json_object_set(by_id, key, o);
+    if (!rc)
+        rc = crm_fm_load(c->db, def->type_id, &id, 1, NULL, by_id);
+    if (!rc)
+        rc = crm_uf_defs(c->db, def->type_id, &ufs, &n_uf);
+    if (!rc && n_uf)
+        rc = crm_uf_load(c->db, ufs, n_uf, NULL, &id, 1, fmt, by_id);
+    free(ufs);
+    json_decref(by_id);
+    if (rc) {
+        json_decref(o);
+        return crm_fail_db(c, rc);
+    }
+    *out = o;
+    return 0;
+}
+
+const struct crm_field *crm_owner_field(const struct crm_entity_def *def)
+{
+    for (size_t i = 0; i < def->n_fields; i++)
+        if (def->fields[i].column && !strcmp(def->fields[i].column, def->owner_column))
+            return &def->fields[i];
+    return NULL;
+}
+
+int crm_entity_read(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
+                    enum crm_format fmt, unsigned opts, json_t **out)
+{
+    json_t *row = NULL;
+    int rc = crm_sql_row_load(c->db, def, id, &row);
+    *out = NULL;
+    if (rc == -E_NOTFOUND)
+        return crm_fail_not_found(c);
+    if (rc)
+        return crm_fail_db(c, rc);
+    const struct crm_field *of = crm_owner_field(def);
+    if (!(opts & CRM_NO_PERM) &&
+        (rc = crm_check_owner(c, def, PERM_READ, crm_row_int(row, of->name, 0))))
+        goto out;
+    rc = format_record(c, def, id, row, fmt, out);
+out:
+    json_decref(row);
+    return rc;
+}
+
+/* ---- deleting ------------------------------------------------------------------------------ */
+
+int crm_entity_emit(struct rest_call *c, const struct crm_entity_def *def, const char *what,
+                    int64_t id)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "%s%s", def->event_prefix, what);
+    if (events_emit_id(c->db, name, id, c->auth ? c->auth->user_id : 0))
+        return rest_fail(c, 500, "INTERNAL_SERVER_ERROR",
+                         "event '%s' handler failed, nothing was written", name);
+    return 0;
+}
+
+int crm_entity_remove(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
+                      unsigned opts)
+{
+    int64_t owner = 0;
+    int rc = crm_sql_owner(c->db, def, id, &owner);
+    if (rc == -E_NOTFOUND)
+        return crm_fail_not_found(c);
+    if (rc)
+        return crm_fail_db(c, rc);
+    if (!(opts & CRM_NO_PERM) && (rc = crm_check_owner(c, def, PERM_DELETE, owner)))
+        return rc;
+    if ((rc = crm_fm_drop(c->db, def->type_id, id)) ||
+        (rc = crm_uf_drop_owner(c->db, def->type_id, id)) ||
+        (rc = crm_binding_drop_record(c->db, def->type_id, id)) ||
+        (rc = crm_history_drop(c->db, def->type_id, id)) ||
+        (rc = crm_productrow_drop(c->db, def->type_id, id)) ||
+        (rc = crm_sql_row_delete(c->db, def, id)))
+        return crm_fail_db(c, rc);
+    if (!(opts & CRM_NO_EVENT))
+        return crm_entity_emit(c, def, "DELETE", id);
+    return 0;
+}
+
+/* ---- describing ---------------------------------------------------------------------------- */
+
+static json_t *describe_field(const struct crm_field *f, enum crm_format fmt)
+{
+    bool ro = (f->flags & CRM_F_RO) || f->type == CRM_T_ID;
+    bool multiple = (f->flags & CRM_F_MULTIPLE) || f->type == CRM_T_MULTIFIELD ||
+                    f->type == CRM_T_LINKS;
+    json_t *d = json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:s}", "type", crm_type_name(f),
+                          "isRequired", (f->flags & CRM_F_REQUIRED) != 0, "isReadOnly", ro,
+                          "isImmutable", (f->flags & CRM_F_IMMUTABLE) != 0, "isMultiple",
+                          multiple, "isDynamic", false, "title", f->title ? f->title : f->name);
+    if (f->type == CRM_T_STATUS && f->dict)
+        json_object_set_new(d, "statusType", json_string(f->dict));
+    if (fmt == CRM_FMT_TYPED)
+        json_object_set_new(d, "upperName", json_string(f->name));
+    return d;
+}
+
+int crm_entity_describe(struct rest_call *c, const struct crm_entity_def *def,
+                        enum crm_format fmt, json_t **out)
+{
+    char name[128];
+    json_t *o = json_object();
+    for (size_t i = 0; i < def->n_fields; i++)
+        json_object_set_new(o, crm_field_out_name(&def->fields[i], fmt, name, sizeof(name)),
+                            describe_field(&def->fields[i], fmt));
+    int rc = crm_uf_describe(c->db, def->type_id, fmt, o);
+    if (rc) {
+        json_decref(o);
+        return crm_fail_db(c, rc);
+    }
+    *out = o;
+    return 0;
+}
+
+int crm_entity_query(struct rest_call *c, const struct crm_entity_def *def,
+                     const struct crm_query *q)
+{
+    return crm_sql_list(c, def, q);
+}
+
+/* ---- REST handlers ------------------------------------------------------------------------- */
+
+static const struct crm_entity_def *def_of(struct rest_call *c)
+{
+    return c->method->data;
+}
+
+int crm_entity_add(struct rest_call *c)
+{
+    int64_t id = 0;
+    /* kazi extension: params[CHECK_DUPLICATES]=Y refuses a known phone or e-mail */
+    int rc = crm_duplicate_check_add(c, def_of(c), rest_param(c, "fields"));
+    if (!rc)
+        rc = crm_entity_write(c, def_of(c), 0, rest_param(c, "fields"), 0, &id);
+    if (!rc)
+        c->result = json_integer(id);
+    return rc;
+}
+
+int crm_entity_get(struct rest_call *c)
+{
+    int64_t id;
+    int rc = crm_param_id(c, "id", &id);
+    return rc ? rc : crm_entity_read(c, def_of(c), id, CRM_FMT_LEGACY, 0, &c->result);
+}
+
+int crm_entity_list(struct rest_call *c)
+{
+    struct crm_query q = {
+        .filter = rest_param(c, "filter"),
+        .order = rest_param(c, "order"),
+        .select = rest_param(c, "select"),
+        .start = rest_param(c, "start"),
+        .fmt = CRM_FMT_LEGACY,
+    };
+    return crm_entity_query(c, def_of(c), &q);
+}
+
+int crm_entity_update(struct rest_call *c)
+{
+    int64_t id;
+    int rc = crm_param_id(c, "id", &id);
+    if (!rc)
+        rc = crm_entity_write(c, def_of(c), id, rest_param(c, "fields"), 0, NULL);
+    if (!rc)
+        c->result = json_true();
+    return rc;
+}
+
+int crm_entity_delete(struct rest_call *c)
+{
+    int64_t id;
+    int rc = crm_param_id(c, "id", &id);
+    if (!rc)
+        rc = crm_entity_remove(c, def_of(c), id, 0);
+    if (!rc)
+        c->result = json_true();
+    return rc;
+}
+
+int crm_entity_fields(struct rest_call *c)
+{
+    return crm_entity_describe(c, def_of(c), CRM_FMT_LEGACY, &c->result);
+}

@@ -1,0 +1,77 @@
+/* The CRM module: leads, deals, contacts, companies and quotes with their dictionaries,
+ * pipelines, currencies and user fields, all driven by one entity engine (crm_entity.h). This
+ * file is the module's table for core: methods, permission entities, events, migrations, and
+ * start-up, which builds each entity's statements from its field table. */
+#include "core/base/log.h"
+#include "core/module.h"
+#include "modules/crm/crm_fields.h"
+#include "modules/crm/crm_internal.h"
+#include "modules/crm/crm_timeline.h"
+
+extern const struct migration migrations_crm[];
+
+static const struct rest_method *const crm_method_tables[] = {
+    crm_lead_methods,   crm_deal_methods,     crm_contact_methods,    crm_company_methods,
+    crm_quote_methods,  crm_status_methods,   crm_category_methods,   crm_currency_methods,
+    crm_multifield_methods, crm_product_methods, crm_productrow_methods,
+    crm_productrow_item_methods, crm_item_methods, crm_activity_methods, crm_timeline_methods,
+    crm_comment_methods, crm_convert_methods, crm_duplicate_methods, crm_merge_methods,
+    crm_search_methods, NULL,
+};
+
+static const struct perm_entity crm_perms[] = {
+    {"crm_lead", "Leads"},
+    {"crm_contact", "Contacts"},
+    {"crm_company", "Companies"},
+    {"crm_deal", "Deals"},
+    {"crm_quote", "Quotes"},
+    {"crm_invoice", "Invoices"},
+    {"crm_product", "Products"},
+    {"crm_config", "CRM settings"},
+    {NULL, NULL},
+};
+
+#define CRM_EVENTS(X)                                                                              \
+    "ONCRM" X "ADD", "ONCRM" X "UPDATE", "ONCRM" X "DELETE", "ONCRM" X "USERFIELDADD",             \
+        "ONCRM" X "USERFIELDUPDATE", "ONCRM" X "USERFIELDDELETE"
+
+static const char *const crm_events[] = {
+    CRM_EVENTS("LEAD"), CRM_EVENTS("DEAL"), CRM_EVENTS("CONTACT"), CRM_EVENTS("COMPANY"),
+    CRM_EVENTS("QUOTE"), "ONCRMINVOICEADD", "ONCRMINVOICEUPDATE", "ONCRMINVOICEDELETE",
+    "ONCRMPRODUCTADD", "ONCRMPRODUCTUPDATE", "ONCRMPRODUCTDELETE", "ONCRMDEALMOVETOCATEGORY",
+    "ONCRMACTIVITYADD", "ONCRMACTIVITYUPDATE", "ONCRMACTIVITYDELETE", "ONCRMTIMELINECOMMENTADD",
+    "ONCRMTIMELINECOMMENTUPDATE", "ONCRMTIMELINECOMMENTDELETE", NULL,
+};
+
+static void crm_fini(void)
+{
+    crm_timeline_fini();
+    for (const struct crm_entity_def *const *e = crm_entities; *e; e++)
+        crm_entity_fini(*e);
+}
+
+static int crm_init(void)
+{
+    for (const struct crm_entity_def *const *e = crm_entities; *e; e++) {
+        if (crm_entity_init(*e)) {
+            crm_fini();
+            return error("crm: entity '%s' cannot start", (*e)->name);
+        }
+    }
+    if (crm_timeline_init() || crm_search_init()) {
+        crm_fini();
+        return error("crm: the timeline or the search index cannot start");
+    }
+    return 0;
+}
+
+const struct module crm_module = {
+    .name = "crm",
+    .title = "CRM",
+    .method_tables = crm_method_tables,
+    .perms = crm_perms,
+    .migrations = migrations_crm,
+    .events = crm_events,
+    .init = crm_init,
+    .fini = crm_fini,
+};

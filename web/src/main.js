@@ -1,0 +1,8 @@
+// Entry point: renders the app into #app.
+import { render } from 'preact';
+import { html } from './h.js';
+import { App } from './app.js';
+import { getLang } from './i18n/index.js';
+
+document.documentElement.lang = getLang();
+render(html`<${App} />`, document.getElementById('app'));

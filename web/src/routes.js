@@ -1,0 +1,56 @@
+// Path -> screen. Admin screens need an administrator; CRM screens need the CRM module and its
+// methods (checked with `methods` at sign-in).
+import { html } from './h.js';
+import { has } from './api.js';
+import { t } from './i18n/index.js';
+import { match, Link } from './router.js';
+import { PageHead } from './ui/kit.js';
+import { Home } from './screens/home.js';
+import { Settings } from './screens/settings.js';
+import { Users } from './screens/admin-users.js';
+import { Departments } from './screens/admin-departments.js';
+import { Roles } from './screens/admin-roles.js';
+import { Webhooks } from './screens/admin-webhooks.js';
+import { Modules, Company } from './screens/admin-system.js';
+import { CrmList } from './screens/crm-list.js';
+import { CrmCard } from './screens/crm-card.js';
+import { CrmEdit } from './screens/crm-edit.js';
+import { Kanban } from './screens/crm-kanban.js';
+import { CrmSearch } from './screens/crm-search.js';
+import { ENTITIES } from './crm/entities.js';
+
+function Message({ title, text }) {
+    return html`<div class="page"><${PageHead} title=${title} /><p>${text}</p><p><${Link} href="/">${t('nav.home')}<//></p></div>`;
+}
+
+const admin = {
+    users: Users,
+    departments: Departments,
+    roles: Roles,
+    webhooks: Webhooks,
+    modules: Modules,
+    company: Company,
+};
+
+export function routeScreen(path, session) {
+    let m;
+    if (path === '/' || path === '/login' || path === '/setup') return html`<${Home} />`;
+    if (path === '/settings') return html`<${Settings} />`;
+    if (path === '/admin' || (m = match('/admin/:page', path))) {
+        if (!session.isAdmin) return html`<${Message} title=${t('err.forbiddenTitle')} text=${t('err.forbidden')} />`;
+        const Screen = admin[m?.page || 'users'];
+        return Screen ? html`<${Screen} />` : html`<${Message} title=${t('err.notFoundTitle')} text=${t('err.notFound')} />`;
+    }
+    if (path.startsWith('/crm')) {
+        const crmOn = session.modules.some((x) => x.name === 'crm');
+        if (!crmOn) return html`<${Message} title=${t('err.notFoundTitle')} text=${t('crm.off')} />`;
+        if (path === '/crm/search') return html`<${CrmSearch} />`;
+        if ((m = match('/crm/deal/kanban', path)) || (m = match('/crm/deal/kanban/:cat', path))) return html`<${Kanban} category=${m.cat || '0'} key=${m.cat || '0'} />`;
+        if ((m = match('/crm/:entity', path)) && ENTITIES[m.entity] && has(`crm.${m.entity}.list`)) return html`<${CrmList} entity=${m.entity} key=${m.entity} />`;
+        if ((m = match('/crm/:entity/new', path)) && ENTITIES[m.entity]) return html`<${CrmEdit} entity=${m.entity} key=${`${m.entity}-new`} />`;
+        if ((m = match('/crm/:entity/:id/edit', path)) && ENTITIES[m.entity]) return html`<${CrmEdit} entity=${m.entity} id=${m.id} key=${`${m.entity}-${m.id}-edit`} />`;
+        if ((m = match('/crm/:entity/:id', path)) && ENTITIES[m.entity] && /^\d+$/.test(m.id)) return html`<${CrmCard} entity=${m.entity} id=${m.id} key=${`${m.entity}-${m.id}`} />`;
+        if (path === '/crm') return html`<${Home} />`;
+    }
+    return html`<${Message} title=${t('err.notFoundTitle')} text=${t('err.notFound')} />`;
+}

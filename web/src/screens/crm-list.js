@@ -1,0 +1,166 @@
+// CRM lists (leads, contacts, companies, deals, quotes): columns the user picks (saved in the
+// browser), a text filter, stage and responsible filters, sorting by a column, and 50 rows a
+// page with the total. Lists over 10,000 rows page with `start=-1` and an ID cursor instead of
+// counting.
+import { useState } from 'preact/hooks';
+import { html } from '../h.js';
+import { batch, call, has } from '../api.js';
+import { t } from '../i18n/index.js';
+import { Link } from '../router.js';
+import { Icon } from '../ui/icons.js';
+import { ErrorBox, Modal, PageHead, Pager, Spinner, useAsync } from '../ui/kit.js';
+import { ENTITIES, recordTitle } from '../crm/entities.js';
+import { FieldValue, linkTitles } from '../crm/display.js';
+import * as meta from '../crm/meta.js';
+
+const HUGE = 10000;
+const colKey = (e) => `kazi.cols.${e}`;
+
+function loadCols(entity) {
+    try {
+        const v = JSON.parse(localStorage.getItem(colKey(entity)) || 'null');
+        return Array.isArray(v) && v.length ? v : ENTITIES[entity].columns;
+    } catch {
+        return ENTITIES[entity].columns;
+    }
+}
+
+function ColumnsDialog({ fields, cols, onSave, onClose }) {
+    const [sel, setSel] = useState(cols);
+    const names = Object.keys(fields).filter((n) => (fields[n].type !== 'crm_multifield' || n === 'PHONE' || n === 'EMAIL') && !(fields[n].isMultiple && fields[n].type !== 'crm_multifield'));
+    const toggle = (n, on) => setSel(on ? [...sel, n] : sel.filter((x) => x !== n));
+    return html`<${Modal} title=${t('crm.columns')} onClose=${onClose} wide>
+        <fieldset class="field"><legend class="visually-hidden">${t('crm.columns')}</legend>
+            <div class="columns-box">${names.map((n) => html`<label class="check" key=${n}>
+                <input type="checkbox" checked=${sel.includes(n)} onChange=${(e) => toggle(n, e.target.checked)} /> ${fields[n].title || n}</label>`)}</div>
+        </fieldset>
+        <div class="form-actions">
+            <button type="button" class="btn" onClick=${() => onSave(null)}>${t('crm.defaultColumns')}</button>
+            <button type="button" class="btn btn-primary" onClick=${() => onSave(sel.length ? sel : null)}>${t('common.apply')}</button>
+        </div>
+    <//>`;
+}
+
+export function CrmList({ entity }) {
+    const def = ENTITIES[entity];
+    const [cols, setCols] = useState(() => loadCols(entity));
+    const [order, setOrder] = useState({ field: 'ID', dir: 'DESC' });
+    const [draft, setDraft] = useState({ text: '', stage: '', user: '' });
+    const [filter, setFilter] = useState({});
+    const [page, setPage] = useState({ start: 0, cursors: [] });
+    const [choosing, setChoosing] = useState(false);
+    const textField = entity === 'contact' ? 'LAST_NAME' : 'TITLE';
+
+    const ctx = useAsync(async () => {
+        const fields = await meta.fields(entity);
+        const dictIds = [...new Set(Object.values(fields).filter((f) => f.type === 'crm_status' && f.statusType).map((f) => f.statusType))];
+        if (entity === 'deal') dictIds.push('DEAL_STAGE');
+        const [dicts, users, pipelines] = await Promise.all([meta.dictionaries(dictIds), meta.users(), entity === 'deal' ? meta.pipelines().catch(() => []) : []]);
+        return { fields, dicts, users, pipelines };
+    }, [entity]);
+
+    const data = useAsync(async () => {
+        const c = ctx.data;
+        if (!c) return null;
+        const shown = cols.filter((n) => c.fields[n]);
+        const select = [...new Set(['ID', 'TITLE', 'NAME', 'LAST_NAME', 'CURRENCY_ID', ...shown])].filter((n) => c.fields[n]);
+        const f = { ...filter };
+        const params = { select, filter: f, order: { [order.field]: order.dir } };
+        let env;
+        if (page.cursor !== undefined) {
+            f[order.dir === 'DESC' ? '<ID' : '>ID'] = page.cursor;
+            env = await call(`crm.${entity}.list`, { ...params, start: -1 });
+        } else env = await call(`crm.${entity}.list`, { ...params, start: page.start });
+        const rows = env.result || [];
+        const titles = await linkTitles(rows, Object.fromEntries(shown.map((n) => [n, c.fields[n]])), batch);
+        return { rows, total: env.total, next: env.next, titles };
+    }, [ctx.data, cols, order, filter, page]);
+
+    const apply = (e) => {
+        e.preventDefault();
+        const f = {};
+        if (draft.text.trim()) f[`%${textField}`] = draft.text.trim().slice(0, 200);
+        if (draft.stage) f[def.stage] = draft.stage;
+        if (draft.user) f.ASSIGNED_BY_ID = Number(draft.user);
+        setFilter(f);
+        setPage({ start: 0, cursors: [] });
+    };
+    const reset = () => {
+        setDraft({ text: '', stage: '', user: '' });
+        setFilter({});
+        setPage({ start: 0, cursors: [] });
+    };
+    const sortBy = (n) => {
+        setOrder((o) => ({ field: n, dir: o.field === n && o.dir === 'ASC' ? 'DESC' : 'ASC' }));
+        setPage({ start: 0, cursors: [] });
+    };
+    const saveCols = (sel) => {
+        if (sel) localStorage.setItem(colKey(entity), JSON.stringify(sel));
+        else localStorage.removeItem(colKey(entity));
+        setCols(sel || def.columns);
+        setChoosing(false);
+    };
+
+    const c = ctx.data;
+    const d = data.data;
+    const huge = d && page.cursor === undefined && d.total > HUGE && order.field === 'ID';
+    const cursorMode = page.cursor !== undefined || huge;
+    const next = () => {
+        if (!d) return;
+        if (cursorMode) {
+            const last = d.rows[d.rows.length - 1];
+            if (last) setPage({ cursor: Number(last.ID), cursors: [...page.cursors, page.cursor], start: page.start + d.rows.length, total: d.total ?? page.total });
+        } else setPage({ start: d.next, cursors: [] });
+    };
+    const prev = () => {
+        if (cursorMode && page.cursors.length) {
+            const cs = page.cursors.slice(0, -1);
+            const cur = page.cursors[page.cursors.length - 1];
+            setPage(cur === undefined ? { start: 0, cursors: [] } : { cursor: cur, cursors: cs, start: Math.max(0, page.start - 50), total: page.total });
+        } else setPage({ start: Math.max(0, page.start - 50), cursors: [] });
+    };
+    const shown = c ? cols.filter((n) => c.fields[n]) : [];
+    const stageRows = c && def.stage ? c.dicts[c.fields[def.stage]?.statusType || def.dict] || [] : [];
+    return html`<div class="page">
+        <${PageHead} title=${t(def.many)}>
+            ${entity === 'deal' && html`<div class="view-switch" role="group" aria-label=${t('crm.view')}>
+                <${Link} href="/crm/deal/kanban"><${Icon} name="kanban" size=${16} /> ${t('crm.kanban')}<//>
+                <${Link} href="/crm/deal" class="active" aria-current="page"><${Icon} name="list" size=${16} /> ${t('crm.list')}<//>
+            </div>`}
+            <button type="button" class="btn" onClick=${() => setChoosing(true)} disabled=${!c}><${Icon} name="columns" size=${16} /> ${t('crm.columns')}</button>
+            ${has(`crm.${entity}.add`) && html`<${Link} class="btn btn-primary" href=${`/crm/${entity}/new`}><${Icon} name="plus" size=${16} /> ${t('crm.new')}<//>`}
+        <//>
+        <form class="filters" role="search" onSubmit=${apply} aria-label=${t('crm.filters')}>
+            <label class="visually-hidden" for="f-text">${c?.fields[textField]?.title || textField}</label>
+            <input id="f-text" type="search" maxlength="200" placeholder=${t('crm.searchField', { field: c?.fields[textField]?.title || textField })} value=${draft.text} onInput=${(e) => setDraft({ ...draft, text: e.target.value })} />
+            ${def.stage && html`<label class="visually-hidden" for="f-stage">${t('crm.stage')}</label>
+                <select id="f-stage" value=${draft.stage} onChange=${(e) => setDraft({ ...draft, stage: e.target.value })}>
+                    <option value="">${t('crm.anyStage')}</option>
+                    ${stageRows.map((s) => html`<option value=${s.STATUS_ID} selected=${draft.stage === s.STATUS_ID}>${s.NAME}</option>`)}
+                </select>`}
+            <label class="visually-hidden" for="f-user">${t('crm.responsible')}</label>
+            <select id="f-user" value=${draft.user} onChange=${(e) => setDraft({ ...draft, user: e.target.value })}>
+                <option value="">${t('crm.anyone')}</option>
+                ${(c?.users || []).map((u) => html`<option value=${u.ID} selected=${draft.user === String(u.ID)}>${meta.userName(c.users, u.ID)}</option>`)}
+            </select>
+            <button type="submit" class="btn">${t('common.apply')}</button>
+            ${Object.keys(filter).length ? html`<button type="button" class="btn" onClick=${reset}>${t('common.reset')}</button>` : null}
+        </form>
+        <${ErrorBox} error=${ctx.error || data.error} onRetry=${ctx.error ? ctx.reload : data.reload} />
+        ${!d && !data.error ? html`<${Spinner} />` : d && html`<div class="table-wrap"><table class="table" aria-busy=${data.loading}>
+            <caption class="visually-hidden">${t(def.many)}</caption>
+            <thead><tr>${shown.map((n) => html`<th scope="col" key=${n} aria-sort=${order.field === n ? (order.dir === 'ASC' ? 'ascending' : 'descending') : undefined}>
+                <button type="button" class="th-sort" onClick=${() => sortBy(n)}>${c.fields[n].title || n}${order.field === n ? (order.dir === 'ASC' ? ' ▲' : ' ▼') : ''}</button></th>`)}</tr></thead>
+            <tbody>
+                ${d.rows.map((r) => html`<tr key=${r.ID}>${shown.map((n, i) => html`<td key=${n} class=${c.fields[n].type === 'double' ? 'num' : ''}>
+                    ${i === 0 || n === 'TITLE' || (entity === 'contact' && n === 'LAST_NAME')
+                        ? html`<${Link} href=${`/crm/${entity}/${r.ID}`}>${n === 'ID' ? r.ID : r[n] || recordTitle(entity, r)}<//>`
+                        : html`<${FieldValue} name=${n} f=${c.fields[n]} v=${r[n]} row=${r} ctx=${{ ...c, titles: d.titles }} />`}
+                </td>`)}</tr>`)}
+                ${!d.rows.length && html`<tr><td colspan=${shown.length || 1} class="empty">${Object.keys(filter).length ? t('crm.noMatch') : t('crm.empty')}</td></tr>`}
+            </tbody></table></div>
+            <${Pager} start=${page.start} count=${d.rows.length} total=${cursorMode ? page.total ?? d.total ?? null : d.total}
+                hasNext=${cursorMode ? d.rows.length === 50 : d.next !== undefined} onPrev=${prev} onNext=${next} />`}
+        ${choosing && html`<${ColumnsDialog} fields=${c.fields} cols=${shown} onSave=${saveCols} onClose=${() => setChoosing(false)} />`}
+    </div>`;
+}
