@@ -98,10 +98,10 @@ refused "list: BINDINGS without a type" "$(post "$A/crm.activity.list" '{"filter
 out=$(post "$A/role.add" '{"fields":{"NAME":"Own deals","PERMISSIONS":{"*":{"READ":"all","ADD":"all","UPDATE":"all","DELETE":"all"},"crm_deal":{"READ":"own","ADD":"all","UPDATE":"own","DELETE":"own"},"crm_contact":{"READ":"none","ADD":"none","UPDATE":"none","DELETE":"none"}}}}')
 ROLE=$(jqo "$out" .result)
 expect_jq "role assigned to Bob" "$(post "$A/role.assign" "{\"ROLE_ID\":$ROLE,\"USER_ID\":2}")" .result true
-DB=$(add "$A" deal '{"TITLE":"Bob deal","ASSIGNED_BY_ID":2}')
-DC=$(add "$A" deal '{"TITLE":"Cid deal","ASSIGNED_BY_ID":3}')
-AB=$(jqo "$(post "$A/crm.activity.add" "{\"fields\":{\"OWNER_TYPE_ID\":2,\"OWNER_ID\":$DB,\"TYPE_ID\":6,\"SUBJECT\":\"Bob todo\"}}")" .result)
-AC=$(jqo "$(post "$A/crm.activity.add" "{\"fields\":{\"OWNER_TYPE_ID\":2,\"OWNER_ID\":$DC,\"TYPE_ID\":6,\"SUBJECT\":\"Cid todo\"}}")" .result)
+DBOB=$(add "$A" deal '{"TITLE":"Bob deal","ASSIGNED_BY_ID":2}')
+DCID=$(add "$A" deal '{"TITLE":"Cid deal","ASSIGNED_BY_ID":3}')
+AB=$(jqo "$(post "$A/crm.activity.add" "{\"fields\":{\"OWNER_TYPE_ID\":2,\"OWNER_ID\":$DBOB,\"TYPE_ID\":6,\"SUBJECT\":\"Bob todo\"}}")" .result)
+AC=$(jqo "$(post "$A/crm.activity.add" "{\"fields\":{\"OWNER_TYPE_ID\":2,\"OWNER_ID\":$DCID,\"TYPE_ID\":6,\"SUBJECT\":\"Cid todo\"}}")" .result)
 SNAP=$(snapshot)
 out=$(post "$B/crm.activity.list" '{"select":["ID"],"order":{"ID":"ASC"}}')
 expect_jq "READ=own: Bob lists only activities of his deals" "$out" '[.result[].ID] | join(",")' "$AB"
@@ -110,11 +110,11 @@ expect_jq "READ=own: Cid (default role) sees them all" "$(get "$C/crm.activity.l
 expect_code "READ=own: get of an activity on another's deal" "$(get "$B/crm.activity.get?id=$AC")" "403 ACCESS_DENIED"
 expect_code "READ=none on contacts: get of a contact's activity" "$(get "$B/crm.activity.get?id=$A2")" "403 ACCESS_DENIED"
 expect_jq "READ=own: get of an own one" "$(get "$B/crm.activity.get?id=$AB")" .result.SUBJECT "Bob todo"
-refused "UPDATE=own: add on another's deal" "$(post "$B/crm.activity.add" "{\"fields\":{\"OWNER_TYPE_ID\":2,\"OWNER_ID\":$DC,\"TYPE_ID\":6}}")" "403 ACCESS_DENIED"
+refused "UPDATE=own: add on another's deal" "$(post "$B/crm.activity.add" "{\"fields\":{\"OWNER_TYPE_ID\":2,\"OWNER_ID\":$DCID,\"TYPE_ID\":6}}")" "403 ACCESS_DENIED"
 refused "UPDATE=own: update of another's" "$(post "$B/crm.activity.update" "{\"id\":$AC,\"fields\":{\"SUBJECT\":\"mine\"}}")" "403 ACCESS_DENIED"
 refused "UPDATE=own: delete of another's" "$(get "$B/crm.activity.delete?id=$AC")" "403 ACCESS_DENIED"
-refused "binding a contact Bob may not read" "$(post "$B/crm.activity.add" "{\"fields\":{\"OWNER_TYPE_ID\":2,\"OWNER_ID\":$DB,\"TYPE_ID\":2,\"COMMUNICATIONS\":[{\"VALUE\":\"1\",\"ENTITY_TYPE_ID\":3,\"ENTITY_ID\":$CT}]}}")" "403 ACCESS_DENIED"
-expect_code "UPDATE=own: add on an own deal" "$(post "$B/crm.activity.add" "{\"fields\":{\"OWNER_TYPE_ID\":2,\"OWNER_ID\":$DB,\"TYPE_ID\":6,\"SUBJECT\":\"second\"}}")" "200 "
+refused "binding a contact Bob may not read" "$(post "$B/crm.activity.add" "{\"fields\":{\"OWNER_TYPE_ID\":2,\"OWNER_ID\":$DBOB,\"TYPE_ID\":2,\"COMMUNICATIONS\":[{\"VALUE\":\"1\",\"ENTITY_TYPE_ID\":3,\"ENTITY_ID\":$CT}]}}")" "403 ACCESS_DENIED"
+expect_code "UPDATE=own: add on an own deal" "$(post "$B/crm.activity.add" "{\"fields\":{\"OWNER_TYPE_ID\":2,\"OWNER_ID\":$DBOB,\"TYPE_ID\":6,\"SUBJECT\":\"second\"}}")" "200 "
 expect_jq "the author is Bob" "$(post "$B/crm.activity.list" '{"filter":{"SUBJECT":"second"}}')" '.result[0].AUTHOR_ID' 2
 expect_code "no crm scope" "$(get "$N/crm.activity.list")" "403 insufficient_scope"
 

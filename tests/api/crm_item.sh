@@ -123,8 +123,8 @@ expect_jq "select: only the chosen fields" "$out" '.result.items[0] | has("oppor
 expect_jq "select: chosen fields present" "$out" '.result.items[0] | has("title") and has("id")' true
 out=$(item "$A" list "{\"entityTypeId\":2,\"select\":[\"*\"],\"filter\":{\"=title\":\"L-007\"}}")
 expect_jq "select *" "$out" '.result.items[0] | "\(.title):\(.opportunity):\(.stageId)"' "L-007:70:NEW"
-out=$(item "$A" list '{"entityTypeId":2,"filter":{"logic":"OR","0":{"=title":"L-001"},"1":{">=opportunity":1190}},"order":{"id":"ASC"}}')
-expect_jq "OR group at the top" "$out" '[.result.items[].title] | join(",")' "L-001,L-119,L-120"
+out=$(item "$A" list '{"entityTypeId":2,"filter":{"logic":"OR","0":{"=title":"L-001"},"1":{">=opportunity":1190,"<opportunity":1500}},"order":{"id":"ASC"}}')
+expect_jq "OR group at the top, an AND group inside" "$out" '[.result.items[].title] | join(",")' "L-001,L-119,L-120"
 out=$(item "$A" list '{"entityTypeId":2,"filter":{"%title":"L-","0":{"logic":"OR","0":{"=stageId":"WON"},"1":{"<opportunity":30}},"<=opportunity":160},"order":{"id":"ASC"}}')
 expect_jq "nested OR group ANDed with the rest" "$out" '[.result.items[].title] | join(",")' "L-001,L-002,L-004,L-008,L-012,L-016"
 out=$(item "$A" list '{"entityTypeId":2,"filter":{"@stageId":["WON"],"%title":"L-","0":{"logic":"OR","0":{"!=title":"L-004"},"1":{"<opportunity":0}}}}')

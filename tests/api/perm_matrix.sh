@@ -234,14 +234,24 @@ recipe() {
     crm.dealcategory.update) echo 'c {"id":@SEED@,"fields":{"NAME":"Changed"}}' ;;
     crm.dealcategory.default.set) echo 'c {"NAME":"Changed default"}' ;;
     crm.currency.base.set) echo 'c {"id":"EUR"}' ;;
-    crm.*.add) echo 'c {"fields":{"TITLE":"Matrix","NAME":"Matrix","ASSIGNED_BY_ID":1}}' ;;
-    crm.*.update) echo 'c {"id":@SEED@,"fields":{"TITLE":"Changed","NAME":"Changed"}}' ;;
-    crm.*.list | crm.*.fields) echo 'c {}' ;;
-    crm.*.get | crm.*.delete | crm.*.items.get | crm.*.items.delete) echo 'c {"id":@SEED@}' ;;
+    crm.lead.* | crm.deal.* | crm.contact.* | crm.company.* | crm.quote.*) crm_recipe "$1" ;;
     *.add) echo 'g {"fields":{"TITLE":"Matrix","NAME":"Matrix"}}' ;;
     *.update) echo 'g {"id":@SEED@,"fields":{"TITLE":"Changed","NAME":"Changed"}}' ;;
     *.get | *.delete) echo 'g {"id":@SEED@}' ;;
     *) echo 'g {}' ;;
+    esac
+}
+
+# the classic CRM entities' own methods (other crm.* methods get the generic guesses)
+crm_recipe() {
+    case ${1#crm.*.} in
+    add) echo 'c {"fields":{"TITLE":"Matrix","NAME":"Matrix","ASSIGNED_BY_ID":1}}' ;;
+    update) echo 'c {"id":@SEED@,"fields":{"TITLE":"Changed","NAME":"Changed"}}' ;;
+    list | fields | *.fields | userfield.list) echo 'c {}' ;;
+    get | delete | *.items.get | *.items.delete | userfield.get | userfield.delete)
+        echo 'c {"id":@SEED@}' ;;
+    *.add | *.update) echo 'g {"id":@SEED@,"fields":{"TITLE":"Changed"}}' ;;
+    *) echo 'g {"id":@SEED@}' ;;
     esac
 }
 

@@ -74,7 +74,7 @@ crmTest('the lead list shows the lead; columns can be chosen', async () => {
     await page.getByRole('link', { name: 'Maji Safi — three water tanks' }).waitFor();
     await page.getByRole('button', { name: 'Columns' }).click();
     const dialog = page.getByRole('dialog', { name: 'Columns' });
-    await dialog.getByRole('checkbox', { name: 'E-mail' }).check();
+    await dialog.getByRole('checkbox', { name: 'E-mail', exact: true }).check();
     await dialog.getByRole('button', { name: 'Apply' }).click();
     await page.getByRole('columnheader', { name: /E-mail/ }).waitFor();
     await page.getByRole('cell', { name: 'neema@majisafi.example' }).waitFor();
@@ -99,6 +99,7 @@ crmTest('kanban: drag a deal to the won stage', async () => {
     });
     const b = await restCall(page, 'batch', { cmd });
     expect(b.result && !Object.keys(b.result.result_error || {}).length, `deals not created: ${JSON.stringify(b)}`);
+    await page.setViewportSize({ width: 2300, height: 900 }); // every stage on screen for the drag
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Deals' }).click();
     const board = page.getByTestId('kanban');
     await board.getByRole('article', { name: 'Rainwater tanks' }).waitFor();

@@ -220,6 +220,9 @@ static void derive(struct act_write *w)
     bool done = !strcmp(crm_row_str(row, "COMPLETED") ? crm_row_str(row, "COMPLETED") : "N", "Y");
     json_object_set_new(row, "COMPLETED", json_string(done ? "Y" : "N"));
     json_object_set_new(row, "STATUS", json_integer(done ? 2 : 1));
+    /* a to-do given only a deadline starts and ends there, so lists order it by time */
+    if (is_empty(json_object_get(row, "START_TIME")) && !is_empty(json_object_get(row, "DEADLINE")))
+        json_object_set(row, "START_TIME", json_object_get(row, "DEADLINE"));
     if (is_empty(json_object_get(row, "END_TIME")) && !is_empty(json_object_get(row, "START_TIME")))
         json_object_set(row, "END_TIME", json_object_get(row, "START_TIME"));
     /* DEADLINE: the start of calls and meetings, the end of anything else */
@@ -251,7 +254,8 @@ static int comm_item(struct act_write *w, json_t *it, json_t *out)
     int64_t etype = crm_row_int(w->row, "OWNER_TYPE_ID", 0);
     int64_t eid = crm_row_int(w->row, "OWNER_ID", 0);
     if (!json_is_object(it))
-        return rest_fail(w->c, 400, "INVALID_ARG_VALUE", "field 'COMMUNICATIONS' items must be objects");
+        return rest_fail(w->c, 400, "INVALID_ARG_VALUE",
+                         "field 'COMMUNICATIONS' items must be objects");
     const char *value = params_to_str(params_get(it, "VALUE"), buf, sizeof(buf));
     if (!value || strlen(value) > ACT_COMM_VALUE_MAX)
         return rest_fail(w->c, 400, "INVALID_ARG_VALUE",
@@ -469,7 +473,8 @@ static int activity_write(struct rest_call *c, int64_t id, json_t *fields, int64
         goto out;
     if (w.is_add && !w.comms)
         w.comms = json_array();
-    if ((rc = store_row(&w)) || (w.comms && ((rc = store_comms(&w)) || (rc = store_bindings(&w)))) ||
+    if ((rc = store_row(&w)) ||
+        (w.comms && ((rc = store_comms(&w)) || (rc = store_bindings(&w)))) ||
         (rc = history(&w))) {
         rc = crm_fail_db(c, rc);
         goto out;

@@ -299,7 +299,8 @@ static int list_plan(struct list_req *q)
     json_decref(rest);
     if (rc)
         return rc;
-    bool no_order = !order || json_is_null(order) || (json_is_string(order) && !*json_string_value(order)) ||
+    bool no_order = !order || json_is_null(order) ||
+                    (json_is_string(order) && !*json_string_value(order)) ||
                     (json_is_array(order) && !json_array_size(order)) ||
                     (json_is_object(order) && !json_object_size(order));
     json_t *def = no_order ? json_pack("{s:s}", "START_TIME", "ASC") : json_incref(order);

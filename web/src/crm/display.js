@@ -4,7 +4,7 @@
 import { html } from '../h.js';
 import { fmtDate, fmtDateTime, fmtMoney, fmtNumber, t } from '../i18n/index.js';
 import { Link } from '../router.js';
-import { LINK_TYPES } from './entities.js';
+import { LINK_TYPES, titleSelect } from './entities.js';
 import { statusName, userName } from './meta.js';
 
 const MONEY = new Set(['OPPORTUNITY', 'REVENUE', 'TAX_VALUE']);
@@ -60,7 +60,7 @@ export async function linkTitles(rows, fieldDesc, batchFn) {
     const cmds = {};
     ents.forEach((e) => {
         const ids = [...want[e]].slice(0, 50);
-        cmds[e] = [`crm.${e}.list`, { filter: { '@ID': ids }, select: ['ID', 'TITLE', 'NAME', 'LAST_NAME'], start: -1 }];
+        cmds[e] = [`crm.${e}.list`, { filter: { '@ID': ids }, select: titleSelect(e), start: -1 }];
     });
     const out = {};
     try {

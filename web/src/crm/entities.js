@@ -25,3 +25,8 @@ export function recordTitle(entity, r) {
     if (entity === 'contact') return person || `#${r.ID}`;
     return r.TITLE || person || `#${r.ID}`;
 }
+
+// The fields that name a record, as a list may select them (unknown names are refused).
+export function titleSelect(entity) {
+    return entity === 'contact' ? ['ID', 'NAME', 'LAST_NAME'] : entity === 'lead' ? ['ID', 'TITLE', 'NAME', 'LAST_NAME'] : ['ID', 'TITLE'];
+}

@@ -136,7 +136,7 @@ export function Roles() {
                     ${roles.map((r) => html`<li key=${r.ID}><button type="button" class=${current && r.ID === current.ID ? 'active' : ''} aria-pressed=${current && r.ID === current.ID}
                         onClick=${() => setSel(r.ID)}>${r.NAME}<span class="muted small">${t('roles.count', { n: (r.USERS || []).length + (r.DEPARTMENTS || []).length })}</span></button></li>`)}
                 </ul>
-                ${current && html`<${RoleEditor} key=${`${current.ID}-${JSON.stringify(current)}`} role=${current} entities=${entities} users=${users} deps=${deps}
+                ${current && html`<${RoleEditor} key=${current.ID} role=${current} entities=${entities} users=${users} deps=${deps}
                     onChanged=${data.reload} onDeleted=${() => { setSel(null); data.reload(); }} />`}
             </div>`;
         }}<//>

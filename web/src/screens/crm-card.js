@@ -9,11 +9,11 @@ import { Link, navigate } from '../router.js';
 import { Icon } from '../ui/icons.js';
 import { Confirm, errorText, Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
 import { checkField } from '../ui/form.js';
-import { ENTITIES, recordTitle } from '../crm/entities.js';
+import { ENTITIES, recordTitle, titleSelect } from '../crm/entities.js';
 import { FieldValue, linkTitles } from '../crm/display.js';
 import * as meta from '../crm/meta.js';
 
-const SKIP = /^(ID|TITLE|NAME|LAST_NAME|SECOND_NAME|CURRENCY_ID|STAGE_SEMANTIC_ID|STATUS_SEMANTIC_ID|IS_NEW|HAS_PHONE|HAS_EMAIL|HAS_IMOL|CONTACT_IDS|COMPANY_IDS|ORIGINATOR_ID|ORIGIN_ID|ORIGIN_VERSION|UTM_.*)$/;
+const SKIP = /^(ID|TITLE|CURRENCY_ID|STAGE_SEMANTIC_ID|STATUS_SEMANTIC_ID|IS_NEW|HAS_PHONE|HAS_EMAIL|HAS_IMOL|CONTACT_IDS|COMPANY_IDS|ORIGINATOR_ID|ORIGIN_ID|ORIGIN_VERSION|UTM_.*)$/;
 const TIMELINE_TYPE = { lead: 'lead', deal: 'deal', contact: 'contact', company: 'company', quote: 'quote' };
 
 function StageBar({ stages, current }) {
@@ -95,12 +95,13 @@ function Timeline({ entity, id, users, dicts }) {
 // Records that point at this one (a company's contacts and deals, a contact's deals).
 async function related(entity, id) {
     const cmds = {};
-    const sel = ['ID', 'TITLE', 'NAME', 'LAST_NAME', 'OPPORTUNITY', 'CURRENCY_ID'];
+    const sel = titleSelect('contact');
+    const dsel = ['ID', 'TITLE', 'OPPORTUNITY', 'CURRENCY_ID'];
     if (entity === 'company') {
         if (has('crm.contact.list')) cmds.contact = ['crm.contact.list', { filter: { COMPANY_ID: id }, select: sel }];
-        if (has('crm.deal.list')) cmds.deal = ['crm.deal.list', { filter: { COMPANY_ID: id }, select: sel }];
+        if (has('crm.deal.list')) cmds.deal = ['crm.deal.list', { filter: { COMPANY_ID: id }, select: dsel }];
     }
-    if (entity === 'contact' && has('crm.deal.list')) cmds.deal = ['crm.deal.list', { filter: { CONTACT_ID: id }, select: sel }];
+    if (entity === 'contact' && has('crm.deal.list')) cmds.deal = ['crm.deal.list', { filter: { CONTACT_ID: id }, select: dsel }];
     if (entity === 'deal' && has('crm.deal.contact.items.get')) cmds.dealContacts = ['crm.deal.contact.items.get', { id }];
     if (!Object.keys(cmds).length) return {};
     const r = await batch(cmds);
@@ -130,7 +131,7 @@ export function CrmCard({ entity, id }) {
             const name = recordTitle(entity, rec);
             const ctx = { dicts: d.dicts, users: d.users, titles: d.titles, pipelines: d.pipelines };
             if (entity === 'deal' && fields.STAGE_ID) fields.STAGE_ID = { ...fields.STAGE_ID, statusType: meta.stageDict(rec.CATEGORY_ID) };
-            const rows = Object.keys(fields).filter((n) => !SKIP.test(n) && rec[n] !== undefined && rec[n] !== null && rec[n] !== '' && !(Array.isArray(rec[n]) && !rec[n].length) && !(fields[n].type?.startsWith('crm_') && fields[n].type !== 'crm_multifield' && fields[n].type !== 'crm_status' && fields[n].type !== 'crm_currency' && fields[n].type !== 'crm_category' && !Number(rec[n])));
+            const rows = Object.keys(fields).filter((n) => !SKIP.test(n) && !(entity === 'contact' && /^(NAME|LAST_NAME)$/.test(n)) && rec[n] !== undefined && rec[n] !== null && rec[n] !== '' && !(Array.isArray(rec[n]) && !rec[n].length) && !(fields[n].type?.startsWith('crm_') && fields[n].type !== 'crm_multifield' && fields[n].type !== 'crm_status' && fields[n].type !== 'crm_currency' && fields[n].type !== 'crm_category' && !Number(rec[n])));
             return html`
                 <${PageHead} title=${name}>
                     ${has(`crm.${entity}.update`) && html`<${Link} class="btn" href=${`/crm/${entity}/${id}/edit`}><${Icon} name="edit" size=${16} /> ${t('common.edit')}<//>`}

@@ -7,7 +7,7 @@ import { t } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
 import { Form } from '../ui/form.js';
 import { Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
-import { ENTITIES, LINK_TYPES, recordTitle } from '../crm/entities.js';
+import { ENTITIES, LINK_TYPES, recordTitle, titleSelect } from '../crm/entities.js';
 import { describe, fromForm, toForm } from '../crm/formfields.js';
 import * as meta from '../crm/meta.js';
 import { useSession } from '../session.js';
@@ -24,7 +24,7 @@ export function CrmEdit({ entity, id }) {
         const linkEnts = [...new Set(Object.values(fields).map((f) => LINK_TYPES[f.type]).filter((e) => e && has(`crm.${e}.list`)))];
         const [dicts, users, currencies, pipelines, ...linkRows] = await Promise.all([
             meta.dictionaries(dictIds), meta.users(), meta.currencies().catch(() => []), entity === 'deal' ? meta.pipelines().catch(() => []) : [],
-            ...linkEnts.map((e) => listAll(`crm.${e}.list`, { select: ['ID', 'TITLE', 'NAME', 'LAST_NAME'], order: { ID: 'DESC' } }, 200).catch(() => [])),
+            ...linkEnts.map((e) => listAll(`crm.${e}.list`, { select: titleSelect(e), order: { ID: 'DESC' } }, 200).catch(() => [])),
         ]);
         const links = Object.fromEntries(linkEnts.map((e, i) => [e, linkRows[i]]));
         // a linked record older than the newest 200 still shows as the selected option
@@ -37,7 +37,7 @@ export function CrmEdit({ entity, id }) {
     }, [entity, id]);
 
     const title = id ? t('crm.editTitle', { what: t(def.one) }) : t('crm.newTitle', { what: t(def.one) });
-    return html`<div class="page narrow">
+    return html`<div class="page">
         <${PageHead} title=${title}>
             <${Link} class="btn" href=${id ? `/crm/${entity}/${id}` : `/crm/${entity === 'deal' ? 'deal/kanban' : entity}`}>${t('common.cancel')}<//>
         <//>
@@ -62,7 +62,7 @@ export function CrmEdit({ entity, id }) {
                 }
             };
             return html`<section class="card"><${Form} id=${`crm-${entity}`} fields=${desc} initial=${initial} onSubmit=${save}
-                submitLabel=${id ? t('common.save') : t('crm.create')} onCancel=${() => history.back()} /></section>`;
+                submitLabel=${id ? t('common.save') : t('crm.create')} onCancel=${() => history.back()} className="form form-grid" /></section>`;
         }}<//>
     </div>`;
 }

@@ -9,8 +9,8 @@ import { t } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { Icon } from '../ui/icons.js';
 import { ErrorBox, Modal, PageHead, Pager, Spinner, useAsync } from '../ui/kit.js';
-import { ENTITIES, recordTitle } from '../crm/entities.js';
-import { FieldValue, linkTitles } from '../crm/display.js';
+import { ENTITIES, recordTitle, titleSelect } from '../crm/entities.js';
+import { FieldValue, fieldText, linkTitles } from '../crm/display.js';
 import * as meta from '../crm/meta.js';
 
 const HUGE = 10000;
@@ -63,7 +63,7 @@ export function CrmList({ entity }) {
         const c = ctx.data;
         if (!c) return null;
         const shown = cols.filter((n) => c.fields[n]);
-        const select = [...new Set(['ID', 'TITLE', 'NAME', 'LAST_NAME', 'CURRENCY_ID', ...shown])].filter((n) => c.fields[n]);
+        const select = [...new Set([...titleSelect(entity), 'CURRENCY_ID', ...shown])].filter((n) => c.fields[n]);
         const f = { ...filter };
         const params = { select, filter: f, order: { [order.field]: order.dir } };
         let env;
@@ -152,9 +152,10 @@ export function CrmList({ entity }) {
             <thead><tr>${shown.map((n) => html`<th scope="col" key=${n} aria-sort=${order.field === n ? (order.dir === 'ASC' ? 'ascending' : 'descending') : undefined}>
                 <button type="button" class="th-sort" onClick=${() => sortBy(n)}>${c.fields[n].title || n}${order.field === n ? (order.dir === 'ASC' ? ' ▲' : ' ▼') : ''}</button></th>`)}</tr></thead>
             <tbody>
-                ${d.rows.map((r) => html`<tr key=${r.ID}>${shown.map((n, i) => html`<td key=${n} class=${c.fields[n].type === 'double' ? 'num' : ''}>
+                ${d.rows.map((r) => html`<tr key=${r.ID}>${shown.map((n, i) => html`<td key=${n} class=${c.fields[n].type === 'double' ? 'num' : n === 'TITLE' ? 'cell-title' : ''}>
                     ${i === 0 || n === 'TITLE' || (entity === 'contact' && n === 'LAST_NAME')
                         ? html`<${Link} href=${`/crm/${entity}/${r.ID}`}>${n === 'ID' ? r.ID : r[n] || recordTitle(entity, r)}<//>`
+                        : c.fields[n].type === 'crm_multifield' ? fieldText(n, c.fields[n], r[n], r, c)
                         : html`<${FieldValue} name=${n} f=${c.fields[n]} v=${r[n]} row=${r} ctx=${{ ...c, titles: d.titles }} />`}
                 </td>`)}</tr>`)}
                 ${!d.rows.length && html`<tr><td colspan=${shown.length || 1} class="empty">${Object.keys(filter).length ? t('crm.noMatch') : t('crm.empty')}</td></tr>`}

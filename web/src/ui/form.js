@@ -66,7 +66,7 @@ function Control({ f, value, set, id, invalid, describedBy }) {
         case 'checks': {
             const set1 = new Set((value || []).map(String));
             const toggle = (v, on) => set([...(value || []).filter((x) => String(x) !== String(v)), ...(on ? [v] : [])]);
-            return html`<div class="checks" id=${id} role="group" aria-describedby=${describedBy}>
+            return html`<div class="checks" id=${id} role="group" aria-labelledby=${`${id}-label`} aria-describedby=${describedBy}>
                 ${(f.options || []).length ? f.options.map((o) => html`<label class="check" key=${o.value}>
                     <input type="checkbox" checked=${set1.has(String(o.value))} onChange=${(e) => toggle(o.value, e.target.checked)} /> ${o.label}</label>`)
                     : html`<span class="muted">${f.emptyText || '—'}</span>`}
@@ -94,7 +94,7 @@ function MultiField({ f, value, set, id, common }) {
         let n = -1;
         set(value.flatMap((r) => (!r.removed && ++n === i ? (r.ID ? [{ ...r, removed: true, VALUE: '' }] : []) : [r])));
     };
-    return html`<div class="multi" id=${id} role="group" aria-describedby=${common['aria-describedby']}>
+    return html`<div class="multi" id=${id} role="group" aria-labelledby=${`${id}-label`} aria-describedby=${common['aria-describedby']}>
         ${rows.map((r, i) => html`<div class="multi-row" key=${i}>
             <input type=${f.kind === 'EMAIL' ? 'email' : f.kind === 'PHONE' ? 'tel' : 'text'} aria-label=${`${f.label} ${i + 1}`}
                 aria-invalid=${common['aria-invalid']} value=${r.VALUE || ''} onInput=${(e) => update(i, { VALUE: e.target.value })} />
@@ -117,8 +117,8 @@ export function FieldRow({ f, value, set, error, idPrefix }) {
     if (f.type === 'checkbox')
         return html`<div class="field field-check">${control}<label for=${id}>${f.label}</label>
             ${error && html`<p class="field-error" id=${errId}>${error}</p>`}</div>`;
-    return html`<div class=${`field${error ? ' has-error' : ''}`}>
-        <label for=${id}>${f.label}${f.required ? html`<span class="req" aria-hidden="true"> *</span>` : null}</label>
+    return html`<div class=${`field field-${f.type || 'text'}${error ? ' has-error' : ''}`}>
+        <label for=${id} id=${`${id}-label`}>${f.label}${f.required ? html`<span class="req" aria-hidden="true"> *</span>` : null}</label>
         ${control}
         ${f.hint && html`<p class="field-hint" id=${hintId}>${f.hint}</p>`}
         ${error && html`<p class="field-error" id=${errId}>${error}</p>`}
