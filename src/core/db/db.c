@@ -15,6 +15,7 @@
 #include "core/db/db_backend.h"
 
 #define STMT_BUCKETS 128
+#define DYN_CACHE 32
 
 struct db_stmt {
     struct db *db;
@@ -22,6 +23,9 @@ struct db_stmt {
     const char *sql;
     struct db_stmt *next; /* cache chain */
     bool cached;
+    bool dyn;    /* lives in the connection's cache of run-time SQL */
+    bool in_use; /* dyn: handed out and not finalized yet */
+    char *text;  /* dyn: the SQL text, the cache key (heap) */
 };
 
 struct db {
@@ -29,6 +33,10 @@ struct db {
     struct db *next_conn; /* global list */
     int txn;              /* 0 none, 1 read, 2 write */
     struct db_stmt *cache[STMT_BUCKETS];
+    /* SQL built at run time (lists with filters) repeats its text for the same filter shape;
+     * keeping the last few compiled saves most of their cost */
+    struct db_stmt *dyn[DYN_CACHE];
+    unsigned dyn_next; /* round-robin eviction slot */
 };
 
 static const struct db_ops *ops = &db_sqlite_ops;
@@ -69,6 +77,9 @@ void db_global_close(void)
                 s = n;
             }
         }
+        for (int i = 0; i < DYN_CACHE; i++)
+            if (d->dyn[i])
+                stmt_destroy(d->dyn[i]);
         ops->close(d->conn);
         free(d);
         d = next;
@@ -131,8 +142,24 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out)
     return 0;
 }
 
+static void stmt_destroy(struct db_stmt *s)
+{
+    ops->finalize(s->h);
+    free(s->text);
+    free(s);
+}
+
 int db_prepare_dyn(struct db *db, const char *sql, struct db_stmt **out)
 {
+    for (int i = 0; i < DYN_CACHE; i++) {
+        struct db_stmt *s = db->dyn[i];
+        if (s && !s->in_use && !strcmp(s->text, sql)) {
+            ops->reset(s->h);
+            s->in_use = true;
+            *out = s;
+            return 0;
+        }
+    }
     void *h;
     int rc = ops->prepare(db->conn, sql, &h);
     if (rc)
@@ -140,6 +167,20 @@ int db_prepare_dyn(struct db *db, const char *sql, struct db_stmt **out)
     struct db_stmt *s = xcalloc(1, sizeof(*s));
     s->db = db;
     s->h = h;
+    /* cache it in a free or unused slot; when every slot is in use it stays uncached */
+    for (int tries = 0; tries < DYN_CACHE; tries++) {
+        unsigned slot = db->dyn_next++ % DYN_CACHE;
+        struct db_stmt *old = db->dyn[slot];
+        if (old && old->in_use)
+            continue;
+        if (old)
+            stmt_destroy(old);
+        s->dyn = true;
+        s->in_use = true;
+        s->text = xstrdup(sql);
+        db->dyn[slot] = s;
+        break;
+    }
     *out = s;
     return 0;
 }
@@ -148,8 +189,9 @@ void db_finalize(struct db_stmt *st)
 {
     if (!st)
         return;
-    if (st->cached) {
+    if (st->cached || st->dyn) {
         ops->reset(st->h);
+        st->in_use = false;
         return;
     }
     ops->finalize(st->h);

@@ -39,7 +39,9 @@ struct db *db_conn(void);
  * with bindings cleared. sql must stay valid for the life of the connection (use string
  * literals or interned strings; see db_prepare_dyn for built-up SQL). Borrowed. */
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
-/* Same for SQL built at run time: not cached; finish it with db_finalize. */
+/* Same for SQL built at run time, e.g. lists with filters: the connection keeps the last few
+ * compiled by text, so a repeated shape skips compiling. Finish it with db_finalize, which
+ * returns it to that cache (or frees it). Borrowed until db_finalize. */
 int db_prepare_dyn(struct db *db, const char *sql, struct db_stmt **out);
 void db_finalize(struct db_stmt *st);
 
