@@ -2,7 +2,8 @@
 # every test; `make run` installs what is missing, builds and starts kazi on ./data.
 #
 # Build-time module switch: `make MODULES="crm tasks"` compiles only those modules
-# (default: every directory under src/modules/).
+# (default: every directory under src/modules/). `make BUILD_DIR=dir` builds into dir instead
+# of build/, so a second configuration does not clobber the first.
 
 MAKEFLAGS += --no-builtin-rules
 .SUFFIXES:
@@ -11,6 +12,7 @@ PKGS := libmicrohttpd sqlite3 jansson libsodium gnutls
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+BUILD_DIR ?= build
 ALL_MODULES := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard src/modules/*/*.c)))))
 MODULES ?= $(ALL_MODULES)
 MODULE_DEFS := $(foreach m,$(MODULES),-DKAZI_WITH_$(shell echo $(m) | tr a-z A-Z)=1)
@@ -18,12 +20,12 @@ MODULE_DEFS := $(foreach m,$(MODULES),-DKAZI_WITH_$(shell echo $(m) | tr a-z A-Z
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
         -Wvla -Wimplicit-fallthrough -Wno-missing-field-initializers
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) $(PKG_CFLAGS) $(MODULE_DEFS) \
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD_DIR)/gen $(WARN) $(PKG_CFLAGS) $(MODULE_DEFS) \
                -DKAZI_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS := $(PKG_LIBS) -lpthread -lm
 
-REL := build/release
-ASAN := build/asan
+REL := $(BUILD_DIR)/release
+ASAN := $(BUILD_DIR)/asan
 REL_CFLAGS := -O2 -g $(BASE_CFLAGS)
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined $(BASE_CFLAGS)
@@ -34,15 +36,15 @@ MOD_SRC := src/modules/modules.c $(foreach m,$(MODULES),$(wildcard src/modules/$
 
 # migrations: core and each module, embedded at build time
 MIG_DIRS := core:src/core/migrations $(foreach m,$(MODULES),$(m):src/modules/$(m)/migrations)
-MIG_GEN := $(foreach d,$(MIG_DIRS),build/gen/migrations_$(firstword $(subst :, ,$(d))).c)
+MIG_GEN := $(foreach d,$(MIG_DIRS),$(BUILD_DIR)/gen/migrations_$(firstword $(subst :, ,$(d))).c)
 
 # the browser app: web/ bundled by esbuild into web/dist (hashed names, gzip twins), embedded
-WEB_GEN := build/gen/assets_web.c
+WEB_GEN := $(BUILD_DIR)/gen/assets_web.c
 WEB_SRC := package.json package-lock.json \
            $(shell find web -name dist -prune -o -name '.dist-*' -prune -o -type f -print 2>/dev/null)
 
 LIB_SRC := $(CORE_SRC) $(MOD_SRC)
-GEN_SRC := $(MIG_GEN) $(wildcard build/gen/assets_*.c)
+GEN_SRC := $(MIG_GEN) $(wildcard $(BUILD_DIR)/gen/assets_*.c)
 
 REL_OBJ := $(patsubst %.c,$(REL)/obj/%.o,$(LIB_SRC) $(MIG_GEN) $(WEB_GEN)) $(REL)/obj/src/main.o
 ASAN_LIB_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(LIB_SRC) $(MIG_GEN) $(WEB_GEN))
@@ -71,25 +73,25 @@ $(ASAN)/obj/%.o: %.c | $(MIG_GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_CFLAGS) -c $< -o $@
 
-build/tools/embed: tools/embed.c
+$(BUILD_DIR)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
 
 # one generated file per migrations directory; regenerated when a .sql file changes
 .SECONDEXPANSION:
-build/gen/migrations_%.c: build/tools/embed $$(wildcard src/core/migrations/*.sql) \
+$(BUILD_DIR)/gen/migrations_%.c: $(BUILD_DIR)/tools/embed $$(wildcard src/core/migrations/*.sql) \
                           $$(wildcard src/modules/$$*/migrations/*.sql)
-	@mkdir -p build/gen
+	@mkdir -p $(BUILD_DIR)/gen
 	@dir=$(if $(filter core,$*),src/core/migrations,src/modules/$*/migrations); \
-	 build/tools/embed migrations migrations_$* $@ $$(ls $$dir/*.sql 2>/dev/null)
+	 $(BUILD_DIR)/tools/embed migrations migrations_$* $@ $$(ls $$dir/*.sql 2>/dev/null)
 
 # npm ci first when node_modules is missing; the embed output is renamed into place so two
 # builds running at once never compile a half-written file
-$(WEB_GEN): build/tools/embed $(WEB_SRC)
-	@mkdir -p build/gen
+$(WEB_GEN): $(BUILD_DIR)/tools/embed $(WEB_SRC)
+	@mkdir -p $(BUILD_DIR)/gen
 	@[ -x node_modules/.bin/esbuild ] || npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
-	@build/tools/embed assets assets_web $@.$$$$ web/dist/ $$(find web/dist -type f | LC_ALL=C sort) && \
+	@$(BUILD_DIR)/tools/embed assets assets_web $@.$$$$ web/dist/ $$(find web/dist -type f | LC_ALL=C sort) && \
 	 mv $@.$$$$ $@
 
 deps:
@@ -117,8 +119,8 @@ routes: release
 	$(REL)/kazi routes
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD_DIR)
 
 # dependency files are only read, never remade
 %.d: ;
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD_DIR) -name '*.d' 2>/dev/null)

@@ -14,6 +14,7 @@
 extern const struct migration migrations_core[];
 extern const struct rest_method rest_core_methods[];
 extern const struct rest_method user_methods[], department_methods[], role_methods[];
+extern const struct rest_method user_password_methods[];
 extern const struct rest_method rest_modules_methods[];
 
 /* GET /healthz: 200 when the database answers a query, 503 otherwise. */
@@ -63,6 +64,7 @@ static const struct rest_method *const core_method_tables[] = {
     rest_core_methods,
     auth_methods,
     user_methods,
+    user_password_methods,
     department_methods,
     role_methods,
     rest_modules_methods,

@@ -6,10 +6,16 @@
 #ifdef KAZI_WITH_CRM
 extern const struct module crm_module;
 #endif
+#ifdef KAZI_WITH_TASKS
+extern const struct module tasks_module;
+#endif
 
 const struct module *const kazi_modules[] = {
 #ifdef KAZI_WITH_CRM
     &crm_module,
+#endif
+#ifdef KAZI_WITH_TASKS
+    &tasks_module,
 #endif
     NULL,
 };

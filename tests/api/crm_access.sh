@@ -91,4 +91,59 @@ expect_jq "Cid (default role) sees every deal" "$(get "$C/crm.deal.list?select[]
 expect_jq "the administrator sees every deal" "$(get "$A/crm.deal.list?select[]=ID")" '.total' 4
 expect_code "no crm scope: insufficient_scope" "$(get "$N/crm.deal.list")" "403 insufficient_scope"
 
+# ---------------------------------------------------------------- references to hidden records
+# Bob and Cid both get READ=own everywhere: a link field, CONTACT_IDS or a binding method may
+# point only at records the caller can read. A hidden record and a missing one get the same
+# answer (400 INVALID_ARG_VALUE "... is not a record you can see"), so no reference tells
+# whether a hidden id exists; links someone else made stay when the caller edits other fields.
+expect_jq "Bob leaves the own-deals role" "$(post "$A/role.unassign" "{\"ROLE_ID\":$ROLE,\"USER_ID\":2}")" '.result' true
+OWN=$(jqo "$(post "$A/role.add" '{"fields":{"NAME":"Own records","PERMISSIONS":{"*":{"READ":"own","ADD":"all","UPDATE":"own","DELETE":"own"}}}}')" .result)
+check "own-records role added" test -n "$OWN" -a "$OWN" != null
+expect_jq "own-records role to Bob" "$(post "$A/role.assign" "{\"ROLE_ID\":$OWN,\"USER_ID\":2}")" '.result' true
+expect_jq "own-records role to Cid" "$(post "$A/role.assign" "{\"ROLE_ID\":$OWN,\"USER_ID\":3}")" '.result' true
+BD=$(add "$B" deal '{"TITLE":"Bob linked"}')
+BCT=$(add "$B" contact '{"NAME":"Bob contact"}')
+CD=$(add "$C" deal '{"TITLE":"Cid secret"}')
+CCT=$(add "$C" contact '{"NAME":"Cid contact"}')
+CCO=$(add "$C" company '{"TITLE":"Cid company"}')
+check "records of both users added" test -n "$BD" -a -n "$BCT" -a -n "$CD" -a -n "$CCT" -a -n "$CCO"
+# snapshot plus the quote and invoice tables
+snap2() { echo "$(snapshot)/$(count quote)/$(count invoice)"; }
+hidden() {
+    expect_code "$1" "$2" "400 INVALID_ARG_VALUE"
+    expect_match "$1: names the field" "$(jqo "$2" .error_description)" "$3.*is not a record you can see"
+    expect_eq "$1: nothing written" "$(snap2)" "$SNAP2"
+}
+# same NAME OUT1 OUT2: two answers equal but for the ids in them
+same() { expect_eq "$1" "$(code "$2") $(jqo "$2" .error_description | tr -d 0-9)" "$(code "$3") $(jqo "$3" .error_description | tr -d 0-9)"; }
+sleep 1
+SNAP2=$(snap2)
+hidden "quote linked to another's deal" "$(post "$B/crm.quote.add" "{\"fields\":{\"TITLE\":\"x\",\"DEAL_ID\":$CD}}")" DEAL_ID
+hidden "invoice item whose parent is another's deal" "$(post "$B/crm.item.add" "{\"entityTypeId\":31,\"fields\":{\"title\":\"x\",\"parentId2\":$CD}}")" PARENT_ID_2
+hidden "deal with another's contact" "$(post "$C/crm.deal.add" "{\"fields\":{\"TITLE\":\"x\",\"CONTACT_ID\":$BCT}}")" CONTACT_ID
+hidden "deal with another's contact in CONTACT_IDS" "$(post "$C/crm.deal.add" "{\"fields\":{\"TITLE\":\"x\",\"CONTACT_IDS\":[$CCT,$BCT]}}")" CONTACT_IDS
+hidden "update linking another's company" "$(post "$B/crm.deal.update" "{\"id\":$BD,\"fields\":{\"COMPANY_ID\":$CCO}}")" COMPANY_ID
+hidden "contact.company.add with another's company" "$(post "$B/crm.contact.company.add" "{\"id\":$BCT,\"fields\":{\"COMPANY_ID\":$CCO}}")" COMPANY_ID
+hidden "contact.company.items.set with another's company" "$(post "$B/crm.contact.company.items.set" "{\"id\":$BCT,\"items\":[{\"COMPANY_ID\":$CCO}]}")" COMPANY_ID
+hidden "company.contact.add from another's contact" "$(post "$C/crm.company.contact.add" "{\"id\":$CCO,\"fields\":{\"CONTACT_ID\":$BCT}}")" CONTACT_ID
+same "a hidden deal and a missing one answer alike" "$(post "$B/crm.quote.add" "{\"fields\":{\"TITLE\":\"x\",\"DEAL_ID\":$CD}}")" "$(post "$B/crm.quote.add" '{"fields":{"TITLE":"x","DEAL_ID":99999}}')"
+same "a hidden company and a missing one answer alike" "$(post "$B/crm.contact.company.add" "{\"id\":$BCT,\"fields\":{\"COMPANY_ID\":$CCO}}")" "$(post "$B/crm.contact.company.add" "{\"id\":$BCT,\"fields\":{\"COMPANY_ID\":99999}}")"
+same "CONTACT_IDS: hidden and missing alike" "$(post "$C/crm.deal.add" "{\"fields\":{\"CONTACT_IDS\":[$BCT]}}")" "$(post "$C/crm.deal.add" '{"fields":{"CONTACT_IDS":[99999]}}')"
+expect_eq "the probes wrote nothing" "$(snap2)" "$SNAP2"
+LB=$(add "$B" lead '{"TITLE":"Bob lead","NAME":"Lee"}')
+same "conversion reusing a hidden company answers as a missing one" "$(post "$B/crm.lead.convert" "{\"id\":$LB,\"fields\":{\"COMPANY_ID\":$CCO}}")" "$(post "$B/crm.lead.convert" "{\"id\":$LB,\"fields\":{\"COMPANY_ID\":99999}}")"
+expect_code "conversion reusing a hidden company" "$(post "$B/crm.lead.convert" "{\"id\":$LB,\"fields\":{\"COMPANY_ID\":$CCO}}")" "400 NOT_FOUND"
+# own records link freely; the administrator links anything
+expect_code "quote linked to an own deal" "$(post "$B/crm.quote.add" "{\"fields\":{\"TITLE\":\"x\",\"DEAL_ID\":$BD}}")" "200 "
+expect_code "contact.company.add with an own company" "$(post "$B/crm.contact.company.add" "{\"id\":$BCT,\"fields\":{\"COMPANY_ID\":$(add "$B" company '{"TITLE":"Bob co"}')}}")" "200 "
+expect_code "the administrator links Bob's deal to Cid's records" "$(post "$A/crm.deal.update" "{\"id\":$BD,\"fields\":{\"COMPANY_ID\":$CCO,\"CONTACT_IDS\":[$CCT]}}")" "200 "
+# links made by someone who could see them stay
+expect_code "Bob edits another field of the linked deal" "$(post "$B/crm.deal.update" "{\"id\":$BD,\"fields\":{\"TITLE\":\"Bob renamed\",\"COMPANY_ID\":$CCO}}")" "200 "
+expect_code "Bob adds an own contact, keeping the hidden one" "$(post "$B/crm.deal.update" "{\"id\":$BD,\"fields\":{\"CONTACT_IDS\":[$CCT,$BCT]}}")" "200 "
+expect_eq "the links are kept" "$(sql "SELECT company_id || '/' || (SELECT GROUP_CONCAT(dst_id) FROM (SELECT dst_id FROM crm_binding WHERE src_type = 2 AND src_id = $BD ORDER BY dst_id)) FROM crm_deal WHERE id = $BD")" "$CCO/$(printf '%s\n' "$CCT" "$BCT" | sort -n | paste -sd,)"
+expect_code "deal.contact.items.set keeps an existing hidden contact" "$(post "$B/crm.deal.contact.items.set" "{\"id\":$BD,\"items\":[{\"CONTACT_ID\":$CCT},{\"CONTACT_ID\":$BCT,\"IS_PRIMARY\":\"Y\"}]}")" "200 "
+CCT2=$(add "$C" contact '{"NAME":"Cid other"}')
+SNAP2=$(snap2)
+hidden "update adding a new hidden contact to CONTACT_IDS" "$(post "$B/crm.deal.update" "{\"id\":$BD,\"fields\":{\"CONTACT_IDS\":[$CCT,$BCT,$CCT2]}}")" CONTACT_IDS
+
 t_finish

@@ -29,6 +29,8 @@ static const char SQL_ITEMS_REV[] =
 static const char SQL_INSERT[] =
     "INSERT INTO crm_binding (src_type, src_id, dst_type, dst_id, sort, role_id, is_primary)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_IS_BOUND[] = "SELECT 1 FROM crm_binding WHERE src_type = ? AND src_id = ?"
+                                   " AND dst_type = ? AND dst_id = ?";
 static const char SQL_DELETE_ONE[] = "DELETE FROM crm_binding WHERE src_type = ? AND src_id = ?"
                                      " AND dst_type = ? AND dst_id = ?";
 static const char SQL_CLEAR[] =
@@ -200,16 +202,28 @@ static json_t *input_get(const struct crm_entity_def *def, const json_t *fields,
     return NULL;
 }
 
-/* Checks that record id of entity type exists; 400 when not. */
-static int check_exists(struct rest_call *c, int type, int64_t id, const char *what)
+/* Checks the record a new row src -> dst of b would bind: the other side (dst, or src when
+ * reverse) must be a record the caller can see (crm_check_ref). A row that is already there
+ * stays whoever made it, so only new ones are checked. */
+static int check_new(struct rest_call *c, const struct crm_binding_def *b, int64_t src,
+                     int64_t dst, bool reverse, const char *what)
 {
-    const struct crm_entity_def *def = crm_entity_by_type(type);
-    int64_t owner;
-    int rc = crm_sql_owner(c->db, def, id, &owner);
-    if (rc == -E_NOTFOUND)
-        return rest_fail(c, 400, "INVALID_ARG_VALUE", "%s: %s %lld does not exist", what,
-                         def->name, (long long)id);
-    return rc ? crm_fail_db(c, rc) : 0;
+    struct db_stmt *st;
+    int rc = db_prepare(c->db, SQL_IS_BOUND, &st);
+    if (rc)
+        return crm_fail_db(c, rc);
+    db_bind_int(st, 1, b->src_type);
+    db_bind_int(st, 2, src);
+    db_bind_int(st, 3, b->dst_type);
+    db_bind_int(st, 4, dst);
+    rc = db_step(st);
+    db_reset(st);
+    if (rc < 0)
+        return crm_fail_db(c, rc);
+    if (rc == DB_ROW)
+        return 0;
+    return crm_check_ref(c, crm_entity_by_type(reverse ? b->src_type : b->dst_type),
+                         reverse ? src : dst, what);
 }
 
 /* Parses a list of ids (array, {"0":..} object, a single id or ""); ids is caller-owned,
@@ -268,7 +282,7 @@ static int write_one(struct rest_call *c, const struct crm_entity_def *def,
         if ((rc = parse_ids(c, list, b->list_field, ids, &n)))
             return rc;
         for (size_t i = 0; i < n; i++)
-            if ((rc = check_exists(c, b->dst_type, ids[i], b->list_field)))
+            if ((rc = check_new(c, b, src_id, ids[i], false, b->list_field)))
                 return rc;
         if ((rc = exec4(c->db, SQL_CLEAR, 3, b->src_type, src_id, b->dst_type, 0)))
             return crm_fail_db(c, rc);
@@ -397,8 +411,9 @@ static int side_clear(struct rest_call *c, const struct side *sd)
     return rc ? crm_fail_db(c, rc) : 0;
 }
 
-/* One item {KEY, SORT, IS_PRIMARY}: the other id (must exist), its sort and primary flag. */
-static int item_read(struct rest_call *c, const struct side *sd, const json_t *item,
+/* One item {KEY, SORT, IS_PRIMARY}: the other id, its sort and primary flag. With check, an
+ * other record not yet bound must be one the caller can see (check_new). */
+static int item_read(struct rest_call *c, const struct side *sd, const json_t *item, bool check,
                      int64_t def_sort, int64_t *other, int64_t *sort, bool *primary)
 {
     json_t *v;
@@ -412,7 +427,8 @@ static int item_read(struct rest_call *c, const struct side *sd, const json_t *i
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "item 'SORT' must be an integer");
     if ((v = params_get((json_t *)item, "IS_PRIMARY")) && params_to_bool(v, primary))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "item 'IS_PRIMARY' must be Y or N");
-    if ((rc = check_exists(c, sd->other->type_id, *other, sd->key)))
+    if (check && (rc = check_new(c, sd->b, sd->s->reverse ? *other : sd->id,
+                                 sd->s->reverse ? sd->id : *other, sd->s->reverse, sd->key)))
         return rc;
     return 0;
 }
@@ -447,7 +463,7 @@ int crm_binding_method_set(struct rest_call *c)
     json_array_foreach(list, i, it) {
         int64_t other, sort;
         bool primary;
-        if ((rc = item_read(c, &sd, it, (int64_t)(i + 1) * 10, &other, &sort, &primary)))
+        if ((rc = item_read(c, &sd, it, true, (int64_t)(i + 1) * 10, &other, &sort, &primary)))
             goto out;
     }
     if ((rc = side_clear(c, &sd)))
@@ -455,7 +471,7 @@ int crm_binding_method_set(struct rest_call *c)
     json_array_foreach(list, i, it) {
         int64_t other, sort;
         bool primary;
-        item_read(c, &sd, it, (int64_t)(i + 1) * 10, &other, &sort, &primary);
+        item_read(c, &sd, it, false, (int64_t)(i + 1) * 10, &other, &sort, &primary);
         if ((rc = side_bind(c, &sd, other, sort, primary)))
             goto out;
     }
@@ -490,7 +506,7 @@ int crm_binding_method_add(struct rest_call *c)
     src = sd.s->reverse ? src : sd.id;
     if ((rc = query_int(c->db, SQL_MAX_SORT, sd.b->src_type, src, sd.b->dst_type, &max, &found)))
         return crm_fail_db(c, rc);
-    if ((rc = item_read(c, &sd, fields, max + 10, &other, &sort, &primary)) ||
+    if ((rc = item_read(c, &sd, fields, true, max + 10, &other, &sort, &primary)) ||
         (rc = side_bind(c, &sd, other, sort, primary)))
         return rc;
     c->result = json_true();

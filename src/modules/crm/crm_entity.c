@@ -104,6 +104,39 @@ int crm_check_owner(struct rest_call *c, const struct crm_entity_def *def,
     return 0;
 }
 
+int crm_ref_visible(struct rest_call *c, const struct crm_entity_def *def, int64_t id, bool *ok)
+{
+    enum perm_level lvl = PERM_LEVEL_NONE;
+    int64_t owner = 0;
+    int rc = crm_sql_owner(c->db, def, id, &owner);
+    *ok = false;
+    if (rc == -E_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    if (!c->auth || c->auth->is_admin) {
+        *ok = true;
+        return 0;
+    }
+    if ((rc = perm_level(c->db, c->auth, def->perm_entity, PERM_READ, &lvl)))
+        return rc;
+    return perm_allows_owner(c->db, c->auth, lvl, owner, ok);
+}
+
+int crm_check_ref(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
+                  const char *field)
+{
+    bool ok = false;
+    int rc = crm_ref_visible(c, def, id, &ok);
+    if (rc)
+        return crm_fail_db(c, rc);
+    if (!ok) /* the same answer whether the record is missing or hidden */
+        return rest_fail(c, 400, "INVALID_ARG_VALUE",
+                         "field '%s': %s %lld is not a record you can see", field, def->name,
+                         (long long)id);
+    return 0;
+}
+
 /* ---- reading ------------------------------------------------------------------------------- */
 
 /* The binding whose list field is f (CONTACT_IDS), or NULL. */

@@ -31,6 +31,16 @@ const struct crm_field *crm_owner_field(const struct crm_entity_def *def);
  * subscriber fails the call (500, rolled back). */
 int crm_entity_emit(struct rest_call *c, const struct crm_entity_def *def, const char *what,
                     int64_t id);
+/* References from one record to another (link fields, bindings): *ok tells whether record id
+ * of def exists and the caller may read it (READ level on def's permission entity, checked
+ * against its owner; administrators and CRM_NO_PERM writes only need it to exist). Does not
+ * fail the call; returns 0 or a database error. */
+int crm_ref_visible(struct rest_call *c, const struct crm_entity_def *def, int64_t id, bool *ok);
+/* crm_ref_visible that fails the call: a missing record and one the caller may not read get
+ * the same answer, 400 INVALID_ARG_VALUE "field '<field>': <entity> <id> is not a record you
+ * can see", so a reference cannot be used to learn which hidden records exist. */
+int crm_check_ref(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
+                  const char *field);
 
 /* ---- crm_sql.c: statements built from a field table at start-up ---------------------------- */
 
@@ -208,7 +218,8 @@ int crm_uf_describe(struct db *db, int entity_type, enum crm_format fmt, json_t 
 
 /* Applies list_field / mirror_field input of every binding def owns to record src_id:
  * CONTACT_IDS replaces the set (first is primary), CONTACT_ID alone makes that contact
- * primary (adding it) or, when 0, removes every binding. Validates the ids exist. */
+ * primary (adding it) or, when 0, removes every binding. Ids not bound yet must be records
+ * the caller can see (crm_check_ref). */
 int crm_binding_write(struct rest_call *c, const struct crm_entity_def *def, int64_t src_id,
                       const json_t *fields);
 /* Makes exactly one row of src_id primary (the flagged one, else the first by SORT) and

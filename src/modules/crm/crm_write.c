@@ -186,7 +186,7 @@ static int check_ref(struct crm_write *w, const struct crm_field *f, const json_
 {
     const struct crm_entity_def *target;
     bool ok = true;
-    int64_t owner, n = json_integer_value(v);
+    int64_t n = json_integer_value(v);
     int rc = 0;
     switch (f->type) {
     case CRM_T_STATUS:
@@ -200,12 +200,9 @@ static int check_ref(struct crm_write *w, const struct crm_field *f, const json_
         rc = n > 0 ? crm_sql_user_exists(w->c->db, n, &ok) : 0;
         ok = ok && n > 0;
         break;
-    case CRM_T_LINK:
-        if (n > 0 && (target = crm_entity_by_type(f->link_type))) {
-            rc = crm_sql_owner(w->c->db, target, n, &owner);
-            ok = rc != -E_NOTFOUND;
-            rc = rc == -E_NOTFOUND ? 0 : rc;
-        }
+    case CRM_T_LINK: /* the caller must be able to see what the record will point at */
+        if (n > 0 && (target = crm_entity_by_type(f->link_type)))
+            return crm_check_ref(w->c, target, n, f->name);
         break;
     default:
         break;
@@ -222,6 +219,8 @@ static int check_ref(struct crm_write *w, const struct crm_field *f, const json_
     return 0;
 }
 
+/* Only values the write sets or changes are checked: a link to a record the caller cannot see,
+ * set by someone who could, stays when the caller updates other fields. */
 static int check_refs(struct crm_write *w)
 {
     for (size_t i = 1; i < w->def->n_fields; i++) {

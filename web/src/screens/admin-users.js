@@ -1,14 +1,24 @@
-// Administration: users. A paged list (50 a page, search by name or e-mail), add and edit in a
-// dialog, deactivate / activate. Uses user.get, user.add, user.update and department.get.
+// Administration: users. A paged list (50 a page, search by name or e-mail), add (with an
+// optional first password) and edit in a dialog, set a user's password, deactivate / activate.
+// Uses user.get, user.add, user.update, user.password.set and department.get.
 import { useState } from 'preact/hooks';
 import { html } from '../h.js';
 import { call, listAll, rest } from '../api.js';
 import { fmtDateTime, t } from '../i18n/index.js';
+import { useSession } from '../session.js';
 import { Form } from '../ui/form.js';
 import { Icon } from '../ui/icons.js';
-import { Confirm, ErrorBox, Modal, PageHead, Pager, Spinner, toast, useAsync } from '../ui/kit.js';
+import { Confirm, ErrorBox, Modal, PageHead, Pager, Spinner, errorText, toast, useAsync } from '../ui/kit.js';
 
 export const fullName = (u) => [u.NAME, u.LAST_NAME].filter(Boolean).join(' ') || u.EMAIL || `#${u.ID}`;
+
+// The new-password pair; the first is optional when a user is added (no password: no sign-in).
+export function passwordFields(required, hint) {
+    return [
+        { name: 'PASSWORD', label: t('field.password'), type: 'password', required, min: 8, max: 1024, hint, autocomplete: 'new-password' },
+        { name: 'PASSWORD2', label: t('field.password2'), type: 'password', required, sameAs: 'PASSWORD', max: 1024, autocomplete: 'new-password' },
+    ];
+}
 
 function userFields(deps, editing) {
     return [
@@ -18,7 +28,7 @@ function userFields(deps, editing) {
         { name: 'WORK_POSITION', label: t('field.position'), max: 255 },
         { name: 'UF_DEPARTMENT', label: t('field.departments'), type: 'checks', options: deps.map((d) => ({ value: Number(d.ID), label: d.NAME })), emptyText: t('users.noDepartments') },
         { name: 'IS_ADMIN', label: t('field.isAdmin'), type: 'checkbox' },
-        ...(editing ? [{ name: 'ACTIVE', label: t('field.active'), type: 'checkbox' }] : []),
+        ...(editing ? [{ name: 'ACTIVE', label: t('field.active'), type: 'checkbox' }] : passwordFields(false, t('users.passwordHint'))),
     ];
 }
 
@@ -36,17 +46,45 @@ function UserDialog({ user, deps, onClose, onSaved }) {
         if (editing) {
             f.ACTIVE = !!v.ACTIVE;
             await rest('user.update', { ID: Number(user.ID), fields: f });
-        } else await rest('user.add', { fields: f });
-        toast(editing ? t('common.saved') : t('users.added', { name: f.NAME }), 'ok');
+            toast(t('common.saved'), 'ok');
+            onSaved();
+            return;
+        }
+        const id = await rest('user.add', { fields: f });
+        // The user exists from here on: a failure below must not leave the dialog open for a
+        // second user.add with the same e-mail.
+        if (v.PASSWORD) {
+            try {
+                await rest('user.password.set', { ID: Number(id), PASSWORD: v.PASSWORD });
+            } catch (e) {
+                toast(t('users.addedNoPassword', { name: f.NAME, error: errorText(e) }), 'error');
+                onSaved();
+                return;
+            }
+        }
+        toast(t('users.added', { name: f.NAME }), 'ok');
         onSaved();
     };
     return html`<${Modal} title=${editing ? t('users.edit') : t('users.add')} onClose=${onClose}>
-        ${!editing && html`<p class="muted">${t('users.addHint')}</p>`}
         <${Form} id="user" fields=${fields} initial=${initial} onSubmit=${save} onCancel=${onClose} />
     <//>`;
 }
 
+// An administrator sets another user's password; that user's open sessions end.
+function PasswordDialog({ user, onClose }) {
+    const save = async (v) => {
+        await rest('user.password.set', { ID: Number(user.ID), PASSWORD: v.PASSWORD });
+        toast(t('users.passwordSet', { name: fullName(user) }), 'ok');
+        onClose();
+    };
+    return html`<${Modal} title=${t('users.setPassword')} onClose=${onClose}>
+        <p class="muted">${t('users.setPasswordText', { name: fullName(user) })}</p>
+        <${Form} id="user-password" fields=${passwordFields(true, t('setup.passwordHint'))} onSubmit=${save} onCancel=${onClose} submitLabel=${t('users.setPassword')} />
+    <//>`;
+}
+
 export function Users() {
+    const s = useSession();
     const [start, setStart] = useState(0);
     const [find, setFind] = useState('');
     const [query, setQuery] = useState('');
@@ -89,6 +127,8 @@ export function Users() {
                         <td>${u.ACTIVE === false ? html`<span class="badge badge-off">${t('users.inactive')}</span>` : html`<span class="badge badge-on">${t('users.active')}</span>`}</td>
                         <td class="row-actions">
                             <button type="button" class="btn btn-small" onClick=${() => setDialog({ kind: 'edit', user: u })} aria-label=${t('users.editNamed', { name: fullName(u) })}><${Icon} name="edit" size=${16} /></button>
+                            ${Number(u.ID) !== Number(s.user.id) && html`<button type="button" class="btn btn-small" onClick=${() => setDialog({ kind: 'password', user: u })}
+                                aria-label=${t('users.setPasswordNamed', { name: fullName(u) })}>${t('users.setPassword')}</button>`}
                             ${u.ACTIVE === false
                                 ? html`<button type="button" class="btn btn-small" onClick=${() => setActive(u, true)}>${t('users.activate')}</button>`
                                 : html`<button type="button" class="btn btn-small" onClick=${() => setDialog({ kind: 'off', user: u })}>${t('users.deactivate')}</button>`}
@@ -100,7 +140,8 @@ export function Users() {
         </div>
         <${Pager} start=${start} count=${rows.length} total=${list.data?.total ?? 0} hasNext=${list.data?.next !== undefined}
             onPrev=${() => setStart(Math.max(0, start - 50))} onNext=${() => setStart(list.data.next)} />`}
-        ${dialog && dialog.kind !== 'off' && html`<${UserDialog} user=${dialog.user} deps=${deps.data || []} onClose=${() => setDialog(null)} onSaved=${() => { setDialog(null); list.reload(); }} />`}
+        ${dialog?.kind === 'password' && html`<${PasswordDialog} user=${dialog.user} onClose=${() => setDialog(null)} />`}
+        ${(dialog?.kind === 'add' || dialog?.kind === 'edit') && html`<${UserDialog} user=${dialog.user} deps=${deps.data || []} onClose=${() => setDialog(null)} onSaved=${() => { setDialog(null); list.reload(); }} />`}
         ${dialog?.kind === 'off' && html`<${Confirm} title=${t('users.deactivate')} text=${t('users.deactivateText', { name: fullName(dialog.user) })}
             confirmLabel=${t('users.deactivate')} danger onConfirm=${() => setActive(dialog.user, false)} onClose=${() => setDialog(null)} />`}
     </div>`;

@@ -1,11 +1,44 @@
 // Personal settings: language (saved in the browser and in the user's LANGUAGE_ID), theme
-// (per user, in this browser) and the user's own name.
+// (per user, in this browser), the user's own name and password (user.password.set with the
+// current one; this session stays signed in, the user's other sessions end).
+import { useState } from 'preact/hooks';
 import { html } from '../h.js';
-import { rest } from '../api.js';
+import { ApiError, rest } from '../api.js';
 import { languages, t } from '../i18n/index.js';
 import { useSession } from '../session.js';
 import { Form } from '../ui/form.js';
 import { PageHead, toast } from '../ui/kit.js';
+
+// Server refusals of a password change, in the user's language.
+const passwordErrors = {
+    INVALID_OLD_PASSWORD: 'settings.wrongOld',
+    PASSWORD_NOT_SET: 'settings.noPassword',
+    TOO_MANY_ATTEMPTS: 'settings.throttled',
+};
+
+function PasswordForm() {
+    const [round, setRound] = useState(0); // a new key empties the form after a change
+    const fields = [
+        { name: 'OLD_PASSWORD', label: t('field.oldPassword'), type: 'password', required: true, max: 1024, autocomplete: 'current-password' },
+        { name: 'PASSWORD', label: t('field.newPassword'), type: 'password', required: true, min: 8, max: 1024, hint: t('setup.passwordHint'), autocomplete: 'new-password' },
+        { name: 'PASSWORD2', label: t('field.newPassword2'), type: 'password', required: true, sameAs: 'PASSWORD', max: 1024, autocomplete: 'new-password' },
+    ];
+    const save = async (v) => {
+        try {
+            await rest('user.password.set', { OLD_PASSWORD: v.OLD_PASSWORD, PASSWORD: v.PASSWORD });
+        } catch (e) {
+            const key = passwordErrors[e.code];
+            throw key ? new ApiError(e.status, e.code, t(key), e.retryAfter) : e;
+        }
+        toast(t('settings.passwordChanged'), 'ok');
+        setRound(round + 1);
+    };
+    return html`<section class="card">
+        <h2>${t('settings.password')}</h2>
+        <p class="muted">${t('settings.passwordText')}</p>
+        <${Form} key=${round} id="password" fields=${fields} onSubmit=${save} submitLabel=${t('settings.password')} />
+    </section>`;
+}
 
 export function Settings() {
     const s = useSession();
@@ -39,5 +72,6 @@ export function Settings() {
             <h2>${t('settings.profile')}</h2>
             <${Form} id="profile" fields=${profileFields} initial=${{ NAME: s.me.NAME || s.user.name || '', LAST_NAME: s.me.LAST_NAME || '', WORK_POSITION: s.me.WORK_POSITION || '' }} onSubmit=${save} />
         </section>
+        <${PasswordForm} />
     </div>`;
 }

@@ -1,0 +1,38 @@
+/* The tasks module: tasks with their status flow, participants, checklists, comments and time
+ * records, and the workgroups (projects) tasks belong to. This file is the module's table for
+ * core: REST methods, permission entities, events and migrations. It adds no HTTP routes and
+ * includes no other module's headers: a task's CRM links travel as "D_12" strings in
+ * ONTASKADD / ONTASKUPDATE / ONTASKDELETE on the event bus. */
+#include "core/module.h"
+#include "modules/tasks/tasks_internal.h"
+
+extern const struct migration migrations_tasks[];
+
+static const struct rest_method *const tasks_method_tables[] = {
+    task_methods,      task_list_methods,    task_status_methods,
+    checklist_methods, comment_methods,      elapsed_methods,
+    group_methods,     group_member_methods, NULL,
+};
+
+static const struct perm_entity tasks_perms[] = {
+    {"task", "Tasks"},
+    {"sonet_group", "Workgroups and projects"},
+    {NULL, NULL},
+};
+
+static const char *const tasks_events[] = {
+    "ONTASKADD",           "ONTASKUPDATE",
+    "ONTASKDELETE",        "ONTASKCOMMENTADD",
+    "ONTASKCOMMENTUPDATE", "ONTASKCOMMENTDELETE",
+    "ONSONETGROUPADD",     "ONSONETGROUPUPDATE",
+    "ONSONETGROUPDELETE",  NULL,
+};
+
+const struct module tasks_module = {
+    .name = "tasks",
+    .title = "Tasks and projects",
+    .method_tables = tasks_method_tables,
+    .perms = tasks_perms,
+    .migrations = migrations_tasks,
+    .events = tasks_events,
+};
