@@ -49,6 +49,8 @@ static _Thread_local struct db *thread_db;
 static _Atomic unsigned generation; /* bumps on close so stale thread pointers are not reused */
 static _Thread_local unsigned thread_gen;
 
+static void stmt_destroy(struct db_stmt *s);
+
 int db_global_open(const struct db_options *opt)
 {
     int rc = ops->global_open(opt);
