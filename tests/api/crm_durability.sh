@@ -197,7 +197,7 @@ while [ "$kills" -lt "$kills_wanted" ] && [ "$SECONDS" -lt "$deadline" ]; do
         not_ok "kazi restarts on the same data directory after $kills kills"
         break
     fi
-    echo "$HTTP_URL" | sed 's#/$##' >"$url_file"
+    echo "${HTTP_URL%/}" >"$url_file"
     sleep "$(rand_ms)"
     kill -KILL "$KAZI_PID" 2>/dev/null
     wait "$KAZI_PID" 2>/dev/null

@@ -40,11 +40,20 @@ int tasks_bind_json(struct db_stmt *st, const json_t *binds, int first)
     return idx;
 }
 
+/* Written by hand: a task list formats some 800 numbers a page, and snprintf was a visible
+ * share of its time. */
 json_t *tasks_num(int64_t v)
 {
     char buf[24];
-    snprintf(buf, sizeof(buf), "%lld", (long long)v);
-    return json_string(buf);
+    char *p = buf + sizeof(buf);
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return json_stringn_nocheck(p, (size_t)(buf + sizeof(buf) - p));
 }
 
 json_t *tasks_col_time(struct db_stmt *st, int col, bool empty_string)
