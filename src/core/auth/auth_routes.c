@@ -226,7 +226,7 @@ static int setup_write(struct db *db, struct http_request *req, struct setup *su
     if ((rc = auth_exec(db, AUTH_SQL_USER_SIGNED_IN, NULL, (int64_t)time_now_real(), su->user_id)))
         return rc;
     if ((rc = session_create(db, su->user_id, false, http_header(req, "User-Agent"),
-                             req->remote_addr, su->token, &su->s)))
+                             http_remote_addr(req), su->token, &su->s)))
         return rc;
     su->user = auth_user_json(db, su->user_id);
     return 0;
@@ -346,7 +346,7 @@ static void login_keys(struct http_request *req, struct login *lg)
     for (int i = 0; i < n && i < (int)sizeof(lg->key_account); i++)
         lg->key_account[i] = (char)tolower((unsigned char)lg->key_account[i]);
     snprintf(lg->key_address, sizeof(lg->key_address), "address:%s",
-             req->remote_addr ? req->remote_addr : "-");
+             http_remote_addr(req) ? http_remote_addr(req) : "-");
 }
 
 /* Creates the session and records the sign-in, in the caller's write transaction. */
@@ -357,7 +357,7 @@ static int login_write(struct db *db, struct http_request *req, struct login *lg
     int rc = session_prune(db, now);
     if (!rc)
         rc = session_create(db, lg->user_id, lg->remember, http_header(req, "User-Agent"),
-                            req->remote_addr, token, s);
+                            http_remote_addr(req), token, s);
     if (!rc)
         rc = auth_exec(db, AUTH_SQL_USER_SIGNED_IN, NULL, now, lg->user_id);
     if (!rc && lg->rehash[0])

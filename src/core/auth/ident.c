@@ -230,14 +230,16 @@ int ident_list_run(struct rest_call *c, struct ident_list *l)
                        "parameter 'start' must be a non-negative offset or -1");
         goto out;
     }
-    if (count && (rc = list_count(c->db, l, &total))) {
-        rc = ident_db_fail(c, rc);
-        goto out;
-    }
     rows = json_array();
     if ((rc = list_page(c, l, offset, rows))) {
         json_decref(rows);
         rc = c->status ? -1 : ident_db_fail(c, rc);
+        goto out;
+    }
+    if (count && !rest_total_from_page(offset, json_array_size(rows), &total) &&
+        (rc = list_count(c->db, l, &total))) {
+        json_decref(rows);
+        rc = ident_db_fail(c, rc);
         goto out;
     }
     rest_set_list(c, rows, total, count ? offset : -1);

@@ -24,6 +24,8 @@ void strbuf_reset(struct strbuf *sb);
 int strbuf_add(struct strbuf *sb, const void *data, size_t len);
 int strbuf_addstr(struct strbuf *sb, const char *s);
 int strbuf_addch(struct strbuf *sb, char c);
+/* Appends a decimal integer without going through printf. */
+int strbuf_add_int(struct strbuf *sb, long long v);
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));

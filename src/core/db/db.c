@@ -281,11 +281,29 @@ const void *db_col_blob(struct db_stmt *st, int col, size_t *len)
     return ops->col_blob(st->h, col, len);
 }
 
+/* Transaction control statements are prepared once per connection and kept in the
+ * statement cache (keyed by these arrays' addresses) instead of being parsed on every call. */
+static const char sql_begin[] = "BEGIN";
+static const char sql_begin_immediate[] = "BEGIN IMMEDIATE";
+static const char sql_commit[] = "COMMIT";
+static const char sql_rollback[] = "ROLLBACK";
+
+static int run_control(struct db *db, const char *sql)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st);
+    if (rc)
+        return rc;
+    rc = ops->step(st->h);
+    ops->reset(st->h);
+    return rc < 0 ? rc : 0;
+}
+
 int db_begin_read(struct db *db)
 {
     if (db->txn)
         return -E_BUSY;
-    int rc = ops->exec(db->conn, "BEGIN");
+    int rc = run_control(db, sql_begin);
     if (!rc)
         db->txn = 1;
     return rc;
@@ -298,7 +316,7 @@ int db_begin_write(struct db *db)
     /* one writer at a time inside the process: waiting threads queue on the mutex in order
      * instead of sleeping and retrying in SQLite's busy handler */
     pthread_mutex_lock(&writer_lock);
-    int rc = ops->exec(db->conn, "BEGIN IMMEDIATE");
+    int rc = run_control(db, sql_begin_immediate);
     if (rc) {
         pthread_mutex_unlock(&writer_lock);
         return rc;
@@ -311,10 +329,10 @@ static int end_txn(struct db *db, const char *sql)
 {
     if (!db->txn)
         return -E_INVAL;
-    int rc = ops->exec(db->conn, sql);
-    if (rc && !strcmp(sql, "COMMIT")) {
+    int rc = run_control(db, sql);
+    if (rc && sql == sql_commit) {
         /* the transaction is still open after a failed COMMIT: roll it back */
-        ops->exec(db->conn, "ROLLBACK");
+        run_control(db, sql_rollback);
     }
     if (db->txn == 2)
         pthread_mutex_unlock(&writer_lock);
@@ -324,12 +342,12 @@ static int end_txn(struct db *db, const char *sql)
 
 int db_commit(struct db *db)
 {
-    return end_txn(db, "COMMIT");
+    return end_txn(db, sql_commit);
 }
 
 int db_rollback(struct db *db)
 {
-    return end_txn(db, "ROLLBACK");
+    return end_txn(db, sql_rollback);
 }
 
 bool db_in_transaction(const struct db *db)

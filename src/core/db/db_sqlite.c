@@ -45,6 +45,9 @@ static int lite_global_open(const struct db_options *opt)
     db_path = sqlite3_mprintf("%s", opt->path);
     if (!sqlite3_threadsafe())
         return error("sqlite is built without thread support");
+    /* memory statistics take a process-wide mutex on every allocation, which worker threads
+     * then queue on; kazi does not read them. Refused (harmlessly) once SQLite has started. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     return 0;
 }
 

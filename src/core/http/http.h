@@ -27,7 +27,7 @@ struct http_request {
     const char *method;       /* "GET", "POST", ... (borrowed) */
     const char *path;         /* decoded path without the query string (borrowed) */
     const char *query;        /* raw query string after '?', "" when none (arena) */
-    const char *remote_addr;  /* textual client address (arena) */
+    const char *remote_addr;  /* cache of http_remote_addr(); read it through that */
     bool tls;                 /* arrived over HTTPS */
     const char *body;         /* NUL-terminated body, "" when none (borrowed) */
     size_t body_len;
@@ -48,6 +48,9 @@ struct http_response {
 /* Handler: fills res and returns the HTTP status (200, 404, ...). */
 typedef int (*http_handler_fn)(struct http_request *req, struct http_response *res);
 
+/* Textual client address, worked out on first use (most requests never need it); NULL when
+ * unknown. Arena-owned. */
+const char *http_remote_addr(const struct http_request *req);
 /* Header value by case-insensitive name, or NULL (borrowed). */
 const char *http_header(const struct http_request *req, const char *name);
 /* Query-string argument by name as decoded by the HTTP library, or NULL (borrowed). */

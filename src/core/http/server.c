@@ -87,6 +87,15 @@ static const char *client_addr(struct MHD_Connection *conn, struct arena *a)
     return arena_strdup(a, host);
 }
 
+const char *http_remote_addr(const struct http_request *req)
+{
+    /* the cache lives in a request the server owns and never hands out as const */
+    struct http_request *r = (struct http_request *)req;
+    if (!r->remote_addr && r->conn)
+        r->remote_addr = client_addr((struct MHD_Connection *)r->conn, r->arena);
+    return r->remote_addr;
+}
+
 static void ctx_free(struct req_ctx *c)
 {
     if (c->slot)
@@ -130,7 +139,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     c->t0 = time_mono_ns();
     c->req.arena = &c->arena;
     c->req.conn = (struct http_conn *)conn;
-    c->req.remote_addr = client_addr(conn, &c->arena); /* sign-in throttling, access log */
     const char *q = strchr(uri, '?');
     c->req.query = q ? arena_strdup(&c->arena, q + 1) : "";
     mask_path(c->raw_path, sizeof(c->raw_path), uri);
@@ -142,7 +150,8 @@ static void log_access(struct req_ctx *c, struct MHD_Connection *conn)
     if (opts.access_log_fd < 0)
         return;
     char line[512], ts[40];
-    const char *addr = c->req.remote_addr ? c->req.remote_addr : client_addr(conn, &c->arena);
+    (void)conn;
+    const char *addr = http_remote_addr(&c->req);
     if (!addr)
         addr = "-";
     time_fmt_iso(ts, sizeof(ts), time_now_real(), 1);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/auth/session.h"
 #include "core/auth/webhooks.h"
@@ -211,20 +212,76 @@ static int authenticate(struct rest_call *c, struct http_request *req, int64_t u
                      "no credentials: call through a webhook URL, pass 'auth', or sign in");
 }
 
+static int dump_part(const char *buf, size_t size, void *data)
+{
+    return strbuf_add(data, buf, size) ? -1 : 0;
+}
+
+/* Seconds with six decimals, as Bitrix24 writes its timings; v >= 0. */
+static int add_seconds(struct strbuf *b, double v)
+{
+    long long us = v > 0 ? (long long)(v * 1e6 + 0.5) : 0;
+    char frac[8] = {'.'};
+    int rc = strbuf_add_int(b, us / 1000000);
+    for (int i = 6, f = (int)(us % 1000000); i >= 1; i--, f /= 10)
+        frac[i] = (char)('0' + f % 10);
+    return rc ? rc : strbuf_add(b, frac, 7);
+}
+
+/* ISO 8601 in local time of one second, cached per thread: most replies start and finish
+ * within the same second, and local time conversion takes the C library's time zone lock. */
+static const char *iso_second(double t)
+{
+    static _Thread_local time_t cached = -1;
+    static _Thread_local char text[40];
+    time_t s = (time_t)t;
+    if (s != cached) {
+        time_fmt_iso(text, sizeof(text), t, 1);
+        cached = s;
+    }
+    return text;
+}
+
+/* Writes {"result":…,"next":…,"total":…,"time":{…}} straight into the body. */
+static int render_envelope(struct strbuf *b, struct rest_call *c, double t0, double t1,
+                           double tp)
+{
+    int rc = strbuf_addstr(b, "{\"result\":");
+    if (!rc)
+        rc = json_dump_callback(c->result, dump_part, b, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!rc && c->method && (c->method->flags & REST_LIST)) {
+        if (c->next >= 0 && !(rc = strbuf_addstr(b, ",\"next\":")))
+            rc = strbuf_add_int(b, c->next);
+        if (!rc && !(rc = strbuf_addstr(b, ",\"total\":")))
+            rc = strbuf_add_int(b, c->total >= 0 ? c->total : 0);
+    }
+    if (rc)
+        return -E_TOOBIG;
+    rc |= strbuf_addstr(b, ",\"time\":{\"start\":");
+    rc |= add_seconds(b, t0);
+    rc |= strbuf_addstr(b, ",\"finish\":");
+    rc |= add_seconds(b, t1);
+    rc |= strbuf_addstr(b, ",\"duration\":");
+    rc |= add_seconds(b, t1 - t0);
+    rc |= strbuf_addstr(b, ",\"processing\":");
+    rc |= add_seconds(b, t1 - tp);
+    rc |= strbuf_addstr(b, ",\"date_start\":\"");
+    rc |= strbuf_addstr(b, iso_second(t0));
+    rc |= strbuf_addstr(b, "\",\"date_finish\":\"");
+    rc |= strbuf_addstr(b, iso_second(t1));
+    rc |= strbuf_addstr(b, "\",\"operating_reset_at\":");
+    rc |= strbuf_add_int(b, (long long)t0 + 600);
+    rc |= strbuf_addstr(b, ",\"operating\":");
+    rc |= add_seconds(b, t1 - tp);
+    rc |= strbuf_addstr(b, "}}");
+    return rc ? -E_TOOBIG : 0;
+}
+
 static int render_success(struct http_response *res, struct rest_call *c, double t0, double tp)
 {
-    double t1 = time_now_real();
-    json_t *o = json_object();
-    json_object_set_new(o, "result", c->result);
+    int rc = render_envelope(&res->body, c, t0, time_now_real(), tp);
+    json_decref(c->result);
     c->result = NULL;
-    if (c->method && (c->method->flags & REST_LIST)) {
-        if (c->next >= 0)
-            json_object_set_new(o, "next", json_integer(c->next));
-        json_object_set_new(o, "total", json_integer(c->total >= 0 ? c->total : 0));
-    }
-    json_object_set_new(o, "time", rest_time_object(t0, t1, t1 - tp));
-    int rc = dump_json(res, o);
-    json_decref(o);
     if (rc)
         return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "reply is too large to render");
     return 200;
@@ -262,6 +319,15 @@ static int rest_http(struct http_request *req, struct http_response *res)
     }
     params_finish(call.params);
     const struct rest_method *m = rest_find(method, NULL);
+    /* a webhook's read-only call checks its credentials and runs in one read transaction */
+    if (m && secret[0] && !(m->flags & (REST_PUBLIC | REST_WRITE | REST_NO_TXN))) {
+        struct db *db = db_conn();
+        if (!db || db_begin_read(db)) {
+            rest_fail(&call, 503, "DATABASE_BUSY", "credentials cannot be checked now");
+            goto out;
+        }
+        call.txn_open = true;
+    }
     if (!m || !(m->flags & REST_PUBLIC)) {
         if (authenticate(&call, req, uid, secret, &auth))
             goto out;
@@ -277,7 +343,12 @@ static int rest_http(struct http_request *req, struct http_response *res)
         goto out;
     }
     double tp = time_now_real();
-    if (rest_invoke(&call, m))
+    rc = rest_invoke(&call, m);
+    if (call.txn_open) {
+        call.txn_open = false;
+        db_commit(db_conn()); /* read only: nothing to lose if it fails */
+    }
+    if (rc)
         goto out;
     status = render_success(res, &call, t0, tp);
     if (status == 200) {
@@ -285,6 +356,8 @@ static int rest_http(struct http_request *req, struct http_response *res)
         return 200;
     }
 out:
+    if (call.txn_open)
+        db_rollback(db_conn());
     json_decref(call.result);
     json_decref(call.params);
     return render_error(res, &call);

@@ -15,6 +15,7 @@
 #include "core/base/xalloc.h"
 #include "core/db/db.h"
 #include "core/json/params.h"
+#include "core/rest/filter.h"
 #include "core/rest/rest_internal.h"
 
 #define REST_TABLE_SIZE 2048 /* power of two, well above twice the method count */
@@ -155,6 +156,14 @@ void rest_set_list(struct rest_call *c, json_t *rows, int64_t total, int64_t sta
         c->next = start + (int64_t)n;
 }
 
+bool rest_total_from_page(int64_t offset, size_t rows, int64_t *total)
+{
+    if (offset < 0 || rows >= REST_PAGE_SIZE || (offset > 0 && rows == 0))
+        return false;
+    *total = offset + (int64_t)rows;
+    return true;
+}
+
 bool rest_has_scope(const struct rest_call *c, const char *scope)
 {
     if (!c->auth || !c->auth->scopes || !scope || !strcmp(scope, "basic"))
@@ -205,13 +214,19 @@ int rest_invoke(struct rest_call *c, const struct rest_method *m)
         rc = m->fn(c);
         goto out;
     }
-    rc = (m->flags & REST_WRITE) ? db_begin_write(c->db) : db_begin_read(c->db);
-    if (rc)
-        return rest_fail(c, 503, "DATABASE_BUSY", "database is busy, nothing was written");
+    /* a read-only call whose credentials were checked in a read transaction runs in it */
+    bool own = !(c->txn_open && !(m->flags & REST_WRITE));
+    if (own) {
+        rc = (m->flags & REST_WRITE) ? db_begin_write(c->db) : db_begin_read(c->db);
+        if (rc)
+            return rest_fail(c, 503, "DATABASE_BUSY", "database is busy, nothing was written");
+    }
     rc = check_access(c, m);
     if (!rc)
         rc = m->fn(c);
-    if (rc) {
+    if (!own) {
+        /* the caller ends the transaction */
+    } else if (rc) {
         db_rollback(c->db);
     } else if (db_commit(c->db)) {
         rc = rest_fail(c, 500, "INTERNAL_SERVER_ERROR",

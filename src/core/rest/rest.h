@@ -37,6 +37,7 @@ struct rest_call {
     int64_t total;           /* list methods: rows matching, or -1 when not counted */
     int64_t next;            /* list methods: next start, or -1 when this is the last page */
     bool in_batch;
+    bool txn_open;           /* the caller already opened the read transaction and ends it */
     /* error state, set by rest_fail */
     int status;
     const char *error;
@@ -74,6 +75,11 @@ const struct rest_method *rest_find(const char *name, const struct module **modu
 /* Visits every registered method in registration order. */
 void rest_each(void (*fn)(void *ctx, const struct rest_method *m, const struct module *mod),
                void *ctx);
+
+/* A page shorter than REST_PAGE_SIZE is the last one, so the total is offset plus its rows
+ * and the count query can be skipped (same transaction, same snapshot). Returns true and
+ * sets *total when that holds: a short page that is the first or holds rows. */
+bool rest_total_from_page(int64_t offset, size_t rows, int64_t *total);
 
 /* Runs one method call as the dispatcher does (auth already resolved): scope, permission,
  * transaction, handler. Used by the HTTP entry point and by batch. On return either
