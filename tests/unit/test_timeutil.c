@@ -2,6 +2,7 @@
  * parsing of every accepted form, and rejection of impossible dates and garbage. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/base/error.h"
@@ -147,4 +148,41 @@ TEST(time_clocks)
     nanosleep(&ts, NULL);
     CHECK(time_mono_ns() - ns >= 2000000);
     CHECK(time_now_mono() > m);
+}
+
+/* The cached local offset agrees with localtime_r around both daylight-saving changes of a
+ * zone that has them, and local wall times parse as mktime would read them. */
+TEST(time_local_offset_dst)
+{
+    const char *old = getenv("TZ");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("TZ", "America/New_York", 1);
+    tzset();
+    const int64_t changes[] = {1710054000LL, 1730613600LL}; /* 2024-03-10 07:00Z, 11-03 06:00Z */
+    int bad = 0;
+    for (size_t k = 0; k < 2; k++) {
+        for (int64_t t = changes[k] - 3 * 3600; t < changes[k] + 3 * 3600; t += 7 * 60 + 3) {
+            struct tm tm;
+            time_t s = (time_t)t;
+            localtime_r(&s, &tm);
+            bad += time_local_offset(t) != (int)tm.tm_gmtoff;
+        }
+    }
+    CHECK_INT(bad, 0);
+    int64_t t = 0;
+    CHECK_INT(time_parse_iso("2024-07-01", &t), 0);
+    CHECK_INT(t, 1719806400LL); /* midnight at -04:00 */
+    CHECK_INT(time_parse_iso("2024-01-15T09:30:00", &t), 0);
+    CHECK_INT(t, 1705329000LL); /* 14:30Z at -05:00 */
+    CHECK_INT(time_parse_iso("2024-11-03T03:00:00", &t), 0);
+    CHECK_INT(t, 1730620800LL); /* after the change: -05:00 */
+    char buf[40];
+    time_fmt_iso(buf, sizeof(buf), 1719806400.0, 1);
+    CHECK_STR(buf, "2024-07-01T00:00:00-04:00");
+    if (saved)
+        setenv("TZ", saved, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(saved);
 }

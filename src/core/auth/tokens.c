@@ -97,16 +97,9 @@ int tokens_find(struct db *db, const char *token, int64_t now, struct rest_auth 
 
 int tokens_revoke(struct db *db, int64_t id)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, TOKEN_SQL_REVOKE, &st);
+    int rc = db_run_ints(db, TOKEN_SQL_REVOKE, 2, (int64_t[]){(int64_t)time_now_real(), id});
     if (rc)
         return rc;
-    db_bind_int(st, 1, (int64_t)time_now_real());
-    db_bind_int(st, 2, id);
-    rc = db_step(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc < 0 ? rc : -E_DB;
     return db_changes(db) ? 0 : -E_NOTFOUND;
 }
 

@@ -20,6 +20,9 @@ void strbuf_init(struct strbuf *sb, size_t cap);
 void strbuf_release(struct strbuf *sb);
 /* Empties the buffer, keeping its memory. */
 void strbuf_reset(struct strbuf *sb);
+/* Makes room for extra more bytes (plus the NUL) so a writer can fill buf + len directly
+ * and then advance len; 0 or -E_TOOBIG when the cap would be exceeded. */
+int strbuf_reserve(struct strbuf *sb, size_t extra);
 /* Appends; returns 0 or -E_TOOBIG (and appends nothing) when the cap would be exceeded. */
 int strbuf_add(struct strbuf *sb, const void *data, size_t len);
 int strbuf_addstr(struct strbuf *sb, const char *s);

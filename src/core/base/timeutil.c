@@ -41,16 +41,36 @@ int time_fmt_iso_offset(char *buf, size_t size, int64_t t, int offset_min)
     return (n < 0 || (size_t)n >= size) ? -1 : n;
 }
 
+int time_local_offset(int64_t t)
+{
+    /* offsets change on quarter-hour boundaries, so one answer serves a 15-minute slot;
+     * a few slots are kept per thread because localtime_r takes the C library's lock */
+    enum { SLOTS = 16 };
+    static _Thread_local int64_t keys[SLOTS];
+    static _Thread_local int vals[SLOTS];
+    static _Thread_local unsigned char valid[SLOTS];
+    static _Thread_local const char *zone; /* tzset() replaces tzname: start afresh */
+    int64_t q = t >= 0 ? t / 900 : (t - 899) / 900;
+    unsigned i = (unsigned)((uint64_t)q % SLOTS);
+    if (zone != tzname[0]) {
+        memset(valid, 0, sizeof(valid));
+        zone = tzname[0];
+    }
+    if (valid[i] && keys[i] == q)
+        return vals[i];
+    struct tm tm;
+    time_t secs = (time_t)t;
+    int off = localtime_r(&secs, &tm) ? (int)tm.tm_gmtoff : 0;
+    keys[i] = q;
+    vals[i] = off;
+    valid[i] = 1;
+    return off;
+}
+
 int time_fmt_iso(char *buf, size_t size, double t, int local)
 {
-    int offset = 0;
-    time_t secs = (time_t)t;
-    if (local) {
-        struct tm tm;
-        if (localtime_r(&secs, &tm))
-            offset = (int)(tm.tm_gmtoff / 60);
-    }
-    return time_fmt_iso_offset(buf, size, (int64_t)secs, offset);
+    int64_t secs = (int64_t)t;
+    return time_fmt_iso_offset(buf, size, secs, local ? time_local_offset(secs) / 60 : 0);
 }
 
 static int digits(const char **p, int n, int *out)
@@ -116,11 +136,14 @@ int time_parse_iso(const char *s, int64_t *out)
     tm.tm_hour = h;
     tm.tm_min = mi;
     tm.tm_sec = se;
+    int64_t as_utc = (int64_t)timegm(&tm);
     if (has_offset) {
-        *out = (int64_t)timegm(&tm) - offset_sec;
+        *out = as_utc - offset_sec;
     } else {
-        tm.tm_isdst = -1;
-        *out = (int64_t)mktime(&tm);
+        /* local wall time: subtract the offset in force then (checked once more, for the
+         * rare time near a daylight-saving change) */
+        int64_t guess = as_utc - time_local_offset(as_utc);
+        *out = as_utc - time_local_offset(guess);
     }
     /* reject dates that normalised into another day, such as 2024-02-31 */
     return tm.tm_mday == d ? 0 : -E_INVAL;

@@ -14,6 +14,8 @@ double time_now_mono(void);
 /* Monotonic nanoseconds. */
 uint64_t time_mono_ns(void);
 
+/* The local time zone's offset from UTC in seconds at Unix time t (cached per thread). */
+int time_local_offset(int64_t t);
 /* Formats t as ISO 8601 with the local offset (local != 0) or "+00:00" (local == 0) into buf.
  * Returns the length written, or -1 if buf is too small (it needs 26 bytes). */
 int time_fmt_iso(char *buf, size_t size, double t, int local);

@@ -355,6 +355,20 @@ bool db_in_transaction(const struct db *db)
     return db->txn != 0;
 }
 
+int db_run_ints(struct db *db, const char *sql, int n, const int64_t *values)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st);
+    if (rc)
+        return rc;
+    for (int i = 0; i < n && !rc; i++)
+        rc = db_bind_int(st, i + 1, values[i]);
+    if (!rc)
+        rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? 0 : rc < 0 ? rc : -E_DB;
+}
+
 int db_exec(struct db *db, const char *sql)
 {
     uint64_t t0 = time_mono_ns();

@@ -76,6 +76,9 @@ int db_commit(struct db *db);
 int db_rollback(struct db *db);
 bool db_in_transaction(const struct db *db);
 
+/* Runs the cached statement sql (a static string) with n integer parameters, expecting no
+ * rows. Returns 0 or a negative error; db_changes() tells how many rows it changed. */
+int db_run_ints(struct db *db, const char *sql, int n, const int64_t *values);
 /* Runs one or more statements without results (migrations, pragmas). */
 int db_exec(struct db *db, const char *sql);
 /* Row id of the last insert on this connection. */

@@ -212,9 +212,26 @@ static int authenticate(struct rest_call *c, struct http_request *req, int64_t u
                      "no credentials: call through a webhook URL, pass 'auth', or sign in");
 }
 
-static int dump_part(const char *buf, size_t size, void *data)
+/* Dumps v at the end of b in one pass when the room reserved is enough (almost always),
+ * else once more into a buffer of the size jansson reported. */
+static int dump_into(struct strbuf *b, const json_t *v)
 {
-    return strbuf_add(data, buf, size) ? -1 : 0;
+    size_t room = 16384;
+    for (int pass = 0; pass < 2; pass++) {
+        int rc = strbuf_reserve(b, room);
+        if (rc)
+            return rc;
+        size_t n = json_dumpb(v, b->buf + b->len, room, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (n == 0)
+            return -E_INVAL;
+        if (n <= room) {
+            b->len += n;
+            b->buf[b->len] = '\0';
+            return 0;
+        }
+        room = n;
+    }
+    return -E_TOOBIG;
 }
 
 /* Seconds with six decimals, as Bitrix24 writes its timings; v >= 0. */
@@ -248,7 +265,7 @@ static int render_envelope(struct strbuf *b, struct rest_call *c, double t0, dou
 {
     int rc = strbuf_addstr(b, "{\"result\":");
     if (!rc)
-        rc = json_dump_callback(c->result, dump_part, b, JSON_COMPACT | JSON_ENCODE_ANY);
+        rc = dump_into(b, c->result);
     if (!rc && c->method && (c->method->flags & REST_LIST)) {
         if (c->next >= 0 && !(rc = strbuf_addstr(b, ",\"next\":")))
             rc = strbuf_add_int(b, c->next);
