@@ -37,6 +37,8 @@ check "webhook created" test -n "$P"
 kazi_start --https off || { not_ok "kazi starts"; t_finish; exit 1; }
 out=$(post "$HTTP_URL$P/tasks.task.add" '{"fields":{"TITLE":"Kept","RESPONSIBLE_ID":1}}')
 expect_eq "tasks on: tasks.task.add works" "$(j "$out" .result.task.id)" 1
+out=$(get "$HTTP_URL/tasks/1")
+expect_eq "tasks on: the app's /tasks pages are served" "${out%% *}" 200
 kazi_stop
 
 # ---------------------------------------------------------------- off at run time
@@ -56,6 +58,8 @@ for m in tasks.task.add tasks.task.list task.commentitem.add sonet_group.get; do
 done
 out=$(get "$U/user.current")
 expect_eq "core still works" "$(j "$out" .result.ID)" 1
+out=$(get "$HTTP_URL/tasks/1")
+expect_eq "tasks off: the app's /tasks pages are gone (404)" "${out%% *}" 404
 if [ "$has_crm" = yes ]; then
     out=$(post "$U/crm.lead.add" '{"fields":{"TITLE":"Still here"}}')
     expect_match "crm still works" "$out" '^200 \{"result":[0-9]+'

@@ -18,6 +18,10 @@ import { CrmEdit } from './screens/crm-edit.js';
 import { Kanban } from './screens/crm-kanban.js';
 import { CrmSearch } from './screens/crm-search.js';
 import { ENTITIES } from './crm/entities.js';
+import { TasksList } from './screens/tasks-list.js';
+import { TaskCard } from './screens/task-card.js';
+import { TaskEdit } from './screens/task-edit.js';
+import { TasksKanban } from './screens/tasks-kanban.js';
 
 function Message({ title, text }) {
     return html`<div class="page"><${PageHead} title=${title} /><p>${text}</p><p><${Link} href="/">${t('nav.home')}<//></p></div>`;
@@ -51,6 +55,15 @@ export function routeScreen(path, session) {
         if ((m = match('/crm/:entity/:id/edit', path)) && ENTITIES[m.entity]) return html`<${CrmEdit} entity=${m.entity} id=${m.id} key=${`${m.entity}-${m.id}-edit`} />`;
         if ((m = match('/crm/:entity/:id', path)) && ENTITIES[m.entity] && /^\d+$/.test(m.id)) return html`<${CrmCard} entity=${m.entity} id=${m.id} key=${`${m.entity}-${m.id}`} />`;
         if (path === '/crm') return html`<${Home} />`;
+    }
+    if (path === '/tasks' || path.startsWith('/tasks/')) {
+        if (!session.modules.some((x) => x.name === 'tasks') || !has('tasks.task.list')) return html`<${Message} title=${t('err.notFoundTitle')} text=${t('task.off')} />`;
+        if (path === '/tasks') return html`<${TasksList} />`;
+        if (path === '/tasks/kanban') return html`<${TasksKanban} key="all" />`;
+        if ((m = match('/tasks/group/:id', path)) && /^\d+$/.test(m.id)) return html`<${TasksKanban} group=${m.id} key=${`g${m.id}`} />`;
+        if (path === '/tasks/new') return html`<${TaskEdit} key="new" />`;
+        if ((m = match('/tasks/:id/edit', path)) && /^\d+$/.test(m.id)) return html`<${TaskEdit} id=${m.id} key=${`${m.id}-edit`} />`;
+        if ((m = match('/tasks/:id', path)) && /^\d+$/.test(m.id)) return html`<${TaskCard} id=${m.id} key=${m.id} />`;
     }
     return html`<${Message} title=${t('err.notFoundTitle')} text=${t('err.notFound')} />`;
 }

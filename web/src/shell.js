@@ -19,6 +19,10 @@ const moduleNav = {
         { href: '/crm/company', label: 'nav.companies', icon: 'building', need: 'crm.company.list' },
         { href: '/crm/quote', label: 'nav.quotes', icon: 'file', need: 'crm.quote.list' },
     ],
+    tasks: [
+        { href: '/tasks', label: 'nav.myTasks', icon: 'list', need: 'tasks.task.list' },
+        { href: '/tasks/kanban', label: 'nav.taskBoard', icon: 'kanban', need: 'tasks.task.list' },
+    ],
 };
 
 const adminNav = [
@@ -35,6 +39,8 @@ export const searchMethod = () => ['crm.search', 'search'].find((m) => has(m));
 function active(path, href) {
     if (href === '/') return path === '/';
     if (href === '/crm/deal/kanban') return path.startsWith('/crm/deal');
+    if (href === '/tasks') return path === '/tasks' || /^\/tasks\/(\d+|new)/.test(path);
+    if (href === '/tasks/kanban') return path === href || path.startsWith('/tasks/group/');
     return path === href || path.startsWith(`${href}/`);
 }
 

@@ -1,8 +1,9 @@
 /* The tasks module: tasks with their status flow, participants, checklists, comments and time
  * records, and the workgroups (projects) tasks belong to. This file is the module's table for
- * core: REST methods, permission entities, events and migrations. It adds no HTTP routes and
- * includes no other module's headers: a task's CRM links travel as "D_12" strings in
+ * core: REST methods, the web app's /tasks pages, permission entities, events and migrations.
+ * It includes no other module's headers: a task's CRM links travel as "D_12" strings in
  * ONTASKADD / ONTASKUPDATE / ONTASKDELETE on the event bus. */
+#include "core/http/assets.h"
 #include "core/module.h"
 #include "modules/tasks/tasks_internal.h"
 
@@ -28,10 +29,18 @@ static const char *const tasks_events[] = {
     "ONSONETGROUPDELETE",  NULL,
 };
 
+/* the browser app's task screens: index.html, so a reload or a shared link works */
+static const struct module_route tasks_routes[] = {
+    {"GET", "/tasks", assets_http_app},
+    {"GET", "/tasks/*path", assets_http_app},
+    {NULL, NULL, NULL},
+};
+
 const struct module tasks_module = {
     .name = "tasks",
     .title = "Tasks and projects",
     .method_tables = tasks_method_tables,
+    .routes = tasks_routes,
     .perms = tasks_perms,
     .migrations = migrations_tasks,
     .events = tasks_events,

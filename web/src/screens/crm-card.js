@@ -12,6 +12,7 @@ import { checkField } from '../ui/form.js';
 import { ENTITIES, recordTitle, titleSelect } from '../crm/entities.js';
 import { FieldValue, linkTitles } from '../crm/display.js';
 import * as meta from '../crm/meta.js';
+import { NewTaskLink } from '../tasks/from-crm.js';
 
 const SKIP = /^(ID|TITLE|CURRENCY_ID|STAGE_SEMANTIC_ID|STATUS_SEMANTIC_ID|IS_NEW|HAS_PHONE|HAS_EMAIL|HAS_IMOL|CONTACT_IDS|COMPANY_IDS|ORIGINATOR_ID|ORIGIN_ID|ORIGIN_VERSION|UTM_.*)$/;
 const TIMELINE_TYPE = { lead: 'lead', deal: 'deal', contact: 'contact', company: 'company', quote: 'quote' };
@@ -39,6 +40,7 @@ function entryText(e, dicts) {
             return t('tl.stage', { from: meta.statusName(rows, d.old), to: meta.statusName(rows, d.new) });
         }
         case 'field_changed': return t('tl.field', { field: d.title || d.field || '' });
+        case 'task': return t('tl.task', { title: d.title || `#${d.taskId || ''}` });
         default: return e.type;
     }
 }
@@ -134,6 +136,7 @@ export function CrmCard({ entity, id }) {
             const rows = Object.keys(fields).filter((n) => !SKIP.test(n) && !(entity === 'contact' && /^(NAME|LAST_NAME)$/.test(n)) && rec[n] !== undefined && rec[n] !== null && rec[n] !== '' && !(Array.isArray(rec[n]) && !rec[n].length) && !(fields[n].type?.startsWith('crm_') && fields[n].type !== 'crm_multifield' && fields[n].type !== 'crm_status' && fields[n].type !== 'crm_currency' && fields[n].type !== 'crm_category' && !Number(rec[n])));
             return html`
                 <${PageHead} title=${name}>
+                    <${NewTaskLink} entity=${entity} id=${rec.ID} responsible=${rec.ASSIGNED_BY_ID} />
                     ${has(`crm.${entity}.update`) && html`<${Link} class="btn" href=${`/crm/${entity}/${id}/edit`}><${Icon} name="edit" size=${16} /> ${t('common.edit')}<//>`}
                     ${has(`crm.${entity}.delete`) && html`<button type="button" class="btn btn-danger" onClick=${() => setConfirm(true)}><${Icon} name="trash" size=${16} /> ${t('common.delete')}</button>`}
                 <//>

@@ -45,7 +45,8 @@ export function checkField(f, v) {
 export function validate(fields, values) {
     const errors = {};
     for (const f of fields) {
-        const m = checkField(f, values[f.name]) || (f.sameAs && values[f.name] !== values[f.sameAs] ? t('v.mismatch') : '');
+        const m = checkField(f, values[f.name]) || (f.sameAs && values[f.name] !== values[f.sameAs] ? t('v.mismatch') : '')
+            || (f.check ? f.check(values[f.name], values) : '');
         if (m) errors[f.name] = m;
     }
     return errors;
