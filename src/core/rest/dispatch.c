@@ -212,11 +212,14 @@ static int authenticate(struct rest_call *c, struct http_request *req, int64_t u
                      "no credentials: call through a webhook URL, pass 'auth', or sign in");
 }
 
-/* Dumps v at the end of b in one pass when the room reserved is enough (almost always),
- * else once more into a buffer of the size jansson reported. */
+/* Dumps v at the end of b. json_dumpb writes into reserved room in one pass when the room is
+ * enough; the room follows the sizes this thread has been rendering (replies of one kind tend
+ * to be alike), so a second pass is only needed when a reply is much larger than the last. */
 static int dump_into(struct strbuf *b, const json_t *v)
 {
-    size_t room = 16384;
+    enum { ROOM_MIN = 16384, ROOM_MAX = 1 << 20 };
+    static _Thread_local size_t hint = ROOM_MIN;
+    size_t room = hint;
     for (int pass = 0; pass < 2; pass++) {
         int rc = strbuf_reserve(b, room);
         if (rc)
@@ -227,9 +230,12 @@ static int dump_into(struct strbuf *b, const json_t *v)
         if (n <= room) {
             b->len += n;
             b->buf[b->len] = '\0';
+            if (n < hint / 4 && hint > ROOM_MIN)
+                hint /= 2;
             return 0;
         }
         room = n;
+        hint = n + n / 4 < ROOM_MAX ? n + n / 4 : ROOM_MAX;
     }
     return -E_TOOBIG;
 }

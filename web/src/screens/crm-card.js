@@ -13,6 +13,7 @@ import { ENTITIES, recordTitle, titleSelect } from '../crm/entities.js';
 import { FieldValue, linkTitles } from '../crm/display.js';
 import * as meta from '../crm/meta.js';
 import { NewTaskLink } from '../tasks/from-crm.js';
+import { canConvert, ConvertDialog } from '../crm/convert.js';
 
 const SKIP = /^(ID|TITLE|CURRENCY_ID|STAGE_SEMANTIC_ID|STATUS_SEMANTIC_ID|IS_NEW|HAS_PHONE|HAS_EMAIL|HAS_IMOL|CONTACT_IDS|COMPANY_IDS|ORIGINATOR_ID|ORIGIN_ID|ORIGIN_VERSION|UTM_.*)$/;
 const TIMELINE_TYPE = { lead: 'lead', deal: 'deal', contact: 'contact', company: 'company', quote: 'quote' };
@@ -116,6 +117,7 @@ async function related(entity, id) {
 export function CrmCard({ entity, id }) {
     const def = ENTITIES[entity];
     const [confirm, setConfirm] = useState(false);
+    const [converting, setConverting] = useState(false);
     const state = useAsync(async () => {
         const [fields, rec] = await Promise.all([meta.fields(entity), rest(`crm.${entity}.get`, { id: Number(id) })]);
         const dictIds = [...new Set(Object.values(fields).filter((f) => f.type === 'crm_status' && f.statusType).map((f) => f.statusType))];
@@ -136,6 +138,7 @@ export function CrmCard({ entity, id }) {
             const rows = Object.keys(fields).filter((n) => !SKIP.test(n) && !(entity === 'contact' && /^(NAME|LAST_NAME)$/.test(n)) && rec[n] !== undefined && rec[n] !== null && rec[n] !== '' && !(Array.isArray(rec[n]) && !rec[n].length) && !(fields[n].type?.startsWith('crm_') && fields[n].type !== 'crm_multifield' && fields[n].type !== 'crm_status' && fields[n].type !== 'crm_currency' && fields[n].type !== 'crm_category' && !Number(rec[n])));
             return html`
                 <${PageHead} title=${name}>
+                    ${canConvert(entity, rec) && html`<button type="button" class="btn btn-primary" onClick=${() => setConverting(true)}>${t('conv.button')}</button>`}
                     <${NewTaskLink} entity=${entity} id=${rec.ID} responsible=${rec.ASSIGNED_BY_ID} />
                     ${has(`crm.${entity}.update`) && html`<${Link} class="btn" href=${`/crm/${entity}/${id}/edit`}><${Icon} name="edit" size=${16} /> ${t('common.edit')}<//>`}
                     ${has(`crm.${entity}.delete`) && html`<button type="button" class="btn btn-danger" onClick=${() => setConfirm(true)}><${Icon} name="trash" size=${16} /> ${t('common.delete')}</button>`}
@@ -159,6 +162,7 @@ export function CrmCard({ entity, id }) {
                         <${Timeline} entity=${entity} id=${id} users=${d.users} dicts=${d.dicts} />
                     </section>
                 </div>
+                ${converting && html`<${ConvertDialog} lead=${rec} onClose=${(changed) => { setConverting(false); if (changed) state.reload(); }} />`}
                 ${confirm && html`<${Confirm} title=${t('common.delete')} text=${t('crm.deleteText', { name })} confirmLabel=${t('common.delete')} danger onClose=${() => setConfirm(false)}
                     onConfirm=${async () => { await rest(`crm.${entity}.delete`, { id: Number(id) }); toast(t('common.deleted'), 'ok'); navigate(entity === 'deal' ? '/crm/deal/kanban' : `/crm/${entity}`); }} />`}`;
         }}<//>

@@ -1,6 +1,7 @@
 // Create and edit a CRM record with a form built from crm.<x>.fields. Everything is checked
 // before sending (required fields, numbers, e-mail and phone formats, lengths); server errors
 // that name a field are shown at it.
+import { useState } from 'preact/hooks';
 import { html } from '../h.js';
 import { has, listAll, rest } from '../api.js';
 import { t } from '../i18n/index.js';
@@ -10,12 +11,15 @@ import { Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
 import { ENTITIES, LINK_TYPES, recordTitle, titleSelect } from '../crm/entities.js';
 import { describe, fromForm, toForm } from '../crm/formfields.js';
 import * as meta from '../crm/meta.js';
+import { DuplicateWarning } from '../crm/duplicates.js';
 import { useSession } from '../session.js';
 
 export function CrmEdit({ entity, id }) {
     const def = ENTITIES[entity];
     const session = useSession();
     const params = new URLSearchParams(location.search);
+    const [typed, setTyped] = useState(null);
+    const checkDups = !id && ['lead', 'contact', 'company'].includes(entity);
     const state = useAsync(async () => {
         const [fields, rec] = await Promise.all([meta.fields(entity), id ? rest(`crm.${entity}.get`, { id: Number(id) }) : null]);
         const categoryId = rec?.CATEGORY_ID ?? params.get('category') ?? 0;
@@ -61,8 +65,9 @@ export function CrmEdit({ entity, id }) {
                     navigate(`/crm/${entity}/${newId}`);
                 }
             };
-            return html`<section class="card"><${Form} id=${`crm-${entity}`} fields=${desc} initial=${initial} onSubmit=${save}
-                submitLabel=${id ? t('common.save') : t('crm.create')} onCancel=${() => history.back()} className="form form-grid" /></section>`;
+            return html`<section class="card">${checkDups && html`<${DuplicateWarning} values=${typed} />`}<${Form} id=${`crm-${entity}`} fields=${desc} initial=${initial} onSubmit=${save}
+                submitLabel=${id ? t('common.save') : t('crm.create')} onCancel=${() => history.back()} className="form form-grid"
+                onValues=${checkDups ? setTyped : undefined} /></section>`;
         }}<//>
     </div>`;
 }

@@ -2,7 +2,7 @@
 // validate() checks them before anything is sent (required, e-mail, phone, numbers, lengths);
 // errors are shown at the field (aria-invalid + aria-describedby) and focus moves to the first.
 // A server error that names a field ('EMAIL') is shown at that field too.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../h.js';
 import { t } from '../i18n/index.js';
 import { Icon } from './icons.js';
@@ -133,8 +133,10 @@ function errorField(fields, e) {
     return fields.find((f) => f.name.toUpperCase() === m[1].toUpperCase())?.name || null;
 }
 
-export function Form({ id = 'form', fields, initial = {}, onSubmit, submitLabel, onCancel, children, className }) {
+// onValues (optional) hears every change of the values, e.g. for a duplicate check.
+export function Form({ id = 'form', fields, initial = {}, onSubmit, submitLabel, onCancel, children, className, onValues }) {
     const [values, setValues] = useState(() => ({ ...initial }));
+    useEffect(() => { if (onValues) onValues(values); }, [values]);
     const [errors, setErrors] = useState({});
     const [formError, setFormError] = useState('');
     const [busy, setBusy] = useState(false);
