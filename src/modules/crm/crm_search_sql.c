@@ -16,6 +16,7 @@
 #include "modules/crm/crm_search.h"
 
 #define SEARCH_ROWID_TYPES 64 /* rowid = id * 64 + entity type */
+#define SEARCH_RANK_WINDOW 2000 /* newest matches ranked by bm25 */
 
 static const char SQL_EXISTS[] =
     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'crm_search'";
@@ -219,25 +220,59 @@ static json_t *hit(struct db_stmt *st)
                      "subtitle", sub ? sub : "", "rank", -db_col_double(st, 3));
 }
 
+/* The rowid below which matches are not ranked: the SEARCH_RANK_WINDOW-th newest visible match,
+ * or 0 when there are fewer. bm25 costs a little per match, so a word found in tens of
+ * thousands of documents ranks only its newest matches; selective queries rank every match. */
+static int rank_floor(struct db *db, const char *match, const char *narrowed, json_t *binds,
+                      int64_t *lowest)
+{
+    struct strbuf sql;
+    struct db_stmt *st = NULL;
+    int rc;
+    *lowest = 0;
+    strbuf_init(&sql, CRM_SQL_CAP);
+    if ((rc = strbuf_addf(&sql, "SELECT crm_search.rowid FROM crm_search WHERE crm_search MATCH ?"
+                                "%s ORDER BY crm_search.rowid DESC LIMIT 1 OFFSET %d",
+                          narrowed, SEARCH_RANK_WINDOW - 1)) ||
+        (rc = db_prepare_dyn(db, sql.buf, &st)))
+        goto out;
+    db_bind_text(st, 1, match, -1);
+    if ((rc = crm_sql_bind_json(st, binds, 2)) < 0)
+        goto out;
+    if ((rc = db_step(st)) == DB_ROW)
+        *lowest = db_col_int(st, 0);
+    rc = rc < 0 ? rc : 0;
+out:
+    if (st)
+        db_finalize(st);
+    strbuf_release(&sql);
+    return rc;
+}
+
 int crm_search_sql_query(struct db *db, const char *match, const struct rest_auth *auth,
                          const struct crm_entity_def *const *defs, const int *levels, int n_defs,
                          int limit, json_t **out)
 {
-    struct strbuf sql;
+    struct strbuf sql, narrowed;
     struct db_stmt *st = NULL;
     json_t *binds = json_array();
+    int64_t lowest = 0;
     int rc, idx;
     *out = NULL;
     strbuf_init(&sql, CRM_SQL_CAP);
-    strbuf_addstr(&sql, "SELECT crm_search.rowid, title, subtitle,"
-                        " bm25(crm_search, 10.0, 5.0, 2.0, 0.0) AS score FROM crm_search"
-                        " WHERE crm_search MATCH ?");
-    if ((rc = narrow(auth, defs, levels, n_defs, &sql, binds)) ||
-        (rc = strbuf_addstr(&sql, " ORDER BY score, crm_search.rowid LIMIT ?")) ||
+    strbuf_init(&narrowed, CRM_SQL_CAP);
+    if ((rc = narrow(auth, defs, levels, n_defs, &narrowed, binds)) ||
+        (rc = rank_floor(db, match, narrowed.buf, binds, &lowest)) ||
+        (rc = strbuf_addf(&sql, "SELECT crm_search.rowid, title, subtitle,"
+                                " bm25(crm_search, 10.0, 5.0, 2.0, 0.0) AS score FROM crm_search"
+                                " WHERE crm_search MATCH ? AND crm_search.rowid >= ?%s"
+                                " ORDER BY score, crm_search.rowid LIMIT ?",
+                          narrowed.buf)) ||
         (rc = db_prepare_dyn(db, sql.buf, &st)))
         goto out;
     db_bind_text(st, 1, match, -1);
-    if ((rc = idx = crm_sql_bind_json(st, binds, 2)) < 0)
+    db_bind_int(st, 2, lowest);
+    if ((rc = idx = crm_sql_bind_json(st, binds, 3)) < 0)
         goto out;
     db_bind_int(st, idx, limit);
     *out = json_array();
@@ -252,6 +287,7 @@ out:
         *out = NULL;
     }
     json_decref(binds);
+    strbuf_release(&narrowed);
     strbuf_release(&sql);
     return rc;
 }
