@@ -12,6 +12,7 @@ import { Departments } from './screens/admin-departments.js';
 import { Roles } from './screens/admin-roles.js';
 import { Webhooks } from './screens/admin-webhooks.js';
 import { Modules, Company } from './screens/admin-system.js';
+import { Pipelines } from './screens/admin-pipelines.js';
 import { CrmList } from './screens/crm-list.js';
 import { CrmCard } from './screens/crm-card.js';
 import { CrmEdit } from './screens/crm-edit.js';
@@ -34,6 +35,7 @@ const admin = {
     webhooks: Webhooks,
     modules: Modules,
     company: Company,
+    pipelines: Pipelines,
 };
 
 export function routeScreen(path, session) {

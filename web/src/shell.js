@@ -32,6 +32,7 @@ const adminNav = [
     { href: '/admin/webhooks', label: 'nav.webhooks', icon: 'link' },
     { href: '/admin/modules', label: 'nav.modules', icon: 'grid' },
     { href: '/admin/company', label: 'nav.company', icon: 'building' },
+    { href: '/admin/pipelines', label: 'nav.pipelines', icon: 'kanban', need: 'crm.category.add' },
 ];
 
 export const searchMethod = () => ['crm.search', 'search'].find((m) => has(m));
@@ -64,7 +65,7 @@ function SideNav({ path, open, onNavigate }) {
         </div>`)}
         ${s.isAdmin && html`<div class="nav-section" data-testid="nav-admin">
             <h2 class="nav-title">${t('nav.admin')}</h2>
-            <ul>${adminNav.map((i) => html`<${NavLink} key=${i.href} item=${i} path=${path} onNavigate=${onNavigate} />`)}</ul>
+            <ul>${adminNav.filter((i) => !i.need || has(i.need)).map((i) => html`<${NavLink} key=${i.href} item=${i} path=${path} onNavigate=${onNavigate} />`)}</ul>
         </div>`}
     </nav>`;
 }

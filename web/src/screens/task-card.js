@@ -43,7 +43,11 @@ function Checklist({ id }) {
         <ul class="checklist" data-testid="checklist">
             ${items.map((i) => html`<li key=${i.ID}>
                 <label class="check"><input type="checkbox" checked=${i.IS_COMPLETE === 'Y'}
-                    onChange=${(e) => run(e.target.checked ? 'task.checklistitem.complete' : 'task.checklistitem.renew', [Number(id), Number(i.ID)])} />
+                    onChange=${(e) => {
+                        const on = e.target.checked;
+                        list.setData(items.map((x) => (x.ID === i.ID ? { ...x, IS_COMPLETE: on ? 'Y' : 'N' } : x)));
+                        run(on ? 'task.checklistitem.complete' : 'task.checklistitem.renew', [Number(id), Number(i.ID)]);
+                    }} />
                     <span class=${i.IS_COMPLETE === 'Y' ? 'done' : ''}>${i.TITLE}</span></label>
                 ${has('task.checklistitem.delete') && html`<button type="button" class="icon-btn" aria-label=${t('common.deleteNamed', { name: i.TITLE })}
                     onClick=${() => run('task.checklistitem.delete', [Number(id), Number(i.ID)])}><${Icon} name="x" size=${14} /></button>`}
