@@ -16,6 +16,7 @@ extern const struct rest_method rest_core_methods[];
 extern const struct rest_method user_methods[], department_methods[], role_methods[];
 extern const struct rest_method user_password_methods[];
 extern const struct rest_method rest_modules_methods[];
+extern const struct rest_method rest_option_methods[];
 
 /* GET /healthz: 200 when the database answers a query, 503 otherwise. */
 static int healthz(struct http_request *req, struct http_response *res)
@@ -68,6 +69,7 @@ static const struct rest_method *const core_method_tables[] = {
     department_methods,
     role_methods,
     rest_modules_methods,
+    rest_option_methods,
     NULL,
 };
 
