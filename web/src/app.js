@@ -13,12 +13,14 @@ import { Shell } from './shell.js';
 import { Setup } from './screens/setup.js';
 import { Login } from './screens/login.js';
 import { routeScreen } from './routes.js';
+import { setOptions } from './options.js';
 
 async function loadSessionData() {
     const [, b] = await Promise.all([
         loadMethods(),
-        batch({ modules: ['kazi.modules', {}], me: ['user.current', {}] }),
+        batch({ modules: ['kazi.modules', {}], me: ['user.current', {}], options: ['user.option.get', {}] }),
     ]);
+    setOptions(b.result.options);
     return { modules: (b.result.modules || []).filter((m) => m.enabled), allModules: b.result.modules || [], me: b.result.me || {} };
 }
 

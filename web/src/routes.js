@@ -19,6 +19,7 @@ import { CrmEdit } from './screens/crm-edit.js';
 import { Kanban } from './screens/crm-kanban.js';
 import { CrmSearch } from './screens/crm-search.js';
 import { ENTITIES } from './crm/entities.js';
+import { can } from './crm/records.js';
 import { TasksList } from './screens/tasks-list.js';
 import { TaskCard } from './screens/task-card.js';
 import { TaskEdit } from './screens/task-edit.js';
@@ -52,7 +53,7 @@ export function routeScreen(path, session) {
         if (!crmOn) return html`<${Message} title=${t('err.notFoundTitle')} text=${t('crm.off')} />`;
         if (path === '/crm/search') return html`<${CrmSearch} />`;
         if ((m = match('/crm/deal/kanban', path)) || (m = match('/crm/deal/kanban/:cat', path))) return html`<${Kanban} category=${m.cat || '0'} key=${m.cat || '0'} />`;
-        if ((m = match('/crm/:entity', path)) && ENTITIES[m.entity] && has(`crm.${m.entity}.list`)) return html`<${CrmList} entity=${m.entity} key=${m.entity} />`;
+        if ((m = match('/crm/:entity', path)) && ENTITIES[m.entity] && can(m.entity, 'list')) return html`<${CrmList} entity=${m.entity} key=${m.entity} />`;
         if ((m = match('/crm/:entity/new', path)) && ENTITIES[m.entity]) return html`<${CrmEdit} entity=${m.entity} key=${`${m.entity}-new`} />`;
         if ((m = match('/crm/:entity/:id/edit', path)) && ENTITIES[m.entity]) return html`<${CrmEdit} entity=${m.entity} id=${m.id} key=${`${m.entity}-${m.id}-edit`} />`;
         if ((m = match('/crm/:entity/:id', path)) && ENTITIES[m.entity] && /^\d+$/.test(m.id)) return html`<${CrmCard} entity=${m.entity} id=${m.id} key=${`${m.entity}-${m.id}`} />`;

@@ -18,6 +18,7 @@ const moduleNav = {
         { href: '/crm/contact', label: 'nav.contacts', icon: 'person', need: 'crm.contact.list' },
         { href: '/crm/company', label: 'nav.companies', icon: 'building', need: 'crm.company.list' },
         { href: '/crm/quote', label: 'nav.quotes', icon: 'file', need: 'crm.quote.list' },
+        { href: '/crm/invoice', label: 'nav.invoices', icon: 'file', need: 'crm.item.list' },
     ],
     tasks: [
         { href: '/tasks', label: 'nav.myTasks', icon: 'list', need: 'tasks.task.list' },

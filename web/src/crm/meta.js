@@ -2,6 +2,7 @@
 // (crm.status.list by ENTITY_ID), pipelines and their stages, currencies, and user names for
 // ASSIGNED_BY_ID. Each is fetched once per page load.
 import { batch, has, listAll, rest } from '../api.js';
+import { recordFields } from './records.js';
 
 const cache = new Map();
 function once(key, fn) {
@@ -13,7 +14,7 @@ export function forget(prefix) {
     for (const k of [...cache.keys()]) if (k.startsWith(prefix)) cache.delete(k);
 }
 
-export const fields = (entity) => once(`fields:${entity}`, () => rest(`crm.${entity}.fields`));
+export const fields = (entity) => once(`fields:${entity}`, () => recordFields(entity));
 
 // [{STATUS_ID, NAME, SORT, SEMANTICS, COLOR}] of a dictionary, sorted.
 export const dictionary = (entityId) => once(`dict:${entityId}`, async () => {

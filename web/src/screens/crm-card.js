@@ -12,11 +12,12 @@ import { checkField } from '../ui/form.js';
 import { ENTITIES, recordTitle, titleSelect } from '../crm/entities.js';
 import { FieldValue, linkTitles } from '../crm/display.js';
 import * as meta from '../crm/meta.js';
+import { can, recordRest } from '../crm/records.js';
 import { NewTaskLink } from '../tasks/from-crm.js';
 import { canConvert, ConvertDialog } from '../crm/convert.js';
 
 const SKIP = /^(ID|TITLE|CURRENCY_ID|STAGE_SEMANTIC_ID|STATUS_SEMANTIC_ID|IS_NEW|HAS_PHONE|HAS_EMAIL|HAS_IMOL|CONTACT_IDS|COMPANY_IDS|ORIGINATOR_ID|ORIGIN_ID|ORIGIN_VERSION|UTM_.*)$/;
-const TIMELINE_TYPE = { lead: 'lead', deal: 'deal', contact: 'contact', company: 'company', quote: 'quote' };
+const TIMELINE_TYPE = { lead: 'lead', deal: 'deal', contact: 'contact', company: 'company', quote: 'quote', invoice: 'invoice' };
 
 function StageBar({ stages, current }) {
     const idx = stages.findIndex((s) => s.STATUS_ID === current);
@@ -119,7 +120,7 @@ export function CrmCard({ entity, id }) {
     const [confirm, setConfirm] = useState(false);
     const [converting, setConverting] = useState(false);
     const state = useAsync(async () => {
-        const [fields, rec] = await Promise.all([meta.fields(entity), rest(`crm.${entity}.get`, { id: Number(id) })]);
+        const [fields, rec] = await Promise.all([meta.fields(entity), recordRest(entity, 'get', { id: Number(id) })]);
         const dictIds = [...new Set(Object.values(fields).filter((f) => f.type === 'crm_status' && f.statusType).map((f) => f.statusType))];
         const stageDict = entity === 'deal' ? meta.stageDict(rec.CATEGORY_ID) : def.dict;
         if (stageDict) dictIds.push(stageDict);
@@ -140,8 +141,8 @@ export function CrmCard({ entity, id }) {
                 <${PageHead} title=${name}>
                     ${canConvert(entity, rec) && html`<button type="button" class="btn btn-primary" onClick=${() => setConverting(true)}>${t('conv.button')}</button>`}
                     <${NewTaskLink} entity=${entity} id=${rec.ID} responsible=${rec.ASSIGNED_BY_ID} />
-                    ${has(`crm.${entity}.update`) && html`<${Link} class="btn" href=${`/crm/${entity}/${id}/edit`}><${Icon} name="edit" size=${16} /> ${t('common.edit')}<//>`}
-                    ${has(`crm.${entity}.delete`) && html`<button type="button" class="btn btn-danger" onClick=${() => setConfirm(true)}><${Icon} name="trash" size=${16} /> ${t('common.delete')}</button>`}
+                    ${can(entity, 'update') && html`<${Link} class="btn" href=${`/crm/${entity}/${id}/edit`}><${Icon} name="edit" size=${16} /> ${t('common.edit')}<//>`}
+                    ${can(entity, 'delete') && html`<button type="button" class="btn btn-danger" onClick=${() => setConfirm(true)}><${Icon} name="trash" size=${16} /> ${t('common.delete')}</button>`}
                 <//>
                 <p class="muted">${t(def.one)} #${rec.ID}${rec.OPPORTUNITY !== undefined && Number(rec.OPPORTUNITY) ? ` · ${fmtMoney(rec.OPPORTUNITY, rec.CURRENCY_ID)}` : ''}</p>
                 ${d.stages.length && def.stage ? html`<${StageBar} stages=${d.stages} current=${rec[def.stage]} />` : null}
@@ -164,7 +165,7 @@ export function CrmCard({ entity, id }) {
                 </div>
                 ${converting && html`<${ConvertDialog} lead=${rec} onClose=${(changed) => { setConverting(false); if (changed) state.reload(); }} />`}
                 ${confirm && html`<${Confirm} title=${t('common.delete')} text=${t('crm.deleteText', { name })} confirmLabel=${t('common.delete')} danger onClose=${() => setConfirm(false)}
-                    onConfirm=${async () => { await rest(`crm.${entity}.delete`, { id: Number(id) }); toast(t('common.deleted'), 'ok'); navigate(entity === 'deal' ? '/crm/deal/kanban' : `/crm/${entity}`); }} />`}`;
+                    onConfirm=${async () => { await recordRest(entity, 'delete', { id: Number(id) }); toast(t('common.deleted'), 'ok'); navigate(entity === 'deal' ? '/crm/deal/kanban' : `/crm/${entity}`); }} />`}`;
         }}<//>
     </div>`;
 }

@@ -3,7 +3,7 @@
 // that name a field are shown at it.
 import { useState } from 'preact/hooks';
 import { html } from '../h.js';
-import { has, listAll, rest } from '../api.js';
+import { has, listAll } from '../api.js';
 import { t } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
 import { Form } from '../ui/form.js';
@@ -11,6 +11,7 @@ import { Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
 import { ENTITIES, LINK_TYPES, recordTitle, titleSelect } from '../crm/entities.js';
 import { describe, fromForm, toForm } from '../crm/formfields.js';
 import * as meta from '../crm/meta.js';
+import { recordRest } from '../crm/records.js';
 import { DuplicateWarning } from '../crm/duplicates.js';
 import { useSession } from '../session.js';
 
@@ -21,7 +22,7 @@ export function CrmEdit({ entity, id }) {
     const [typed, setTyped] = useState(null);
     const checkDups = !id && ['lead', 'contact', 'company'].includes(entity);
     const state = useAsync(async () => {
-        const [fields, rec] = await Promise.all([meta.fields(entity), id ? rest(`crm.${entity}.get`, { id: Number(id) }) : null]);
+        const [fields, rec] = await Promise.all([meta.fields(entity), id ? recordRest(entity, 'get', { id: Number(id) }) : null]);
         const categoryId = rec?.CATEGORY_ID ?? params.get('category') ?? 0;
         const dictIds = [...new Set(Object.values(fields).filter((f) => f.type === 'crm_status' && f.statusType).map((f) => f.statusType))];
         if (entity === 'deal') dictIds.push(meta.stageDict(categoryId));
@@ -56,11 +57,11 @@ export function CrmEdit({ entity, id }) {
             const save = async (v) => {
                 const f = fromForm(desc, v, rec);
                 if (id) {
-                    if (Object.keys(f).length) await rest(`crm.${entity}.update`, { id: Number(id), fields: f });
+                    if (Object.keys(f).length) await recordRest(entity, 'update', { id: Number(id), fields: f });
                     toast(t('common.saved'), 'ok');
                     navigate(`/crm/${entity}/${id}`);
                 } else {
-                    const newId = await rest(`crm.${entity}.add`, { fields: f });
+                    const newId = await recordRest(entity, 'add', { fields: f });
                     toast(t('crm.created', { what: recordTitle(entity, { ...f, ID: newId }) }), 'ok');
                     navigate(`/crm/${entity}/${newId}`);
                 }

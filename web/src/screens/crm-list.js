@@ -1,28 +1,27 @@
-// CRM lists (leads, contacts, companies, deals, quotes): columns the user picks (saved in the
-// browser), a text filter, stage and responsible filters, sorting by a column, and 50 rows a
-// page with the total. Lists over 10,000 rows page with `start=-1` and an ID cursor instead of
+// CRM lists (leads, contacts, companies, deals, quotes, invoices): columns the user picks
+// (kept with the user's options on the server), the filter bar with saved filters
+// (crm/listfilter.js), sorting by a column, and 50 rows a page with the total. Lists over 10,000 rows page with `start=-1` and an ID cursor instead of
 // counting.
 import { useState } from 'preact/hooks';
 import { html } from '../h.js';
-import { batch, call, has } from '../api.js';
+import { batch, has } from '../api.js';
 import { t } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { Icon } from '../ui/icons.js';
-import { ErrorBox, Modal, PageHead, Pager, Spinner, useAsync } from '../ui/kit.js';
+import { ErrorBox, Modal, PageHead, Pager, Spinner, errorText, toast, useAsync } from '../ui/kit.js';
 import { ENTITIES, recordTitle, titleSelect } from '../crm/entities.js';
 import { FieldValue, fieldText, linkTitles } from '../crm/display.js';
 import * as meta from '../crm/meta.js';
+import { can, recordCall } from '../crm/records.js';
+import { FilterBar } from '../crm/listfilter.js';
+import { option, saveOption } from '../options.js';
 
 const HUGE = 10000;
-const colKey = (e) => `kazi.cols.${e}`;
+const colKey = (e) => `crm.cols.${e}`;
 
 function loadCols(entity) {
-    try {
-        const v = JSON.parse(localStorage.getItem(colKey(entity)) || 'null');
-        return Array.isArray(v) && v.length ? v : ENTITIES[entity].columns;
-    } catch {
-        return ENTITIES[entity].columns;
-    }
+    const v = option(colKey(entity), null);
+    return Array.isArray(v) && v.length ? v : ENTITIES[entity].columns;
 }
 
 function ColumnsDialog({ fields, cols, onSave, onClose }) {
@@ -45,7 +44,6 @@ export function CrmList({ entity }) {
     const def = ENTITIES[entity];
     const [cols, setCols] = useState(() => loadCols(entity));
     const [order, setOrder] = useState({ field: 'ID', dir: 'DESC' });
-    const [draft, setDraft] = useState({ text: '', stage: '', user: '' });
     const [filter, setFilter] = useState({});
     const [page, setPage] = useState({ start: 0, cursors: [] });
     const [choosing, setChoosing] = useState(false);
@@ -69,36 +67,26 @@ export function CrmList({ entity }) {
         let env;
         if (page.cursor !== undefined) {
             f[order.dir === 'DESC' ? '<ID' : '>ID'] = page.cursor;
-            env = await call(`crm.${entity}.list`, { ...params, start: -1 });
-        } else env = await call(`crm.${entity}.list`, { ...params, start: page.start });
+            env = await recordCall(entity, 'list', { ...params, start: -1 });
+        } else env = await recordCall(entity, 'list', { ...params, start: page.start });
         const rows = env.result || [];
         const titles = await linkTitles(rows, Object.fromEntries(shown.map((n) => [n, c.fields[n]])), batch);
         return { rows, total: env.total, next: env.next, titles };
     }, [ctx.data, cols, order, filter, page]);
 
-    const apply = (e) => {
-        e.preventDefault();
-        const f = {};
-        if (draft.text.trim()) f[`%${textField}`] = draft.text.trim().slice(0, 200);
-        if (draft.stage) f[def.stage] = draft.stage;
-        if (draft.user) f.ASSIGNED_BY_ID = Number(draft.user);
+    const apply = (f, o) => {
         setFilter(f);
-        setPage({ start: 0, cursors: [] });
-    };
-    const reset = () => {
-        setDraft({ text: '', stage: '', user: '' });
-        setFilter({});
+        if (o?.field) setOrder(o);
         setPage({ start: 0, cursors: [] });
     };
     const sortBy = (n) => {
         setOrder((o) => ({ field: n, dir: o.field === n && o.dir === 'ASC' ? 'DESC' : 'ASC' }));
         setPage({ start: 0, cursors: [] });
     };
-    const saveCols = (sel) => {
-        if (sel) localStorage.setItem(colKey(entity), JSON.stringify(sel));
-        else localStorage.removeItem(colKey(entity));
+    const saveCols = async (sel) => {
         setCols(sel || def.columns);
         setChoosing(false);
+        if (has('user.option.set')) await saveOption(colKey(entity), sel).catch((e) => toast(errorText(e), 'error'));
     };
 
     const c = ctx.data;
@@ -128,24 +116,9 @@ export function CrmList({ entity }) {
                 <${Link} href="/crm/deal" class="active" aria-current="page"><${Icon} name="list" size=${16} /> ${t('crm.list')}<//>
             </div>`}
             <button type="button" class="btn" onClick=${() => setChoosing(true)} disabled=${!c}><${Icon} name="columns" size=${16} /> ${t('crm.columns')}</button>
-            ${has(`crm.${entity}.add`) && html`<${Link} class="btn btn-primary" href=${`/crm/${entity}/new`}><${Icon} name="plus" size=${16} /> ${t('crm.new')}<//>`}
+            ${can(entity, 'add') && html`<${Link} class="btn btn-primary" href=${`/crm/${entity}/new`}><${Icon} name="plus" size=${16} /> ${t('crm.new')}<//>`}
         <//>
-        <form class="filters" role="search" onSubmit=${apply} aria-label=${t('crm.filters')}>
-            <label class="visually-hidden" for="f-text">${c?.fields[textField]?.title || textField}</label>
-            <input id="f-text" type="search" maxlength="200" placeholder=${t('crm.searchField', { field: c?.fields[textField]?.title || textField })} value=${draft.text} onInput=${(e) => setDraft({ ...draft, text: e.target.value })} />
-            ${def.stage && html`<label class="visually-hidden" for="f-stage">${t('crm.stage')}</label>
-                <select id="f-stage" value=${draft.stage} onChange=${(e) => setDraft({ ...draft, stage: e.target.value })}>
-                    <option value="">${t('crm.anyStage')}</option>
-                    ${stageRows.map((s) => html`<option value=${s.STATUS_ID} selected=${draft.stage === s.STATUS_ID}>${s.NAME}</option>`)}
-                </select>`}
-            <label class="visually-hidden" for="f-user">${t('crm.responsible')}</label>
-            <select id="f-user" value=${draft.user} onChange=${(e) => setDraft({ ...draft, user: e.target.value })}>
-                <option value="">${t('crm.anyone')}</option>
-                ${(c?.users || []).map((u) => html`<option value=${u.ID} selected=${draft.user === String(u.ID)}>${meta.userName(c.users, u.ID)}</option>`)}
-            </select>
-            <button type="submit" class="btn">${t('common.apply')}</button>
-            ${Object.keys(filter).length ? html`<button type="button" class="btn" onClick=${reset}>${t('common.reset')}</button>` : null}
-        </form>
+        <${FilterBar} entity=${entity} ctx=${c} textField=${textField} stageField=${def.stage} stageRows=${stageRows} order=${order} onApply=${apply} />
         <${ErrorBox} error=${ctx.error || data.error} onRetry=${ctx.error ? ctx.reload : data.reload} />
         ${!d && !data.error ? html`<${Spinner} />` : d && html`<div class="table-wrap"><table class="table" aria-busy=${data.loading}>
             <caption class="visually-hidden">${t(def.many)}</caption>
