@@ -1,7 +1,8 @@
 // CRM list tools: the amount and date filters refuse bad values at the field without asking the
 // server; a filter saved under a name is kept on the server (user.option.*) and comes back in
 // another browser context; column choices are kept there too; invoices (crm.item.*, type 31)
-// have their list, form and card like the other record types.
+// have their list, form and card like the other record types; administrators edit lead
+// statuses, sources and the other CRM lists.
 import { ADMIN, expect, field, launch, newPage, restCall, run, shot, signIn, test } from './lib.mjs';
 
 const browser = await launch();
@@ -123,6 +124,24 @@ crmTest('invoices: the list, the form (required title) and the card', async () =
     await page.goto('/crm/invoice');
     await page.getByRole('link', { name: 'Invoice for borehole survey' }).waitFor();
     await shot(page, '73-invoice-list');
+});
+
+crmTest('an administrator adds a lead source; the lead form offers it', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'CRM lists' }).click();
+    await page.getByRole('heading', { name: 'Statuses, sources and other CRM lists' }).waitFor();
+    await page.getByRole('columnheader', { name: 'Kind' }).waitFor();
+    await page.getByRole('button', { name: 'Sources' }).click();
+    await page.getByRole('heading', { name: 'Sources', level: 2 }).waitFor();
+    expect(await page.getByRole('columnheader', { name: 'Kind' }).count() === 0, 'sources show a kind column');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('This field is required.').waitFor();
+    await page.getByPlaceholder('Name of a new entry').fill('Radio advert');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.locator('tr[data-stage="RADIO_ADVERT"]').waitFor();
+    await shot(page, '74-crm-lists-sources');
+    await page.goto('/crm/lead/new');
+    await page.getByRole('heading', { name: 'New Lead' }).waitFor();
+    await field(page.locator('form#crm-lead'), 'Source').selectOption({ label: 'Radio advert' });
 });
 
 const failed = await run();

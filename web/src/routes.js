@@ -13,6 +13,7 @@ import { Roles } from './screens/admin-roles.js';
 import { Webhooks } from './screens/admin-webhooks.js';
 import { Modules, Company } from './screens/admin-system.js';
 import { Pipelines } from './screens/admin-pipelines.js';
+import { Dictionaries } from './screens/admin-dictionaries.js';
 import { CrmList } from './screens/crm-list.js';
 import { CrmCard } from './screens/crm-card.js';
 import { CrmEdit } from './screens/crm-edit.js';
@@ -37,6 +38,7 @@ const admin = {
     modules: Modules,
     company: Company,
     pipelines: Pipelines,
+    lists: Dictionaries,
 };
 
 export function routeScreen(path, session) {

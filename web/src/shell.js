@@ -34,6 +34,7 @@ const adminNav = [
     { href: '/admin/modules', label: 'nav.modules', icon: 'grid' },
     { href: '/admin/company', label: 'nav.company', icon: 'building' },
     { href: '/admin/pipelines', label: 'nav.pipelines', icon: 'kanban', need: 'crm.category.add' },
+    { href: '/admin/lists', label: 'nav.lists', icon: 'list', need: 'crm.status.add' },
 ];
 
 export const searchMethod = () => ['crm.search', 'search'].find((m) => has(m));

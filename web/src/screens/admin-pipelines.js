@@ -15,21 +15,22 @@ function semName(s) {
     return s.SEMANTICS === 'S' ? t('pipe.won') : s.SEMANTICS === 'F' ? t('pipe.lost') : t('pipe.progress');
 }
 
-// A code for a new stage from its name: letters and digits, upper case, unique in the list.
-function stageCode(cat, name, stages) {
+// A code for a new entry from its name: letters and digits, upper case, unique in the list.
+function stageCode(prefix, name, stages) {
     const base = (name.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase() || 'STAGE').slice(0, 14);
-    const prefix = cat ? `C${cat}:` : '';
     let code = `${prefix}${base}`, n = 1;
     while (stages.some((s) => s.STATUS_ID === code)) code = `${prefix}${base}_${++n}`;
     return code;
 }
 
-function Stages({ cat }) {
-    const dict = meta.stageDict(cat);
+// The entries of one crm.status dictionary (ENTITY_ID dict): rename, colour, order, add, delete.
+// kinds: the dictionary's entries are in progress / won / lost (stages and lead statuses); new
+// codes get prefix (a pipeline's "C<n>:").
+export function Stages({ dict, prefix = '', kinds = true }) {
     const list = useAsync(async () => {
         meta.forget('');
         return meta.dictionary(dict);
-    }, [cat]);
+    }, [dict]);
     const [name, setName] = useState('');
     const [sem, setSem] = useState('');
     const [err, setErr] = useState('');
@@ -57,18 +58,18 @@ function Stages({ cat }) {
         if (v.length > 100) return setErr(t('v.tooLong', { max: 100 }));
         setErr('');
         const inProgress = stages.filter((s) => !s.SEMANTICS);
-        const after = sem === 'F' ? stages[stages.length - 1] : inProgress[inProgress.length - 1];
-        const fields = { ENTITY_ID: dict, STATUS_ID: stageCode(cat, v, stages), NAME: v, SORT: (Number(after?.SORT) || 0) + 5 };
+        const after = sem === 'F' || !kinds ? stages[stages.length - 1] : inProgress[inProgress.length - 1];
+        const fields = { ENTITY_ID: dict, STATUS_ID: stageCode(prefix, v, stages), NAME: v, SORT: (Number(after?.SORT) || 0) + (kinds ? 5 : 10) };
         if (sem === 'F') fields.SEMANTICS = 'F';
-        if (await run(() => rest('crm.status.add', { fields }), t('pipe.stageAdded'))) setName('');
+        if (await run(() => rest('crm.status.add', { fields }), t(kinds ? 'pipe.stageAdded' : 'dict.added'))) setName('');
     };
     return html`<${Loaded} state=${list}>${() => html`
         <table class="table" data-testid="stages"><caption class="visually-hidden">${t('pipe.stages')}</caption>
-            <thead><tr><th scope="col">${t('pipe.stage')}</th><th scope="col">${t('pipe.semantics')}</th><th scope="col">${t('pipe.color')}</th><th scope="col"><span class="visually-hidden">${t('common.actions')}</span></th></tr></thead>
+            <thead><tr><th scope="col">${t(kinds ? 'pipe.stage' : 'dict.entry')}</th>${kinds && html`<th scope="col">${t('pipe.semantics')}</th>`}<th scope="col">${t('pipe.color')}</th><th scope="col"><span class="visually-hidden">${t('common.actions')}</span></th></tr></thead>
             <tbody>${stages.map((s, i) => html`<tr key=${s.ID} data-stage=${s.STATUS_ID}>
                 <td><input aria-label=${t('pipe.stageName', { name: s.NAME })} value=${s.NAME} maxlength="100"
                     onChange=${(e) => e.target.value.trim() && e.target.value !== s.NAME && run(() => rest('crm.status.update', { id: Number(s.ID), fields: { NAME: e.target.value.trim() } }), t('common.saved'))} /></td>
-                <td>${semName(s)}</td>
+                ${kinds && html`<td>${semName(s)}</td>`}
                 <td><input type="color" aria-label=${t('pipe.colorOf', { name: s.NAME })} value=${/^#[0-9a-fA-F]{6}$/.test(s.COLOR || '') ? s.COLOR : '#39a8ef'}
                     onChange=${(e) => run(() => rest('crm.status.update', { id: Number(s.ID), fields: { COLOR: e.target.value } }))} /></td>
                 <td class="row-actions">
@@ -77,14 +78,14 @@ function Stages({ cat }) {
                     <button type="button" class="icon-btn" aria-label=${t('common.deleteNamed', { name: s.NAME })} onClick=${() => run(() => rest('crm.status.delete', { id: Number(s.ID), params: { FORCED: 'Y' } }), t('common.deleted'))}><${Icon} name="trash" size=${16} /></button>
                 </td></tr>`)}
             </tbody></table>
-        <form class="inline-form" onSubmit=${add} aria-label=${t('pipe.addStage')}>
-            <label class="visually-hidden" for="st-new">${t('pipe.newStage')}</label>
-            <input id="st-new" maxlength="120" placeholder=${t('pipe.newStage')} value=${name} aria-invalid=${err ? 'true' : undefined} aria-describedby=${err ? 'st-err' : undefined} onInput=${(e) => setName(e.target.value)} />
-            <label class="visually-hidden" for="st-sem">${t('pipe.semantics')}</label>
+        <form class="inline-form" onSubmit=${add} aria-label=${t(kinds ? 'pipe.addStage' : 'dict.add')}>
+            <label class="visually-hidden" for="st-new">${t(kinds ? 'pipe.newStage' : 'dict.newEntry')}</label>
+            <input id="st-new" maxlength="120" placeholder=${t(kinds ? 'pipe.newStage' : 'dict.newEntry')} value=${name} aria-invalid=${err ? 'true' : undefined} aria-describedby=${err ? 'st-err' : undefined} onInput=${(e) => setName(e.target.value)} />
+            ${kinds && html`<label class="visually-hidden" for="st-sem">${t('pipe.semantics')}</label>
             <select id="st-sem" onChange=${(e) => setSem(e.target.value)}>
                 <option value="" selected=${sem === ''}>${t('pipe.progress')}</option><option value="F" selected=${sem === 'F'}>${t('pipe.lost')}</option>
-            </select>
-            <button type="submit" class="btn btn-small">${t('pipe.addStage')}</button>
+            </select>`}
+            <button type="submit" class="btn btn-small">${t(kinds ? 'pipe.addStage' : 'dict.add')}</button>
             ${err && html`<p class="field-error" id="st-err">${err}</p>`}
         </form>`}<//>`;
 }
@@ -154,7 +155,7 @@ export function Pipelines() {
                         <button type="button" class="btn btn-small btn-danger" onClick=${async () => { if (await run(() => rest('crm.category.delete', { entityTypeId: 2, id: cat }), t('common.deleted'))) setCat(0); }}>${t('common.delete')}</button>
                     </div>` : null}
                 </div>
-                <${Stages} key=${cat} cat=${cat} />
+                <${Stages} key=${cat} dict=${meta.stageDict(cat)} prefix=${cat ? `C${cat}:` : ''} />
             </section>`}<//>
     </div>`;
 }
