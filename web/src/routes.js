@@ -25,6 +25,8 @@ import { TasksList } from './screens/tasks-list.js';
 import { TaskCard } from './screens/task-card.js';
 import { TaskEdit } from './screens/task-edit.js';
 import { TasksKanban } from './screens/tasks-kanban.js';
+import { TaskGroups } from './screens/task-groups.js';
+import { TaskGroup } from './screens/task-group.js';
 
 function Message({ title, text }) {
     return html`<div class="page"><${PageHead} title=${title} /><p>${text}</p><p><${Link} href="/">${t('nav.home')}<//></p></div>`;
@@ -67,6 +69,8 @@ export function routeScreen(path, session) {
         if (path === '/tasks/kanban') return html`<${TasksKanban} key="all" />`;
         if ((m = match('/tasks/group/:id', path)) && /^\d+$/.test(m.id)) return html`<${TasksKanban} group=${m.id} key=${`g${m.id}`} />`;
         if (path === '/tasks/new') return html`<${TaskEdit} key="new" />`;
+        if (path === '/tasks/groups' && has('sonet_group.get')) return html`<${TaskGroups} />`;
+        if ((m = match('/tasks/groups/:id', path)) && /^\d+$/.test(m.id) && has('sonet_group.get')) return html`<${TaskGroup} id=${m.id} key=${`grp${m.id}`} />`;
         if ((m = match('/tasks/:id/edit', path)) && /^\d+$/.test(m.id)) return html`<${TaskEdit} id=${m.id} key=${`${m.id}-edit`} />`;
         if ((m = match('/tasks/:id', path)) && /^\d+$/.test(m.id)) return html`<${TaskCard} id=${m.id} key=${m.id} />`;
     }

@@ -23,6 +23,7 @@ const moduleNav = {
     tasks: [
         { href: '/tasks', label: 'nav.myTasks', icon: 'list', need: 'tasks.task.list' },
         { href: '/tasks/kanban', label: 'nav.taskBoard', icon: 'kanban', need: 'tasks.task.list' },
+        { href: '/tasks/groups', label: 'group.list', icon: 'users', need: 'sonet_group.get' },
     ],
 };
 

@@ -1,7 +1,8 @@
 // Create or edit a task: title, description, people, planned start and deadline (the deadline
 // may not come before the start), priority, workgroup, result control, parent task and a CRM
 // link (prefilled from ?crm=D_12 when the task is made from a CRM card, ?parent=N for a
-// sub-task). Validated here and by the server; nothing is written when either refuses.
+// sub-task, ?group=N for a task in a workgroup). Validated here and by the server; nothing is
+// written when either refuses.
 import { html } from '../h.js';
 import { call, has, rest } from '../api.js';
 import { t } from '../i18n/index.js';
@@ -36,6 +37,7 @@ export function TaskEdit({ id }) {
     const params = new URLSearchParams(location.search);
     const crm = /^[A-Z]{1,2}_\d+$/.test(params.get('crm') || '') ? params.get('crm') : '';
     const parent = /^\d+$/.test(params.get('parent') || '') ? params.get('parent') : '';
+    const group = /^\d+$/.test(params.get('group') || '') ? params.get('group') : '';
     const state = useAsync(async () => {
         const [people, groups] = await Promise.all([users(), has('sonet_group.get') ? rest('sonet_group.get', {}).catch(() => []) : []]);
         let task = null;
@@ -48,7 +50,7 @@ export function TaskEdit({ id }) {
             START_DATE_PLAN: toLocalInput(task.startDatePlan), DEADLINE: toLocalInput(task.deadline),
             PRIORITY: task.priority === '2' ? '2' : '1', GROUP_ID: Number(task.groupId) ? String(task.groupId) : '',
             TASK_CONTROL: task.taskControl === 'Y',
-        } : { RESPONSIBLE_ID: responsible, PRIORITY: '1', ACCOMPLICES: [], AUDITORS: [], UF_CRM_TASK: crm };
+        } : { RESPONSIBLE_ID: responsible, PRIORITY: '1', ACCOMPLICES: [], AUDITORS: [], UF_CRM_TASK: crm, GROUP_ID: group };
         return { fields: fieldsOf(people, groups || [], id ? '' : crm), initial };
     }, [id]);
     const save = async (v) => {

@@ -10,6 +10,7 @@ import { Link, navigate } from '../router.js';
 import { Icon } from '../ui/icons.js';
 import { errorText, Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
 import { actionFor, isOverdue, STATUSES, statusName, userName, users } from '../tasks/common.js';
+import { TaskViews } from '../tasks/views.js';
 
 const SELECT = ['ID', 'TITLE', 'STATUS', 'DEADLINE', 'RESPONSIBLE_ID', 'GROUP_ID'];
 
@@ -102,30 +103,6 @@ function Board({ initial, people }) {
     </div>`;
 }
 
-function NewGroup({ onMade }) {
-    const [name, setName] = useState('');
-    const [err, setErr] = useState('');
-    const make = async (e) => {
-        e.preventDefault();
-        if (!name.trim()) return setErr(t('v.required'));
-        try {
-            const id = await rest('sonet_group.create', { NAME: name.trim(), VISIBLE: 'Y', OPENED: 'N' });
-            setName('');
-            setErr('');
-            onMade(id);
-        } catch (ex) {
-            setErr(errorText(ex));
-        }
-    };
-    return html`<form class="inline-form group-form" onSubmit=${make}>
-        <label class="visually-hidden" for="grp-new">${t('task.groupName')}</label>
-        <input id="grp-new" maxlength="255" placeholder=${t('task.groupName')} value=${name} aria-invalid=${err ? 'true' : undefined}
-            aria-describedby=${err ? 'grp-err' : undefined} onInput=${(e) => setName(e.target.value)} />
-        <button type="submit" class="btn btn-small">${t('task.newGroup')}</button>
-        ${err && html`<p class="field-error" id="grp-err">${err}</p>`}
-    </form>`;
-}
-
 export function TasksKanban({ group: groupId }) {
     const group = Number(groupId) || 0;
     const state = useAsync(async () => {
@@ -134,11 +111,9 @@ export function TasksKanban({ group: groupId }) {
     }, [group]);
     return html`<div class="page page-wide">
         <${PageHead} title=${t('task.board')}>
-            <div class="view-switch" role="group" aria-label=${t('crm.view')}>
-                <${Link} href="/tasks"><${Icon} name="list" size=${16} /> ${t('crm.list')}<//>
-                <${Link} href="/tasks/kanban" class="active" aria-current="page"><${Icon} name="kanban" size=${16} /> ${t('crm.kanban')}<//>
-            </div>
-            ${has('tasks.task.add') && html`<${Link} class="btn btn-primary" href="/tasks/new"><${Icon} name="plus" size=${16} /> ${t('task.new')}<//>`}
+            <${TaskViews} current="kanban" />
+            ${group && has('sonet_group.get') ? html`<${Link} class="btn" href=${`/tasks/groups/${group}`}><${Icon} name="users" size=${16} /> ${t('group.page')}<//>` : null}
+            ${has('tasks.task.add') && html`<${Link} class="btn btn-primary" href=${group ? `/tasks/new?group=${group}` : '/tasks/new'}><${Icon} name="plus" size=${16} /> ${t('task.new')}<//>`}
         <//>
         <${Loaded} state=${state}>${(d) => html`
             <nav class="view-switch pipes" aria-label=${t('task.groups')}>
@@ -146,7 +121,6 @@ export function TasksKanban({ group: groupId }) {
                 ${d.groups.map((g) => html`<${Link} key=${g.ID} href=${`/tasks/group/${g.ID}`} class=${Number(g.ID) === group ? 'active' : ''}
                     aria-current=${Number(g.ID) === group ? 'page' : undefined}>${g.NAME}<//>`)}
             </nav>
-            ${has('sonet_group.create') && html`<${NewGroup} onMade=${(id) => navigate(`/tasks/group/${id}`)} />`}
             <${Board} key=${group} initial=${d.initial} people=${d.people} />`}<//>
     </div>`;
 }

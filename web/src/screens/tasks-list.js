@@ -1,5 +1,6 @@
-// My tasks: the tasks I do (responsible), assist with (accomplice), watch (auditor) or created,
-// with a count per role, filters (status, deadline, workgroup, title), sorting and paging.
+// My tasks: the tasks I do (responsible), assist with (accomplice), watch (auditor), created, or
+// every task I can see, with a count per role, filters (status, deadline, workgroup, title),
+// sorting and paging. ?group=N opens every visible task of workgroup N.
 import { useState } from 'preact/hooks';
 import { html } from '../h.js';
 import { batch, call, has, rest } from '../api.js';
@@ -9,12 +10,14 @@ import { Icon } from '../ui/icons.js';
 import { ErrorBox, PageHead, Pager, Spinner, useAsync } from '../ui/kit.js';
 import { useSession } from '../session.js';
 import { isOverdue, statusName, userName, users } from '../tasks/common.js';
+import { TaskViews } from '../tasks/views.js';
 
 const ROLES = {
     doing: (me) => ({ RESPONSIBLE_ID: me }),
     assisting: (me) => ({ ACCOMPLICE: me }),
     watching: (me) => ({ AUDITOR: me }),
     created: (me) => ({ CREATED_BY: me }),
+    all: () => ({}),
 };
 const SELECT = ['ID', 'TITLE', 'STATUS', 'DEADLINE', 'RESPONSIBLE_ID', 'PRIORITY', 'GROUP_ID'];
 
@@ -42,8 +45,10 @@ function buildFilter(me, role, f) {
 
 export function TasksList() {
     const me = Number(useSession().user.id);
-    const [role, setRole] = useState('doing');
-    const [draft, setDraft] = useState({ status: 'open', due: '', group: '', text: '' });
+    const asked = new URLSearchParams(location.search).get('group') || '';
+    const group = /^\d+$/.test(asked) ? asked : '';
+    const [role, setRole] = useState(group ? 'all' : 'doing');
+    const [draft, setDraft] = useState({ status: 'open', due: '', group, text: '' });
     const [form, setForm] = useState(draft);
     const [order, setOrder] = useState({ field: 'ID', dir: 'DESC' });
     const [start, setStart] = useState(0);
@@ -69,10 +74,7 @@ export function TasksList() {
     const people = ctx.data?.people;
     return html`<div class="page">
         <${PageHead} title=${t('task.my')}>
-            <div class="view-switch" role="group" aria-label=${t('crm.view')}>
-                <${Link} href="/tasks" class="active" aria-current="page"><${Icon} name="list" size=${16} /> ${t('crm.list')}<//>
-                <${Link} href="/tasks/kanban"><${Icon} name="kanban" size=${16} /> ${t('crm.kanban')}<//>
-            </div>
+            <${TaskViews} current="list" />
             ${has('tasks.task.add') && html`<${Link} class="btn btn-primary" href="/tasks/new"><${Icon} name="plus" size=${16} /> ${t('task.new')}<//>`}
         <//>
         <div class="view-switch roles" role="group" aria-label=${t('task.roles')} data-testid="task-roles">
