@@ -414,6 +414,10 @@ GS=$(j "$out" .result)
 expect_eq "sonet_group.create answers integer ids" "$GO $GC $GS" "1 2 3"
 out=$(get "$H/sonet_group.create?VISIBLE=Y")
 expect_err "sonet_group.create without NAME" "$out" 400 BX_EMPTY_REQUIRED
+out=$(post "$H/sonet_group.create" '{"NAME":" \t ","VISIBLE":"Y"}')
+expect_err "sonet_group.create with a blank NAME" "$out" 400 BX_EMPTY_REQUIRED
+out=$(get "$H/sonet_group.update?GROUP_ID=$GO&NAME=%20%20")
+expect_err "sonet_group.update with a blank NAME" "$out" 400 BX_EMPTY_REQUIRED
 out=$(get "$H/sonet_group.create?NAME=x&OPENED=perhaps")
 expect_err "sonet_group.create with a bad flag" "$out" 400 INVALID_ARG_VALUE
 out=$(get "$E/sonet_group.get?ORDER[ID]=ASC")

@@ -4,6 +4,7 @@
  * secret ones (VISIBLE=N) are seen by their members and administrators only. The creator
  * owns a new group; owners and administrators change or dissolve it. A workgroup's tasks are
  * visible to its members (task_access.c). Membership methods are in group_member.c. */
+#include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -183,7 +184,15 @@ static int text_param(struct rest_call *c, const char *key, size_t max, const ch
     return 0;
 }
 
-/* The group's parameters (create and update take the same ones). */
+static bool blank(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    return !*s;
+}
+
+/* The group's parameters (create and update take the same ones); a name of only spaces is
+ * as empty as no name. */
 static int group_input(struct rest_call *c, struct group *g)
 {
     static const struct {
@@ -201,7 +210,7 @@ static int group_input(struct rest_call *c, struct group *g)
         text_param(c, "KEYWORDS", NAME_MAX_LEN, &g->keywords) ||
         text_param(c, "INITIATE_PERMS", 1, &perms))
         return -1;
-    if (!*g->name)
+    if (blank(g->name))
         return rest_fail(c, 400, "BX_EMPTY_REQUIRED", "parameter 'NAME' must not be empty");
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
         if (yn_param(c, flags[i].key, (char *)g + flags[i].off))
