@@ -4,13 +4,14 @@
 // sub-task, ?group=N for a task in a workgroup). Validated here and by the server; nothing is
 // written when either refuses.
 import { html } from '../h.js';
-import { call, has, rest } from '../api.js';
+import { call, rest } from '../api.js';
 import { t } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { Form } from '../ui/form.js';
 import { Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
 import { useSession } from '../session.js';
 import { crmLink, fromLocalInput, toLocalInput, userName, users } from '../tasks/common.js';
+import { visibleGroups } from '../tasks/groups.js';
 
 function fieldsOf(people, groups, crm) {
     const userOpts = people.map((u) => ({ value: String(u.ID), label: userName(people, u.ID) }));
@@ -39,7 +40,7 @@ export function TaskEdit({ id }) {
     const parent = /^\d+$/.test(params.get('parent') || '') ? params.get('parent') : '';
     const group = /^\d+$/.test(params.get('group') || '') ? params.get('group') : '';
     const state = useAsync(async () => {
-        const [people, groups] = await Promise.all([users(), has('sonet_group.get') ? rest('sonet_group.get', {}).catch(() => []) : []]);
+        const [people, groups] = await Promise.all([users(), visibleGroups()]);
         let task = null;
         if (id) task = (await call('tasks.task.get', { taskId: Number(id) })).result?.task;
         let responsible = params.get('responsible') || me;

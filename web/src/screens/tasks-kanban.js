@@ -10,6 +10,7 @@ import { Link, navigate } from '../router.js';
 import { Icon } from '../ui/icons.js';
 import { errorText, Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
 import { actionFor, isOverdue, STATUSES, statusName, userName, users } from '../tasks/common.js';
+import { visibleGroups } from '../tasks/groups.js';
 import { TaskViews } from '../tasks/views.js';
 
 const SELECT = ['ID', 'TITLE', 'STATUS', 'DEADLINE', 'RESPONSIBLE_ID', 'GROUP_ID'];
@@ -106,7 +107,7 @@ function Board({ initial, people }) {
 export function TasksKanban({ group: groupId }) {
     const group = Number(groupId) || 0;
     const state = useAsync(async () => {
-        const [people, groups, initial] = await Promise.all([users(), has('sonet_group.get') ? rest('sonet_group.get', {}).catch(() => []) : [], loadBoard(group)]);
+        const [people, groups, initial] = await Promise.all([users(), visibleGroups(50), loadBoard(group)]);
         return { people, groups: groups || [], initial };
     }, [group]);
     return html`<div class="page page-wide">

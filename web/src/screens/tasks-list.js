@@ -3,13 +3,14 @@
 // sorting and paging. ?group=N opens every visible task of workgroup N.
 import { useState } from 'preact/hooks';
 import { html } from '../h.js';
-import { batch, call, has, rest } from '../api.js';
+import { batch, call, has } from '../api.js';
 import { fmtDateTime, fmtNumber, t } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { Icon } from '../ui/icons.js';
 import { ErrorBox, PageHead, Pager, Spinner, useAsync } from '../ui/kit.js';
 import { useSession } from '../session.js';
 import { isOverdue, statusName, userName, users } from '../tasks/common.js';
+import { visibleGroups } from '../tasks/groups.js';
 import { TaskViews } from '../tasks/views.js';
 
 const ROLES = {
@@ -53,7 +54,7 @@ export function TasksList() {
     const [order, setOrder] = useState({ field: 'ID', dir: 'DESC' });
     const [start, setStart] = useState(0);
     const ctx = useAsync(async () => {
-        const [people, groups] = await Promise.all([users(), has('sonet_group.get') ? rest('sonet_group.get', {}).catch(() => []) : []]);
+        const [people, groups] = await Promise.all([users(), visibleGroups()]);
         return { people, groups: groups || [] };
     }, []);
     const counts = useAsync(async () => {

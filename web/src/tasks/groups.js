@@ -1,11 +1,19 @@
 // Shared pieces of the workgroup screens: the three visibilities as sonet_group flags, role
 // names, the create/edit form's fields and parameters, and what the caller may do in a group.
 // The rules mirror the server's (docs/tasks.md, "Workgroups"); it still decides every call.
+import { has, listAll } from '../api.js';
 import { t } from '../i18n/index.js';
 
 export const NAME_MAX = 255;
 export const VISIBILITIES = ['open', 'closed', 'secret'];
 export const ROLES = ['A', 'E', 'K'];
+
+// The workgroups the user sees, by name, up to max (pages of 50); [] when the server has no
+// workgroups or refuses.
+export async function visibleGroups(max = 500) {
+    if (!has('sonet_group.get')) return [];
+    return listAll('sonet_group.get', { ORDER: { NAME: 'ASC' } }, max).catch(() => []);
+}
 
 // 'open' | 'closed' | 'secret' of a sonet_group.get row.
 export function visibilityOf(g) {
