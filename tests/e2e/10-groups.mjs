@@ -1,7 +1,8 @@
 // The workgroup screens, when the server has the sonet_group methods: a bad name is refused at
 // the field with nothing written, then the group is made and edited; a second user is added as
 // a member, made a moderator and removed; a task made from the group page shows on the group's
-// board; a user outside a secret group does not find it in the list or by its address.
+// board; a user outside a secret group does not find it in the list or by its address; a
+// user joins an open group and leaves it.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ let on = true;
 let groupId = 0;
 let otherId = 0;
 let secretId = 0;
+let p2 = null;
 
 const members = async () => ((await restCall(page, 'sonet_group.user.get', { ID: groupId })).result || [])
     .map((m) => `${m.USER_ID}${m.ROLE}`).join(',');
@@ -103,7 +105,7 @@ groupTest('edit: an empty name is refused, a new description is saved', async ()
         await form.getByText('This field is required.').waitFor();
     });
     expect(sent === 0, `${sent} sonet_group.update requests were sent with an empty name`);
-    await shot(page, '97-group-edit-required');
+    await shot(page, '99-group-edit-required');
     await field(form, 'Name').fill(NAME);
     await field(form, 'Description').fill('Drilling, pump and tank for the northern depot.');
     await form.getByRole('button', { name: 'Save' }).click();
@@ -160,7 +162,7 @@ groupTest('the group list: search, and a secret group', async () => {
 });
 
 groupTest('a user outside the secret group does not see it', async () => {
-    const p2 = await newPage(browser, { viewport: { width: 390, height: 800 }, colorScheme: 'dark' });
+    p2 = await newPage(browser, { viewport: { width: 390, height: 800 }, colorScheme: 'dark' });
     await signIn(p2, OTHER);
     await p2.goto('/tasks/groups');
     const table = p2.getByTestId('groups-table');
@@ -176,6 +178,21 @@ groupTest('a user outside the secret group does not see it', async () => {
     await p2.goto(`/tasks/groups/${secretId}`);
     await p2.getByText('This workgroup does not exist or you cannot see it.').waitFor();
     expect(!(await p2.getByText(SECRET).count()), 'the secret group name is shown');
+});
+
+groupTest('a user joins an open group and leaves it', async () => {
+    const open = (await restCall(page, 'sonet_group.create', { NAME: 'Tool library', VISIBLE: 'Y', OPENED: 'Y' })).result;
+    await p2.goto(`/tasks/groups/${open}`);
+    await p2.getByRole('heading', { name: 'Tool library' }).waitFor();
+    await p2.getByRole('button', { name: 'Join' }).click();
+    await p2.getByTestId('my-role').getByText('Member').waitFor();
+    expect(!(await p2.getByRole('button', { name: 'Edit' }).count()), 'a member is offered Edit');
+    await shot(p2, '97-group-joined-phone-dark');
+    await p2.getByRole('button', { name: 'Leave the workgroup' }).click();
+    await p2.getByRole('dialog').getByRole('button', { name: 'Leave the workgroup' }).click();
+    await p2.getByRole('heading', { name: 'Workgroups' }).waitFor();
+    const m = (await restCall(page, 'sonet_group.user.get', { ID: open })).result || [];
+    expect(!m.some((x) => Number(x.USER_ID) === otherId), `members on the server: ${JSON.stringify(m)}`);
     expect(!p2.problems.length, p2.problems.join('\n'));
     await p2.context().close();
 });
