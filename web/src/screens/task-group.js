@@ -14,6 +14,11 @@ import { userName, users } from '../tasks/common.js';
 import { rightsIn, ROLES, roleName, visibilityName, visibilityOf } from '../tasks/groups.js';
 import { GroupDialog } from './task-groups.js';
 
+// sonet_group.user.update / .delete / .add answer the ids they changed and skip the others.
+function touched(answer, id) {
+    return (answer || []).map(String).includes(String(id));
+}
+
 async function loadGroup(id, me) {
     const [rows, people] = await Promise.all([rest('sonet_group.get', { FILTER: { ID: Number(id) } }), users()]);
     const g = rows?.[0];
@@ -69,7 +74,7 @@ function Members({ d, rights, me, isAdmin, reload, ask }) {
             });
         try {
             const r = await rest('sonet_group.user.update', { GROUP_ID: Number(g.ID), USER_ID: [Number(m.USER_ID)], ROLE: to });
-            if (!(r || []).map(String).includes(String(m.USER_ID))) throw new Error(t('group.notChanged', { name }));
+            if (!touched(r, m.USER_ID)) throw new Error(t('group.notChanged', { name }));
             toast(t('group.roleChanged', { name, role: roleName(to) }), 'ok');
         } catch (e) {
             toast(errorText(e), 'error');
@@ -82,7 +87,7 @@ function Members({ d, rights, me, isAdmin, reload, ask }) {
             title: t('group.removeTitle', { name }), text: t('group.removeText', { name, group: g.NAME }), label: t('common.remove'), danger: true,
             run: async () => {
                 const r = await rest('sonet_group.user.delete', { GROUP_ID: Number(g.ID), USER_ID: [Number(m.USER_ID)] });
-                if (!(r || []).map(String).includes(String(m.USER_ID))) throw new Error(t('group.notRemoved', { name }));
+                if (!touched(r, m.USER_ID)) throw new Error(t('group.notRemoved', { name }));
                 toast(t('group.removed', { name }), 'ok');
                 reload();
             },
@@ -144,7 +149,7 @@ export function TaskGroup({ id }) {
     const self = async (method, done) => {
         try {
             const r = await rest(method, { GROUP_ID: Number(id), USER_ID: [Number(me)] });
-            if (!(r || []).map(String).includes(me)) throw new Error(t('group.notChangedSelf'));
+            if (!touched(r, me)) throw new Error(t('group.notChangedSelf'));
             toast(done, 'ok');
             return true;
         } catch (e) {
