@@ -8,12 +8,6 @@ DATA=$T_DIR/data
 DB=$DATA/kazi.db
 JSON=(-H 'Content-Type: application/json')
 
-# hook_path USER SCOPES: creates a webhook and prints its path (/rest/ID/SECRET)
-hook_path() {
-    "$KAZI_BIN" webhook add --data "$DATA" --user "$1" --scopes "$2" 2>>"$T_DIR/cli.err" |
-        tail -1 | sed -e 's#^https\?://[^/]*##' -e 's#/$##'
-}
-
 "$KAZI_BIN" user add --data "$DATA" --email admin@example.com --name Ada --last-name Admin \
     --admin >/dev/null 2>>"$T_DIR/cli.err"
 "$KAZI_BIN" user add --data "$DATA" --email bob@example.com --name Bob --last-name Seller \

@@ -18,11 +18,6 @@ fi
 DATA=$T_DIR/data
 JSON=(-H 'Content-Type: application/json')
 
-# hook_path USER SCOPES: creates a webhook and prints its path (/rest/ID/SECRET)
-hook_path() {
-    "$KAZI_BIN" webhook add --data "$DATA" --user "$1" --scopes "$2" 2>>"$T_DIR/cli.err" |
-        tail -1 | sed -e 's#^https\?://[^/]*##' -e 's#/$##'
-}
 # user_add EMAIL NAME LAST-NAME [--admin]
 user_add() {
     "$KAZI_BIN" user add --data "$DATA" --email "$1" --name "$2" --last-name "$3" ${4:+"$4"} \

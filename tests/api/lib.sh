@@ -29,6 +29,13 @@ expect_match() {
     if [[ $2 =~ $3 ]]; then ok "$1"; else not_ok "$1 (got '${2:0:300}', expected /$3/)"; fi
 }
 
+# hook_path USER SCOPES: creates a webhook in the test's data directory ($DATA, default
+# $T_DIR/data) and prints its path (/rest/ID/SECRET)
+hook_path() {
+    "$KAZI_BIN" webhook add --data "${DATA:-$T_DIR/data}" --user "$1" --scopes "$2" 2>>"$T_DIR/cli.err" |
+        tail -1 | sed -e 's#^https\?://[^/]*##' -e 's#/$##'
+}
+
 # kazi_start [extra serve args...]: starts kazi on $T_DIR/data, sets HTTP_URL/HTTPS_URL
 kazi_start() {
     local data=${KAZI_DATA_DIR:-$T_DIR/data} want=2 i

@@ -12,10 +12,6 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DATA=$T_DIR/data
 JSON=(-H 'Content-Type: application/json')
 
-hook_path() {
-    "$KAZI_BIN" webhook add --data "$DATA" --user "$1" --scopes "$2" 2>>"$T_DIR/cli.err" |
-        tail -1 | sed -e 's#^https\?://[^/]*##' -e 's#/$##'
-}
 get() { req GET "$1" -g; }
 post() { req POST "$1" "${JSON[@]}" --data "$2"; }
 j() { jq -r "$2" <<<"${1#* }" 2>/dev/null; }

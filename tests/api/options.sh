@@ -9,10 +9,6 @@ source "$(dirname "$0")/lib.sh"
 DATA=$T_DIR/data
 JSON=(-H 'Content-Type: application/json')
 
-hook_path() { # USER SCOPES
-    "$KAZI_BIN" webhook add --data "$DATA" --user "$1" --scopes "$2" 2>>"$T_DIR/cli.err" |
-        tail -1 | sed -e 's#^https\?://[^/]*##' -e 's#/$##'
-}
 add_user() { # EMAIL NAME [--admin]
     local email=$1 name=$2
     shift 2

@@ -12,11 +12,6 @@ source "$(dirname "$0")/lib.sh"
 DATA=$T_DIR/data
 JSON=(-H 'Content-Type: application/json')
 
-# hook_path USER SCOPES: creates a webhook and prints its path (/rest/ID/SECRET)
-hook_path() {
-    "$KAZI_BIN" webhook add --data "$DATA" --user "$1" --scopes "$2" 2>>"$T_DIR/cli.err" |
-        tail -1 | sed -e 's#^https\?://[^/]*##' -e 's#/$##'
-}
 user_add() { # EMAIL NAME [--admin]: prints the new user's id
     "$KAZI_BIN" user add --data "$DATA" --email "$1" --name "$2" "${@:3}" 2>>"$T_DIR/cli.err" |
         tail -1

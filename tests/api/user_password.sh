@@ -10,10 +10,6 @@ source "$(dirname "$0")/lib.sh"
 DATA=$T_DIR/data
 JSON=(-H 'Content-Type: application/json')
 
-hook_path() { # USER SCOPES: creates a webhook and prints its path (/rest/ID/SECRET)
-    "$KAZI_BIN" webhook add --data "$DATA" --user "$1" --scopes "$2" 2>>"$T_DIR/cli.err" |
-        tail -1 | sed -e 's#^https\?://[^/]*##' -e 's#/$##'
-}
 add_user() { # EMAIL NAME [PASSWORD] [--admin]
     local args=(--data "$DATA" --email "$1" --name "$2")
     if [ -n "${3:-}" ]; then

@@ -9,11 +9,6 @@ source "$(dirname "$0")/lib.sh"
 DATA=$T_DIR/data
 JSON=(-H 'Content-Type: application/json')
 
-# hook_path USER SCOPES: creates a webhook and prints its path (/rest/ID/SECRET)
-hook_path() {
-    "$KAZI_BIN" webhook add --data "$DATA" --user "$1" --scopes "$2" 2>>"$T_DIR/cli.err" |
-        tail -1 | sed -e 's#^https\?://[^/]*##' -e 's#/$##'
-}
 # get URL-TAIL: GET with brackets left alone (-g); post METHOD-URL JSON: POST a JSON body
 get() { req GET "$1" -g; }
 post() { req POST "$1" "${JSON[@]}" --data "$2"; }
