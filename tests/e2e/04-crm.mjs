@@ -2,7 +2,7 @@
 // input refused at the field, nothing sent), open its card, add a timeline comment, find it
 // with the top search, and move a deal across the kanban to the won stage by drag and drop;
 // a refused move is put back with a message. Skipped when the CRM module is off.
-import { ADMIN, countRequests, expect, field, launch, newPage, restCall, run, shot, signIn, test } from './lib.mjs';
+import { ADMIN, countRequests, expect, field, launch, newPage, restCall, run, shot, signIn, test, testIf } from './lib.mjs';
 
 const browser = await launch();
 const page = await newPage(browser);
@@ -14,13 +14,7 @@ test('sign in as the administrator', async () => {
     crm = (m.result || []).includes('crm.lead.add') && (m.result || []).includes('crm.deal.update');
 });
 
-const crmTest = (name, fn) => test(name, async () => {
-    if (!crm) {
-        console.log(`# skip - ${name}: the CRM module is not enabled`);
-        return;
-    }
-    await fn();
-});
+const crmTest = (name, fn) => testIf(() => crm, 'the CRM module is not enabled', name, fn);
 
 crmTest('lead form: bad input is shown at the field and nothing is sent', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Leads' }).click();

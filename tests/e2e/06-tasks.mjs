@@ -2,7 +2,7 @@
 // deadline before the planned start is refused at the field), tick a checklist item, comment,
 // log time, complete it by dragging it across the task board, create a task from a deal card
 // and find it on the deal's timeline; a user outside the task does not see it.
-import { ADMIN, MEMBER, countRequests, expect, field, launch, newPage, restCall, run, shot, signIn, test } from './lib.mjs';
+import { ADMIN, MEMBER, countRequests, expect, field, launch, newPage, restCall, run, shot, signIn, test, testIf } from './lib.mjs';
 
 const browser = await launch();
 const page = await newPage(browser);
@@ -18,13 +18,7 @@ test('sign in as the administrator', async () => {
     crm = m.includes('crm.deal.add');
 });
 
-const taskTest = (name, fn) => test(name, async () => {
-    if (!on) {
-        console.log(`# skip - ${name}: the tasks module is not enabled`);
-        return;
-    }
-    await fn();
-});
+const taskTest = (name, fn) => testIf(() => on, 'the tasks module is not enabled', name, fn);
 
 taskTest('task form: a deadline before the planned start is refused at the field', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My tasks' }).click();

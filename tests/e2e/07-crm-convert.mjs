@@ -1,7 +1,7 @@
 // Lead conversion and the duplicate warning: typing a phone that a lead already has shows the
 // warning with a link (saving stays possible); the lead card's Convert dialog makes a contact
 // and a deal in one step, links them, and the converted lead offers no second conversion.
-import { ADMIN, expect, field, launch, newPage, restCall, run, shot, signIn, test } from './lib.mjs';
+import { ADMIN, expect, field, launch, newPage, restCall, run, shot, signIn, test, testIf } from './lib.mjs';
 
 const browser = await launch();
 const page = await newPage(browser);
@@ -14,13 +14,7 @@ test('sign in as the administrator', async () => {
     on = m.includes('crm.lead.convert') && m.includes('crm.duplicate.findbycomm');
 });
 
-const crmTest = (name, fn) => test(name, async () => {
-    if (!on) {
-        console.log(`# skip - ${name}: the CRM module is not enabled`);
-        return;
-    }
-    await fn();
-});
+const crmTest = (name, fn) => testIf(() => on, 'the CRM module is not enabled', name, fn);
 
 crmTest('new lead form: a phone another lead has shows a duplicate warning', async () => {
     const r = await restCall(page, 'crm.lead.add', {

@@ -1,6 +1,6 @@
 // The pipeline and stage editor: an administrator adds a pipeline, adds and renames a stage,
 // sees it on that pipeline's kanban, and the server's refusal to delete the won stage is shown.
-import { ADMIN, expect, launch, newPage, restCall, run, shot, signIn, test } from './lib.mjs';
+import { ADMIN, expect, launch, newPage, restCall, run, shot, signIn, test, testIf } from './lib.mjs';
 
 const browser = await launch();
 const page = await newPage(browser);
@@ -13,13 +13,7 @@ test('sign in as the administrator', async () => {
     on = m.includes('crm.category.add') && m.includes('crm.status.add');
 });
 
-const crmTest = (name, fn) => test(name, async () => {
-    if (!on) {
-        console.log(`# skip - ${name}: the CRM module is not enabled`);
-        return;
-    }
-    await fn();
-});
+const crmTest = (name, fn) => testIf(() => on, 'the CRM module is not enabled', name, fn);
 
 crmTest('add a pipeline; its stages are listed', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Pipelines' }).click();

@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN, cli, countRequests, expect, field, launch, newPage, restCall, run, shot, signIn, test } from './lib.mjs';
+import { ADMIN, cli, countRequests, expect, field, launch, newPage, restCall, run, shot, signIn, test, testIf } from './lib.mjs';
 
 const browser = await launch();
 const page = await newPage(browser);
@@ -35,13 +35,7 @@ test('sign in as the administrator; a second user exists', async () => {
     expect(otherId > 0, `no id for ${OTHER.email}: ${JSON.stringify(users)}`);
 });
 
-const groupTest = (name, fn) => test(name, async () => {
-    if (!on) {
-        console.log(`# skip - ${name}: the workgroup methods are not enabled`);
-        return;
-    }
-    await fn();
-});
+const groupTest = (name, fn) => testIf(() => on, 'the workgroup methods are not enabled', name, fn);
 
 groupTest('new workgroup: an empty or too long name is refused at the field, nothing written', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Workgroups' }).click();

@@ -3,7 +3,7 @@
 // another browser context; column choices are kept there too; invoices (crm.item.*, type 31)
 // have their list, form and card like the other record types; administrators edit lead
 // statuses, sources and the other CRM lists.
-import { ADMIN, expect, field, launch, newPage, restCall, run, shot, signIn, test } from './lib.mjs';
+import { ADMIN, expect, field, launch, newPage, restCall, run, shot, signIn, test, testIf } from './lib.mjs';
 
 const browser = await launch();
 const page = await newPage(browser);
@@ -15,13 +15,7 @@ test('sign in as the administrator', async () => {
     on = m.includes('crm.lead.list') && m.includes('user.option.set') && m.includes('crm.item.add');
 });
 
-const crmTest = (name, fn) => test(name, async () => {
-    if (!on) {
-        console.log(`# skip - ${name}: the CRM module is not enabled`);
-        return;
-    }
-    await fn();
-});
+const crmTest = (name, fn) => testIf(() => on, 'the CRM module is not enabled', name, fn);
 
 const rowTitles = async () => page.locator('table.table tbody tr td.cell-title').allInnerTexts();
 

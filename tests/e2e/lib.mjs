@@ -82,6 +82,18 @@ export function cli(...args) {
     return execFileSync(process.env.KAZI_BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+// A test that runs only while on() is true (its module or methods may be switched off);
+// otherwise it is reported as skipped with the reason.
+export function testIf(on, reason, name, fn) {
+    test(name, async () => {
+        if (!on()) {
+            console.log(`# skip - ${name}: ${reason}`);
+            return;
+        }
+        await fn();
+    });
+}
+
 // Runs the tests in order; a failure is reported and the next test still runs.
 export async function run() {
     let failed = 0;
