@@ -10,7 +10,7 @@ import { ADMIN, cli, countRequests, expect, field, launch, newPage, restCall, ru
 
 const browser = await launch();
 const page = await newPage(browser);
-const OTHER = { email: 'neema@example.com', password: ADMIN.password, name: 'Neema' };
+const OTHER = { email: 'zuri@example.com', password: ADMIN.password, name: 'Zuri' };
 const NAME = 'Borehole project';
 const SECRET = 'Board succession plans';
 let on = true;
