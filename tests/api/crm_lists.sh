@@ -69,6 +69,15 @@ expect_jq "=% (pattern)" "$(f '{"=%TITLE":"Deal 1_"}')" '.total' 10
 expect_jq "%= (pattern)" "$(f '{"%=TITLE":"Deal 10%"}')" '.total' 11
 expect_jq "!% (not substring)" "$(f '{"!%TITLE":"1"}')" '.total' 80
 expect_jq "!=% (not pattern)" "$(f '{"!=%TITLE":"Deal 1%"}')" '.total' 88
+# letters outside ASCII match in either case (SQLite's LIKE folds ASCII only)
+for t in 'ÁGUA PURA Lda' 'Café Élise' 'МОСКВА Трейд'; do
+    post "$A/crm.lead.add" "{\"fields\":{\"TITLE\":\"$t\"}}" >/dev/null
+done
+lf() { post "$A/crm.lead.list" "{\"filter\":$1,\"select\":[\"TITLE\"]}"; }
+expect_jq "% folds accented capitals" "$(lf '{"%TITLE":"água"}')" '[.result[].TITLE] | join("|")' 'ÁGUA PURA Lda'
+expect_jq "% folds the pattern too" "$(lf '{"%TITLE":"CAFÉ ÉLISE"}')" '[.result[].TITLE] | join("|")' 'Café Élise'
+expect_jq "% folds Cyrillic" "$(lf '{"%TITLE":"москва"}')" '[.result[].TITLE] | join("|")' 'МОСКВА Трейд'
+expect_jq "!% with folding" "$(lf '{"!%TITLE":"água","%TITLE":"a"}')" '[.result[].TITLE] | index("ÁGUA PURA Lda")' null
 expect_jq "stage @ list" "$(f '{"@STAGE_ID":["WON","EXECUTING"]}')" '.total' 60
 expect_jq "semantic and CLOSED follow the stage" "$(f '{"STAGE_SEMANTIC_ID":"S","CLOSED":"Y"}')" '.total' 30
 expect_jq "flag filter accepts true/false" "$(f '{"CLOSED":false}')" '.total' 90

@@ -257,6 +257,25 @@ TEST(filter_every_operator_on_every_type)
     }
 }
 
+TEST(filter_like_folds_other_scripts)
+{
+    /* SQLite: a pattern with letters outside ASCII is lower-cased and the column folded */
+    CHECK_INT(run("{'%S':'ÁGUA'}"), 0);
+    CHECK_STR(r_sql, "kazi_fold(t.s) LIKE ? ESCAPE '\\'");
+    CHECK_STR(r_binds, "[\"%água%\"]");
+    CHECK_INT(run("{'!%S':'Élise'}"), 0);
+    CHECK_STR(r_sql, "(t.s IS NULL OR kazi_fold(t.s) NOT LIKE ? ESCAPE '\\')");
+    CHECK_STR(r_binds, "[\"%élise%\"]");
+    /* ASCII patterns keep the plain LIKE (it folds ASCII itself, and can use the index) */
+    CHECK_INT(run("{'%S':'Solar'}"), 0);
+    CHECK_STR(r_sql, "t.s LIKE ? ESCAPE '\\'");
+    CHECK_STR(r_binds, "[\"%Solar%\"]");
+    /* PostgreSQL's ILIKE folds every script: the pattern is sent as typed */
+    CHECK_INT(run_d("{'%S':'ÁGUA'}", SQL_POSTGRES), 0);
+    CHECK_STR(r_sql, "t.s ILIKE ? ESCAPE '\\'");
+    CHECK_STR(r_binds, "[\"%ÁGUA%\"]");
+}
+
 TEST(filter_postgres_uses_ilike)
 {
     CHECK_INT(run_d("{'%S':'a'}", SQL_POSTGRES), 0);

@@ -13,6 +13,8 @@
 #include <strings.h>
 
 #include "core/base/error.h"
+#include "core/base/strbuf.h"
+#include "core/base/textfold.h"
 #include "core/base/timeutil.h"
 
 #define FILTER_MAX_LIKE_LEN 1024 /* bytes of one LIKE value; SQLite caps patterns at 50000 */
@@ -524,12 +526,18 @@ static int between_compile(struct fctx *c, const char *key, const struct field_d
 }
 
 /* Builds the LIKE pattern: substring mode escapes the value's own wildcards and wraps it in
- * %; raw mode keeps % and _ as the client's wildcards and only makes '\' literal. */
-static json_t *like_pattern(const json_t *s, bool raw)
+ * %; raw mode keeps % and _ as the client's wildcards and only makes '\' literal. With fold,
+ * the value is lower-cased first (the column is then compared through kazi_fold). */
+static json_t *like_pattern(const json_t *s, bool raw, bool fold)
 {
-    struct strbuf sb;
+    struct strbuf sb, folded;
     const char *p = json_string_value(s);
     size_t len = json_string_length(s);
+    strbuf_init(&folded, 0);
+    if (fold && !text_fold(p, len, &folded)) {
+        p = folded.buf;
+        len = folded.len;
+    }
     strbuf_init(&sb, 0);
     if (!raw)
         strbuf_addch(&sb, '%');
@@ -542,6 +550,7 @@ static json_t *like_pattern(const json_t *s, bool raw)
         strbuf_addch(&sb, '%');
     json_t *out = json_stringn(sb.buf, sb.len);
     strbuf_release(&sb);
+    strbuf_release(&folded);
     return out;
 }
 
@@ -574,7 +583,11 @@ static int like_compile(struct fctx *c, const char *key, const struct field_def 
             return CFAIL(c, -E_TOOBIG, "filter value for '%s' is longer than %d bytes", key,
                          FILTER_MAX_LIKE_LEN);
         }
-        int rc = bind(c, like_pattern(s, raw));
+        /* SQLite's LIKE folds ASCII only; other letters go through kazi_fold (PostgreSQL's
+         * ILIKE folds every script) */
+        bool fold = c->d == SQL_SQLITE &&
+                    !text_is_ascii(json_string_value(s), json_string_length(s));
+        int rc = bind(c, like_pattern(s, raw, fold));
         json_decref(s);
         if (rc)
             return rc;
@@ -582,7 +595,12 @@ static int like_compile(struct fctx *c, const char *key, const struct field_def 
             emit(c, neg ? " AND " : " OR ");
         if (neg)
             neg_open(c, f);
-        emit_col(c, f, neg ? " NOT " : " ");
+        if (fold) {
+            emit(c, "kazi_fold(");
+            emit_col(c, f, neg ? ") NOT " : ") ");
+        } else {
+            emit_col(c, f, neg ? " NOT " : " ");
+        }
         emit(c, like);
         if (neg)
             emit(c, ")");
