@@ -18,6 +18,7 @@ import { CrmList } from './screens/crm-list.js';
 import { CrmCard } from './screens/crm-card.js';
 import { CrmEdit } from './screens/crm-edit.js';
 import { Kanban } from './screens/crm-kanban.js';
+import { CrmProducts } from './screens/crm-products.js';
 import { CrmSearch } from './screens/crm-search.js';
 import { ENTITIES } from './crm/entities.js';
 import { can } from './crm/records.js';
@@ -56,6 +57,7 @@ export function routeScreen(path, session) {
         const crmOn = session.modules.some((x) => x.name === 'crm');
         if (!crmOn) return html`<${Message} title=${t('err.notFoundTitle')} text=${t('crm.off')} />`;
         if (path === '/crm/search') return html`<${CrmSearch} />`;
+        if (path === '/crm/products' && has('crm.product.list')) return html`<${CrmProducts} />`;
         if ((m = match('/crm/deal/kanban', path)) || (m = match('/crm/deal/kanban/:cat', path))) return html`<${Kanban} category=${m.cat || '0'} key=${m.cat || '0'} />`;
         if ((m = match('/crm/:entity', path)) && ENTITIES[m.entity] && can(m.entity, 'list')) return html`<${CrmList} entity=${m.entity} key=${m.entity} />`;
         if ((m = match('/crm/:entity/new', path)) && ENTITIES[m.entity]) return html`<${CrmEdit} entity=${m.entity} key=${`${m.entity}-new`} />`;

@@ -19,6 +19,7 @@ const moduleNav = {
         { href: '/crm/company', label: 'nav.companies', icon: 'building', need: 'crm.company.list' },
         { href: '/crm/quote', label: 'nav.quotes', icon: 'file', need: 'crm.quote.list' },
         { href: '/crm/invoice', label: 'nav.invoices', icon: 'file', need: 'crm.item.list' },
+        { href: '/crm/products', label: 'nav.products', icon: 'grid', need: 'crm.product.list' },
     ],
     tasks: [
         { href: '/tasks', label: 'nav.myTasks', icon: 'list', need: 'tasks.task.list' },

@@ -15,6 +15,7 @@ import * as meta from '../crm/meta.js';
 import { can, recordRest } from '../crm/records.js';
 import { NewTaskLink } from '../tasks/from-crm.js';
 import { canConvert, ConvertDialog } from '../crm/convert.js';
+import { hasProductRows, ProductRows } from '../crm/productrows.js';
 
 const SKIP = /^(ID|TITLE|CURRENCY_ID|STAGE_SEMANTIC_ID|STATUS_SEMANTIC_ID|IS_NEW|HAS_PHONE|HAS_EMAIL|HAS_IMOL|CONTACT_IDS|COMPANY_IDS|ORIGINATOR_ID|ORIGIN_ID|ORIGIN_VERSION|UTM_.*)$/;
 const TIMELINE_TYPE = { lead: 'lead', deal: 'deal', contact: 'contact', company: 'company', quote: 'quote', invoice: 'invoice' };
@@ -146,6 +147,7 @@ export function CrmCard({ entity, id }) {
                 <//>
                 <p class="muted">${t(def.one)} #${rec.ID}${rec.OPPORTUNITY !== undefined && Number(rec.OPPORTUNITY) ? ` · ${fmtMoney(rec.OPPORTUNITY, rec.CURRENCY_ID)}` : ''}</p>
                 ${d.stages.length && def.stage ? html`<${StageBar} stages=${d.stages} current=${rec[def.stage]} />` : null}
+                ${hasProductRows(entity) && html`<${ProductRows} entity=${entity} id=${id} currency=${rec.CURRENCY_ID} canEdit=${can(entity, 'update')} onSaved=${state.reload} />`}
                 <div class="record">
                     <div>
                         <section class="card" aria-labelledby="about-h">
