@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/base/error.h"
+#include "core/base/textfold.h"
 #include "core/base/timeutil.h"
 #include "core/rest/filter.h"
 #include "t.h"
@@ -507,7 +508,9 @@ TEST(filter_sql_text_is_independent_of_values)
         const char *op = ops[round % (sizeof(ops) / sizeof(ops[0]))];
         snprintf(key, sizeof(key), "%sS", op);
         random_text(val, sizeof(val));
-        json_t *ref = json_pack("{s:s}", key, "a");
+        /* "%" patterns take one of two shapes: plain LIKE, or kazi_fold for text with letters
+         * outside ASCII; the reference value is of the same kind */
+        json_t *ref = json_pack("{s:s}", key, text_is_ascii(val, strlen(val)) ? "a" : "é");
         json_t *f = json_pack("{s:s}", key, val);
         CHECK_INT(run_json(ref, SQL_SQLITE), 0);
         snprintf(ref_sql, sizeof(ref_sql), "%s", r_sql);
