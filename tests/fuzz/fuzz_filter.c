@@ -1,4 +1,4 @@
-// fuzz-sources: src/core/rest/filter.c
+// fuzz-sources: src/core/rest/filter.c src/core/db/sqlfunc.c
 // fuzz-pkgs: jansson sqlite3
 /* libFuzzer target for the list-query compiler. Byte 0 picks filter, order, select or paging
  * (and the dialect and flags); the rest is JSON. Whatever compiles must prepare and run on an
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/base/strbuf.h"
+#include "core/db/sqlfunc.h"
 #include "core/rest/filter.h"
 
 #define ALL (FIELD_FILTER | FIELD_SORT | FIELD_SELECT)
@@ -45,7 +46,8 @@ static void db_open(void)
         " (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
         " (3, -1, 0, '', 0, 0, '', 'N', '', '');"
         "INSERT INTO crm_fm VALUES (1, 'PHONE', '+1'), (3, 'EMAIL', 'a@b');";
-    if (sqlite3_open(":memory:", &db) != SQLITE_OK || sqlite3_exec(db, sql, 0, 0, 0) != SQLITE_OK)
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK || sqlfunc_register(db) != SQLITE_OK ||
+        sqlite3_exec(db, sql, 0, 0, 0) != SQLITE_OK)
         abort();
 }
 

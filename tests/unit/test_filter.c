@@ -10,6 +10,7 @@
 #include "core/base/error.h"
 #include "core/base/textfold.h"
 #include "core/base/timeutil.h"
+#include "core/db/sqlfunc.h"
 #include "core/rest/filter.h"
 #include "t.h"
 
@@ -715,7 +716,7 @@ static sqlite3 *test_db(void)
     if (db)
         return db;
     snprintf(path, sizeof(path), "%s/filter.db", t_tmpdir());
-    if (sqlite3_open(path, &db) != SQLITE_OK)
+    if (sqlite3_open(path, &db) != SQLITE_OK || sqlfunc_register(db) != SQLITE_OK)
         return NULL;
     const char *sql =
         "CREATE TABLE items (id INTEGER PRIMARY KEY, i INTEGER, d REAL, s TEXT, b INTEGER,"

@@ -46,7 +46,8 @@ int app_open_db(const struct config *cfg)
     }
     snprintf(path, sizeof(path), "%s/kazi.db", cfg->data);
     struct db_options o = {.path = path, .busy_timeout_ms = 5000,
-                           .synchronous_full = !strcmp(cfg->db_sync, "full")};
+                           .synchronous_full = !strcmp(cfg->db_sync, "full"),
+                           .mmap_size = cfg->db_mmap};
     if (db_global_open(&o)) {
         fprintf(stderr, "kazi: database '%s' cannot be opened\n", path);
         return 1;

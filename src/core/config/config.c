@@ -41,6 +41,9 @@ static const struct option_def options[] = {
     CHOICE(db_sync, "full", "full|normal",
            "full: fsync every commit; normal: fsync at checkpoints (survives a process crash, "
            "may lose the last commits on power loss)"),
+    SIZE(db_mmap, "1073741824", 0, 2147418112,
+         "bytes of the database file read through a memory map instead of read calls (0: off); "
+         "mapped pages are the kernel's file cache, shown as shared/file memory in RSS"),
     STR(public_url, "", "base URL clients use to reach kazi (for printed webhook URLs)"),
     INT(threads, "0", 0, 256, "worker threads (0: one per CPU core)"),
     SIZE(max_body, "33554432", 1024, 4294967296LL, "largest request body in bytes (K/M/G suffixes)"),

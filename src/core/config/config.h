@@ -23,6 +23,7 @@ struct config {
     char log_level[16];
     char access_log[CONFIG_STR_MAX]; /* "stderr", "off" or a file */
     char db_sync[16];                /* "full" or "normal" */
+    int64_t db_mmap;                 /* bytes of the database read through a memory map */
     char public_url[CONFIG_STR_MAX]; /* base URL printed for webhooks; "" = from https/http */
     int64_t threads;                 /* 0 = one per core */
     int64_t max_body;                /* bytes */

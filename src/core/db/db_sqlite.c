@@ -2,14 +2,13 @@
  * synchronous. Concurrency between kazi's own threads is handled in db.c by the writer lock,
  * so the busy handler only matters when another process (kazi backup, sqlite3) holds a lock. */
 #include <sqlite3.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/base/error.h"
 #include "core/base/log.h"
-#include "core/base/strbuf.h"
-#include "core/base/textfold.h"
 #include "core/db/db_backend.h"
+#include "core/db/sqlfunc.h"
 
 static struct db_options opts;
 static char *db_path;
@@ -54,34 +53,6 @@ static int lite_global_open(const struct db_options *opt)
     return 0;
 }
 
-/* kazi_fold(text): text_fold() for SQL, so the "%" filters match letters outside ASCII in
- * either case (filter.c folds the pattern and wraps the column in it). ASCII text is returned
- * as it is: LIKE folds those letters itself. */
-static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    const char *s = (const char *)sqlite3_value_text(argv[0]);
-    size_t len = (size_t)sqlite3_value_bytes(argv[0]);
-    if (!s) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    if (text_is_ascii(s, len)) {
-        sqlite3_result_value(ctx, argv[0]);
-        return;
-    }
-    struct strbuf sb;
-    strbuf_init(&sb, len + 8);
-    if (text_fold(s, len, &sb)) {
-        strbuf_release(&sb);
-        sqlite3_result_error_nomem(ctx);
-        return;
-    }
-    size_t n;
-    char *p = strbuf_detach(&sb, &n);
-    sqlite3_result_text(ctx, p, (int)n, free);
-}
-
 static int lite_open(void **out)
 {
     sqlite3 *h = NULL;
@@ -99,9 +70,7 @@ static int lite_open(void **out)
                                 " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
                               : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                 " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
-    rc = sqlite3_create_function_v2(h, "kazi_fold", 1,
-                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                    sql_fold, NULL, NULL, NULL);
+    rc = sqlfunc_register(h);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, pragmas, NULL, NULL, &err);
     if (rc != SQLITE_OK) {
@@ -109,6 +78,11 @@ static int lite_open(void **out)
         sqlite3_free(err);
         sqlite3_close(h);
         return map_rc(rc);
+    }
+    if (opts.mmap_size > 0) { /* an old SQLite without mmap keeps reading with pread */
+        char q[64];
+        snprintf(q, sizeof(q), "PRAGMA mmap_size=%lld", (long long)opts.mmap_size);
+        sqlite3_exec(h, q, NULL, NULL, NULL);
     }
     *out = h;
     return 0;
