@@ -149,10 +149,12 @@ static const struct crm_binding_def *binding_of(const struct crm_entity_def *def
     return NULL;
 }
 
-/* Formats a loaded row with its bindings, multi-fields and user fields. */
+/* Formats a record with its bindings, multi-fields and user fields; row is its select_row
+ * statement stepped to the row (columns in field order, see crm_sql_row_open). */
 static int format_record(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
-                         const json_t *row, enum crm_format fmt, json_t **out)
+                         struct db_stmt *row, enum crm_format fmt, json_t **out)
 {
+    int col = 0;
     char name[128], key[24];
     json_t *o = json_object(), *by_id = json_object();
     struct crm_uf *ufs = NULL;
@@ -163,7 +165,7 @@ static int format_record(struct rest_call *c, const struct crm_entity_def *def, 
         const struct crm_binding_def *b;
         json_t *v = NULL;
         if (f->column)
-            v = crm_value_format(f, json_object_get(row, f->name), fmt);
+            v = crm_sql_col_format(row, col++, f, fmt);
         else if (f->type == CRM_T_LINKS && (b = binding_of(def, f)))
             rc = crm_binding_ids(c->db, b, id, fmt, &v);
         if (v)
@@ -198,20 +200,21 @@ const struct crm_field *crm_owner_field(const struct crm_entity_def *def)
 int crm_entity_read(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
                     enum crm_format fmt, unsigned opts, json_t **out)
 {
-    json_t *row = NULL;
-    int rc = crm_sql_row_load(c->db, def, id, &row);
+    struct db_stmt *row;
+    int64_t owner;
+    int rc = crm_sql_row_open(c->db, def, id, &row, &owner);
     *out = NULL;
     if (rc == -E_NOTFOUND)
         return crm_fail_not_found(c);
     if (rc)
         return crm_fail_db(c, rc);
-    const struct crm_field *of = crm_owner_field(def);
-    if (!(opts & CRM_NO_PERM) &&
-        (rc = crm_check_owner(c, def, PERM_READ, crm_row_int(row, of->name, 0))))
+    /* the row stays current while the record is formatted: the queries of bindings,
+     * multi-fields and user fields below use other statements */
+    if (!(opts & CRM_NO_PERM) && (rc = crm_check_owner(c, def, PERM_READ, owner)))
         goto out;
     rc = format_record(c, def, id, row, fmt, out);
 out:
-    json_decref(row);
+    crm_sql_row_close(row);
     return rc;
 }
 

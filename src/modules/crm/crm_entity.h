@@ -193,9 +193,23 @@ enum crm_format {
 int crm_value_parse(const struct crm_field *f, const json_t *in, json_t **out, char *err,
                     size_t errlen);
 
+/* One stored value as a column or a JSON value holds it, for formatting without building a
+ * JSON value first. s is borrowed (valid while the column or JSON value is). */
+enum crm_cell_kind { CRM_CELL_INT, CRM_CELL_REAL, CRM_CELL_TEXT };
+struct crm_cell {
+    bool null;
+    enum crm_cell_kind kind;
+    int64_t i;
+    double d;
+    const char *s;
+};
+
 /* Formats a stored value for output. NULL or JSON null stored gives null (dates and datetimes
- * give "" in legacy format, as Bitrix does). Returns a new reference, never NULL. */
+ * give "" in legacy format, as Bitrix does). Returns a new reference, never NULL. The _cell
+ * form does the same for a value read straight from a column. */
 json_t *crm_value_format(const struct crm_field *f, const json_t *stored, enum crm_format fmt);
+json_t *crm_value_format_cell(const struct crm_field *f, const struct crm_cell *v,
+                              enum crm_format fmt);
 
 /* The protocol's type name of f for *.fields ("crm_status", "user", "crm_company"...). Static. */
 const char *crm_type_name(const struct crm_field *f);

@@ -53,6 +53,7 @@ struct crm_entity_sql {
     const struct crm_field **cols; /* column fields in statement order; cols[0] is ID */
     size_t n_cols;
     char *select_row;   /* SELECT <cols> FROM <table> WHERE id = ? */
+    int owner_col;      /* index in cols of the owner column (ASSIGNED_BY_ID) */
     char *insert;       /* INSERT INTO <table> (<cols but id>) VALUES (?...) */
     char *update;       /* UPDATE <table> SET <col> = ?, ... WHERE id = ? (cols but id) */
     char *delete_row;   /* DELETE FROM <table> WHERE id = ? */
@@ -80,6 +81,18 @@ int crm_sql_bind_json(struct db_stmt *st, const json_t *binds, int first);
 int crm_sql_bind_value(struct db_stmt *st, int idx, const json_t *v);
 /* Column col of st as the stored value of a field of type t. New reference. */
 json_t *crm_sql_col_value(struct db_stmt *st, int col, enum crm_type t);
+/* Column col of st formatted for output as field f (crm_value_format of the stored value,
+ * without the intermediate JSON value). New reference. */
+json_t *crm_sql_col_format(struct db_stmt *st, int col, const struct crm_field *f,
+                           enum crm_format fmt);
+
+/* Reads record id's row for formatting straight from the statement: *row is select_row
+ * stepped to the row (columns in field order, see crm_sql_col_format) and *owner its owner
+ * column. Returns 0, -E_NOTFOUND or a database error; after 0 the caller must
+ * crm_sql_row_close(*row) and must not run select_row again before that. */
+int crm_sql_row_open(struct db *db, const struct crm_entity_def *def, int64_t id,
+                     struct db_stmt **row, int64_t *owner);
+void crm_sql_row_close(struct db_stmt *row);
 
 /* Loads the stored row of record id (FIELD -> stored value). *out is a new reference.
  * Returns 0, -E_NOTFOUND or a database error. */

@@ -67,6 +67,8 @@ static void build_rows(const struct crm_entity_def *def, struct crm_entity_sql *
             strbuf_addstr(&vals, s->n_cols > 1 ? ", ?" : "?");
             strbuf_addf(&upd, "%s%s = ?", s->n_cols > 1 ? ", " : "", f->column);
         }
+        if (def->owner_column && !strcmp(f->column, def->owner_column))
+            s->owner_col = (int)s->n_cols;
         s->cols[s->n_cols++] = f;
     }
     strbuf_addf(&sel, " FROM %s WHERE id = ?", def->table);
@@ -241,10 +243,11 @@ int crm_sql_bind_json(struct db_stmt *st, const json_t *binds, int first)
     return idx;
 }
 
-json_t *crm_sql_col_value(struct db_stmt *st, int col, enum crm_type t)
+/* Column col of st as a cell of the stored form of type t. */
+static void col_cell(struct db_stmt *st, int col, enum crm_type t, struct crm_cell *v)
 {
-    if (db_col_type(st, col) == DB_NULL)
-        return json_null();
+    memset(v, 0, sizeof(*v));
+    v->null = db_col_type(st, col) == DB_NULL;
     switch (t) {
     case CRM_T_ID:
     case CRM_T_INT:
@@ -253,9 +256,13 @@ json_t *crm_sql_col_value(struct db_stmt *st, int col, enum crm_type t)
     case CRM_T_LINKS:
     case CRM_T_CATEGORY:
     case CRM_T_DATETIME:
-        return json_integer(db_col_int(st, col));
+        v->kind = CRM_CELL_INT;
+        v->i = db_col_int(st, col);
+        return;
     case CRM_T_DOUBLE:
-        return json_real(db_col_double(st, col));
+        v->kind = CRM_CELL_REAL;
+        v->d = db_col_double(st, col);
+        return;
     case CRM_T_STRING:
     case CRM_T_CHAR:
     case CRM_T_DATE:
@@ -264,8 +271,28 @@ json_t *crm_sql_col_value(struct db_stmt *st, int col, enum crm_type t)
     case CRM_T_MULTIFIELD:
         break;
     }
-    const char *s = db_col_text(st, col);
-    return s ? json_string(s) : json_null();
+    v->kind = CRM_CELL_TEXT;
+    v->s = db_col_text(st, col);
+    v->null = v->null || !v->s;
+}
+
+json_t *crm_sql_col_value(struct db_stmt *st, int col, enum crm_type t)
+{
+    struct crm_cell v;
+    col_cell(st, col, t, &v);
+    if (v.null)
+        return json_null();
+    return v.kind == CRM_CELL_INT ? json_integer(v.i)
+           : v.kind == CRM_CELL_REAL ? json_real(v.d)
+                                     : json_string(v.s);
+}
+
+json_t *crm_sql_col_format(struct db_stmt *st, int col, const struct crm_field *f,
+                           enum crm_format fmt)
+{
+    struct crm_cell v;
+    col_cell(st, col, f->type, &v);
+    return crm_value_format_cell(f, &v, fmt);
 }
 
 /* ---- rows ---------------------------------------------------------------------------------- */
@@ -299,6 +326,27 @@ int crm_sql_row_load(struct db *db, const struct crm_entity_def *def, int64_t id
     }
     db_reset(st);
     return rc;
+}
+
+int crm_sql_row_open(struct db *db, const struct crm_entity_def *def, int64_t id,
+                     struct db_stmt **row, int64_t *owner)
+{
+    int rc = db_prepare(db, def->sql->select_row, row);
+    if (rc)
+        return rc;
+    db_bind_int(*row, 1, id);
+    rc = db_step(*row);
+    if (rc != DB_ROW) {
+        db_reset(*row);
+        return rc == DB_DONE ? -E_NOTFOUND : rc < 0 ? rc : -E_DB;
+    }
+    *owner = db_col_int(*row, def->sql->owner_col);
+    return 0;
+}
+
+void crm_sql_row_close(struct db_stmt *row)
+{
+    db_reset(row);
 }
 
 /* Binds every column but ID from row, starting at parameter 1; returns the next index. */
@@ -607,16 +655,11 @@ static int list_page(struct list_plan *p, int64_t offset, json_t *rows, json_t *
         json_t *row = json_object();
         int64_t id = db_col_int(st, 0);
         const struct crm_field *idf = &p->def->fields[0];
-        json_t *idv = json_integer(id);
         json_object_set_new(row, crm_field_out_name(idf, p->fmt, name, sizeof(name)),
-                            crm_value_format(idf, idv, p->fmt));
-        json_decref(idv);
-        for (size_t i = 0; i < n_cols; i++) {
-            json_t *v = crm_sql_col_value(st, (int)i + 1, cols[i]->type);
+                            crm_sql_col_format(st, 0, idf, p->fmt));
+        for (size_t i = 0; i < n_cols; i++)
             json_object_set_new(row, crm_field_out_name(cols[i], p->fmt, name, sizeof(name)),
-                                crm_value_format(cols[i], v, p->fmt));
-            json_decref(v);
-        }
+                                crm_sql_col_format(st, (int)i + 1, cols[i], p->fmt));
         snprintf(key, sizeof(key), "%lld", (long long)id);
         json_object_set(by_id, key, row);
         json_array_append_new(rows, row);

@@ -161,11 +161,12 @@ static json_t *format_date(const char *s, enum crm_format fmt)
     return json_string(buf);
 }
 
-json_t *crm_value_format(const struct crm_field *f, const json_t *stored, enum crm_format fmt)
+json_t *crm_value_format_cell(const struct crm_field *f, const struct crm_cell *v,
+                              enum crm_format fmt)
 {
     char buf[64];
     bool legacy = fmt == CRM_FMT_LEGACY;
-    if (!stored || json_is_null(stored)) {
+    if (v->null) {
         if (legacy && (f->type == CRM_T_DATETIME || f->type == CRM_T_DATE))
             return json_string("");
         return json_null();
@@ -176,25 +177,23 @@ json_t *crm_value_format(const struct crm_field *f, const json_t *stored, enum c
     case CRM_T_USER:
     case CRM_T_LINK:
     case CRM_T_CATEGORY: {
-        json_int_t v = json_is_real(stored) ? (json_int_t)json_real_value(stored)
-                                            : json_integer_value(stored);
+        json_int_t n = v->kind == CRM_CELL_REAL ? (json_int_t)v->d : v->i;
         if (!legacy)
-            return json_integer(v);
-        snprintf(buf, sizeof(buf), "%lld", (long long)v);
+            return json_integer(n);
+        snprintf(buf, sizeof(buf), "%lld", (long long)n);
         return json_string(buf);
     }
     case CRM_T_DOUBLE: {
-        double v = json_number_value(stored);
+        double d = v->kind == CRM_CELL_INT ? (double)v->i : v->d;
         if (!legacy)
-            return json_real(v);
-        snprintf(buf, sizeof(buf), "%.2f", v);
+            return json_real(d);
+        snprintf(buf, sizeof(buf), "%.2f", d);
         return json_string(buf);
     }
     case CRM_T_DATE:
-        return json_is_string(stored) ? format_date(json_string_value(stored), fmt) : json_null();
+        return v->kind == CRM_CELL_TEXT ? format_date(v->s, fmt) : json_null();
     case CRM_T_DATETIME:
-        if (!json_is_integer(stored) ||
-            time_fmt_iso(buf, sizeof(buf), (double)json_integer_value(stored), 1) < 0)
+        if (v->kind != CRM_CELL_INT || time_fmt_iso(buf, sizeof(buf), (double)v->i, 1) < 0)
             return json_string("");
         return json_string(buf);
     case CRM_T_STRING:
@@ -205,7 +204,34 @@ json_t *crm_value_format(const struct crm_field *f, const json_t *stored, enum c
     case CRM_T_LINKS:
         break;
     }
-    return json_deep_copy(stored);
+    switch (v->kind) {
+    case CRM_CELL_INT:
+        return json_integer(v->i);
+    case CRM_CELL_REAL:
+        return json_real(v->d);
+    case CRM_CELL_TEXT:
+        break;
+    }
+    json_t *text = json_string(v->s); /* NULL for bytes that are not UTF-8 */
+    return text ? text : json_null();
+}
+
+json_t *crm_value_format(const struct crm_field *f, const json_t *stored, enum crm_format fmt)
+{
+    struct crm_cell v = {.null = !stored || json_is_null(stored)};
+    if (json_is_integer(stored)) {
+        v.kind = CRM_CELL_INT;
+        v.i = json_integer_value(stored);
+    } else if (json_is_real(stored)) {
+        v.kind = CRM_CELL_REAL;
+        v.d = json_real_value(stored);
+    } else if (json_is_string(stored)) {
+        v.kind = CRM_CELL_TEXT;
+        v.s = json_string_value(stored);
+    } else if (!v.null) {
+        return json_deep_copy(stored); /* arrays and objects of multi-value fields */
+    }
+    return crm_value_format_cell(f, &v, fmt);
 }
 
 static const char *link_type_name(int type_id)
