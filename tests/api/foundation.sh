@@ -45,9 +45,9 @@ expect_match "405 body is a JSON error" "$(cat "$T_DIR/body")" '"error":"METHOD_
 expect_eq "HEAD /healthz" "$(curl -s -o /dev/null -w '%{http_code}' -I "$HTTP_URL/healthz")" 200
 
 # ---------------------------------------------------------------- header and URL limits
-{ printf 'X-Big: '; head -c 70000 /dev/zero | tr '\0' a; echo; } >"$T_DIR/big-header"
+{ printf 'X-Big: '; head -c 40000 /dev/zero | tr '\0' a; echo; } >"$T_DIR/big-header"
 out=$(req GET "$HTTP_URL/healthz" -H "@$T_DIR/big-header")
-expect_match "70 KB header is a 431 JSON error" "$out" '^431 \{"error":"REQUEST_HEADERS_TOO_LARGE"'
+expect_match "40 KB header is a 431 JSON error" "$out" '^431 \{"error":"REQUEST_HEADERS_TOO_LARGE"'
 
 # beyond the HTTP library's own memory limit: it answers 431 itself and closes
 {

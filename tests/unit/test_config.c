@@ -53,7 +53,7 @@ TEST(config_defaults)
     CHECK_STR(cfg.modules, "all");
     CHECK_STR(cfg.log_level, "info");
     CHECK_INT(cfg.max_body, 32 * 1024 * 1024);
-    CHECK_INT(cfg.max_header, 65536);
+    CHECK_INT(cfg.max_header, 32768);
     CHECK_INT(cfg.timeout, 30);
     CHECK(cfg.rate_limit_rate == 2.0);
 }

@@ -47,7 +47,7 @@ static const struct option_def options[] = {
     STR(public_url, "", "base URL clients use to reach kazi (for printed webhook URLs)"),
     INT(threads, "0", 0, 256, "worker threads (0: one per CPU core)"),
     SIZE(max_body, "33554432", 1024, 4294967296LL, "largest request body in bytes (K/M/G suffixes)"),
-    SIZE(max_header, "65536", 8192, 1048576, "largest request line plus headers in bytes"),
+    SIZE(max_header, "32768", 8192, 1048576, "largest request line plus headers in bytes"),
     INT(timeout, "30", 1, 3600, "idle connection timeout in seconds"),
     INT(shutdown_timeout, "10", 0, 600, "seconds in-flight requests get to finish on shutdown"),
     INT(max_connections, "4096", 16, 1000000, "most simultaneous client connections"),
