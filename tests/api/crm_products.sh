@@ -127,6 +127,8 @@ expect_jq "READ=own: get own rows" "$(get "$B/crm.deal.productrows.get?id=$DBOB"
 expect_code "typed: rows of another's deal" "$(post "$B/crm.item.productrow.list" "{\"filter\":{\"=ownerType\":\"D\",\"=ownerId\":$DM}}")" "403 ACCESS_DENIED"
 expect_code "products: ADD=none" "$(post "$B/crm.product.add" '{"fields":{"NAME":"x"}}')" "403 ACCESS_DENIED"
 expect_jq "products: READ=all" "$(get "$B/crm.product.list")" '.total' 2
+expect_jq "methods leaves out what the role denies" "$(get "$B/methods")" '[.result[] | select(startswith("crm.product."))] | join(",")' "crm.product.get,crm.product.list,crm.product.fields"
+expect_jq "method.get: a denied method is not available" "$(get "$B/method.get?name=crm.product.add")" '.result.isAvailable' false
 
 # ---------------------------------------------------------------- crm.item.productrow.*
 out=$(get "$A/crm.item.productrow.fields")

@@ -178,24 +178,34 @@ bool rest_has_scope(const struct rest_call *c, const char *scope)
     return false;
 }
 
+int rest_role_allows(struct rest_call *c, const struct rest_method *m, bool *allowed)
+{
+    enum perm_level lvl = PERM_LEVEL_ALL;
+    int rc = 0;
+    *allowed = !(m->flags & REST_ADMIN) || (c->auth && c->auth->is_admin);
+    if (*allowed && m->entity && c->auth && !c->auth->is_admin) {
+        rc = perm_level(c->db, c->auth, m->entity, m->action, &lvl);
+        *allowed = !rc && lvl != PERM_LEVEL_NONE;
+    }
+    return rc;
+}
+
 /* Scope, administrator and permission checks, in that order. */
 static int check_access(struct rest_call *c, const struct rest_method *m)
 {
+    bool allowed = false;
     if (!rest_has_scope(c, m->scope))
         return rest_fail(c, 403, "insufficient_scope",
                          "method '%s' needs scope '%s', which this credential does not have",
                          m->name, m->scope);
-    if ((m->flags & REST_ADMIN) && !(c->auth && c->auth->is_admin))
+    if (rest_role_allows(c, m, &allowed))
+        return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "permissions cannot be read");
+    if (!allowed && (m->flags & REST_ADMIN))
         return rest_fail(c, 403, "ACCESS_DENIED", "method '%s' is for administrators only",
                          m->name);
-    if (m->entity && c->auth && !c->auth->is_admin) {
-        enum perm_level lvl = PERM_LEVEL_NONE;
-        if (perm_level(c->db, c->auth, m->entity, m->action, &lvl))
-            return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "permissions cannot be read");
-        if (lvl == PERM_LEVEL_NONE)
-            return rest_fail(c, 403, "ACCESS_DENIED", "access to '%s' is denied by your role",
-                             m->entity);
-    }
+    if (!allowed)
+        return rest_fail(c, 403, "ACCESS_DENIED", "access to '%s' is denied by your role",
+                         m->entity);
     return 0;
 }
 

@@ -63,6 +63,11 @@ void rest_set_list(struct rest_call *c, json_t *rows, int64_t total, int64_t sta
 /* Returns true when the call's credential carries scope (sessions carry every scope). */
 bool rest_has_scope(const struct rest_call *c, const char *scope);
 
+/* Whether the credential's administrator flag and roles let it call m (its scope aside):
+ * *allowed is false for an administrators-only method or a permission entity and action its
+ * roles grant at level none. Returns 0, or a database error (then *allowed is false). */
+int rest_role_allows(struct rest_call *c, const struct rest_method *m, bool *allowed);
+
 /* Start-up: builds the method table from the enabled modules, reads limits from cfg and adds
  * the /rest/ routes to router. Returns 0 or -E_EXISTS for a method declared twice (logged). */
 int rest_init(const struct config *cfg, const struct module *const *mods, int n_mods,

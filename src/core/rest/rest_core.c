@@ -28,6 +28,7 @@ struct scope_ctx {
     struct rest_call *call;
     const char *scope_filter;
     bool full;
+    int rc; /* a database error met while reading the caller's roles */
 };
 
 static void add_scope(void *ctx, const struct rest_method *m, const struct module *mod)
@@ -74,22 +75,35 @@ static void add_method_name(void *ctx, const struct rest_method *m, const struct
     struct scope_ctx *s = ctx;
     if (s->scope_filter && (!m->scope || strcmp(m->scope, s->scope_filter)))
         return;
-    if (!s->full && !s->scope_filter && !rest_has_scope(s->call, m->scope))
-        return;
+    if (!s->full && !s->scope_filter) {
+        bool allowed = false;
+        if (!rest_has_scope(s->call, m->scope))
+            return;
+        int rc = rest_role_allows(s->call, m, &allowed);
+        if (rc && !s->rc)
+            s->rc = rc;
+        if (!allowed)
+            return;
+    }
     json_array_append_new(s->list, json_string(m->name));
 }
 
-/* methods: the methods this credential can call; `scope=x` those of one scope, `full=true`
- * every method of the enabled modules. */
+/* methods: the methods this credential can call (its scopes, and for a user's credential the
+ * methods its roles do not deny outright); `scope=x` those of one scope, `full=true` every
+ * method of the enabled modules. */
 static int methods_method(struct rest_call *c)
 {
-    struct scope_ctx s = {json_array(), c, rest_param_str(c, "scope"), false};
+    struct scope_ctx s = {json_array(), c, rest_param_str(c, "scope"), false, 0};
     json_t *f = rest_param(c, "full");
     if (f && params_to_bool(f, &s.full)) {
         json_decref(s.list);
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'full' must be a boolean");
     }
     rest_each(add_method_name, &s);
+    if (s.rc) {
+        json_decref(s.list);
+        return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "permissions cannot be read");
+    }
     c->result = s.list;
     return 0;
 }
@@ -101,8 +115,10 @@ static int method_get(struct rest_call *c)
     if (!name)
         return rest_fail(c, 400, "ERROR_ARGUMENT", "parameter 'name' is required");
     const struct rest_method *m = rest_find(name, NULL);
-    c->result = json_pack("{s:b, s:b}", "isExisting", m != NULL, "isAvailable",
-                          m != NULL && rest_has_scope(c, m->scope));
+    bool allowed = false;
+    if (m && rest_has_scope(c, m->scope) && rest_role_allows(c, m, &allowed))
+        return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "permissions cannot be read");
+    c->result = json_pack("{s:b, s:b}", "isExisting", m != NULL, "isAvailable", allowed);
     return 0;
 }
 
