@@ -13,6 +13,9 @@ import { Icon } from '../ui/icons.js';
 import { errorText, toast, useAsync } from '../ui/kit.js';
 
 const OWNER = { lead: 'L', deal: 'D', quote: 'Q', invoice: 'SI' };
+// Common units by their OKEI code (as Bitrix24 numbers them) with the symbol rows store.
+export const UNITS = { 796: 'pcs', 839: 'set', 778: 'pack', 6: 'm', 55: 'm²', 112: 'l', 166: 'kg', 163: 'g', 356: 'h' };
+export const unitLabel = (code, stored) => (UNITS[code] ? t(`product.unit.${code}`) : stored || '');
 const MAX_ROWS = 200;
 const NUM_RE = /^\d+([.,]\d+)?$/;
 
@@ -27,10 +30,6 @@ function unitPrice(r) {
     return r.taxIncluded ? p : p * (1 + num(r.tax || 0) / 100);
 }
 
-function taxPart(r) {
-    const unit = unitPrice(r);
-    return unit - unit / (1 + num(r.tax || 0) / 100);
-}
 
 let seq = 0;
 function draftOf(row) {
@@ -44,6 +43,8 @@ function draftOf(row) {
         discount: String(round2(Number(row.discountTypeId) === 2 || !row.priceNetto ? Number(row.discountRate) || 0 : (Number(row.discountSum) / Number(row.priceNetto)) * 100)),
         tax: String(Number(row.taxRate) || 0),
         taxIncluded: incl,
+        measureCode: row.measureCode ?? null,
+        measureName: row.measureName ?? null,
     };
 }
 
@@ -61,6 +62,17 @@ function check(rows) {
     return e;
 }
 
+// The tax part and the total under the rows (below the table, so phones see them too);
+// lines: [{unit: what the customer pays a unit, qty, rate: tax %}].
+function Totals({ lines, currency }) {
+    const total = lines.reduce((s, l) => s + l.unit * l.qty, 0);
+    const tax = lines.reduce((s, l) => s + (l.unit - l.unit / (1 + l.rate / 100)) * l.qty, 0);
+    return html`<dl class="product-totals">
+        <div><dt>${t('product.taxTotal')}</dt><dd>${fmtMoney(tax, currency)}</dd></div>
+        <div class="product-total"><dt>${t('product.total')}</dt><dd data-testid="rows-total">${fmtMoney(total, currency)}</dd></div>
+    </dl>`;
+}
+
 function ProductPicker({ onPick }) {
     const [q, setQ] = useState('');
     const [found, setFound] = useState([]);
@@ -70,7 +82,7 @@ function ProductPicker({ onPick }) {
         let live = true;
         const timer = setTimeout(async () => {
             try {
-                const env = await call('crm.product.list', { filter: { '%NAME': s.slice(0, 200), ACTIVE: 'Y' }, select: ['ID', 'NAME', 'PRICE', 'CURRENCY_ID', 'VAT_INCLUDED'], order: { NAME: 'ASC' }, start: -1 });
+                const env = await call('crm.product.list', { filter: { '%NAME': s.slice(0, 200), ACTIVE: 'Y' }, select: ['ID', 'NAME', 'PRICE', 'CURRENCY_ID', 'VAT_INCLUDED', 'MEASURE'], order: { NAME: 'ASC' }, start: -1 });
                 if (live) setFound((env.result || []).slice(0, 8));
             } catch {
                 if (live) setFound([]);
@@ -83,7 +95,7 @@ function ProductPicker({ onPick }) {
         <label for="pr-search">${t('product.addRow')}</label>
         <input id="pr-search" type="search" maxlength="200" autocomplete="off" placeholder=${t('product.searchCatalogue')} value=${q} onInput=${(e) => setQ(e.target.value)} />
         ${q.trim() && html`<ul class="picker-list" aria-label=${t('product.matches')}>
-            ${found.map((p) => html`<li key=${p.ID}><button type="button" class="btn btn-small" onClick=${() => pick({ productId: Number(p.ID), productName: p.NAME, listPrice: p.PRICE, taxIncluded: p.VAT_INCLUDED === 'Y' })}>
+            ${found.map((p) => html`<li key=${p.ID}><button type="button" class="btn btn-small" onClick=${() => pick({ productId: Number(p.ID), productName: p.NAME, listPrice: p.PRICE, taxIncluded: p.VAT_INCLUDED === 'Y', ...(UNITS[p.MEASURE] && { measureCode: Number(p.MEASURE), measureName: UNITS[p.MEASURE] }) })}>
                 ${p.NAME} <span class="muted">${fmtMoney(p.PRICE, p.CURRENCY_ID)}</span></button></li>`)}
             <li><button type="button" class="btn btn-small" onClick=${() => pick({ productId: 0, productName: q.trim().slice(0, 255), listPrice: 0, taxIncluded: false })}>
                 ${t('product.freeText', { name: q.trim().slice(0, 60) })}</button></li>
@@ -126,7 +138,6 @@ function Editor({ initial, currency, onCancel, onSave }) {
                 onInput=${(e) => set(r.key, k, e.target.value)} />
             ${msg && html`<p class="field-error" id=${`${id}-err`}>${msg}</p>`}</td>`;
     };
-    const total = rows.reduce((s, r) => s + (NUM_RE.test(String(r.listPrice).trim()) && NUM_RE.test(String(r.quantity).trim()) ? unitPrice(r) * num(r.quantity) : 0), 0);
     return html`<div class="table-wrap"><table class="table product-table">
             <caption class="visually-hidden">${t('product.rows')}</caption>
             <thead><tr><th scope="col">${t('product.product')}</th><th scope="col">${t('product.listPrice')}</th><th scope="col">${t('product.qty')}</th>
@@ -143,8 +154,8 @@ function Editor({ initial, currency, onCancel, onSave }) {
                 <td><button type="button" class="icon-btn" aria-label=${t('product.removeN', { n: i + 1 })} onClick=${() => setRows(rows.filter((x) => x.key !== r.key))}><${Icon} name="trash" size=${16} /></button></td>
             </tr>`)}
             ${!rows.length && html`<tr><td colspan="8" class="empty">${t('product.none')}</td></tr>`}</tbody>
-            <tfoot><tr><th scope="row" colspan="6">${t('product.total')}</th><td class="num">${fmtMoney(total, currency)}</td><td></td></tr></tfoot>
         </table></div>
+        <${Totals} lines=${rows.filter((r) => !Object.keys(check([r])).length).map((r) => ({ unit: unitPrice(r), qty: num(r.quantity), rate: num(r.tax) }))} currency=${currency} />
         ${rows.length < MAX_ROWS && html`<${ProductPicker} onPick=${add} />`}
         ${err && html`<p class="form-error" role="alert">${err}</p>`}
         <div class="form-actions">
@@ -172,6 +183,7 @@ export function ProductRows({ entity, id, currency, canEdit, onSaved }) {
             discountRate: num(r.discount),
             taxRate: num(r.tax),
             taxIncluded: r.taxIncluded ? 'Y' : 'N',
+            ...(r.measureCode != null && { measureCode: r.measureCode, measureName: r.measureName || '' }),
             sort: (i + 1) * 10,
         }));
         await rest('crm.item.productrow.set', { ...owner, productRows });
@@ -180,8 +192,6 @@ export function ProductRows({ entity, id, currency, canEdit, onSaved }) {
         list.reload();
         onSaved?.();
     };
-    const total = rows.reduce((s, r) => s + Number(r.price) * Number(r.quantity), 0);
-    const tax = rows.reduce((s, r) => s + taxPart(draftOf(r)) * Number(r.quantity), 0);
     return html`<section class="card product-rows" aria-labelledby="pr-h">
         <div class="card-head"><h2 id="pr-h">${t('product.rows')}</h2>
             ${edit && !editing && html`<button type="button" class="btn btn-small" onClick=${() => setEditing(true)}><${Icon} name="edit" size=${16} /> ${t('product.editRows')}</button>`}
@@ -193,13 +203,11 @@ export function ProductRows({ entity, id, currency, canEdit, onSaved }) {
             <thead><tr><th scope="col">${t('product.product')}</th><th scope="col" class="num">${t('product.listPrice')}</th><th scope="col" class="num">${t('product.qty')}</th>
                 <th scope="col" class="num">${t('product.discountPct')}</th><th scope="col" class="num">${t('product.taxPct')}</th><th scope="col" class="num">${t('product.sum')}</th></tr></thead>
             <tbody>${rows.map((r) => { const d = draftOf(r); return html`<tr key=${r.id}>
-                <td>${r.productName}</td><td class="num">${fmtMoney(d.listPrice, currency)}</td><td class="num">${fmtNumber(r.quantity)} ${r.measureName || ''}</td>
+                <td>${r.productName}</td><td class="num">${fmtMoney(d.listPrice, currency)}</td><td class="num">${fmtNumber(r.quantity)} ${unitLabel(r.measureCode, r.measureName)}</td>
                 <td class="num">${fmtNumber(d.discount)}</td><td class="num">${fmtNumber(r.taxRate)}${r.taxIncluded === 'Y' ? ` (${t('product.incl')})` : ''}</td>
                 <td class="num">${fmtMoney(Number(r.price) * Number(r.quantity), currency)}</td></tr>`; })}
             ${!rows.length && html`<tr><td colspan="6" class="empty">${t('product.none')}</td></tr>`}</tbody>
-            ${rows.length > 0 && html`<tfoot>
-                <tr><th scope="row" colspan="5">${t('product.taxTotal')}</th><td class="num">${fmtMoney(tax, currency)}</td></tr>
-                <tr><th scope="row" colspan="5">${t('product.total')}</th><td class="num" data-testid="rows-total">${fmtMoney(total, currency)}</td></tr></tfoot>`}
-        </table></div>`}
+        </table></div>
+        ${rows.length > 0 && html`<${Totals} lines=${rows.map((r) => ({ unit: Number(r.price), qty: Number(r.quantity), rate: Number(r.taxRate) || 0 }))} currency=${currency} />`}`}
     </section>`;
 }
