@@ -125,8 +125,9 @@ bench_forget() {
     BENCH_PIDS=("${keep[@]}")
 }
 
-# Prints the resident set size of PID $1 in kB (from /proc, VmRSS; $2=VmHWM for the peak), or 0
-# when the process is gone.
+# Prints the resident set size of PID $1 in kB (from /proc, VmRSS; $2=VmHWM for the peak,
+# RssAnon for the process's own memory without mapped files such as the database), or 0 when
+# the process is gone.
 bench_rss_kb() {
     local key val _unit
     [[ -r /proc/$1/status ]] || {
