@@ -121,14 +121,14 @@ prodTest('invoice card: a refused save keeps the editor; catalogue and free-text
 });
 
 prodTest('a user whose role denies products has no catalogue and adds free-text rows only', async () => {
-    const other = { email: 'neema@example.com', password: ADMIN.password };
+    const other = { email: 'imani@example.com', password: ADMIN.password };
     const all = { READ: 'all', ADD: 'all', UPDATE: 'all', DELETE: 'all' };
     const none = { READ: 'none', ADD: 'none', UPDATE: 'none', DELETE: 'none' };
     const role = (await restCall(page, 'role.add', { NAME: 'No catalogue', PERMISSIONS: { '*': all, crm_product: none } })).result;
     expect(role > 0, 'role not created');
     const dir = mkdtempSync(join(tmpdir(), 'kazi-e2e-'));
     writeFileSync(join(dir, 'pw'), `${other.password}\n`);
-    cli('user', 'add', '--data', process.env.KAZI_DATA, '--email', other.email, '--name', 'Neema', '--password-file', join(dir, 'pw'));
+    cli('user', 'add', '--data', process.env.KAZI_DATA, '--email', other.email, '--name', 'Imani', '--password-file', join(dir, 'pw'));
     const uid = Number(((await restCall(page, 'user.get', { filter: { EMAIL: other.email } })).result || [])[0]?.ID);
     expect((await restCall(page, 'role.assign', { ROLE_ID: role, USER_ID: uid })).result, 'role not assigned');
     const p2 = await newPage(browser, { viewport: { width: 390, height: 800 }, colorScheme: 'dark' });
