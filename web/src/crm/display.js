@@ -20,7 +20,8 @@ export function fieldText(name, f, v, row, ctx) {
         case 'date': return fmtDate(v);
         case 'datetime': return fmtDateTime(v);
         case 'char': return v === 'Y' ? t('common.yes') : v === 'N' ? t('common.no') : String(v);
-        case 'crm_category': return (ctx.pipelines || []).find((p) => p.id === Number(v))?.name || (Number(v) ? `#${v}` : t('crm.generalPipeline'));
+        // record types with one pipeline (invoices) have no pipeline list: it is the general one
+        case 'crm_category': return (ctx.pipelines || []).find((p) => p.id === Number(v))?.name || (Number(v) && ctx.pipelines?.length ? `#${v}` : t('crm.generalPipeline'));
         case 'crm_multifield': return (v || []).map((x) => x.VALUE).join(', ');
         default:
             if (LINK_TYPES[f?.type]) return Number(v) ? ctx.titles?.[`${LINK_TYPES[f.type]}:${v}`] || `#${v}` : '';
