@@ -191,10 +191,7 @@ static int format_record(struct rest_call *c, const struct crm_entity_def *def, 
 
 const struct crm_field *crm_owner_field(const struct crm_entity_def *def)
 {
-    for (size_t i = 0; i < def->n_fields; i++)
-        if (def->fields[i].column && !strcmp(def->fields[i].column, def->owner_column))
-            return &def->fields[i];
-    return NULL;
+    return def->sql->cols[def->sql->owner_col];
 }
 
 int crm_entity_read(struct rest_call *c, const struct crm_entity_def *def, int64_t id,

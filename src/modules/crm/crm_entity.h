@@ -204,6 +204,10 @@ struct crm_cell {
     const char *s;
 };
 
+/* A cell as the JSON value of its stored form: null, an integer, a real or a string (null for
+ * text that is not UTF-8). New reference. */
+json_t *crm_cell_json(const struct crm_cell *v);
+
 /* Formats a stored value for output. NULL or JSON null stored gives null (dates and datetimes
  * give "" in legacy format, as Bitrix does). Returns a new reference, never NULL. The _cell
  * form does the same for a value read straight from a column. */

@@ -67,7 +67,7 @@ static void build_rows(const struct crm_entity_def *def, struct crm_entity_sql *
             strbuf_addstr(&vals, s->n_cols > 1 ? ", ?" : "?");
             strbuf_addf(&upd, "%s%s = ?", s->n_cols > 1 ? ", " : "", f->column);
         }
-        if (def->owner_column && !strcmp(f->column, def->owner_column))
+        if (!strcmp(f->column, def->owner_column))
             s->owner_col = (int)s->n_cols;
         s->cols[s->n_cols++] = f;
     }
@@ -280,11 +280,7 @@ json_t *crm_sql_col_value(struct db_stmt *st, int col, enum crm_type t)
 {
     struct crm_cell v;
     col_cell(st, col, t, &v);
-    if (v.null)
-        return json_null();
-    return v.kind == CRM_CELL_INT ? json_integer(v.i)
-           : v.kind == CRM_CELL_REAL ? json_real(v.d)
-                                     : json_string(v.s);
+    return crm_cell_json(&v);
 }
 
 json_t *crm_sql_col_format(struct db_stmt *st, int col, const struct crm_field *f,

@@ -161,6 +161,22 @@ static json_t *format_date(const char *s, enum crm_format fmt)
     return json_string(buf);
 }
 
+json_t *crm_cell_json(const struct crm_cell *v)
+{
+    if (v->null)
+        return json_null();
+    switch (v->kind) {
+    case CRM_CELL_INT:
+        return json_integer(v->i);
+    case CRM_CELL_REAL:
+        return json_real(v->d);
+    case CRM_CELL_TEXT:
+        break;
+    }
+    json_t *text = json_string(v->s); /* NULL for bytes that are not UTF-8 */
+    return text ? text : json_null();
+}
+
 json_t *crm_value_format_cell(const struct crm_field *f, const struct crm_cell *v,
                               enum crm_format fmt)
 {
@@ -204,16 +220,7 @@ json_t *crm_value_format_cell(const struct crm_field *f, const struct crm_cell *
     case CRM_T_LINKS:
         break;
     }
-    switch (v->kind) {
-    case CRM_CELL_INT:
-        return json_integer(v->i);
-    case CRM_CELL_REAL:
-        return json_real(v->d);
-    case CRM_CELL_TEXT:
-        break;
-    }
-    json_t *text = json_string(v->s); /* NULL for bytes that are not UTF-8 */
-    return text ? text : json_null();
+    return crm_cell_json(v);
 }
 
 json_t *crm_value_format(const struct crm_field *f, const json_t *stored, enum crm_format fmt)
