@@ -49,4 +49,8 @@ void t_fail(const char *file, int line, const char *fmt, ...) __attribute__((for
 /* A fresh temporary directory for this test run (created once; removed by the runner). */
 const char *t_tmpdir(void);
 
+/* Sets the time zone (TZ, then tzset) for the rest of this test; the runner puts the zone the
+ * run started with back after the test, however it ends. */
+void t_tz_set(const char *tz);
+
 #endif

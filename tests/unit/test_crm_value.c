@@ -134,21 +134,11 @@ TEST(crm_format_legacy_and_typed)
 
 TEST(crm_format_times_with_offset)
 {
-    const char *old = getenv("TZ");
-    char *saved = old ? strdup(old) : NULL, *a, *b, *c;
-    setenv("TZ", "UTC", 1);
-    tzset();
-    a = format(&f_dt, "1721715062", CRM_FMT_LEGACY);
-    b = format(&f_date, "\"2024-07-23\"", CRM_FMT_LEGACY);
-    setenv("TZ", "Africa/Nairobi", 1); /* +03:00 all year */
-    tzset();
-    c = format(&f_date, "\"2024-07-23\"", CRM_FMT_LEGACY);
-    if (saved)
-        setenv("TZ", saved, 1);
-    else
-        unsetenv("TZ");
-    tzset();
-    free(saved);
+    t_tz_set("UTC");
+    char *a = format(&f_dt, "1721715062", CRM_FMT_LEGACY);
+    char *b = format(&f_date, "\"2024-07-23\"", CRM_FMT_LEGACY);
+    t_tz_set("Africa/Nairobi"); /* +03:00 all year */
+    char *c = format(&f_date, "\"2024-07-23\"", CRM_FMT_LEGACY);
     int ok = !strcmp(a, "\"2024-07-23T06:11:02+00:00\"") &&
              !strcmp(b, "\"2024-07-23T00:00:00+00:00\"") &&
              !strcmp(c, "\"2024-07-23T00:00:00+03:00\"");

@@ -40,19 +40,11 @@ TEST(time_fmt_offsets)
 TEST(time_fmt_local)
 {
     char buf[40];
-    char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
-    setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
-    tzset();
+    t_tz_set("CET-1CEST,M3.5.0,M10.5.0/3");
     int n = time_fmt_iso(buf, sizeof(buf), (double)T0, 1);
     int n2 = -1;
     char winter[40] = "";
     n2 = time_fmt_iso(winter, sizeof(winter), 1704067200.0, 1);
-    if (old)
-        setenv("TZ", old, 1);
-    else
-        unsetenv("TZ");
-    tzset();
-    free(old);
     CHECK_INT(n, 25);
     CHECK_STR(buf, "2024-06-13T18:23:54+02:00");
     CHECK_INT(n2, 25);
@@ -86,19 +78,11 @@ TEST(time_parse_forms_with_offset)
 
 TEST(time_parse_forms_local)
 {
-    char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
-    setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
-    tzset();
+    t_tz_set("CET-1CEST,M3.5.0,M10.5.0/3");
     int64_t a = parse("2024-06-13T18:23:54");
     int64_t b = parse("2024-06-13 18:23");
     int64_t c = parse("2024-06-13");
     int64_t d = parse("2024-01-01");
-    if (old)
-        setenv("TZ", old, 1);
-    else
-        unsetenv("TZ");
-    tzset();
-    free(old);
     CHECK_INT(a, T0);
     CHECK_INT(b, T0 - 54);
     CHECK_INT(c, 1718229600LL); /* 2024-06-12T22:00:00Z */
@@ -154,10 +138,7 @@ TEST(time_clocks)
  * zone that has them, and local wall times parse as mktime would read them. */
 TEST(time_local_offset_dst)
 {
-    const char *old = getenv("TZ");
-    char *saved = old ? strdup(old) : NULL;
-    setenv("TZ", "America/New_York", 1);
-    tzset();
+    t_tz_set("America/New_York");
     const int64_t changes[] = {1710054000LL, 1730613600LL}; /* 2024-03-10 07:00Z, 11-03 06:00Z */
     int bad = 0;
     for (size_t k = 0; k < 2; k++) {
@@ -179,10 +160,4 @@ TEST(time_local_offset_dst)
     char buf[40];
     time_fmt_iso(buf, sizeof(buf), 1719806400.0, 1);
     CHECK_STR(buf, "2024-07-01T00:00:00-04:00");
-    if (saved)
-        setenv("TZ", saved, 1);
-    else
-        unsetenv("TZ");
-    tzset();
-    free(saved);
 }
