@@ -7,7 +7,7 @@ import { html } from '../h.js';
 import { has } from '../api.js';
 import { t } from '../i18n/index.js';
 import { Confirm, Modal, toast } from '../ui/kit.js';
-import { Form } from '../ui/form.js';
+import { Form, UNSIGNED_RE, toNumber as num } from '../ui/form.js';
 import { Icon } from '../ui/icons.js';
 import { option, saveOption } from '../options.js';
 import * as meta from './meta.js';
@@ -16,18 +16,16 @@ export const EMPTY = { text: '', stage: '', user: '', min: '', max: '', from: ''
 const NAME_MAX = 60;
 const SAVED_MAX = 30;
 const savedKey = (entity) => `crm.filters.${entity}`;
-const NUM_RE = /^\d+([.,]\d+)?$/;
 
 // {field: message} for the values that are wrong.
 function check(d) {
     const e = {};
-    for (const k of ['min', 'max']) if (d[k] !== '' && !NUM_RE.test(String(d[k]).trim())) e[k] = t('v.number');
+    for (const k of ['min', 'max']) if (d[k] !== '' && !UNSIGNED_RE.test(String(d[k]).trim())) e[k] = t('v.number');
     if (!e.min && !e.max && d.min !== '' && d.max !== '' && num(d.min) > num(d.max)) e.max = t('crm.f.maxBelowMin');
     if (d.from && d.to && d.from > d.to) e.to = t('crm.f.toBeforeFrom');
     return e;
 }
 
-const num = (s) => Number(String(s).trim().replace(',', '.'));
 
 // The crm.*.list filter for the bar's values.
 export function toFilter(d, textField, stageField) {

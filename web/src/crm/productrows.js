@@ -11,17 +11,16 @@ import { call, has, rest } from '../api.js';
 import { fmtMoney, fmtNumber, t } from '../i18n/index.js';
 import { Icon } from '../ui/icons.js';
 import { errorText, toast, useAsync } from '../ui/kit.js';
+import { UNSIGNED_RE, toNumber as num } from '../ui/form.js';
 
 const OWNER = { lead: 'L', deal: 'D', quote: 'Q', invoice: 'SI' };
 // Common units by their OKEI code (as Bitrix24 numbers them) with the symbol rows store.
 export const UNITS = { 796: 'pcs', 839: 'set', 778: 'pack', 6: 'm', 55: 'm²', 112: 'l', 166: 'kg', 163: 'g', 356: 'h' };
 export const unitLabel = (code, stored) => (UNITS[code] ? t(`product.unit.${code}`) : stored || '');
 const MAX_ROWS = 200;
-const NUM_RE = /^\d+([.,]\d+)?$/;
 
 export const hasProductRows = (entity) => !!OWNER[entity] && has('crm.item.productrow.list');
 
-const num = (s) => Number(String(s).trim().replace(',', '.'));
 const round2 = (x) => Math.round(x * 100) / 100;
 
 // What the customer pays a unit: list price less the discount, plus tax unless included.
@@ -54,10 +53,10 @@ function check(rows) {
     for (const r of rows) {
         if (!r.productId && !r.productName.trim()) e[`${r.key}.productName`] = t('v.required');
         if (r.productName.length > 255) e[`${r.key}.productName`] = t('v.tooLong', { max: 255 });
-        if (!NUM_RE.test(r.listPrice.trim())) e[`${r.key}.listPrice`] = t('v.number');
-        if (!NUM_RE.test(r.quantity.trim()) || num(r.quantity) <= 0) e[`${r.key}.quantity`] = t('product.qtyPositive');
+        if (!UNSIGNED_RE.test(r.listPrice.trim())) e[`${r.key}.listPrice`] = t('v.number');
+        if (!UNSIGNED_RE.test(r.quantity.trim()) || num(r.quantity) <= 0) e[`${r.key}.quantity`] = t('product.qtyPositive');
         for (const k of ['discount', 'tax'])
-            if (!NUM_RE.test(String(r[k]).trim()) || num(r[k]) > 100) e[`${r.key}.${k}`] = t('product.percent');
+            if (!UNSIGNED_RE.test(String(r[k]).trim()) || num(r[k]) > 100) e[`${r.key}.${k}`] = t('product.percent');
     }
     return e;
 }

@@ -7,7 +7,7 @@ import { html } from '../h.js';
 import { call, has, rest } from '../api.js';
 import { fmtMoney, t } from '../i18n/index.js';
 import { Icon } from '../ui/icons.js';
-import { Form } from '../ui/form.js';
+import { Form, toNumber } from '../ui/form.js';
 import { Confirm, ErrorBox, Modal, PageHead, Pager, Spinner, toast, useAsync } from '../ui/kit.js';
 import * as meta from '../crm/meta.js';
 import { UNITS, unitLabel } from '../crm/productrows.js';
@@ -18,7 +18,7 @@ const SELECT = ['ID', 'NAME', 'PRICE', 'CURRENCY_ID', 'MEASURE', 'ACTIVE', 'VAT_
 function ProductForm({ product, currencies, onDone, onClose }) {
     const fields = [
         { name: 'NAME', label: t('product.name'), required: true },
-        { name: 'PRICE', label: t('product.price'), type: 'number', check: (v) => (String(v ?? '').trim() && Number(String(v).replace(',', '.')) < 0 ? t('product.priceNegative') : '') },
+        { name: 'PRICE', label: t('product.price'), type: 'number', check: (v) => (String(v ?? '').trim() && toNumber(v) < 0 ? t('product.priceNegative') : '') },
         { name: 'CURRENCY_ID', label: t('product.currency'), type: 'select', required: true, options: currencies.map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` })) },
         { name: 'MEASURE', label: t('product.measure'), type: 'select', options: Object.keys(UNITS).map((c) => ({ value: c, label: unitLabel(c) })) },
         { name: 'ACTIVE', label: t('product.active'), type: 'checkbox' },
@@ -32,7 +32,7 @@ function ProductForm({ product, currencies, onDone, onClose }) {
     const save = async (v) => {
         const f = {
             NAME: v.NAME.trim(),
-            PRICE: String(v.PRICE ?? '').trim() ? Number(String(v.PRICE).replace(',', '.')) : 0,
+            PRICE: String(v.PRICE ?? '').trim() ? toNumber(v.PRICE) : 0,
             CURRENCY_ID: v.CURRENCY_ID,
             MEASURE: v.MEASURE ? Number(v.MEASURE) : '',
             ACTIVE: v.ACTIVE ? 'Y' : 'N',

@@ -11,6 +11,9 @@ import { errorText } from './kit.js';
 export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE_RE = /^\+?[0-9 ()./-]{3,40}$/;
 export const TEXT_MAX = 255;
+// A number of at least 0 as people type it (decimal point or comma), and its value.
+export const UNSIGNED_RE = /^\d+([.,]\d+)?$/;
+export const toNumber = (s) => Number(String(s ?? '').trim().replace(',', '.'));
 export const LONG_TEXT_MAX = 10000;
 
 function empty(v) {
