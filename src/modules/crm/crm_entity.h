@@ -204,8 +204,8 @@ struct crm_cell {
     const char *s;
 };
 
-/* A cell as the JSON value of its stored form: null, an integer, a real or a string (null for
- * text that is not UTF-8). New reference. */
+/* A cell as the JSON value of its stored form: null, an integer, a real or a string; NULL
+ * for text that is not UTF-8 (a row loader then leaves the field out). New reference. */
 json_t *crm_cell_json(const struct crm_cell *v);
 
 /* Formats a stored value for output. NULL or JSON null stored gives null (dates and datetimes

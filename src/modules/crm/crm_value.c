@@ -173,8 +173,7 @@ json_t *crm_cell_json(const struct crm_cell *v)
     case CRM_CELL_TEXT:
         break;
     }
-    json_t *text = json_string(v->s); /* NULL for bytes that are not UTF-8 */
-    return text ? text : json_null();
+    return json_string(v->s); /* NULL for bytes that are not UTF-8 */
 }
 
 json_t *crm_value_format_cell(const struct crm_field *f, const struct crm_cell *v,
@@ -220,7 +219,8 @@ json_t *crm_value_format_cell(const struct crm_field *f, const struct crm_cell *
     case CRM_T_LINKS:
         break;
     }
-    return crm_cell_json(v);
+    json_t *out = crm_cell_json(v);
+    return out ? out : json_null();
 }
 
 json_t *crm_value_format(const struct crm_field *f, const json_t *stored, enum crm_format fmt)
