@@ -40,16 +40,27 @@ static int map_rc(int rc)
     }
 }
 
+/* Process-wide settings, which SQLite accepts only before it starts (any other call, even
+ * sqlite3_mprintf, starts it): memory statistics off. They take a process-wide mutex on every
+ * allocation, which worker threads then queue on, and kazi does not read them. */
+static void configure_library(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        log_warn("sqlite: memory statistics cannot be turned off");
+}
+
 static int lite_global_open(const struct db_options *opt)
 {
+    configure_library();
     opts = *opt;
     sqlite3_free(db_path);
     db_path = sqlite3_mprintf("%s", opt->path);
     if (!sqlite3_threadsafe())
         return error("sqlite is built without thread support");
-    /* memory statistics take a process-wide mutex on every allocation, which worker threads
-     * then queue on; kazi does not read them. Refused (harmlessly) once SQLite has started. */
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     return 0;
 }
 
