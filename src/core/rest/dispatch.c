@@ -18,6 +18,7 @@
 #include "core/db/db.h"
 #include "core/http/router.h"
 #include "core/http/server.h"
+#include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/rest_internal.h"
 
@@ -212,34 +213,6 @@ static int authenticate(struct rest_call *c, struct http_request *req, int64_t u
                      "no credentials: call through a webhook URL, pass 'auth', or sign in");
 }
 
-/* Dumps v at the end of b. json_dumpb writes into reserved room in one pass when the room is
- * enough; the room follows the sizes this thread has been rendering (replies of one kind tend
- * to be alike), so a second pass is only needed when a reply is much larger than the last. */
-static int dump_into(struct strbuf *b, const json_t *v)
-{
-    enum { ROOM_MIN = 16384, ROOM_MAX = 1 << 20 };
-    static _Thread_local size_t hint = ROOM_MIN;
-    size_t room = hint;
-    for (int pass = 0; pass < 2; pass++) {
-        int rc = strbuf_reserve(b, room);
-        if (rc)
-            return rc;
-        size_t n = json_dumpb(v, b->buf + b->len, room, JSON_COMPACT | JSON_ENCODE_ANY);
-        if (n == 0)
-            return -E_INVAL;
-        if (n <= room) {
-            b->len += n;
-            b->buf[b->len] = '\0';
-            if (n < hint / 4 && hint > ROOM_MIN)
-                hint /= 2;
-            return 0;
-        }
-        room = n;
-        hint = n + n / 4 < ROOM_MAX ? n + n / 4 : ROOM_MAX;
-    }
-    return -E_TOOBIG;
-}
-
 /* Seconds with six decimals, as Bitrix24 writes its timings; v >= 0. */
 static int add_seconds(struct strbuf *b, double v)
 {
@@ -269,9 +242,9 @@ static const char *iso_second(double t)
 static int render_envelope(struct strbuf *b, struct rest_call *c, double t0, double t1,
                            double tp)
 {
-    int rc = strbuf_addstr(b, "{\"result\":");
-    if (!rc)
-        rc = dump_into(b, c->result);
+    int rc = 0;
+    if (!c->result_written && !(rc = strbuf_addstr(b, "{\"result\":")))
+        rc = jsonout_value(b, c->result);
     if (!rc && c->method && (c->method->flags & REST_LIST)) {
         if (c->next >= 0 && !(rc = strbuf_addstr(b, ",\"next\":")))
             rc = strbuf_add_int(b, c->next);
@@ -366,6 +339,7 @@ static int rest_http(struct http_request *req, struct http_response *res)
         goto out;
     }
     double tp = time_now_real();
+    call.reply = &res->body;
     rc = rest_invoke(&call, m);
     if (call.txn_open) {
         call.txn_open = false;

@@ -250,7 +250,18 @@ out:
             rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "method '%s' failed", m->name);
         return -1;
     }
-    if (!c->result)
+    if (!c->result && !c->result_written)
         c->result = json_true();
     return 0;
+}
+
+struct strbuf *rest_result_text(struct rest_call *c)
+{
+    if (!c->reply)
+        return NULL;
+    strbuf_reset(c->reply);
+    if (strbuf_addstr(c->reply, "{\"result\":"))
+        return NULL;
+    c->result_written = true;
+    return c->reply;
 }

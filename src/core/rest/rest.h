@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/base/arena.h"
+#include "core/base/strbuf.h"
 #include "core/module.h"
 
 struct db;
@@ -38,6 +39,8 @@ struct rest_call {
     int64_t next;            /* list methods: next start, or -1 when this is the last page */
     bool in_batch;
     bool txn_open;           /* the caller already opened the read transaction and ends it */
+    struct strbuf *reply;    /* the reply body, for rest_result_text (NULL inside batch) */
+    bool result_written;     /* the handler wrote its result into reply */
     /* error state, set by rest_fail */
     int status;
     const char *error;
@@ -59,6 +62,12 @@ const char *rest_param_str(struct rest_call *c, const char *name); /* arena copy
 /* Sets the result of a list method: rows (reference stolen), the total when counted (or -1)
  * and the offset of this page; computes `next`. */
 void rest_set_list(struct rest_call *c, json_t *rows, int64_t total, int64_t start);
+
+/* For a handler that writes its result as JSON text rather than building it (a hot read):
+ * returns the buffer to append exactly one JSON value to, or NULL when the caller needs
+ * result as a value (inside batch); then the handler sets result as usual. Call it once. If
+ * the handler then fails, the text is dropped and the error rendered as usual. Borrowed. */
+struct strbuf *rest_result_text(struct rest_call *c);
 
 /* Returns true when the call's credential carries scope (sessions carry every scope). */
 bool rest_has_scope(const struct rest_call *c, const char *scope);

@@ -1,0 +1,25 @@
+/* Writing JSON text straight into a string buffer, for replies too hot to build as a jansson
+ * tree first (a record read). The output is byte for byte what jansson's compact dump gives
+ * for the same values; containers and anything unusual still go through jansson. Parsing
+ * is jansson's alone. */
+#ifndef KAZI_JSONOUT_H
+#define KAZI_JSONOUT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/base/strbuf.h"
+
+/* Appends s[0..len) as a quoted JSON string, escaped as jansson escapes it. Returns 0,
+ * -E_INVAL (and appends nothing) when s is not valid UTF-8 or holds a NUL byte, which jansson
+ * would refuse as a string, or -E_TOOBIG when b's cap is reached. */
+int jsonout_str(struct strbuf *b, const char *s, size_t len);
+
+/* Appends "key": with key quoted as jsonout_str does; the same returns. */
+int jsonout_key(struct strbuf *b, const char *key);
+
+/* Appends v in compact form (JSON_COMPACT | JSON_ENCODE_ANY), dumping into reserved room in one
+ * pass when the room is enough. Returns 0, -E_INVAL when v cannot be dumped or -E_TOOBIG. */
+int jsonout_value(struct strbuf *b, const json_t *v);
+
+#endif
