@@ -32,10 +32,29 @@ static char *parse(const struct crm_field *f, const char *in)
     return s;
 }
 
+/* Formats the stored value (JSON text) as field f; returns the output's JSON text (caller
+ * frees). The text writer (crm_value_out, crm_value_write) must give the same bytes as the
+ * JSON value; when it does not, the result says so. */
 static char *format(const struct crm_field *f, const char *stored, enum crm_format fmt)
 {
     json_t *v = json_loads(stored, JSON_DECODE_ANY, NULL), *out = crm_value_format(f, v, fmt);
     char *s = json_dumps(out, JSON_ENCODE_ANY | JSON_COMPACT);
+    struct crm_cell cell = {.null = json_is_null(v), .kind = CRM_CELL_TEXT};
+    struct crm_out o;
+    struct strbuf b;
+    if (json_is_integer(v))
+        cell = (struct crm_cell){.kind = CRM_CELL_INT, .i = json_integer_value(v)};
+    else if (json_is_real(v))
+        cell = (struct crm_cell){.kind = CRM_CELL_REAL, .d = json_real_value(v)};
+    else if (json_is_string(v))
+        cell.s = json_string_value(v);
+    strbuf_init(&b, 0);
+    crm_value_out(f, &cell, fmt, &o);
+    if (crm_value_write(&b, &o) || strcmp(b.buf, s)) {
+        free(s);
+        s = strdup("text writer differs");
+    }
+    strbuf_release(&b);
     json_decref(v);
     json_decref(out);
     return s;
@@ -130,6 +149,11 @@ TEST(crm_format_legacy_and_typed)
     CHECK_FORMAT(&f_dt, "null", CRM_FMT_LEGACY, "\"\"");
     CHECK_FORMAT(&f_dt, "null", CRM_FMT_TYPED, "null");
     CHECK_FORMAT(&f_date, "\"2024-07-23\"", CRM_FMT_TYPED, "\"2024-07-23\"");
+    CHECK_FORMAT(&f_str, "\"say \\\"hi\\\"\\n\"", CRM_FMT_LEGACY, "\"say \\\"hi\\\"\\n\"");
+    CHECK_FORMAT(&f_str, "12", CRM_FMT_LEGACY, "12");
+    CHECK_FORMAT(&f_dbl, "0.1", CRM_FMT_TYPED, "0.10000000000000001");
+    CHECK_FORMAT(&f_link, "7", CRM_FMT_TYPED, "7");
+    CHECK_FORMAT(&f_link, "7", CRM_FMT_LEGACY, "\"7\"");
 }
 
 TEST(crm_format_times_with_offset)

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/base/strbuf.h"
 #include "core/module.h"
 #include "core/rest/filter.h"
 
@@ -214,6 +215,24 @@ json_t *crm_cell_json(const struct crm_cell *v);
 json_t *crm_value_format(const struct crm_field *f, const json_t *stored, enum crm_format fmt);
 json_t *crm_value_format_cell(const struct crm_field *f, const struct crm_cell *v,
                               enum crm_format fmt);
+
+/* The output form of a stored value before it becomes JSON, for writers that put it straight
+ * into text: null, an integer, a real or text (s borrowed from the cell, or pointing into buf,
+ * so an out is not copied). crm_value_format_cell is this made a JSON value. */
+enum crm_out_kind { CRM_OUT_NULL, CRM_OUT_INT, CRM_OUT_REAL, CRM_OUT_TEXT };
+struct crm_out {
+    enum crm_out_kind kind;
+    int64_t i;
+    double d;
+    const char *s;
+    char buf[64];
+};
+void crm_value_out(const struct crm_field *f, const struct crm_cell *v, enum crm_format fmt,
+                   struct crm_out *o);
+
+/* Appends o to b as JSON, exactly as the JSON value crm_value_format_cell makes would dump
+ * (text that is not UTF-8 as null). Returns 0 or -E_TOOBIG. */
+int crm_value_write(struct strbuf *b, const struct crm_out *o);
 
 /* The protocol's type name of f for *.fields ("crm_status", "user", "crm_company"...). Static. */
 const char *crm_type_name(const struct crm_field *f);

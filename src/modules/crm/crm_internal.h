@@ -86,6 +86,10 @@ json_t *crm_sql_col_value(struct db_stmt *st, int col, enum crm_type t);
 json_t *crm_sql_col_format(struct db_stmt *st, int col, const struct crm_field *f,
                            enum crm_format fmt);
 
+/* The same, appended to b as JSON text (crm_value_write). Returns 0 or -E_TOOBIG. */
+int crm_sql_col_write(struct strbuf *b, struct db_stmt *st, int col, const struct crm_field *f,
+                      enum crm_format fmt);
+
 /* Reads record id's row for formatting straight from the statement: *row is select_row
  * stepped to the row (columns in field order, see crm_sql_col_format) and *owner its owner
  * column. Returns 0, -E_NOTFOUND or a database error; after 0 the caller must

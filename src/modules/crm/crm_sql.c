@@ -291,6 +291,16 @@ json_t *crm_sql_col_format(struct db_stmt *st, int col, const struct crm_field *
     return crm_value_format_cell(f, &v, fmt);
 }
 
+int crm_sql_col_write(struct strbuf *b, struct db_stmt *st, int col, const struct crm_field *f,
+                      enum crm_format fmt)
+{
+    struct crm_cell v;
+    struct crm_out o;
+    col_cell(st, col, f->type, &v);
+    crm_value_out(f, &v, fmt, &o);
+    return crm_value_write(b, &o);
+}
+
 /* ---- rows ---------------------------------------------------------------------------------- */
 
 static int step_done(struct db_stmt *st)

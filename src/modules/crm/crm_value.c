@@ -9,6 +9,7 @@
 
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
+#include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "modules/crm/crm_entity.h"
 
@@ -149,16 +150,34 @@ int crm_value_parse(const struct crm_field *f, const json_t *in, json_t **out, c
     return fail(err, errlen, "has an unsupported type");
 }
 
-static json_t *format_date(const char *s, enum crm_format fmt)
+/* A date: typed output keeps "YYYY-MM-DD"; legacy answers the local midnight of that day,
+ * with the offset. */
+static void out_date(const char *s, enum crm_format fmt, struct crm_out *o)
 {
-    char buf[40];
     int64_t t;
-    if (fmt == CRM_FMT_TYPED)
-        return json_string(s);
-    /* legacy answers dates as the local midnight of that day, with the offset */
-    if (time_parse_iso(s, &t) || time_fmt_iso(buf, sizeof(buf), (double)t, 1) < 0)
-        return json_string(s);
-    return json_string(buf);
+    o->kind = CRM_OUT_TEXT;
+    o->s = s;
+    if (fmt == CRM_FMT_LEGACY && !time_parse_iso(s, &t) &&
+        time_fmt_iso(o->buf, sizeof(o->buf), (double)t, 1) >= 0)
+        o->s = o->buf;
+}
+
+static void out_cell(const struct crm_cell *v, struct crm_out *o)
+{
+    switch (v->kind) {
+    case CRM_CELL_INT:
+        o->kind = CRM_OUT_INT;
+        o->i = v->i;
+        return;
+    case CRM_CELL_REAL:
+        o->kind = CRM_OUT_REAL;
+        o->d = v->d;
+        return;
+    case CRM_CELL_TEXT:
+        break;
+    }
+    o->kind = CRM_OUT_TEXT;
+    o->s = v->s;
 }
 
 json_t *crm_cell_json(const struct crm_cell *v)
@@ -176,41 +195,51 @@ json_t *crm_cell_json(const struct crm_cell *v)
     return json_string(v->s); /* NULL for bytes that are not UTF-8 */
 }
 
-json_t *crm_value_format_cell(const struct crm_field *f, const struct crm_cell *v,
-                              enum crm_format fmt)
+void crm_value_out(const struct crm_field *f, const struct crm_cell *v, enum crm_format fmt,
+                   struct crm_out *o)
 {
-    char buf[64];
     bool legacy = fmt == CRM_FMT_LEGACY;
+    o->kind = CRM_OUT_NULL;
     if (v->null) {
-        if (legacy && (f->type == CRM_T_DATETIME || f->type == CRM_T_DATE))
-            return json_string("");
-        return json_null();
+        if (legacy && (f->type == CRM_T_DATETIME || f->type == CRM_T_DATE)) {
+            o->kind = CRM_OUT_TEXT;
+            o->s = "";
+        }
+        return;
     }
     switch (f->type) {
     case CRM_T_ID:
     case CRM_T_INT:
     case CRM_T_USER:
     case CRM_T_LINK:
-    case CRM_T_CATEGORY: {
-        json_int_t n = v->kind == CRM_CELL_REAL ? (json_int_t)v->d : v->i;
-        if (!legacy)
-            return json_integer(n);
-        snprintf(buf, sizeof(buf), "%lld", (long long)n);
-        return json_string(buf);
-    }
-    case CRM_T_DOUBLE: {
-        double d = v->kind == CRM_CELL_INT ? (double)v->i : v->d;
-        if (!legacy)
-            return json_real(d);
-        snprintf(buf, sizeof(buf), "%.2f", d);
-        return json_string(buf);
-    }
+    case CRM_T_CATEGORY:
+        o->kind = CRM_OUT_INT;
+        o->i = v->kind == CRM_CELL_REAL ? (int64_t)v->d : v->i;
+        if (legacy) { /* as a string */
+            o->kind = CRM_OUT_TEXT;
+            o->s = o->buf;
+            snprintf(o->buf, sizeof(o->buf), "%lld", (long long)o->i);
+        }
+        return;
+    case CRM_T_DOUBLE:
+        o->kind = CRM_OUT_REAL;
+        o->d = v->kind == CRM_CELL_INT ? (double)v->i : v->d;
+        if (legacy) {
+            o->kind = CRM_OUT_TEXT;
+            o->s = o->buf;
+            snprintf(o->buf, sizeof(o->buf), "%.2f", o->d);
+        }
+        return;
     case CRM_T_DATE:
-        return v->kind == CRM_CELL_TEXT ? format_date(v->s, fmt) : json_null();
+        if (v->kind == CRM_CELL_TEXT)
+            out_date(v->s, fmt, o);
+        return;
     case CRM_T_DATETIME:
-        if (v->kind != CRM_CELL_INT || time_fmt_iso(buf, sizeof(buf), (double)v->i, 1) < 0)
-            return json_string("");
-        return json_string(buf);
+        o->kind = CRM_OUT_TEXT;
+        o->s = o->buf;
+        if (v->kind != CRM_CELL_INT || time_fmt_iso(o->buf, sizeof(o->buf), (double)v->i, 1) < 0)
+            o->s = "";
+        return;
     case CRM_T_STRING:
     case CRM_T_STATUS:
     case CRM_T_CURRENCY:
@@ -219,8 +248,50 @@ json_t *crm_value_format_cell(const struct crm_field *f, const struct crm_cell *
     case CRM_T_LINKS:
         break;
     }
-    json_t *out = crm_cell_json(v);
-    return out ? out : json_null();
+    out_cell(v, o);
+}
+
+json_t *crm_value_format_cell(const struct crm_field *f, const struct crm_cell *v,
+                              enum crm_format fmt)
+{
+    struct crm_out o;
+    json_t *j = NULL;
+    crm_value_out(f, v, fmt, &o);
+    switch (o.kind) {
+    case CRM_OUT_NULL:
+        break;
+    case CRM_OUT_INT:
+        j = json_integer(o.i);
+        break;
+    case CRM_OUT_REAL:
+        j = json_real(o.d);
+        break;
+    case CRM_OUT_TEXT:
+        j = json_string(o.s); /* NULL for bytes that are not UTF-8: then null */
+        break;
+    }
+    return j ? j : json_null();
+}
+
+int crm_value_write(struct strbuf *b, const struct crm_out *o)
+{
+    int rc = 0;
+    json_t *real;
+    switch (o->kind) {
+    case CRM_OUT_NULL:
+        break;
+    case CRM_OUT_INT:
+        return strbuf_add_int(b, o->i);
+    case CRM_OUT_REAL: /* rare (typed output): jansson's own formatting of reals */
+        real = json_real(o->d);
+        rc = real ? jsonout_value(b, real) : -E_INVAL;
+        json_decref(real);
+        return rc == -E_INVAL ? strbuf_addstr(b, "null") : rc;
+    case CRM_OUT_TEXT:
+        rc = jsonout_str(b, o->s, strlen(o->s));
+        return rc == -E_INVAL ? strbuf_addstr(b, "null") : rc;
+    }
+    return strbuf_addstr(b, "null");
 }
 
 json_t *crm_value_format(const struct crm_field *f, const json_t *stored, enum crm_format fmt)
