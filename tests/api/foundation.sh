@@ -62,6 +62,12 @@ check "server serves after a huge header" healthy
 u=$(head -c 16384 /dev/zero | tr '\0' b)
 expect_eq "16 KB URL is accepted (404, not 414)" "$(req GET "$HTTP_URL/$u" | cut -c1-3)" 404
 expect_eq "16 KB query string is accepted" "$(req GET "$HTTP_URL/healthz?x=$u" | cut -c1-3)" 200
+# just under max_header (32 KiB) the library's per-connection memory must still hold it all
+u=$(head -c 31000 /dev/zero | tr '\0' b)
+expect_eq "31 KB query string is accepted" "$(req GET "$HTTP_URL/healthz?x=$u" | cut -c1-3)" 200
+{ printf 'X-Big: '; head -c 31000 /dev/zero | tr '\0' a; echo; } >"$T_DIR/near-limit-header"
+expect_eq "31 KB header is accepted" \
+    "$(req GET "$HTTP_URL/healthz" -H "@$T_DIR/near-limit-header" | cut -c1-3)" 200
 { printf 'GET /'; head -c 300000 /dev/zero | tr '\0' c; printf ' HTTP/1.1\r\nHost: x\r\n\r\n'; } >"$T_DIR/long-url.req"
 out=$(raw "$(port_of "$HTTP_URL")" "$T_DIR/long-url.req" | head -1 | tr -d '\r')
 expect_match "300 KB URL is refused with 414" "$out" '^HTTP/1.1 414'

@@ -443,7 +443,7 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so every message goes there */
         MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_THREAD_POOL_SIZE, opts.threads,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(opts.max_header * 2 + 16384),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(opts.max_header + 16384),
         MHD_OPTION_CONNECTION_TIMEOUT, opts.timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, opts.max_connections,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
