@@ -44,6 +44,21 @@ expect_match "405 names the allowed methods" "$(grep -i '^Allow:' "$T_DIR/hdr")"
 expect_match "405 body is a JSON error" "$(cat "$T_DIR/body")" '"error":"METHOD_NOT_ALLOWED"'
 expect_eq "HEAD /healthz" "$(curl -s -o /dev/null -w '%{http_code}' -I "$HTTP_URL/healthz")" 200
 
+# ---------------------------------------------------------------- CORS
+# the preflight names methods and headers; calls (errors too) carry the origin only
+curl -s -D "$T_DIR/hdr" -o /dev/null -X OPTIONS "$HTTP_URL/rest/methods" \
+    -H 'Origin: https://app.example' -H 'Access-Control-Request-Method: POST'
+expect_match "REST preflight is 204" "$(head -1 "$T_DIR/hdr")" '^HTTP/1.1 204'
+expect_match "preflight allows any origin" "$(grep -i '^Access-Control-Allow-Origin:' "$T_DIR/hdr")" '\*'
+expect_match "preflight allows POST" "$(grep -i '^Access-Control-Allow-Methods:' "$T_DIR/hdr")" 'POST'
+expect_match "preflight allows the CSRF header" \
+    "$(grep -i '^Access-Control-Allow-Headers:' "$T_DIR/hdr")" 'X-CSRF-Token'
+curl -s -D "$T_DIR/hdr" -o /dev/null "$HTTP_URL/rest/methods" -H 'Origin: https://app.example'
+expect_match "a REST answer allows any origin" \
+    "$(grep -i '^Access-Control-Allow-Origin:' "$T_DIR/hdr")" '\*'
+expect_eq "a REST answer carries no preflight headers" \
+    "$(grep -ci '^Access-Control-Allow-Methods:' "$T_DIR/hdr")" 0
+
 # ---------------------------------------------------------------- header and URL limits
 { printf 'X-Big: '; head -c 40000 /dev/zero | tr '\0' a; echo; } >"$T_DIR/big-header"
 out=$(req GET "$HTTP_URL/healthz" -H "@$T_DIR/big-header")

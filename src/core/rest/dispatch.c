@@ -35,9 +35,14 @@ json_t *rest_time_object(double t_start, double t_finish, double processing)
                      (json_int_t)t_start + 600, "operating", processing);
 }
 
-static void cors_headers(struct http_response *res)
+/* Any origin may call the API (credentials are in the URL or the auth parameter; the session
+ * cookie also needs the CSRF header). Browsers read the other CORS headers from the preflight
+ * answer only, so calls carry just the origin. */
+static void cors_headers(struct http_response *res, bool preflight)
 {
     http_add_header(res, "Access-Control-Allow-Origin", "*");
+    if (!preflight)
+        return;
     http_add_header(res, "Access-Control-Allow-Headers",
                     "Content-Type, Authorization, X-CSRF-Token");
     http_add_header(res, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
@@ -291,7 +296,7 @@ static int rest_http(struct http_request *req, struct http_response *res)
     struct rest_auth auth = {0};
     struct rest_call call = {.arena = req->arena, .total = -1, .next = -1};
     int status;
-    cors_headers(res);
+    cors_headers(res, false);
     call.params = json_object();
     if (parse_path(http_param(req, "path"), &uid, secret, sizeof(secret), method)) {
         rest_fail(&call, 400, "INVALID_REQUEST",
@@ -363,7 +368,7 @@ out:
 static int rest_options(struct http_request *req, struct http_response *res)
 {
     (void)req;
-    cors_headers(res);
+    cors_headers(res, true);
     res->content_type = "text/plain";
     return 204;
 }
