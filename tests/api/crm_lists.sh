@@ -213,4 +213,24 @@ expect_jq "deleted user field leaves fields and records" "$(get "$A/crm.deal.get
 expect_code "deleted user field is unknown to filters" "$(post "$A/crm.deal.list" '{"filter":{"UF_CRM_SCORE":1}}')" "400 INVALID_ARG_VALUE"
 expect_eq "its values are deleted" "$(sql "SELECT COUNT(*) FROM crm_uf_value WHERE field_id = $UF_SCORE")" 0
 
+# ---------------------------------------------------------------- get: text and value agree
+# crm.<entity>.get writes the record straight into the reply; inside batch the same record is
+# built as a JSON value. Both must give the same fields, in the same order, with the same values.
+K=$(add "$A" contact '{"NAME":"Zoë \"Q\"\tTab","LAST_NAME":"Ünïcode ☃ \\ /","PHONE":[{"VALUE":"+1 555 0100","VALUE_TYPE":"WORK"},{"VALUE":"+1 555 0101","VALUE_TYPE":"MOBILE"}],"EMAIL":[{"VALUE":"z@example.com","VALUE_TYPE":"WORK"}],"WEB":[{"VALUE":"https://example.com/a?b=<c>&d","VALUE_TYPE":"WORK"}],"IM":[{"VALUE":"zoe","VALUE_TYPE":"TELEGRAM"}],"COMMENTS":"line 1\nline 2 \u0001"}')
+L=$(add "$A" lead '{"TITLE":"Same text","UF_CRM_MUST":"a \"must\"","OPPORTUNITY":"1234.5","PHONE":[{"VALUE":"+1 555 0199","VALUE_TYPE":"WORK"}]}')
+post "$A/crm.deal.update" "{\"id\":1,\"fields\":{\"CONTACT_IDS\":[$K],\"UF_CRM_NOTE\":\"call back\",\"UF_CRM_TAGS\":[\"a\",\"b\"]}}" >/dev/null
+for rec in "contact $K" "lead $L" "deal 1" "deal 2" "deal 4"; do
+    set -- $rec
+    direct=$(curl -s -g "$A/crm.$1.get?id=$2" | jq -c .result)
+    batched=$(curl -s -g "$A/batch?cmd[x]=crm.$1.get%3Fid%3D$2" | jq -c .result.result.x)
+    expect_eq "crm.$1.get of $1 $2: the reply and batch's value agree" "$direct" "$batched"
+    expect_eq "crm.$1.get of $1 $2 answers the record" "$(jq -r .ID <<<"$direct")" "$2"
+done
+expect_jq "the contact's text survives the reply" "$(get "$A/crm.contact.get?id=$K")" \
+    '.result.NAME + "|" + .result.LAST_NAME + "|" + (.result.IM | length | tostring) + "|" + (.result.PHONE | length | tostring)' \
+    "Zoë \"Q\"	Tab|Ünïcode ☃ \\ /|1|2"
+expect_jq "the deal's user fields and contacts in the reply" "$(get "$A/crm.deal.get?id=1")" \
+    '(.result.CONTACT_IDS | join(",")) + "|" + .result.UF_CRM_NOTE + "|" + (.result.UF_CRM_TAGS | join("+"))' \
+    "$K|call back|a+b"
+
 t_finish

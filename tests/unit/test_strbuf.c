@@ -1,4 +1,5 @@
 /* Tests for core/base/strbuf: caps (nothing appended past them), formatted appends, detach. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -112,5 +113,24 @@ TEST(strbuf_detach_hands_over)
     CHECK_INT(sb.cap, 100);
     p = strbuf_detach(&sb, NULL);
     free(p);
+    strbuf_release(&sb);
+}
+
+TEST(strbuf_integers)
+{
+    char buf[STRBUF_INT_MAX + 1];
+    CHECK_INT(strbuf_fmt_int(buf, 0), 1);
+    CHECK_STR(buf, "0");
+    CHECK_INT(strbuf_fmt_int(buf, -42), 3);
+    CHECK_STR(buf, "-42");
+    CHECK_INT(strbuf_fmt_int(buf, LLONG_MIN), 20);
+    CHECK_STR(buf, "-9223372036854775808");
+    CHECK_INT(strbuf_fmt_int(buf, LLONG_MAX), 19);
+    CHECK_STR(buf, "9223372036854775807");
+    struct strbuf sb;
+    strbuf_init(&sb, 0);
+    CHECK_INT(strbuf_add_int(&sb, 1234567), 0);
+    CHECK_INT(strbuf_add_int(&sb, -8), 0);
+    CHECK_STR(sb.buf, "1234567-8");
     strbuf_release(&sb);
 }

@@ -82,9 +82,9 @@ int strbuf_addch(struct strbuf *sb, char c)
     return strbuf_add(sb, &c, 1);
 }
 
-int strbuf_add_int(struct strbuf *sb, long long v)
+size_t strbuf_fmt_int(char *out, long long v)
 {
-    char buf[24], *p = buf + sizeof(buf);
+    char buf[STRBUF_INT_MAX], *p = buf + sizeof(buf);
     unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
     do {
         *--p = (char)('0' + u % 10);
@@ -92,7 +92,16 @@ int strbuf_add_int(struct strbuf *sb, long long v)
     } while (u);
     if (v < 0)
         *--p = '-';
-    return strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
+    size_t n = (size_t)(buf + sizeof(buf) - p);
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return n;
+}
+
+int strbuf_add_int(struct strbuf *sb, long long v)
+{
+    char buf[STRBUF_INT_MAX + 1];
+    return strbuf_add(sb, buf, strbuf_fmt_int(buf, v));
 }
 
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

@@ -29,6 +29,10 @@ int strbuf_addstr(struct strbuf *sb, const char *s);
 int strbuf_addch(struct strbuf *sb, char c);
 /* Appends a decimal integer without going through printf. */
 int strbuf_add_int(struct strbuf *sb, long long v);
+/* Writes v in decimal into out, which has room for STRBUF_INT_MAX + 1 bytes, NUL-terminated
+ * and without printf; returns the length. */
+#define STRBUF_INT_MAX 20
+size_t strbuf_fmt_int(char *out, long long v);
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));

@@ -150,22 +150,37 @@ static const struct crm_binding_def *binding_of(const struct crm_entity_def *def
     return NULL;
 }
 
+/* {"<id>": o}, the shape the multi-field and user-field loaders fill. New reference. */
+static json_t *by_id_of(int64_t id, json_t *o)
+{
+    char key[24];
+    json_t *by_id = json_object();
+    snprintf(key, sizeof(key), "%lld", (long long)id);
+    json_object_set(by_id, key, o);
+    return by_id;
+}
+
+/* Adds the user fields of record id to its object in by_id. */
+static int load_user_fields(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
+                            enum crm_format fmt, json_t *by_id)
+{
+    struct crm_uf *ufs = NULL;
+    size_t n_uf = 0;
+    int rc = crm_uf_defs(c->db, def->type_id, &ufs, &n_uf);
+    if (!rc && n_uf)
+        rc = crm_uf_load(c->db, ufs, n_uf, NULL, &id, 1, fmt, by_id);
+    free(ufs);
+    return rc;
+}
+
 /* Adds the multi-fields and user fields of record id to o, the record formatted so far. */
 static int load_extras(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
                        enum crm_format fmt, json_t *o)
 {
-    char key[24];
-    json_t *by_id = json_object();
-    struct crm_uf *ufs = NULL;
-    size_t n_uf = 0;
-    snprintf(key, sizeof(key), "%lld", (long long)id);
-    json_object_set(by_id, key, o);
+    json_t *by_id = by_id_of(id, o);
     int rc = crm_fm_load(c->db, def->type_id, &id, 1, NULL, by_id);
     if (!rc)
-        rc = crm_uf_defs(c->db, def->type_id, &ufs, &n_uf);
-    if (!rc && n_uf)
-        rc = crm_uf_load(c->db, ufs, n_uf, NULL, &id, 1, fmt, by_id);
-    free(ufs);
+        rc = load_user_fields(c, def, id, fmt, by_id);
     json_decref(by_id);
     return rc;
 }
@@ -202,7 +217,7 @@ static int format_record(struct rest_call *c, const struct crm_entity_def *def, 
 
 /* The same record as format_record gives, written as JSON text into b without building it:
  * columns and bindings in field order, then multi-fields and user fields in the order their
- * loaders add them. */
+ * loaders add them (user fields, rare and varied, still go through a JSON object). */
 static int write_record(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
                         struct db_stmt *row, enum crm_format fmt, struct strbuf *b)
 {
@@ -229,7 +244,11 @@ static int write_record(struct rest_call *c, const struct crm_entity_def *def, i
         }
     }
     if (!rc)
-        rc = load_extras(c, def, id, fmt, extras);
+        rc = crm_fm_write(c->db, def->type_id, id, b, &first);
+    json_t *by_id = by_id_of(id, extras);
+    if (!rc)
+        rc = load_user_fields(c, def, id, fmt, by_id);
+    json_decref(by_id);
     json_object_foreach(extras, key, v) {
         if (rc || (!first && (rc = strbuf_addch(b, ','))) || (rc = jsonout_key(b, key)) ||
             (rc = jsonout_value(b, v)))

@@ -186,6 +186,10 @@ int crm_fm_apply(struct rest_call *c, int owner_type, int64_t owner_id, const ch
  * NULL-terminated list of names; NULL means all) that have values. */
 int crm_fm_load(struct db *db, int owner_type, const int64_t *ids, size_t n,
                 const char *const *want, json_t *rows);
+/* The multi-fields of one record as crm_fm_load adds them, written into b as members of an
+ * object: `"EMAIL":[{…}],"PHONE":[…]`, each preceded by a comma unless *first (cleared once a
+ * member is written). Returns 0, -E_TOOBIG or a database error. */
+int crm_fm_write(struct db *db, int owner_type, int64_t id, struct strbuf *b, bool *first);
 /* Deletes the multi-fields of one record. */
 int crm_fm_drop(struct db *db, int owner_type, int64_t owner_id);
 

@@ -11,6 +11,7 @@
 #include "core/base/error.h"
 #include "core/base/strbuf.h"
 #include "core/db/db.h"
+#include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_fields.h"
@@ -258,6 +259,79 @@ out:
     }
     strbuf_release(&sql);
     return rc;
+}
+
+/* One item {"ID":"…","VALUE_TYPE":…,"VALUE":…,"TYPE_ID":…} of the current row of st at the end
+ * of b; -E_INVAL (b as it was) when a text is missing or not UTF-8, which crm_fm_load also
+ * leaves out. */
+static int write_item(struct strbuf *b, struct db_stmt *st, const char *type_id)
+{
+    static const char *const keys[] = {"{\"ID\":", ",\"VALUE_TYPE\":", ",\"VALUE\":"};
+    char id[STRBUF_INT_MAX + 1];
+    size_t start = b->len;
+    int rc = 0;
+    strbuf_fmt_int(id, db_col_int(st, 0));
+    const char *vals[] = {id, db_col_text(st, 3), db_col_text(st, 4)};
+    for (int i = 0; i < 3 && !rc; i++)
+        if (!(rc = vals[i] ? strbuf_addstr(b, keys[i]) : -E_INVAL))
+            rc = jsonout_str(b, vals[i], strlen(vals[i]));
+    if (!rc && !(rc = strbuf_addstr(b, ",\"TYPE_ID\":")) &&
+        !(rc = jsonout_str(b, type_id, strlen(type_id))))
+        rc = strbuf_addch(b, '}');
+    if (rc) {
+        b->len = start;
+        b->buf[start] = '\0';
+    }
+    return rc;
+}
+
+int crm_fm_write(struct db *db, int owner_type, int64_t id, struct strbuf *b, bool *first)
+{
+    struct db_stmt *st;
+    char type[FM_TYPE_MAX + 1] = "";
+    bool item = false;
+    int rc = db_prepare(db, SQL_LOAD_ONE, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, owner_type);
+    db_bind_int(st, 2, id);
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *type_id = db_col_text(st, 2);
+        if (!type_id || strlen(type_id) > FM_TYPE_MAX)
+            continue;
+        if (strcmp(type_id, type)) { /* rows come grouped by type: a new list */
+            size_t before = b->len;
+            if ((type[0] && (rc = strbuf_addch(b, ']'))) ||
+                (!*first && (rc = strbuf_addch(b, ','))) || (rc = jsonout_key(b, type_id)) ||
+                (rc = strbuf_addch(b, '['))) {
+                if (rc != -E_INVAL)
+                    break;
+                b->buf[b->len = before] = '\0'; /* a name that is not UTF-8: left out */
+                rc = 0;
+                continue;
+            }
+            *first = false;
+            item = false;
+            snprintf(type, sizeof(type), "%s", type_id);
+        }
+        if (item && (rc = strbuf_addch(b, ',')))
+            break;
+        size_t before = b->len;
+        rc = write_item(b, st, type_id);
+        if (rc == -E_INVAL) { /* left out, as crm_fm_load does */
+            if (item)
+                b->buf[b->len = before - 1] = '\0';
+            rc = 0;
+            continue;
+        }
+        if (rc)
+            break;
+        item = true;
+    }
+    db_reset(st);
+    if (rc < 0)
+        return rc;
+    return type[0] ? strbuf_addch(b, ']') : 0;
 }
 
 int crm_fm_drop(struct db *db, int owner_type, int64_t owner_id)

@@ -218,7 +218,7 @@ void crm_value_out(const struct crm_field *f, const struct crm_cell *v, enum crm
         if (legacy) { /* as a string */
             o->kind = CRM_OUT_TEXT;
             o->s = o->buf;
-            snprintf(o->buf, sizeof(o->buf), "%lld", (long long)o->i);
+            strbuf_fmt_int(o->buf, o->i);
         }
         return;
     case CRM_T_DOUBLE:
