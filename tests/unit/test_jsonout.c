@@ -29,6 +29,8 @@ TEST(jsonout_escapes)
     CHECK_STR(b.buf, "\"\"");
     CHECK_INT(jsonout_key(&b, "ID"), 0);
     CHECK_STR(b.buf, "\"\"\"ID\":");
+    CHECK_INT(jsonout_name(&b, "ASSIGNED_BY_ID"), 0);
+    CHECK_STR(b.buf, "\"\"\"ID\":\"ASSIGNED_BY_ID\":");
     strbuf_release(&b);
 }
 

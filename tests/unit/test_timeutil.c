@@ -37,6 +37,30 @@ TEST(time_fmt_offsets)
     CHECK_STR(buf, "2024-06-13T16:23:54+00:00");
 }
 
+/* The digit writer agrees with printf across years, months, hours and offsets, and years
+ * outside 0..9999 still format. */
+TEST(time_fmt_matches_printf)
+{
+    char buf[40], want[64];
+    unsigned seed = 7;
+    for (int n = 0; n < 20000; n++) {
+        seed = seed * 1103515245 + 12345;
+        int64_t t = (int64_t)(seed % 4000000000u) - 100000000;
+        int off = (int)((seed >> 8) % 1681) - 840; /* -14:00 .. +14:00 */
+        time_t sh = (time_t)(t + off * 60);
+        struct tm tm;
+        gmtime_r(&sh, &tm);
+        int a = off < 0 ? -off : off;
+        snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 off < 0 ? '-' : '+', a / 60, a % 60);
+        CHECK_INT(time_fmt_iso_offset(buf, sizeof(buf), t, off), (long long)strlen(want));
+        CHECK_STR(buf, want);
+    }
+    CHECK_INT(time_fmt_iso_offset(buf, sizeof(buf), 253402300800LL, 0), 26); /* year 10000 */
+    CHECK_STR(buf, "10000-01-01T00:00:00+00:00");
+}
+
 TEST(time_fmt_local)
 {
     char buf[40];

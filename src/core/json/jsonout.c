@@ -36,22 +36,22 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
  * a NUL byte. */
 static size_t quoted_len(const unsigned char *p, const unsigned char *end)
 {
-    size_t out = 2;
+    size_t out = 2 + (size_t)(end - p);
     while (p < end) {
         unsigned c = *p;
-        size_t n = 1;
-        if (c >= 0x80) {
-            if (!(n = utf8_seq(p, (size_t)(end - p))))
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            p++;
+        } else if (c >= 0x80) {
+            size_t n = utf8_seq(p, (size_t)(end - p));
+            if (!n)
                 return 0;
-            out += n;
-        } else if (c >= 0x20 && c != '"' && c != '\\') {
-            out++;
+            p += n;
         } else if (c == 0) {
             return 0;
         } else {
-            out += strchr("\"\\\b\f\n\r\t", (int)c) ? 2 : 6;
+            out += strchr("\"\\\b\f\n\r\t", (int)c) ? 1 : 5;
+            p++;
         }
-        p += n;
     }
     return out;
 }
@@ -68,6 +68,11 @@ int jsonout_str(struct strbuf *b, const char *s, size_t len)
         return rc;
     char *o = b->buf + b->len;
     *o++ = '"';
+    if (need == len + 2) { /* nothing to escape: the usual case */
+        memcpy(o, s, len);
+        o += len;
+        p = end;
+    }
     for (; p < end; p++) {
         unsigned c = *p;
         if (c >= 0x20 && c != '"' && c != '\\') { /* UTF-8 was checked above */
@@ -105,6 +110,20 @@ int jsonout_str(struct strbuf *b, const char *s, size_t len)
     *o++ = '"';
     b->len += need;
     b->buf[b->len] = '\0';
+    return 0;
+}
+
+int jsonout_name(struct strbuf *b, const char *name)
+{
+    size_t len = strlen(name);
+    int rc = strbuf_reserve(b, len + 3);
+    if (rc)
+        return rc;
+    char *o = b->buf + b->len;
+    o[0] = '"';
+    memcpy(o + 1, name, len);
+    memcpy(o + 1 + len, "\":", 3); /* the NUL too */
+    b->len += len + 3;
     return 0;
 }
 

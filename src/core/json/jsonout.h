@@ -18,6 +18,11 @@ int jsonout_str(struct strbuf *b, const char *s, size_t len);
 /* Appends "key": with key quoted as jsonout_str does; the same returns. */
 int jsonout_key(struct strbuf *b, const char *key);
 
+/* Appends "name": for a name known to need no escaping (ASCII letters, digits, '_', '.', '-'
+ * only), such as a field name from a definition table; faster than jsonout_key. Returns 0 or
+ * -E_TOOBIG. */
+int jsonout_name(struct strbuf *b, const char *name);
+
 /* Appends v in compact form (JSON_COMPACT | JSON_ENCODE_ANY), dumping into reserved room in one
  * pass when the room is enough. Returns 0, -E_INVAL when v cannot be dumped or -E_TOOBIG. */
 int jsonout_value(struct strbuf *b, const json_t *v);

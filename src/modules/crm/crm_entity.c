@@ -3,6 +3,7 @@
  * points at. Adding and updating (the write pipeline) is in crm_write.c, the SQL in
  * crm_sql.c. Nothing here knows a particular entity: differences live in the def's tables and
  * hooks. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,15 @@ const struct crm_field *crm_field_find(const struct crm_entity_def *def, const c
     return NULL;
 }
 
+/* Letters, digits and '_' only: written into replies without escaping (jsonout_name). */
+static bool plain_name(const char *s)
+{
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return false;
+    return true;
+}
+
 int crm_entity_init(const struct crm_entity_def *def)
 {
     const struct crm_field *f = def->fields;
@@ -56,6 +66,9 @@ int crm_entity_init(const struct crm_entity_def *def)
                              f[i].name);
         if (!f[i].column && f[i].type != CRM_T_MULTIFIELD && f[i].type != CRM_T_LINKS)
             return error("crm entity '%s': field '%s' has no column", def->name, f[i].name);
+        if (!plain_name(f[i].name) || (f[i].alias && !plain_name(f[i].alias)))
+            return error("crm entity '%s': field '%s' has a name JSON would need to escape",
+                         def->name, f[i].name);
     }
     return crm_sql_build(def);
 }
@@ -232,8 +245,9 @@ static int write_record(struct rest_call *c, const struct crm_entity_def *def, i
         const struct crm_binding_def *bd = NULL;
         if (!f->column && !(f->type == CRM_T_LINKS && (bd = binding_of(def, f))))
             continue;
+        /* names from the definition table are plain (crm_entity_init checks) */
         if ((!first && (rc = strbuf_addch(b, ','))) ||
-            (rc = jsonout_key(b, crm_field_out_name(f, fmt, name, sizeof(name)))))
+            (rc = jsonout_name(b, crm_field_out_name(f, fmt, name, sizeof(name)))))
             break;
         first = false;
         if (f->column) {
