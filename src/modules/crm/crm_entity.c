@@ -173,15 +173,18 @@ static json_t *by_id_of(int64_t id, json_t *o)
     return by_id;
 }
 
-/* Adds the user fields of record id to its object in by_id. */
+/* Adds the user fields of record id (if its type has any) to o. */
 static int load_user_fields(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
-                            enum crm_format fmt, json_t *by_id)
+                            enum crm_format fmt, json_t *o)
 {
     struct crm_uf *ufs = NULL;
     size_t n_uf = 0;
     int rc = crm_uf_defs(c->db, def->type_id, &ufs, &n_uf);
-    if (!rc && n_uf)
+    if (!rc && n_uf) {
+        json_t *by_id = by_id_of(id, o);
         rc = crm_uf_load(c->db, ufs, n_uf, NULL, &id, 1, fmt, by_id);
+        json_decref(by_id);
+    }
     free(ufs);
     return rc;
 }
@@ -192,10 +195,8 @@ static int load_extras(struct rest_call *c, const struct crm_entity_def *def, in
 {
     json_t *by_id = by_id_of(id, o);
     int rc = crm_fm_load(c->db, def->type_id, &id, 1, NULL, by_id);
-    if (!rc)
-        rc = load_user_fields(c, def, id, fmt, by_id);
     json_decref(by_id);
-    return rc;
+    return rc ? rc : load_user_fields(c, def, id, fmt, o);
 }
 
 /* Formats a record with its bindings, multi-fields and user fields; row is its select_row
@@ -259,10 +260,8 @@ static int write_record(struct rest_call *c, const struct crm_entity_def *def, i
     }
     if (!rc)
         rc = crm_fm_write(c->db, def->type_id, id, b, &first);
-    json_t *by_id = by_id_of(id, extras);
     if (!rc)
-        rc = load_user_fields(c, def, id, fmt, by_id);
-    json_decref(by_id);
+        rc = load_user_fields(c, def, id, fmt, extras);
     json_object_foreach(extras, key, v) {
         if (rc || (!first && (rc = strbuf_addch(b, ','))) || (rc = jsonout_key(b, key)) ||
             (rc = jsonout_value(b, v)))
