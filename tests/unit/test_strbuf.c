@@ -134,3 +134,20 @@ TEST(strbuf_integers)
     CHECK_STR(sb.buf, "1234567-8");
     strbuf_release(&sb);
 }
+
+TEST(strbuf_truncate_takes_back)
+{
+    struct strbuf sb;
+    strbuf_init(&sb, 0);
+    strbuf_truncate(&sb, 0); /* nothing allocated yet: nothing to do */
+    CHECK_STR(sb.buf, "");
+    strbuf_addstr(&sb, "abcdef");
+    strbuf_truncate(&sb, 10);
+    CHECK_STR(sb.buf, "abcdef");
+    strbuf_truncate(&sb, 3);
+    CHECK_INT(sb.len, 3);
+    CHECK_STR(sb.buf, "abc");
+    strbuf_addstr(&sb, "xy");
+    CHECK_STR(sb.buf, "abcxy");
+    strbuf_release(&sb);
+}

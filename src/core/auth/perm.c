@@ -168,8 +168,7 @@ int perm_sql(const struct rest_auth *auth, enum perm_level level, const char *ow
     rc = strbuf_addf(where, "(%s = ? OR %s%s)", owner_col, owner_col,
                      level == PERM_LEVEL_DEPT ? SQL_DEPT_TAIL : SQL_SUBDEPT_TAIL);
     if (rc) {
-        where->len = start;
-        where->buf[start] = '\0';
+        strbuf_truncate(where, start);
         return rc;
     }
     return add_uid(binds, uid, 3);

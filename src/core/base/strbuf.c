@@ -60,6 +60,14 @@ int strbuf_reserve(struct strbuf *sb, size_t extra)
     return grow(sb, extra);
 }
 
+void strbuf_truncate(struct strbuf *sb, size_t len)
+{
+    if (sb->len > len) {
+        sb->len = len;
+        sb->buf[len] = '\0';
+    }
+}
+
 int strbuf_add(struct strbuf *sb, const void *data, size_t len)
 {
     int rc = grow(sb, len);

@@ -23,6 +23,9 @@ void strbuf_reset(struct strbuf *sb);
 /* Makes room for extra more bytes (plus the NUL) so a writer can fill buf + len directly
  * and then advance len; 0 or -E_TOOBIG when the cap would be exceeded. */
 int strbuf_reserve(struct strbuf *sb, size_t extra);
+/* Shortens the buffer to its first len bytes, e.g. to take back a partly written piece;
+ * nothing happens when it is not longer than that. */
+void strbuf_truncate(struct strbuf *sb, size_t len);
 /* Appends; returns 0 or -E_TOOBIG (and appends nothing) when the cap would be exceeded. */
 int strbuf_add(struct strbuf *sb, const void *data, size_t len);
 int strbuf_addstr(struct strbuf *sb, const char *s);

@@ -96,14 +96,6 @@ static void emit_col(struct fctx *c, const struct field_def *f, const char *tail
     emit(c, tail);
 }
 
-static void sb_truncate(struct strbuf *sb, size_t len)
-{
-    if (sb->len > len) {
-        sb->len = len;
-        sb->buf[len] = '\0';
-    }
-}
-
 /* Appends v (a new reference, always consumed) to the binds array. */
 static int bind(struct fctx *c, json_t *v)
 {
@@ -767,7 +759,7 @@ int filter_compile(const struct field_def *fields, size_t n, const json_t *filte
     if (!rc && c.sb_rc)
         rc = fail(err, errlen, c.sb_rc, "filter is too long");
     if (rc) {
-        sb_truncate(where, where_len);
+        strbuf_truncate(where, where_len);
         while (json_array_size(binds) > binds_len)
             json_array_remove(binds, json_array_size(binds) - 1);
     }
@@ -833,7 +825,7 @@ int order_compile(const struct field_def *fields, size_t n, const json_t *order,
 too_long:
     rc = fail(err, errlen, rc, "order is too long");
 out:
-    sb_truncate(sql, start);
+    strbuf_truncate(sql, start);
     return rc;
 }
 

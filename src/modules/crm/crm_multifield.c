@@ -262,14 +262,14 @@ out:
 }
 
 /* One item {"ID":"…","VALUE_TYPE":…,"VALUE":…,"TYPE_ID":…} of the current row of st at the end
- * of b; -E_INVAL (b as it was) when a text is missing or not UTF-8, which crm_fm_load also
- * leaves out. */
-static int write_item(struct strbuf *b, struct db_stmt *st, const char *type_id)
+ * of b, after a comma when comma is set; -E_INVAL (b as it was) when a text is missing or not
+ * UTF-8, which crm_fm_load also leaves out. */
+static int write_item(struct strbuf *b, struct db_stmt *st, const char *type_id, bool comma)
 {
     static const char *const keys[] = {"{\"ID\":", ",\"VALUE_TYPE\":", ",\"VALUE\":"};
     char id[STRBUF_INT_MAX + 1];
     size_t start = b->len;
-    int rc = 0;
+    int rc = comma ? strbuf_addch(b, ',') : 0;
     strbuf_fmt_int(id, db_col_int(st, 0));
     const char *vals[] = {id, db_col_text(st, 3), db_col_text(st, 4)};
     for (int i = 0; i < 3 && !rc; i++)
@@ -278,10 +278,8 @@ static int write_item(struct strbuf *b, struct db_stmt *st, const char *type_id)
     if (!rc && !(rc = strbuf_addstr(b, ",\"TYPE_ID\":")) &&
         !(rc = jsonout_str(b, type_id, strlen(type_id))))
         rc = strbuf_addch(b, '}');
-    if (rc) {
-        b->len = start;
-        b->buf[start] = '\0';
-    }
+    if (rc)
+        strbuf_truncate(b, start);
     return rc;
 }
 
@@ -306,7 +304,7 @@ int crm_fm_write(struct db *db, int owner_type, int64_t id, struct strbuf *b, bo
                 (rc = strbuf_addch(b, '['))) {
                 if (rc != -E_INVAL)
                     break;
-                b->buf[b->len = before] = '\0'; /* a name that is not UTF-8: left out */
+                strbuf_truncate(b, before); /* a name that is not UTF-8: left out */
                 rc = 0;
                 continue;
             }
@@ -314,13 +312,8 @@ int crm_fm_write(struct db *db, int owner_type, int64_t id, struct strbuf *b, bo
             item = false;
             snprintf(type, sizeof(type), "%s", type_id);
         }
-        if (item && (rc = strbuf_addch(b, ',')))
-            break;
-        size_t before = b->len;
-        rc = write_item(b, st, type_id);
+        rc = write_item(b, st, type_id, item);
         if (rc == -E_INVAL) { /* left out, as crm_fm_load does */
-            if (item)
-                b->buf[b->len = before - 1] = '\0';
             rc = 0;
             continue;
         }
