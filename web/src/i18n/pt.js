@@ -287,12 +287,7 @@ export default {
     'product.unit.796': 'un.',
     'product.unit.839': 'conj.',
     'product.unit.778': 'emb.',
-    'product.unit.6': 'm',
-    'product.unit.55': 'm²',
-    'product.unit.112': 'l',
-    'product.unit.166': 'kg',
-    'product.unit.163': 'g',
-    'product.unit.356': 'h',
+    // SI unit symbols written alike in every language (m, m², l, kg, g, h) come from en.js
     'crm.f.more': 'Mais filtros',
     'crm.f.min': 'Valor a partir de',
     'crm.f.max': 'Valor até',

@@ -287,11 +287,7 @@ export default {
     'product.unit.796': 'vipande',
     'product.unit.839': 'seti',
     'product.unit.778': 'pakiti',
-    'product.unit.6': 'm',
-    'product.unit.55': 'm²',
-    'product.unit.112': 'l',
-    'product.unit.166': 'kg',
-    'product.unit.163': 'g',
+    // SI unit symbols written alike in every language (m, m², l, kg, g) come from en.js
     'product.unit.356': 'saa',
     'crm.f.more': 'Vichujio zaidi',
     'crm.f.min': 'Kiasi kuanzia',
