@@ -18,15 +18,23 @@ extern const struct rest_method user_password_methods[];
 extern const struct rest_method rest_modules_methods[];
 extern const struct rest_method rest_option_methods[];
 
-/* GET /healthz: 200 when the database answers a query, 503 otherwise. */
+/* GET /healthz: 200 when the database answers a query; 503 when it does not, or while the
+ * disk is full (reads still work then, writes fail with 507), so monitors and load balancers
+ * see the node degraded until space is freed. */
 static int healthz(struct http_request *req, struct http_response *res)
 {
     (void)req;
     struct db *db = db_conn();
+    http_add_header(res, "Cache-Control", "no-store");
     if (!db || db_ping(db))
         return http_error(res, 503, "DATABASE_UNAVAILABLE", "database does not answer");
+    if (db_storage_full()) {
+        strbuf_addstr(&res->body, "{\"status\":\"degraded\",\"error\":\"INSUFFICIENT_STORAGE\","
+                                  "\"error_description\":\"disk is full: writes fail until space "
+                                  "is freed\"}");
+        return 503;
+    }
     strbuf_addstr(&res->body, "{\"status\":\"ok\"}");
-    http_add_header(res, "Cache-Control", "no-store");
     return 200;
 }
 

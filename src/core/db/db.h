@@ -99,4 +99,20 @@ uint64_t db_query_count(void);
 /* Simple health check: runs "SELECT 1". Returns 0 when the database answers. */
 int db_ping(struct db *db);
 
+/* A full disk. Any step, exec or commit that fails for lack of space returns -E_NOSPC. Inside
+ * a transaction that error dooms it: SQLite may already have rolled it back, so every later
+ * statement of the transaction fails with -E_NOSPC too instead of running on its own (and
+ * committing a part of the change); only db_rollback/db_commit end it.
+ *
+ * db_nospc_count: how many statements on this connection have failed for lack of space; a
+ * caller compares it before and after a piece of work to learn that the work failed because
+ * the disk is full, even when the code in between turned the error into a generic one.
+ *
+ * db_storage_full: true from the first such failure in the process until the file system
+ * has at least DB_SPACE_MARGIN bytes more free than it had then; checking it reads the free
+ * space (statvfs), so a freed disk is noticed without a write or a restart. */
+#define DB_SPACE_MARGIN (1024 * 1024)
+unsigned db_nospc_count(const struct db *db);
+bool db_storage_full(void);
+
 #endif

@@ -1,9 +1,13 @@
 /* SQLite backend: WAL mode, a busy timeout for other processes, foreign keys on, full or normal
  * synchronous. Concurrency between kazi's own threads is handled in db.c by the writer lock,
  * so the busy handler only matters when another process (kazi backup, sqlite3) holds a lock. */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "core/base/error.h"
 #include "core/base/log.h"
@@ -31,13 +35,27 @@ static int map_rc(int rc)
         return -E_NOMEM;
     case SQLITE_TOOBIG:
         return -E_TOOBIG;
-    case SQLITE_IOERR:
     case SQLITE_FULL:
+        return -E_NOSPC;
+    case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
         return -E_IO;
     default:
         return -E_DB;
     }
+}
+
+/* map_rc for a call that failed on connection h. A full disk or quota is -E_NOSPC however
+ * SQLite reports it: SQLITE_FULL from a write, or an I/O error (growing the WAL index, say)
+ * whose system error is ENOSPC or EDQUOT. */
+static int map_conn_rc(sqlite3 *h, int rc)
+{
+    if ((rc & 0xff) == SQLITE_IOERR && h) {
+        int e = sqlite3_system_errno(h);
+        if (e == ENOSPC || e == EDQUOT)
+            return -E_NOSPC;
+    }
+    return map_rc(rc);
 }
 
 /* Process-wide settings, which SQLite accepts only before it starts (any other call, even
@@ -71,8 +89,9 @@ static int lite_open(void **out)
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         error("database '%s' cannot be opened: %s", db_path, h ? sqlite3_errmsg(h) : "no memory");
+        rc = map_conn_rc(h, rc);
         sqlite3_close(h);
-        return map_rc(rc);
+        return rc;
     }
     sqlite3_busy_timeout(h, opts.busy_timeout_ms > 0 ? opts.busy_timeout_ms : 5000);
     char *err = NULL;
@@ -87,8 +106,9 @@ static int lite_open(void **out)
     if (rc != SQLITE_OK) {
         error("database '%s' cannot be configured: %s", db_path, err ? err : "unknown");
         sqlite3_free(err);
+        rc = map_conn_rc(h, rc);
         sqlite3_close(h);
-        return map_rc(rc);
+        return rc;
     }
     if (opts.mmap_size > 0) { /* an old SQLite without mmap keeps reading with pread */
         char q[64];
@@ -156,7 +176,7 @@ static int lite_step(void *st)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT)
         log_warn("sql step failed: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
-    return map_rc(rc);
+    return map_conn_rc(sqlite3_db_handle(st), rc);
 }
 
 static void lite_reset(void *st)
@@ -221,7 +241,7 @@ static int lite_exec(void *conn, const char *sql)
         log_warn("sql failed: %s", err ? err : sqlite3_errmsg(conn));
         sqlite3_free(err);
     }
-    return map_rc(rc);
+    return map_conn_rc(conn, rc);
 }
 
 static int64_t lite_last_id(void *conn)
@@ -268,6 +288,16 @@ static int lite_backup(void *conn, const char *path)
     return out;
 }
 
+/* Bytes the file system holding the database can still take: what root may use when kazi
+ * runs as root (the blocks reserved for root included), else what any user may. */
+static int64_t lite_space_free(void)
+{
+    struct statvfs sv;
+    if (!db_path || statvfs(db_path, &sv))
+        return -1;
+    return (int64_t)(geteuid() == 0 ? sv.f_bfree : sv.f_bavail) * (int64_t)sv.f_frsize;
+}
+
 static void lite_global_close(void *any_conn)
 {
     if (any_conn)
@@ -303,5 +333,6 @@ const struct db_ops db_sqlite_ops = {
     .changes = lite_changes,
     .errmsg = lite_errmsg,
     .backup = lite_backup,
+    .space_free = lite_space_free,
     .global_close = lite_global_close,
 };
