@@ -25,7 +25,7 @@ static int open_access_log(const char *spec)
         return -1;
     if (!strcmp(spec, "stderr"))
         return 2;
-    int fd = open(spec, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    int fd = open(spec, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0)
         fprintf(stderr, "kazi: access log '%s' cannot be opened; using stderr\n", spec);
     return fd < 0 ? 2 : fd;

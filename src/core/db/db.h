@@ -89,7 +89,8 @@ int64_t db_changes(struct db *db);
 /* Last error message of the connection (borrowed, for logs). */
 const char *db_errmsg(struct db *db);
 
-/* Online, consistent copy of the whole database into path. */
+/* Online, consistent copy of the whole database into path, a new file created with mode
+ * 0600 (-E_EXISTS when path exists). A failed copy removes the file again. */
 int db_backup(struct db *db, const char *path);
 
 /* Total nanoseconds spent in db_step across all threads (for /metrics). */

@@ -259,21 +259,31 @@ static const char *lite_errmsg(void *conn)
     return sqlite3_errmsg(conn);
 }
 
-/* Online backup through SQLite's backup API, in steps so writers are not blocked for long. */
+/* Online backup through SQLite's backup API, in steps so writers are not blocked for long.
+ * The file is created here, owner-only and only if it does not exist yet, and removed again
+ * when the copy fails, so a failed backup leaves nothing that looks like one. */
 static int lite_backup(void *conn, const char *path)
 {
     sqlite3 *dst = NULL;
-    int rc = sqlite3_open(path, &dst);
+    sqlite3_backup *b = NULL;
+    int out = 0, rc, fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+    if (fd < 0) {
+        error("backup file '%s' cannot be created: %s", path, strerror(errno));
+        return errno == EEXIST ? -E_EXISTS : errno == ENOSPC ? -E_NOSPC : -E_IO;
+    }
+    close(fd);
+    rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
     if (rc != SQLITE_OK) {
         error("backup file '%s' cannot be opened: %s", path, dst ? sqlite3_errmsg(dst) : "");
-        sqlite3_close(dst);
-        return -E_IO;
+        out = -E_IO;
+        goto out;
     }
-    sqlite3_backup *b = sqlite3_backup_init(dst, "main", conn, "main");
+    b = sqlite3_backup_init(dst, "main", conn, "main");
     if (!b) {
         error("backup to '%s' cannot start: %s", path, sqlite3_errmsg(dst));
-        sqlite3_close(dst);
-        return -E_DB;
+        out = -E_DB;
+        goto out;
     }
     do {
         rc = sqlite3_backup_step(b, 256);
@@ -281,10 +291,14 @@ static int lite_backup(void *conn, const char *path)
             sqlite3_sleep(20);
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
     sqlite3_backup_finish(b);
-    int out = rc == SQLITE_DONE ? 0 : -E_DB;
-    if (out)
+    if (rc != SQLITE_DONE) {
+        out = map_conn_rc(dst, rc);
         error("backup to '%s' failed: %s", path, sqlite3_errmsg(dst));
+    }
+out:
     sqlite3_close(dst);
+    if (out)
+        unlink(path);
     return out;
 }
 

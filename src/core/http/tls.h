@@ -19,7 +19,8 @@
  * With both NULL: uses data_dir/tls/cert.pem and data_dir/tls/key.pem, creating the directory
  * and a self-signed pair on first run (ECDSA P-256, X.509 v3, CN = host name or "kazi", SANs
  * localhost, the host name, 127.0.0.1 and ::1, valid 825 days, CA:FALSE, serverAuth). Files are
- * written atomically, the key with mode 0600. An expired generated pair is replaced.
+ * written atomically with mode 0600 in a 0700 directory; an existing directory or pair that is
+ * more open is tightened (logged). An expired generated pair is replaced.
  *
  * Only one of cert_file/key_file set is -E_CONFIG. Other failures are -E_IO (a file cannot be
  * read or written) or -E_TLS (does not parse, key mismatch, expired); err (errlen bytes, may be
