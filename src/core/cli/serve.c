@@ -47,9 +47,12 @@ static int start_server(const struct config *cfg, struct router *router, char **
                         char **key)
 {
     bool https = strcmp(cfg->https, "off") != 0;
+    const char *priorities = NULL;
+    char err[1024];
     if (https) {
-        char err[1024];
-        if (tls_load_or_generate(cfg->data, *cfg->tls_cert ? cfg->tls_cert : NULL,
+        if (tls_priorities(cfg->tls_min_version, cfg->tls_priorities, &priorities, err,
+                           sizeof(err)) ||
+            tls_load_or_generate(cfg->data, *cfg->tls_cert ? cfg->tls_cert : NULL,
                                  *cfg->tls_key ? cfg->tls_key : NULL, cert, key, err,
                                  sizeof(err))) {
             fprintf(stderr, "kazi: %s\n", err);
@@ -62,6 +65,8 @@ static int start_server(const struct config *cfg, struct router *router, char **
         .https_addr = https ? cfg->https : NULL,
         .cert_pem = *cert,
         .key_pem = *key,
+        .tls_priorities = priorities,
+        .hsts_max_age = (unsigned)cfg->hsts_max_age,
         .threads = cfg->threads ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 1),
         .max_body = (size_t)cfg->max_body,
         .max_header = (size_t)cfg->max_header,

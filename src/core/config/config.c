@@ -35,6 +35,13 @@ static const struct option_def options[] = {
     ADDR(https, "127.0.0.1:8443", "HTTPS listen address ADDR:PORT, or off"),
     STR(tls_cert, "", "PEM certificate file (default: generate a self-signed one in DATA/tls)"),
     STR(tls_key, "", "PEM private key file for tls_cert"),
+    CHOICE(tls_min_version, "1.2", "1.2|1.3", "oldest TLS version HTTPS accepts"),
+    STR(tls_priorities, "",
+        "GnuTLS priority string for HTTPS, replacing the one tls_min_version chooses "
+        "(default: NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2)"),
+    INT(hsts_max_age, "31536000", 0, 63072000,
+        "Strict-Transport-Security max-age in seconds on HTTPS replies (0: max-age=0, which "
+        "tells browsers to drop the policy)"),
     STR(modules, "all", "enabled modules: all, or a comma list such as crm,tasks"),
     CHOICE(log_level, "info", "debug|info|warn|error|off", "log level"),
     STR(access_log, "stderr", "access log: stderr, off, or a file path"),

@@ -455,6 +455,28 @@ int tls_load_or_generate(const char *data_dir, const char *cert_file, const char
     return tls_load_generated(data_dir, cert_pem, key_pem, err, errlen);
 }
 
+int tls_priorities(const char *min_version, const char *custom, const char **out, char *err,
+                   size_t errlen)
+{
+    gnutls_priority_t prio = NULL;
+    const char *bad = NULL;
+    const char *s = TLS_PRIORITIES_12;
+    int rc;
+
+    if (custom && *custom)
+        s = custom;
+    else if (min_version && !strcmp(min_version, "1.3"))
+        s = TLS_PRIORITIES_13;
+    *out = NULL;
+    rc = gnutls_priority_init(&prio, s, &bad);
+    if (rc < 0)
+        return tls_fail(err, errlen, -E_CONFIG, "tls priority string '%s' is not valid at '%s': %s",
+                        s, bad ? bad : s, gnutls_strerror(rc));
+    gnutls_priority_deinit(prio);
+    *out = s;
+    return 0;
+}
+
 int tls_fingerprint(const char *cert_pem, char *out, size_t outlen)
 {
     static const char hex[] = "0123456789ABCDEF";

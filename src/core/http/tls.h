@@ -33,6 +33,17 @@
 int tls_load_or_generate(const char *data_dir, const char *cert_file, const char *key_file,
                          char **cert_pem, char **key_pem, char *err, size_t errlen);
 
+/* GnuTLS priority strings for HTTPS by the oldest protocol version accepted: the library's
+ * NORMAL cipher choice with TLS 1.0 and 1.1 (and SSL 3.0) taken out. */
+#define TLS_PRIORITIES_12 "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+#define TLS_PRIORITIES_13 "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+
+/* The priority string for HTTPS: custom when it is non-empty, else the one for min_version
+ * ("1.2" or "1.3"). Checks it with the TLS library; on -E_CONFIG err receives one line naming
+ * the problem and where in the string it is. The returned string is custom or a literal. */
+int tls_priorities(const char *min_version, const char *custom, const char **out, char *err,
+                   size_t errlen);
+
 /* Writes the SHA-256 fingerprint of the first certificate in cert_pem as upper-case hex pairs
  * separated by colons ("AB:CD:...", 95 characters) into out. Returns 0, -E_TLS when cert_pem does
  * not parse, or -E_INVAL when outlen < TLS_FINGERPRINT_MAX. */
