@@ -38,10 +38,12 @@ static int healthz(struct http_request *req, struct http_response *res)
     return 200;
 }
 
-/* GET /metrics: Prometheus text exposition. */
+/* GET /metrics: Prometheus text exposition, for whom the `metrics` setting allows. */
 static int metrics(struct http_request *req, struct http_response *res)
 {
-    (void)req;
+    int status = metrics_check_access(req, res);
+    if (status)
+        return status;
     res->content_type = "text/plain; version=0.0.4; charset=utf-8";
     if (metrics_render(&res->body))
         return http_error(res, 500, "INTERNAL_SERVER_ERROR", "metrics cannot be rendered");

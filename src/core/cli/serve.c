@@ -13,6 +13,7 @@
 #include "core/base/timeutil.h"
 #include "core/cli/app.h"
 #include "core/cli/cli.h"
+#include "core/http/metrics.h"
 #include "core/http/router.h"
 #include "core/http/server.h"
 #include "core/http/tls.h"
@@ -49,6 +50,10 @@ static int start_server(const struct config *cfg, struct router *router, char **
     bool https = strcmp(cfg->https, "off") != 0;
     const char *priorities = NULL;
     char err[1024];
+    if (metrics_set_access(cfg->metrics, cfg->metrics_token, err, sizeof(err))) {
+        fprintf(stderr, "kazi: %s\n", err);
+        return 1;
+    }
     if (https) {
         if (tls_priorities(cfg->tls_min_version, cfg->tls_priorities, &priorities, err,
                            sizeof(err)) ||

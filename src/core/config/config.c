@@ -45,6 +45,12 @@ static const struct option_def options[] = {
     STR(modules, "all", "enabled modules: all, or a comma list such as crm,tasks"),
     CHOICE(log_level, "info", "debug|info|warn|error|off", "log level"),
     STR(access_log, "stderr", "access log: stderr, off, or a file path"),
+    CHOICE(metrics, "loopback", "off|loopback|token|public",
+           "who may read GET /metrics: nobody, clients on a loopback address not relayed by a "
+           "proxy, requests with 'Authorization: Bearer' and metrics_token, or everyone"),
+    STR(metrics_token, "",
+        "secret for metrics = token, at least 16 characters (put it in kazi.conf or the "
+        "environment, not on the command line)"),
     CHOICE(db_sync, "full", "full|normal",
            "full: fsync every commit; normal: fsync at checkpoints (survives a process crash, "
            "may lose the last commits on power loss)"),

@@ -25,6 +25,8 @@ struct config {
     char modules[CONFIG_STR_MAX];    /* comma list or "all" */
     char log_level[16];
     char access_log[CONFIG_STR_MAX]; /* "stderr", "off" or a file */
+    char metrics[16];                /* who may read /metrics: off|loopback|token|public */
+    char metrics_token[CONFIG_STR_MAX]; /* a secret: never logged */
     char db_sync[16];                /* "full" or "normal" */
     int64_t db_mmap;                 /* bytes of the database read through a memory map */
     char public_url[CONFIG_STR_MAX]; /* base URL printed for webhooks; "" = from https/http */
