@@ -148,9 +148,9 @@ expect_match "metrics = token: no token is 401" "$out" '^401 \{"error":"NO_AUTH_
 expect_match "... with a Bearer challenge" "$(header "$HTTP_URL/metrics" WWW-Authenticate)" \
     '^WWW-Authenticate: Bearer realm="kazi metrics"'
 out=$(req GET "$HTTP_URL/metrics" -H "Authorization: Bearer ${TOKEN}x")
-expect_match "... a wrong token is 401" "$out" '^401 \{"error":"INVALID_TOKEN"'
+expect_match "... a wrong token is 401" "$out" '^401 \{"error":"invalid_token"'
 out=$(req GET "$HTTP_URL/metrics" -H "Authorization: Bearer ${TOKEN:0:20}")
-expect_match "... a prefix of the token is 401" "$out" '^401 \{"error":"INVALID_TOKEN"'
+expect_match "... a prefix of the token is 401" "$out" '^401 \{"error":"invalid_token"'
 out=$(req GET "$HTTP_URL/metrics" -H "Authorization: Basic $TOKEN")
 expect_match "... another scheme is 401" "$out" '^401 \{"error":"NO_AUTH_FOUND"'
 out=$(req GET "$HTTP_URL/metrics" -H "Authorization: Bearer $TOKEN")

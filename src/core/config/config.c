@@ -37,8 +37,8 @@ static const struct option_def options[] = {
     STR(tls_key, "", "PEM private key file for tls_cert"),
     CHOICE(tls_min_version, "1.2", "1.2|1.3", "oldest TLS version HTTPS accepts"),
     STR(tls_priorities, "",
-        "GnuTLS priority string for HTTPS, replacing the one tls_min_version chooses "
-        "(default: NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2)"),
+        "GnuTLS priority string for HTTPS; when set it replaces the one tls_min_version "
+        "chooses (for 1.2: NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2)"),
     INT(hsts_max_age, "31536000", 0, 63072000,
         "Strict-Transport-Security max-age in seconds on HTTPS replies (0: max-age=0, which "
         "tells browsers to drop the policy)"),
@@ -46,8 +46,8 @@ static const struct option_def options[] = {
     CHOICE(log_level, "info", "debug|info|warn|error|off", "log level"),
     STR(access_log, "stderr", "access log: stderr, off, or a file path"),
     CHOICE(metrics, "loopback", "off|loopback|token|public",
-           "who may read GET /metrics: nobody, clients on a loopback address not relayed by a "
-           "proxy, requests with 'Authorization: Bearer' and metrics_token, or everyone"),
+           "who may read GET /metrics: off (nobody), loopback (clients on this machine, not "
+           "relayed by a proxy), token ('Authorization: Bearer' metrics_token), public"),
     STR(metrics_token, "",
         "secret for metrics = token, at least 16 characters (put it in kazi.conf or the "
         "environment, not on the command line)"),

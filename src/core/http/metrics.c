@@ -172,7 +172,7 @@ int metrics_check_access(const struct http_request *req, struct http_response *r
     if (!crypto_equal(auth, access_token)) {
         http_add_header(res, "WWW-Authenticate",
                         "Bearer realm=\"kazi metrics\", error=\"invalid_token\"");
-        return http_error(res, 401, "INVALID_TOKEN", "metrics token is not valid");
+        return http_error(res, 401, "invalid_token", "metrics token is not valid");
     }
     return 0;
 }
