@@ -220,6 +220,8 @@ expect_match "a write on the full disk is 507 INSUFFICIENT_STORAGE" "$out" \
     '^507 \{"error":"INSUFFICIENT_STORAGE","error_description":"disk is full: nothing was written"\}$'
 expect_eq "... and nothing of it was written" "$(count "full-$((n_ok + 1))")" 0
 expect_match "a second write is 507 as well" "$(lead full-again)" '^507 \{"error":"INSUFFICIENT_STORAGE"'
+out=$(req POST "$HTTP_URL/api/auth/login" "${JSON[@]}" --data '{"email":"a@example.com","password":"a long password 123"}')
+expect_match "a sign-in, which stores a session, is 507 too" "$out" '^507 \{"error":"INSUFFICIENT_STORAGE"'
 out=$(req GET "$HTTP_URL/healthz")
 expect_match "/healthz is 503 degraded while the disk is full" "$out" \
     '^503 \{"status":"degraded","error":"INSUFFICIENT_STORAGE","error_description":"[^"]+"\}$'
