@@ -1,7 +1,9 @@
 /* kazi: argv to sub-command. Everything else lives in src/core/cli/. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "core/base/fsmode.h"
 #include "core/cli/cli.h"
 #include "core/config/config.h"
 
@@ -30,6 +32,8 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    /* the database, its WAL, backups, keys and logs are for kazi's user alone */
+    umask(FSMODE_UMASK);
     if (argc < 2) {
         usage(stderr);
         return 2;

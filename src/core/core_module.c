@@ -18,22 +18,32 @@ extern const struct rest_method user_password_methods[];
 extern const struct rest_method rest_modules_methods[];
 extern const struct rest_method rest_option_methods[];
 
-/* GET /healthz: 200 when the database answers a query, 503 otherwise. */
+/* GET /healthz: 200 when the database answers a query; 503 when it does not, or while the
+ * disk is full (reads still work then, writes fail with 507), so monitors and load balancers
+ * see the node degraded until space is freed. */
 static int healthz(struct http_request *req, struct http_response *res)
 {
     (void)req;
     struct db *db = db_conn();
+    http_add_header(res, "Cache-Control", "no-store");
     if (!db || db_ping(db))
         return http_error(res, 503, "DATABASE_UNAVAILABLE", "database does not answer");
+    if (db_storage_full()) {
+        strbuf_addstr(&res->body, "{\"status\":\"degraded\",\"error\":\"INSUFFICIENT_STORAGE\","
+                                  "\"error_description\":\"disk is full: writes fail until space "
+                                  "is freed\"}");
+        return 503;
+    }
     strbuf_addstr(&res->body, "{\"status\":\"ok\"}");
-    http_add_header(res, "Cache-Control", "no-store");
     return 200;
 }
 
-/* GET /metrics: Prometheus text exposition. */
+/* GET /metrics: Prometheus text exposition, for whom the `metrics` setting allows. */
 static int metrics(struct http_request *req, struct http_response *res)
 {
-    (void)req;
+    int status = metrics_check_access(req, res);
+    if (status)
+        return status;
     res->content_type = "text/plain; version=0.0.4; charset=utf-8";
     if (metrics_render(&res->body))
         return http_error(res, 500, "INTERNAL_SERVER_ERROR", "metrics cannot be rendered");

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/base/error.h"
@@ -283,6 +284,15 @@ static void body_backup(struct db *db)
     sqlite3_close(h);
     CHECK_STR(got, "kept");
     CHECK_STR(ok, "ok");
+    /* the copy is for the owner only, whatever the umask; an existing file is never replaced */
+    struct stat sb;
+    CHECK_INT(stat(path, &sb), 0);
+    CHECK_INT(sb.st_mode & 0777, 0600);
+    log_set_level(LOG_OFF);
+    rc = db_backup(db, path);
+    log_set_level(LOG_INFO);
+    CHECK_INT(rc, -E_EXISTS);
+    CHECK_INT(stat(path, &sb), 0);
     /* an unwritable destination is an error */
     log_set_level(LOG_OFF);
     rc = db_backup(db, "/nonexistent-dir/x.db");
@@ -293,6 +303,43 @@ static void body_backup(struct db *db)
 TEST(db_backup_copy)
 {
     with_db("backup", body_backup);
+}
+
+/* A database that may not grow (max_page_count) fails like a full disk: SQLITE_FULL. */
+static void body_nospc(struct db *db)
+{
+    unsigned before = db_nospc_count(db);
+    CHECK_INT(db_exec(db, "CREATE TABLE f (v BLOB)"), 0);
+    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM f"), 0);
+    int64_t pages = count_rows(db, "PRAGMA page_count");
+    char pragma[64];
+    snprintf(pragma, sizeof(pragma), "PRAGMA max_page_count=%lld", (long long)pages + 4);
+    CHECK_INT(db_exec(db, pragma), 0);
+    log_set_level(LOG_OFF);
+    CHECK_INT(db_begin_write(db), 0);
+    CHECK_INT(db_exec(db, "INSERT INTO f VALUES (x'01')"), 0);
+    CHECK_INT(db_exec(db, "INSERT INTO f VALUES (zeroblob(1000000))"), -E_NOSPC);
+    /* the transaction is doomed: a statement that would fit is not run on its own either */
+    CHECK_INT(db_exec(db, "INSERT INTO f VALUES (x'02')"), -E_NOSPC);
+    struct db_stmt *st;
+    CHECK_INT(db_prepare(db, "INSERT INTO f VALUES (x'03')", &st), 0);
+    CHECK_INT(db_step(st), -E_NOSPC);
+    db_reset(st);
+    CHECK_INT(db_commit(db), -E_NOSPC);
+    log_set_level(LOG_INFO);
+    CHECK(!db_in_transaction(db));
+    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM f"), 0);
+    CHECK(db_nospc_count(db) > before);
+    /* the next transaction starts afresh */
+    CHECK_INT(db_begin_write(db), 0);
+    CHECK_INT(db_exec(db, "INSERT INTO f VALUES (x'04')"), 0);
+    CHECK_INT(db_commit(db), 0);
+    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM f"), 1);
+}
+
+TEST(db_full_dooms_the_transaction)
+{
+    with_db("nospc", body_nospc);
 }
 
 static void body_metrics(struct db *db)

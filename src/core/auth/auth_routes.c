@@ -165,6 +165,8 @@ static int auth_signed_in(struct http_request *req, struct http_response *res, j
 
 static int auth_unavailable(struct http_response *res, int rc)
 {
+    if (rc == -E_NOSPC)
+        return http_error(res, 507, "INSUFFICIENT_STORAGE", "disk is full: nothing was written");
     log_error("sign-in: database error: %s", error_str(rc));
     http_add_header(res, "Retry-After", "1");
     return http_error(res, 503, "DATABASE_BUSY", "database is busy, try again");

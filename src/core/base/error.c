@@ -15,6 +15,7 @@ static const char *const names[E__COUNT] = {
     [E_CONFIG] = "configuration error",
     [E_TLS] = "tls error",
     [E_INTERNAL] = "internal error",
+    [E_NOSPC] = "no space left on device",
 };
 
 const char *error_str(int err)

@@ -18,6 +18,7 @@ enum kazi_error {
     E_CONFIG,   /* bad configuration */
     E_TLS,      /* certificate or TLS library error */
     E_INTERNAL, /* invariant violated */
+    E_NOSPC,    /* the disk (or quota) is full: nothing was written */
     E__COUNT
 };
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "core/auth/crypto.h"
+#include "core/base/fsmode.h"
 #include "core/base/log.h"
 #include "core/db/db.h"
 #include "core/db/migrate.h"
@@ -36,6 +37,20 @@ int app_config(struct config *cfg, int argc, char **argv, struct config_extra *e
     return 0;
 }
 
+/* An install made before kazi kept its files owner-only, or a directory an operator created
+ * with the default umask: the data directory becomes 0700 and the database files 0600 (the
+ * WAL and shared-memory files SQLite creates later take the database file's mode). */
+static void restrict_modes(const char *data, const char *db_path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    char path[CONFIG_STR_MAX + 16];
+    fsmode_restrict(data, 0700, "data directory");
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        snprintf(path, sizeof(path), "%s%s", db_path, suffixes[i]);
+        fsmode_restrict(path, 0600, "database file");
+    }
+}
+
 int app_open_db(const struct config *cfg)
 {
     char path[CONFIG_STR_MAX + 16];
@@ -45,6 +60,7 @@ int app_open_db(const struct config *cfg)
         return 1;
     }
     snprintf(path, sizeof(path), "%s/kazi.db", cfg->data);
+    restrict_modes(cfg->data, path);
     struct db_options o = {.path = path, .busy_timeout_ms = 5000,
                            .synchronous_full = !strcmp(cfg->db_sync, "full"),
                            .mmap_size = cfg->db_mmap};

@@ -13,6 +13,7 @@
 #include "core/base/timeutil.h"
 #include "core/cli/app.h"
 #include "core/cli/cli.h"
+#include "core/http/metrics.h"
 #include "core/http/router.h"
 #include "core/http/server.h"
 #include "core/http/tls.h"
@@ -25,7 +26,7 @@ static int open_access_log(const char *spec)
         return -1;
     if (!strcmp(spec, "stderr"))
         return 2;
-    int fd = open(spec, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    int fd = open(spec, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0)
         fprintf(stderr, "kazi: access log '%s' cannot be opened; using stderr\n", spec);
     return fd < 0 ? 2 : fd;
@@ -47,9 +48,16 @@ static int start_server(const struct config *cfg, struct router *router, char **
                         char **key)
 {
     bool https = strcmp(cfg->https, "off") != 0;
+    const char *priorities = NULL;
+    char err[1024];
+    if (metrics_set_access(cfg->metrics, cfg->metrics_token, err, sizeof(err))) {
+        fprintf(stderr, "kazi: %s\n", err);
+        return 1;
+    }
     if (https) {
-        char err[1024];
-        if (tls_load_or_generate(cfg->data, *cfg->tls_cert ? cfg->tls_cert : NULL,
+        if (tls_priorities(cfg->tls_min_version, cfg->tls_priorities, &priorities, err,
+                           sizeof(err)) ||
+            tls_load_or_generate(cfg->data, *cfg->tls_cert ? cfg->tls_cert : NULL,
                                  *cfg->tls_key ? cfg->tls_key : NULL, cert, key, err,
                                  sizeof(err))) {
             fprintf(stderr, "kazi: %s\n", err);
@@ -62,6 +70,8 @@ static int start_server(const struct config *cfg, struct router *router, char **
         .https_addr = https ? cfg->https : NULL,
         .cert_pem = *cert,
         .key_pem = *key,
+        .tls_priorities = priorities,
+        .hsts_max_age = (unsigned)cfg->hsts_max_age,
         .threads = cfg->threads ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 1),
         .max_body = (size_t)cfg->max_body,
         .max_header = (size_t)cfg->max_header,

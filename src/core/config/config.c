@@ -35,9 +35,22 @@ static const struct option_def options[] = {
     ADDR(https, "127.0.0.1:8443", "HTTPS listen address ADDR:PORT, or off"),
     STR(tls_cert, "", "PEM certificate file (default: generate a self-signed one in DATA/tls)"),
     STR(tls_key, "", "PEM private key file for tls_cert"),
+    CHOICE(tls_min_version, "1.2", "1.2|1.3", "oldest TLS version HTTPS accepts"),
+    STR(tls_priorities, "",
+        "GnuTLS priority string for HTTPS; when set it replaces the one tls_min_version "
+        "chooses (for 1.2: NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2)"),
+    INT(hsts_max_age, "31536000", 0, 63072000,
+        "Strict-Transport-Security max-age in seconds on HTTPS replies (0: max-age=0, which "
+        "tells browsers to drop the policy)"),
     STR(modules, "all", "enabled modules: all, or a comma list such as crm,tasks"),
     CHOICE(log_level, "info", "debug|info|warn|error|off", "log level"),
     STR(access_log, "stderr", "access log: stderr, off, or a file path"),
+    CHOICE(metrics, "loopback", "off|loopback|token|public",
+           "who may read GET /metrics: off (nobody), loopback (clients on this machine, not "
+           "relayed by a proxy), token ('Authorization: Bearer' metrics_token), public"),
+    STR(metrics_token, "",
+        "secret for metrics = token, at least 16 characters (put it in kazi.conf or the "
+        "environment, not on the command line)"),
     CHOICE(db_sync, "full", "full|normal",
            "full: fsync every commit; normal: fsync at checkpoints (survives a process crash, "
            "may lose the last commits on power loss)"),

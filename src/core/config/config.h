@@ -19,9 +19,14 @@ struct config {
     char https[CONFIG_STR_MAX];
     char tls_cert[CONFIG_STR_MAX];   /* "" = generated self-signed */
     char tls_key[CONFIG_STR_MAX];
+    char tls_min_version[8];         /* "1.2" or "1.3" */
+    char tls_priorities[CONFIG_STR_MAX]; /* GnuTLS priority string; "" = from tls_min_version */
+    int64_t hsts_max_age;            /* Strict-Transport-Security max-age on HTTPS replies */
     char modules[CONFIG_STR_MAX];    /* comma list or "all" */
     char log_level[16];
     char access_log[CONFIG_STR_MAX]; /* "stderr", "off" or a file */
+    char metrics[16];                /* who may read /metrics: off|loopback|token|public */
+    char metrics_token[CONFIG_STR_MAX]; /* a secret: never logged */
     char db_sync[16];                /* "full" or "normal" */
     int64_t db_mmap;                 /* bytes of the database read through a memory map */
     char public_url[CONFIG_STR_MAX]; /* base URL printed for webhooks; "" = from https/http */

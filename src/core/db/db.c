@@ -32,6 +32,8 @@ struct db {
     void *conn;
     struct db *next_conn; /* global list */
     int txn;              /* 0 none, 1 read, 2 write */
+    unsigned nospc;       /* statements that failed for lack of space, ever */
+    bool doomed;          /* one did in the open transaction: it can only be rolled back */
     struct db_stmt *cache[STMT_BUCKETS];
     /* SQL built at run time (lists with filters) repeats its text for the same filter shape;
      * keeping the last few compiled saves most of their cost */
@@ -48,8 +50,58 @@ static _Atomic uint64_t step_ns, step_count;
 static _Thread_local struct db *thread_db;
 static _Atomic unsigned generation; /* bumps on close so stale thread pointers are not reused */
 static _Thread_local unsigned thread_gen;
+/* the disk-full state (db_storage_full): set by a failed write, cleared when space returns */
+static pthread_mutex_t space_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic bool space_full;
+static int64_t space_at_full; /* free bytes at the last failure, -1 unknown; under space_lock */
 
 static void stmt_destroy(struct db_stmt *s);
+
+static int64_t space_free(void)
+{
+    return ops->space_free ? ops->space_free() : -1;
+}
+
+static void storage_mark_full(void)
+{
+    int64_t now = space_free();
+    pthread_mutex_lock(&space_lock);
+    if (!space_full)
+        log_error("disk is full: database writes fail until space is freed (%lld bytes free)",
+                  (long long)now);
+    space_full = true;
+    space_at_full = now;
+    pthread_mutex_unlock(&space_lock);
+}
+
+/* Ends the disk-full state when free space is back: now bytes free (>= 0), or, with no figure
+ * at the failure (now < 0), when a write committed. */
+static void storage_check_free(int64_t now)
+{
+    pthread_mutex_lock(&space_lock);
+    bool back = space_at_full < 0;
+    if (now >= 0)
+        back = space_at_full >= 0 && now >= space_at_full + DB_SPACE_MARGIN;
+    if (space_full && back) {
+        log_info("disk has space again (%lld bytes free): database writes are expected to "
+                 "succeed",
+                 (long long)now);
+        space_full = false;
+    }
+    pthread_mutex_unlock(&space_lock);
+}
+
+/* Records a statement's result for the disk-full state (see db.h) and returns it. */
+static int note_rc(struct db *db, int rc)
+{
+    if (rc != -E_NOSPC)
+        return rc;
+    db->nospc++;
+    if (db->txn)
+        db->doomed = true;
+    storage_mark_full();
+    return rc;
+}
 
 int db_global_open(const struct db_options *opt)
 {
@@ -234,11 +286,13 @@ int db_bind_count(struct db_stmt *st)
 
 int db_step(struct db_stmt *st)
 {
+    if (st->db->doomed)
+        return -E_NOSPC;
     uint64_t t0 = time_mono_ns();
     int rc = ops->step(st->h);
     step_ns += time_mono_ns() - t0;
     step_count++;
-    return rc;
+    return note_rc(st->db, rc);
 }
 
 void db_reset(struct db_stmt *st)
@@ -303,6 +357,7 @@ int db_begin_read(struct db *db)
 {
     if (db->txn)
         return -E_BUSY;
+    db->doomed = false;
     int rc = run_control(db, sql_begin);
     if (!rc)
         db->txn = 1;
@@ -316,7 +371,8 @@ int db_begin_write(struct db *db)
     /* one writer at a time inside the process: waiting threads queue on the mutex in order
      * instead of sleeping and retrying in SQLite's busy handler */
     pthread_mutex_lock(&writer_lock);
-    int rc = run_control(db, sql_begin_immediate);
+    db->doomed = false;
+    int rc = note_rc(db, run_control(db, sql_begin_immediate));
     if (rc) {
         pthread_mutex_unlock(&writer_lock);
         return rc;
@@ -329,14 +385,20 @@ static int end_txn(struct db *db, const char *sql)
 {
     if (!db->txn)
         return -E_INVAL;
-    int rc = run_control(db, sql);
-    if (rc && sql == sql_commit) {
+    bool commit = sql == sql_commit;
+    /* a doomed transaction is never committed: that would keep whatever survived of it */
+    int rc = commit && db->doomed ? -E_NOSPC : note_rc(db, run_control(db, sql));
+    if (rc && commit) {
         /* the transaction is still open after a failed COMMIT: roll it back */
         run_control(db, sql_rollback);
     }
+    /* without a free-space figure, a committed write is the sign that space is back */
+    if (!rc && commit && db->txn == 2 && space_full)
+        storage_check_free(-1);
     if (db->txn == 2)
         pthread_mutex_unlock(&writer_lock);
     db->txn = 0;
+    db->doomed = false;
     return rc;
 }
 
@@ -371,10 +433,12 @@ int db_run_ints(struct db *db, const char *sql, int n, const int64_t *values)
 
 int db_exec(struct db *db, const char *sql)
 {
+    if (db->doomed)
+        return -E_NOSPC;
     uint64_t t0 = time_mono_ns();
     int rc = ops->exec(db->conn, sql);
     step_ns += time_mono_ns() - t0;
-    return rc;
+    return note_rc(db, rc);
 }
 
 int64_t db_last_id(struct db *db)
@@ -416,4 +480,19 @@ int db_ping(struct db *db)
     rc = db_step(st);
     db_reset(st);
     return rc == DB_ROW ? 0 : -E_DB;
+}
+
+unsigned db_nospc_count(const struct db *db)
+{
+    return db ? db->nospc : 0;
+}
+
+bool db_storage_full(void)
+{
+    if (!space_full)
+        return false;
+    int64_t now = space_free();
+    if (now >= 0)
+        storage_check_free(now);
+    return space_full;
 }

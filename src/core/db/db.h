@@ -89,7 +89,8 @@ int64_t db_changes(struct db *db);
 /* Last error message of the connection (borrowed, for logs). */
 const char *db_errmsg(struct db *db);
 
-/* Online, consistent copy of the whole database into path. */
+/* Online, consistent copy of the whole database into path, a new file created with mode
+ * 0600 (-E_EXISTS when path exists). A failed copy removes the file again. */
 int db_backup(struct db *db, const char *path);
 
 /* Total nanoseconds spent in db_step across all threads (for /metrics). */
@@ -98,5 +99,21 @@ uint64_t db_query_count(void);
 
 /* Simple health check: runs "SELECT 1". Returns 0 when the database answers. */
 int db_ping(struct db *db);
+
+/* A full disk. Any step, exec or commit that fails for lack of space returns -E_NOSPC. Inside
+ * a transaction that error dooms it: SQLite may already have rolled it back, so every later
+ * statement of the transaction fails with -E_NOSPC too instead of running on its own (and
+ * committing a part of the change); only db_rollback/db_commit end it.
+ *
+ * db_nospc_count: how many statements on this connection have failed for lack of space; a
+ * caller compares it before and after a piece of work to learn that the work failed because
+ * the disk is full, even when the code in between turned the error into a generic one.
+ *
+ * db_storage_full: true from the first such failure in the process until the file system
+ * has at least DB_SPACE_MARGIN bytes more free than it had then; checking it reads the free
+ * space (statvfs), so a freed disk is noticed without a write or a restart. */
+#define DB_SPACE_MARGIN (1024 * 1024)
+unsigned db_nospc_count(const struct db *db);
+bool db_storage_full(void);
 
 #endif

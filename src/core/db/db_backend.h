@@ -33,6 +33,8 @@ struct db_ops {
     int64_t (*changes)(void *conn);
     const char *(*errmsg)(void *conn);
     int (*backup)(void *conn, const char *path);
+    /* bytes the database's file system can still take, -1 when unknown */
+    int64_t (*space_free)(void);
     void (*global_close)(void *any_conn);
 };
 

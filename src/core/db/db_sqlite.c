@@ -1,9 +1,13 @@
 /* SQLite backend: WAL mode, a busy timeout for other processes, foreign keys on, full or normal
  * synchronous. Concurrency between kazi's own threads is handled in db.c by the writer lock,
  * so the busy handler only matters when another process (kazi backup, sqlite3) holds a lock. */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "core/base/error.h"
 #include "core/base/log.h"
@@ -31,13 +35,27 @@ static int map_rc(int rc)
         return -E_NOMEM;
     case SQLITE_TOOBIG:
         return -E_TOOBIG;
-    case SQLITE_IOERR:
     case SQLITE_FULL:
+        return -E_NOSPC;
+    case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
         return -E_IO;
     default:
         return -E_DB;
     }
+}
+
+/* map_rc for a call that failed on connection h. A full disk or quota is -E_NOSPC however
+ * SQLite reports it: SQLITE_FULL from a write, or an I/O error (growing the WAL index, say)
+ * whose system error is ENOSPC or EDQUOT. */
+static int map_conn_rc(sqlite3 *h, int rc)
+{
+    if ((rc & 0xff) == SQLITE_IOERR && h) {
+        int e = sqlite3_system_errno(h);
+        if (e == ENOSPC || e == EDQUOT)
+            return -E_NOSPC;
+    }
+    return map_rc(rc);
 }
 
 /* Process-wide settings, which SQLite accepts only before it starts (any other call, even
@@ -71,8 +89,9 @@ static int lite_open(void **out)
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         error("database '%s' cannot be opened: %s", db_path, h ? sqlite3_errmsg(h) : "no memory");
+        rc = map_conn_rc(h, rc);
         sqlite3_close(h);
-        return map_rc(rc);
+        return rc;
     }
     sqlite3_busy_timeout(h, opts.busy_timeout_ms > 0 ? opts.busy_timeout_ms : 5000);
     char *err = NULL;
@@ -87,8 +106,9 @@ static int lite_open(void **out)
     if (rc != SQLITE_OK) {
         error("database '%s' cannot be configured: %s", db_path, err ? err : "unknown");
         sqlite3_free(err);
+        rc = map_conn_rc(h, rc);
         sqlite3_close(h);
-        return map_rc(rc);
+        return rc;
     }
     if (opts.mmap_size > 0) { /* an old SQLite without mmap keeps reading with pread */
         char q[64];
@@ -156,7 +176,7 @@ static int lite_step(void *st)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT)
         log_warn("sql step failed: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
-    return map_rc(rc);
+    return map_conn_rc(sqlite3_db_handle(st), rc);
 }
 
 static void lite_reset(void *st)
@@ -221,7 +241,7 @@ static int lite_exec(void *conn, const char *sql)
         log_warn("sql failed: %s", err ? err : sqlite3_errmsg(conn));
         sqlite3_free(err);
     }
-    return map_rc(rc);
+    return map_conn_rc(conn, rc);
 }
 
 static int64_t lite_last_id(void *conn)
@@ -239,21 +259,31 @@ static const char *lite_errmsg(void *conn)
     return sqlite3_errmsg(conn);
 }
 
-/* Online backup through SQLite's backup API, in steps so writers are not blocked for long. */
+/* Online backup through SQLite's backup API, in steps so writers are not blocked for long.
+ * The file is created here, owner-only and only if it does not exist yet, and removed again
+ * when the copy fails, so a failed backup leaves nothing that looks like one. */
 static int lite_backup(void *conn, const char *path)
 {
     sqlite3 *dst = NULL;
-    int rc = sqlite3_open(path, &dst);
+    sqlite3_backup *b = NULL;
+    int out = 0, rc, fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+    if (fd < 0) {
+        error("backup file '%s' cannot be created: %s", path, strerror(errno));
+        return errno == EEXIST ? -E_EXISTS : errno == ENOSPC ? -E_NOSPC : -E_IO;
+    }
+    close(fd);
+    rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
     if (rc != SQLITE_OK) {
         error("backup file '%s' cannot be opened: %s", path, dst ? sqlite3_errmsg(dst) : "");
-        sqlite3_close(dst);
-        return -E_IO;
+        out = -E_IO;
+        goto out;
     }
-    sqlite3_backup *b = sqlite3_backup_init(dst, "main", conn, "main");
+    b = sqlite3_backup_init(dst, "main", conn, "main");
     if (!b) {
         error("backup to '%s' cannot start: %s", path, sqlite3_errmsg(dst));
-        sqlite3_close(dst);
-        return -E_DB;
+        out = -E_DB;
+        goto out;
     }
     do {
         rc = sqlite3_backup_step(b, 256);
@@ -261,11 +291,25 @@ static int lite_backup(void *conn, const char *path)
             sqlite3_sleep(20);
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
     sqlite3_backup_finish(b);
-    int out = rc == SQLITE_DONE ? 0 : -E_DB;
-    if (out)
+    if (rc != SQLITE_DONE) {
+        out = map_conn_rc(dst, rc);
         error("backup to '%s' failed: %s", path, sqlite3_errmsg(dst));
+    }
+out:
     sqlite3_close(dst);
+    if (out)
+        unlink(path);
     return out;
+}
+
+/* Bytes the file system holding the database can still take: what root may use when kazi
+ * runs as root (the blocks reserved for root included), else what any user may. */
+static int64_t lite_space_free(void)
+{
+    struct statvfs sv;
+    if (!db_path || statvfs(db_path, &sv))
+        return -1;
+    return (int64_t)(geteuid() == 0 ? sv.f_bfree : sv.f_bavail) * (int64_t)sv.f_frsize;
 }
 
 static void lite_global_close(void *any_conn)
@@ -303,5 +347,6 @@ const struct db_ops db_sqlite_ops = {
     .changes = lite_changes,
     .errmsg = lite_errmsg,
     .backup = lite_backup,
+    .space_free = lite_space_free,
     .global_close = lite_global_close,
 };

@@ -1,12 +1,26 @@
-/* Request counters and latency histogram as atomics; no locks on the request path. */
+/* Request counters and latency histogram as atomics; no locks on the request path. The access
+ * rule for reading them is set once before serving and only read afterwards. */
 #include "core/http/metrics.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "core/auth/crypto.h"
+#include "core/base/error.h"
+#include "core/base/xalloc.h"
 #include "core/db/db.h"
 #include "core/http/server.h"
+
+enum metrics_access { METRICS_OFF, METRICS_LOOPBACK, METRICS_TOKEN, METRICS_PUBLIC };
+
+static enum metrics_access access_mode = METRICS_LOOPBACK;
+static char *access_token; /* for METRICS_TOKEN; owned, kept for the life of the process */
 
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                  0.1,    0.25,  0.5,    1,     2.5,   5,     10};
@@ -80,4 +94,85 @@ int metrics_render(struct strbuf *out)
                       "process_resident_memory_bytes %llu\n",
                       server_active_requests(), (unsigned long long)metrics_rss_bytes());
     return rc ? -1 : 0;
+}
+
+int metrics_set_access(const char *mode, const char *token, char *err, size_t errlen)
+{
+    static const struct {
+        const char *name;
+        enum metrics_access mode;
+    } modes[] = {{"off", METRICS_OFF},
+                 {"loopback", METRICS_LOOPBACK},
+                 {"token", METRICS_TOKEN},
+                 {"public", METRICS_PUBLIC}};
+    size_t i = 0;
+    while (i < sizeof(modes) / sizeof(modes[0]) && strcmp(modes[i].name, mode ? mode : ""))
+        i++;
+    if (i == sizeof(modes) / sizeof(modes[0])) {
+        snprintf(err, errlen, "config: 'metrics' must be one of off|loopback|token|public");
+        return -E_CONFIG;
+    }
+    if (modes[i].mode == METRICS_TOKEN && (!token || strlen(token) < METRICS_TOKEN_MIN)) {
+        snprintf(err, errlen,
+                 "config: 'metrics_token' must have at least %d characters when 'metrics' is "
+                 "token",
+                 METRICS_TOKEN_MIN);
+        return -E_CONFIG;
+    }
+    access_mode = modes[i].mode;
+    free(access_token);
+    access_token = access_mode == METRICS_TOKEN ? xstrdup(token) : NULL;
+    return 0;
+}
+
+bool metrics_loopback_addr(const char *addr)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (!addr)
+        return false;
+    if (inet_pton(AF_INET, addr, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, addr, &a6) != 1)
+        return false;
+    return IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+}
+
+/* A request a proxy relayed: on the proxy's machine every client looks like loopback. */
+static bool relayed(const struct http_request *req)
+{
+    return http_header(req, "Forwarded") || http_header(req, "X-Forwarded-For") ||
+           http_header(req, "X-Real-IP");
+}
+
+int metrics_check_access(const struct http_request *req, struct http_response *res)
+{
+    const char *auth;
+    switch (access_mode) {
+    case METRICS_PUBLIC:
+        return 0;
+    case METRICS_OFF:
+        return http_error(res, 404, "NOT_FOUND", "metrics are off on this server");
+    case METRICS_LOOPBACK:
+        if (relayed(req) || !metrics_loopback_addr(http_remote_addr(req)))
+            return http_error(res, 403, "ACCESS_DENIED",
+                              "metrics are readable from this machine only, not through a proxy");
+        return 0;
+    case METRICS_TOKEN:
+        break;
+    }
+    auth = http_header(req, "Authorization");
+    if (!auth || strncasecmp(auth, "Bearer ", 7)) {
+        http_add_header(res, "WWW-Authenticate", "Bearer realm=\"kazi metrics\"");
+        return http_error(res, 401, "NO_AUTH_FOUND",
+                          "metrics need an 'Authorization: Bearer' header with the metrics token");
+    }
+    for (auth += 7; *auth == ' '; auth++)
+        ;
+    if (!crypto_equal(auth, access_token)) {
+        http_add_header(res, "WWW-Authenticate",
+                        "Bearer realm=\"kazi metrics\", error=\"invalid_token\"");
+        return http_error(res, 401, "invalid_token", "metrics token is not valid");
+    }
+    return 0;
 }

@@ -23,6 +23,7 @@
 #include "core/base/xalloc.h"
 #include "core/config/config.h"
 #include "core/http/metrics.h"
+#include "core/http/tls.h"
 
 struct req_ctx {
     struct arena arena;
@@ -49,6 +50,7 @@ static struct MHD_Daemon *daemons[2];
 static const struct router *the_router;
 static struct server_options opts;
 static char *cert_copy, *key_copy;
+static char hsts_value[32]; /* "max-age=N" for HTTPS replies */
 static _Atomic unsigned active;
 
 unsigned server_active_requests(void)
@@ -268,6 +270,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct req_ctx
                                                 : "application/json; charset=utf-8");
     for (int i = 0; i < c->res.n_headers; i++)
         MHD_add_response_header(r, c->res.headers[i].name, c->res.headers[i].value);
+    if (c->req.tls)
+        MHD_add_response_header(r, "Strict-Transport-Security", hsts_value);
     c->sent_bytes = len;
     c->answered = true;
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)c->status, r);
@@ -436,6 +440,7 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
     struct MHD_OptionItem tls_opts[] = {
         {MHD_OPTION_HTTPS_MEM_CERT, 0, cert_copy},
         {MHD_OPTION_HTTPS_MEM_KEY, 0, key_copy},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)opts.tls_priorities},
         {MHD_OPTION_END, 0, NULL},
     };
     struct MHD_Daemon *d = MHD_start_daemon(
@@ -450,7 +455,7 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-        MHD_OPTION_ARRAY, tls ? tls_opts : tls_opts + 2,
+        MHD_OPTION_ARRAY, tls ? tls_opts : tls_opts + sizeof(tls_opts) / sizeof(tls_opts[0]) - 1,
         MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!d)
@@ -468,7 +473,10 @@ int server_start(const struct server_options *opt, const struct router *router)
     if (opt->https_addr) {
         cert_copy = xstrdup(opt->cert_pem);
         key_copy = xstrdup(opt->key_pem);
+        if (!opts.tls_priorities)
+            opts.tls_priorities = TLS_PRIORITIES_12;
     }
+    snprintf(hsts_value, sizeof(hsts_value), "max-age=%u", opts.hsts_max_age);
     if (opt->http_addr && !(daemons[0] = start_one(opt->http_addr, false)))
         goto fail;
     if (opt->https_addr && !(daemons[1] = start_one(opt->https_addr, true)))

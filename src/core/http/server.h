@@ -15,6 +15,8 @@ struct server_options {
     const char *http_addr;  /* "127.0.0.1:8080" or NULL for none */
     const char *https_addr; /* or NULL */
     const char *cert_pem, *key_pem; /* required with https_addr; copied */
+    const char *tls_priorities; /* GnuTLS priority string for https_addr (tls_priorities()) */
+    unsigned hsts_max_age;  /* Strict-Transport-Security max-age sent on every HTTPS reply */
     unsigned threads;       /* worker threads per listener */
     size_t max_body, max_header;
     unsigned timeout_s, max_connections;

@@ -19,7 +19,8 @@
  * With both NULL: uses data_dir/tls/cert.pem and data_dir/tls/key.pem, creating the directory
  * and a self-signed pair on first run (ECDSA P-256, X.509 v3, CN = host name or "kazi", SANs
  * localhost, the host name, 127.0.0.1 and ::1, valid 825 days, CA:FALSE, serverAuth). Files are
- * written atomically, the key with mode 0600. An expired generated pair is replaced.
+ * written atomically with mode 0600 in a 0700 directory; an existing directory or pair that is
+ * more open is tightened (logged). An expired generated pair is replaced.
  *
  * Only one of cert_file/key_file set is -E_CONFIG. Other failures are -E_IO (a file cannot be
  * read or written) or -E_TLS (does not parse, key mismatch, expired); err (errlen bytes, may be
@@ -31,6 +32,17 @@
  * (explicit_bzero) before free(). */
 int tls_load_or_generate(const char *data_dir, const char *cert_file, const char *key_file,
                          char **cert_pem, char **key_pem, char *err, size_t errlen);
+
+/* GnuTLS priority strings for HTTPS by the oldest protocol version accepted: the library's
+ * NORMAL cipher choice with TLS 1.0 and 1.1 (and SSL 3.0) taken out. */
+#define TLS_PRIORITIES_12 "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+#define TLS_PRIORITIES_13 "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+
+/* The priority string for HTTPS: custom when it is non-empty, else the one for min_version
+ * ("1.2" or "1.3"). Checks it with the TLS library; on -E_CONFIG err receives one line naming
+ * the problem and where in the string it is. The returned string is custom or a literal. */
+int tls_priorities(const char *min_version, const char *custom, const char **out, char *err,
+                   size_t errlen);
 
 /* Writes the SHA-256 fingerprint of the first certificate in cert_pem as upper-case hex pairs
  * separated by colons ("AB:CD:...", 95 characters) into out. Returns 0, -E_TLS when cert_pem does

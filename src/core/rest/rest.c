@@ -209,6 +209,16 @@ static int check_access(struct rest_call *c, const struct rest_method *m)
     return 0;
 }
 
+/* A call that failed because the disk is full answers 507 whatever error its handler chose:
+ * the one place a full disk becomes a reply, so every write path reports it the same way. */
+static int fail_if_disk_full(struct rest_call *c, int rc, unsigned nospc_before)
+{
+    if (rc != -E_NOSPC && db_nospc_count(c->db) == nospc_before)
+        return 0;
+    rest_fail(c, 507, "INSUFFICIENT_STORAGE", "disk is full: nothing was written");
+    return -1;
+}
+
 int rest_invoke(struct rest_call *c, const struct rest_method *m)
 {
     int rc;
@@ -218,6 +228,7 @@ int rest_invoke(struct rest_call *c, const struct rest_method *m)
     c->db = db_conn();
     if (!c->db)
         return rest_fail(c, 503, "DATABASE_UNAVAILABLE", "database is not available");
+    unsigned nospc = db_nospc_count(c->db);
     if (m->flags & REST_NO_TXN) {
         if (check_access(c, m))
             return -1;
@@ -228,6 +239,8 @@ int rest_invoke(struct rest_call *c, const struct rest_method *m)
     bool own = !(c->txn_open && !(m->flags & REST_WRITE));
     if (own) {
         rc = (m->flags & REST_WRITE) ? db_begin_write(c->db) : db_begin_read(c->db);
+        if (rc && fail_if_disk_full(c, rc, nospc))
+            return -1;
         if (rc)
             return rest_fail(c, 503, "DATABASE_BUSY", "database is busy, nothing was written");
     }
@@ -238,7 +251,7 @@ int rest_invoke(struct rest_call *c, const struct rest_method *m)
         /* the caller ends the transaction */
     } else if (rc) {
         db_rollback(c->db);
-    } else if (db_commit(c->db)) {
+    } else if ((rc = db_commit(c->db)) && !fail_if_disk_full(c, rc, nospc)) {
         rc = rest_fail(c, 500, "INTERNAL_SERVER_ERROR",
                        "the change cannot be committed, nothing was written");
     }
@@ -246,6 +259,7 @@ out:
     if (rc) {
         json_decref(c->result);
         c->result = NULL;
+        fail_if_disk_full(c, rc, nospc);
         if (!c->status)
             rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "method '%s' failed", m->name);
         return -1;
