@@ -161,6 +161,18 @@ int crm_check_link(struct rest_call *c, const struct crm_entity_def *def, int64_
     return action == PERM_READ ? 0 : crm_check_owner(c, def, action, owner);
 }
 
+int crm_ref_check(struct rest_call *c, const char *field, const char *ref)
+{
+    const char *us = ref ? strrchr(ref, '_') : NULL;
+    const struct crm_entity_def *def = us ? crm_entity_by_abbr(ref, (size_t)(us - ref)) : NULL;
+    char *end = NULL;
+    long long id = def && isdigit((unsigned char)us[1]) ? strtoll(us + 1, &end, 10) : 0;
+    if (id <= 0 || *end)
+        return rest_fail(c, 400, "INVALID_ARG_VALUE",
+                         "field '%s': '%s' is not a record you can see", field, ref ? ref : "");
+    return crm_check_link(c, def, id, PERM_READ, field);
+}
+
 /* ---- reading ------------------------------------------------------------------------------- */
 
 /* The binding whose list field is f (CONTACT_IDS), or NULL. */

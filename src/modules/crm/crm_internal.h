@@ -44,6 +44,10 @@ int crm_entity_emit(struct rest_call *c, const struct crm_entity_def *def, const
  * value. */
 int crm_check_link(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
                    enum perm_action action, const char *field);
+/* The check behind the module's "crm" reference kind (module_ref, used through core by tasks'
+ * UF_CRM_TASK): ref is "<ABBR>_<id>" ("D_12", "CO_3"); crm_check_link with PERM_READ, and a
+ * ref that names no entity gets 400 INVALID_ARG_VALUE too. Returns 0 or rest_fail's value. */
+int crm_ref_check(struct rest_call *c, const char *field, const char *ref);
 /* crm_check_link's refusal, for callers that found the target unusable themselves (a
  * reference that names no record). Returns rest_fail's value. */
 int crm_link_fail(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
