@@ -1,6 +1,7 @@
 /* The REST method table, the checks every call passes (scope, admin, permission), the
- * transaction around a handler, and the helpers handlers use. The table is built once at
- * start-up from the enabled modules and is read-only afterwards, so lookups take no lock. */
+ * transaction around a handler, and the helpers handlers use. The table (and the reference
+ * kinds modules declare) is built once at start-up from the enabled modules and is read-only
+ * afterwards, so lookups take no lock. */
 #include "core/rest/rest.h"
 
 #include <ctype.h>
