@@ -65,7 +65,8 @@ static void close_index(void)
 TEST(crm_search_phone_next_to_a_word)
 {
     struct db *db = open_index("search_phone");
-    const struct crm_search_doc doc = {.title = "Bob Smith", .names = "Bob Smith",
+    const struct crm_search_doc doc = {.title = "Bob Smith",
+                                       .names = "Bob Smith",
                                        .comm = "555-0002 5550002 bob@example.com",
                                        .subtitle = ""};
     char err[512] = "";
@@ -84,6 +85,7 @@ TEST(crm_search_phone_next_to_a_word)
 }
 
 /* Pieces of hostile query text: FTS5 operators and syntax, quotes, unicode, blanks. */
+/* clang-format off */
 static const char *const pieces[] = {
     "\"", "\"\"", "'", "-", "*", ":", "^", "(", ")", "+", "{", "}", ",", ".", "/", "\\",
     "NEAR", "NEAR(", "AND", "OR", "NOT", "and", "or", "title:", "names:", "comm:", "-title:",
@@ -91,12 +93,15 @@ static const char *const pieces[] = {
     "\xf0\x9f\x98\x80", "\xcc\x81", "a", "Bob", "x\"y", "\t", " ", "  ", "%", "_", "#", "@",
     "NEAR/2", "\"\"\"", "*)", "(\"", "-\"", "::", "^^",
 };
+/* clang-format on */
 
 TEST(crm_search_no_query_breaks_the_index)
 {
     struct db *db = open_index("search_fuzz");
-    const struct crm_search_doc doc = {.title = "Bob \"NEAR\" (OR) -x", .names = "é 中文",
-                                       .comm = "555-0002 5550002", .subtitle = ""};
+    const struct crm_search_doc doc = {.title = "Bob \"NEAR\" (OR) -x",
+                                       .names = "é 中文",
+                                       .comm = "555-0002 5550002",
+                                       .subtitle = ""};
     const size_t n_pieces = sizeof(pieces) / sizeof(pieces[0]);
     uint64_t seed = 0x9e3779b97f4a7c15u;
     char err[512] = "", q[QUERY_MAX + 1];
