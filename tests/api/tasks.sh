@@ -567,6 +567,10 @@ if [ "$HAS_CRM" = true ]; then
     expect_eq "an administrator binds it to a deal Lin cannot read" "$(code "$out")" 200
     out=$(post "$L/tasks.task.update" '{"taskId":'"$LB"',"fields":{"UF_CRM_TASK":["D_'"$HID2"'","D_'"$OWN"'"],"PRIORITY":2}}')
     expect_eq "... a link the task has stays when Lin edits it" "$(code "$out")" 200
+else
+    out=$(post "$A/tasks.task.add" '{"fields":{"TITLE":"x","RESPONSIBLE_ID":'"$LIN"',"UF_CRM_TASK":["D_1"]}}')
+    expect_eq "without the crm module no CRM link can be made" "$(code "$out") $(j "$out" .error_description)" \
+        "400 field 'UF_CRM_TASK': 'D_1' is not a record you can see"
 fi
 
 # ---------------------------------------------------------------- the visibility table
