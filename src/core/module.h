@@ -44,6 +44,16 @@ struct module_route {
     http_handler_fn fn;
 };
 
+/* A kind of reference other modules may store to this module's records ("crm": "D_12", "C_3"),
+ * and the check that decides whether the caller may make one: it fails the call (rest_fail)
+ * with the module's one answer for a record that is missing or that the caller may not read,
+ * naming field, and returns 0 when the reference may be written. Modules that store such a
+ * reference ask core (rest_ref_check), never the owner module. */
+struct module_ref {
+    const char *kind; /* "crm" */
+    int (*check)(struct rest_call *call, const char *field, const char *ref);
+};
+
 struct perm_entity {
     const char *entity; /* "crm_lead" */
     const char *title;  /* "Leads", for the role editor */
@@ -64,6 +74,7 @@ struct module {
     const struct rest_method *const *method_tables;
     const struct module_route *routes;    /* terminated by method == NULL */
     const struct perm_entity *perms;      /* terminated by entity == NULL */
+    const struct module_ref *refs;        /* terminated by kind == NULL; may be NULL */
     const struct migration *migrations;   /* terminated by version == 0 */
     const char *const *events;            /* event names emitted, NULL-terminated */
     int (*init)(void);  /* after migrations, before serving; may be NULL */

@@ -132,7 +132,7 @@ same "CONTACT_IDS: hidden and missing alike" "$(post "$C/crm.deal.add" "{\"field
 expect_eq "the probes wrote nothing" "$(snap2)" "$SNAP2"
 LB=$(add "$B" lead '{"TITLE":"Bob lead","NAME":"Lee"}')
 same "conversion reusing a hidden company answers as a missing one" "$(post "$B/crm.lead.convert" "{\"id\":$LB,\"fields\":{\"COMPANY_ID\":$CCO}}")" "$(post "$B/crm.lead.convert" "{\"id\":$LB,\"fields\":{\"COMPANY_ID\":99999}}")"
-expect_code "conversion reusing a hidden company" "$(post "$B/crm.lead.convert" "{\"id\":$LB,\"fields\":{\"COMPANY_ID\":$CCO}}")" "400 NOT_FOUND"
+expect_code "conversion reusing a hidden company" "$(post "$B/crm.lead.convert" "{\"id\":$LB,\"fields\":{\"COMPANY_ID\":$CCO}}")" "400 INVALID_ARG_VALUE"
 # own records link freely; the administrator links anything
 expect_code "quote linked to an own deal" "$(post "$B/crm.quote.add" "{\"fields\":{\"TITLE\":\"x\",\"DEAL_ID\":$BD}}")" "200 "
 expect_code "contact.company.add with an own company" "$(post "$B/crm.contact.company.add" "{\"id\":$BCT,\"fields\":{\"COMPANY_ID\":$(add "$B" company '{"TITLE":"Bob co"}')}}")" "200 "

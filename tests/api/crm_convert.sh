@@ -84,7 +84,7 @@ refused "without id" "$(post "$A/crm.lead.convert" '{}')" "400 INVALID_ARG_VALUE
 refused "missing lead" "$(post "$A/crm.lead.convert" '{"id":999}')" "400 NOT_FOUND"
 refused "bad flag" "$(post "$A/crm.lead.convert" "{\"id\":$L6,\"fields\":{\"CREATE_DEAL\":\"maybe\"}}")" "400 INVALID_ARG_VALUE"
 refused "nothing to create" "$(post "$A/crm.lead.convert" "{\"id\":$L6,\"fields\":{\"CREATE_DEAL\":\"N\",\"CREATE_CONTACT\":\"N\",\"CREATE_COMPANY\":\"N\"}}")" "400 INVALID_ARG_VALUE"
-refused "missing contact to reuse" "$(post "$A/crm.lead.convert" "{\"id\":$L6,\"fields\":{\"CONTACT_ID\":999}}")" "400 NOT_FOUND"
+refused "missing contact to reuse" "$(post "$A/crm.lead.convert" "{\"id\":$L6,\"fields\":{\"CONTACT_ID\":999}}")" "400 INVALID_ARG_VALUE"
 refused "fields must be an object" "$(post "$A/crm.lead.convert" "{\"id\":$L6,\"fields\":\"x\"}")" "400 INVALID_ARG_VALUE"
 # the company and the contact are written before the deal fails: all of it rolls back
 refused "missing pipeline: company and contact roll back" "$(post "$A/crm.lead.convert" "{\"id\":$L6,\"fields\":{\"DEAL_CATEGORY_ID\":77}}")" "400 INVALID_ARG_VALUE"

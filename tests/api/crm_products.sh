@@ -162,7 +162,7 @@ out=$(post "$A/crm.item.productrow.set" "{\"ownerType\":\"Q\",\"ownerId\":$Q,\"p
 expect_jq "set: typed rows back" "$out" '.result.productRows | length' 1
 expect_jq "set: quote amount" "$(get "$A/crm.quote.get?id=$Q")" '.result.OPPORTUNITY' 100.00
 expect_code "add without an owner" "$(post "$A/crm.item.productrow.add" '{"fields":{"price":1}}')" "400 INVALID_ARG_VALUE"
-expect_code "add to a missing owner" "$(post "$A/crm.item.productrow.add" '{"fields":{"ownerType":"D","ownerId":999,"price":1}}')" "400 NOT_FOUND"
+expect_code "add to a missing owner" "$(post "$A/crm.item.productrow.add" '{"fields":{"ownerType":"D","ownerId":999,"price":1}}')" "400 INVALID_ARG_VALUE"
 
 # ---------------------------------------------------------------- deleting products and owners
 expect_jq "crm.product.delete" "$(get "$A/crm.product.delete?id=1")" '.result' true

@@ -43,6 +43,14 @@ expect_jq "limit" "$(search "$A" '{"query":"mull","limit":1}')" '.result | lengt
 expect_jq "no match: an empty list" "$(search "$A" '{"query":"zzzz"}')" '.result | "\(type)/\(length)"' "array/0"
 expect_jq "query syntax in the text is plain text" "$(search "$A" '{"query":"\"smith OR NOT * ( NEAR"}')" '.result | type' array
 expect_jq "punctuation only finds nothing" "$(search "$A" '{"query":"-- ..."}')" '.result | length' 0
+CB=$(add "$A" contact '{"NAME":"Bob","LAST_NAME":"Stone","PHONE":[{"VALUE":"555-0002"}]}')
+expect_eq "a word and a phone-like word" "$(hits "$(search "$A" '{"query":"Bob 555-0002"}')")" "3:$CB"
+expect_eq "... in either order" "$(hits "$(search "$A" '{"query":"555-0002 bob"}')")" "3:$CB"
+expect_eq "... and two phone-like words" "$(hits "$(search "$A" '{"query":"555-0002 555-0002"}')")" "3:$CB"
+for q in 'Bob 555-0002 "' 'a (b) 12-34 OR' '555-0002 NEAR(' '-x 12-34 ^y' 'x: 1-2-3 *' '"" 99-99 NOT'; do
+    out=$(search "$A" "$(jq -cn --arg q "$q" '{query: $q}')")
+    expect_jq "syntax with a phone-like word is plain text: $q" "$out" '.result | type' array
+done
 
 # ---------------------------------------------------------------- the index follows writes
 expect_code "rename the company" "$(post "$A/crm.company.update" "{\"id\":$CO,\"fields\":{\"TITLE\":\"Northwind Freight\"}}")" "200 "

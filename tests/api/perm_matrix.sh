@@ -9,6 +9,14 @@
 # runs before the handler. Part 2: "own", "department" and "subdepartment" levels over a
 # department tree return exactly the allowed rows from user.get / user.search and, when the CRM
 # is on, crm.deal.list / crm.deal.get (owner ASSIGNED_BY_ID), directly and inside batch.
+# Part 3 (CRM on): every write path that takes a link to a record (link fields, bindings, user
+# fields of type crm and file, activity owners and communications, timeline comments,
+# conversions, merges, product rows, task CRM bindings) is called by a user who may write the
+# source but not read the target: it must be refused with the database dump unchanged, and the
+# reply (status, error, description) must be byte for byte the one for a target that does not
+# exist (the same call once the target is deleted) and, but for the id, for an id that never
+# existed; directly and inside batch. The same call with a target the user can read succeeds,
+# so each refusal is the link's.
 # shellcheck source=tests/api/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -377,5 +385,137 @@ while read -r m; do
     replay "$m"
 done < <(awk '$1 ~ /\.(delete|revoke|unassign)$/ { print gsub(/\./, ".", $1), $1 }' <<<"$MATRIX" |
     sort -s -k1,1nr | cut -d' ' -f2)
+
+# ================================================================ part 3: links
+# LINKS rows: NAME|METHOD|TARGET-KIND|ARGS. In ARGS @T@ is the target's id; @XL@, @XD@, @XC@,
+# @XC2@, @XCO@, @XQ@, @XT@ are the linking user's own lead, deal, contacts, company, quote and
+# task, @LK@ the user. Target kinds: lead, deal, contact, company, quote, file (a file of a
+# deal's file field); mcontact and scontact are contacts of their own for the merge controls.
+LINKS='deal COMPANY_ID (update)|crm.deal.update|company|{"id":@XD@,"fields":{"COMPANY_ID":@T@}}
+deal COMPANY_ID (add)|crm.deal.add|company|{"fields":{"TITLE":"Link","COMPANY_ID":@T@}}
+deal CONTACT_ID|crm.deal.update|contact|{"id":@XD@,"fields":{"CONTACT_ID":@T@}}
+deal CONTACT_IDS|crm.deal.update|contact|{"id":@XD@,"fields":{"CONTACT_IDS":[@T@]}}
+contact COMPANY_ID|crm.contact.update|company|{"id":@XC@,"fields":{"COMPANY_ID":@T@}}
+contact COMPANY_IDS|crm.contact.update|company|{"id":@XC@,"fields":{"COMPANY_IDS":[@T@]}}
+lead CONTACT_ID|crm.lead.update|contact|{"id":@XL@,"fields":{"CONTACT_ID":@T@}}
+quote DEAL_ID|crm.quote.update|deal|{"id":@XQ@,"fields":{"DEAL_ID":@T@}}
+quote LEAD_ID|crm.quote.update|lead|{"id":@XQ@,"fields":{"LEAD_ID":@T@}}
+item companyId|crm.item.update|company|{"entityTypeId":2,"id":@XD@,"fields":{"companyId":@T@}}
+deal.contact.add|crm.deal.contact.add|contact|{"id":@XD@,"fields":{"CONTACT_ID":@T@}}
+deal.contact.items.set|crm.deal.contact.items.set|contact|{"id":@XD@,"items":[{"CONTACT_ID":@T@}]}
+contact.company.add|crm.contact.company.add|company|{"id":@XC@,"fields":{"COMPANY_ID":@T@}}
+company.contact.add|crm.company.contact.add|contact|{"id":@XCO@,"fields":{"CONTACT_ID":@T@}}
+crm user field (company)|crm.deal.update|company|{"id":@XD@,"fields":{"UF_CRM_MLINK":["CO_@T@"]}}
+crm user field (lead)|crm.deal.update|lead|{"id":@XD@,"fields":{"UF_CRM_MLINK":["L_@T@"]}}
+crm user field (crm.item)|crm.item.update|deal|{"entityTypeId":2,"id":@XD@,"fields":{"ufCrmMlink":["D_@T@"]}}
+file user field|crm.deal.update|file|{"id":@XD@,"fields":{"UF_CRM_MFILE":@T@}}
+file user field ({"id"})|crm.deal.update|file|{"id":@XD@,"fields":{"UF_CRM_MFILE":{"id":@T@}}}
+activity owner|crm.activity.add|deal|{"fields":{"OWNER_TYPE_ID":2,"OWNER_ID":@T@,"TYPE_ID":6,"SUBJECT":"Link"}}
+activity communication|crm.activity.add|contact|{"fields":{"OWNER_TYPE_ID":2,"OWNER_ID":@XD@,"TYPE_ID":2,"SUBJECT":"Link","COMMUNICATIONS":[{"VALUE":"1","ENTITY_TYPE_ID":3,"ENTITY_ID":@T@}]}}
+activity to-do owner|crm.activity.todo.add|deal|{"ownerTypeId":2,"ownerId":@T@,"deadline":"2030-01-01T10:00:00+00:00","title":"Link"}
+timeline comment|crm.timeline.comment.add|deal|{"fields":{"ENTITY_TYPE":"deal","ENTITY_ID":@T@,"COMMENT":"Link"}}
+conversion reusing a company|crm.lead.convert|company|{"id":@XL@,"fields":{"COMPANY_ID":@T@}}
+conversion reusing a contact|crm.lead.convert|contact|{"id":@XL2@,"fields":{"CONTACT_ID":@T@}}
+product row owner (add)|crm.item.productrow.add|deal|{"fields":{"ownerType":"D","ownerId":@T@,"productName":"Link","price":1}}
+product rows owner (set)|crm.item.productrow.set|deal|{"ownerType":"D","ownerId":@T@,"productRows":[{"productName":"Link","price":1}]}
+task CRM binding (add)|tasks.task.add|deal|{"fields":{"TITLE":"Link","RESPONSIBLE_ID":@LK@,"UF_CRM_TASK":["D_@T@"]}}
+task CRM binding (update)|tasks.task.update|contact|{"taskId":@XT@,"fields":{"UF_CRM_TASK":["C_@T@"]}}
+merge victim|crm.contact.merge|mcontact|{"id":@XC@,"ids":[@T@]}
+merge survivor|crm.contact.merge|scontact|{"id":@T@,"ids":[@XC2@]}'
+
+if [ "$CRM" = 1 ]; then
+    LK=$(uadd linker)
+    HK=$(hook "$LK")
+    OWN='"READ":"own","ADD":"all","UPDATE":"own","DELETE":"own"'
+    ROLE_L=$(must "$A" role.add "{\"NAME\":\"Linker\",\"PERMISSIONS\":{\"*\":{$ALL_LEVELS},\"crm_lead\":{$OWN},\"crm_deal\":{$OWN},\"crm_contact\":{$OWN},\"crm_company\":{$OWN},\"crm_quote\":{$OWN}}}")
+    must "$A" role.assign "{\"ROLE_ID\":$ROLE_L,\"USER_ID\":$LK}" >/dev/null
+    check "links: a user who reads only the CRM records assigned to him" test -n "$HK" -a -n "$ROLE_L"
+    must "$A" crm.deal.userfield.add '{"fields":{"FIELD_NAME":"MLINK","USER_TYPE_ID":"crm","MULTIPLE":"Y"}}' >/dev/null &&
+        must "$A" crm.deal.userfield.add '{"fields":{"FIELD_NAME":"MFILE","USER_TYPE_ID":"file"}}' >/dev/null
+    check "links: crm and file user fields on deals" test $? -eq 0
+    rec() { # ENTITY OWNER [EXTRA-FIELDS]: a record made by the administrator, prints its id
+        first_id "$(must "$A" "crm.$1.add" "{\"fields\":{\"TITLE\":\"Link $1\",\"NAME\":\"Link\",\"ASSIGNED_BY_ID\":$2${3:+,$3}}}")"
+    }
+    file_of() { # DEAL: the id of the file in the deal's file field
+        must "$A" crm.deal.get "{\"id\":$1}" | jq -r '.UF_CRM_MFILE.id'
+    }
+    declare -A HID=() VIS=() X=()
+    for k in lead deal contact company quote; do
+        HID[$k]=$(rec "$k" 1)
+        VIS[$k]=$(rec "$k" "$LK")
+    done
+    HID[mcontact]=${HID[contact]} HID[scontact]=${HID[contact]}
+    VIS[mcontact]=$(rec contact "$LK") VIS[scontact]=$(rec contact "$LK")
+    FD='"UF_CRM_MFILE":{"fileData":["link.txt","bGluaw=="]}'
+    HID[file]=$(file_of "$(rec deal 1 "$FD")")
+    X[XL]=$(rec lead "$LK") X[XL2]=$(rec lead "$LK") X[XD]=$(rec deal "$LK" "$FD")
+    VIS[file]=$(file_of "${X[XD]}")
+    X[XC]=$(rec contact "$LK") X[XC2]=$(rec contact "$LK") X[XCO]=$(rec company "$LK")
+    X[XQ]=$(rec quote "$LK") X[LK]=$LK
+    X[XT]=$(has tasks.task.add && must "$HK" tasks.task.add "{\"fields\":{\"TITLE\":\"Link\",\"RESPONSIBLE_ID\":$LK}}" |
+        jq -r '.task.id')
+    check "links: hidden targets, visible ones and the linker's own records" \
+        test -n "${HID[quote]}" -a -n "${VIS[scontact]}" -a "${HID[file]:-null}" != null -a \
+        "${VIS[file]:-null}" != null -a -n "${X[XQ]}"
+    fill() { # ARGS ID: the recipe with @T@ = ID and the linker's records
+        local t=${1//@T@/$2} k
+        for k in "${!X[@]}"; do t=${t//@$k@/${X[$k]}}; done
+        echo "$t"
+    }
+    # link_call NAME METHOD ARGS: calls directly and inside batch; sets R (status and body) and
+    # RB (the batch command's error, compact JSON); checks the refusal wrote nothing
+    link_call() {
+        local cmd q
+        dump >"$before"
+        call "$HK" "$2" "$3"
+        R="$STATUS $BODY"
+        q=$(as_query "$3")
+        cmd=$(jq -cn --arg c "$2${q:+?$q}" '{halt: 0, cmd: {m: $c}}')
+        call "$HK" batch "$cmd"
+        RB=$(jq -c '.result.result_error.m // empty' <<<"$BODY" 2>/dev/null)
+        dump >"$after"
+        if cmp -s "$before" "$after"; then ok "$1: nothing written"; else
+            not_ok "$1: the database changed"
+            diff "$before" "$after" | head -6 | sed 's/^/# /'
+        fi
+    }
+    declare -A RH=() RBH=() HID_ID=()
+    n_links=0
+    while IFS='|' read -r name m kind args; do
+        has "$m" || { echo "# links: $m is not registered, '$name' not checked"; continue; }
+        n_links=$((n_links + 1))
+        id=${HID[$kind]}
+        link_call "links, hidden $kind: $name" "$m" "$(fill "$args" "$id")"
+        expect_match "links, hidden $kind: $name: refused with 400 INVALID_ARG_VALUE" "$R" \
+            '^400 \{"error":"INVALID_ARG_VALUE","error_description":"[^"]*is not a (record you can see|file of this record)"\}$'
+        expect_match "links, hidden $kind: $name: refused inside batch" "$RB" '"error":"INVALID_ARG_VALUE"'
+        RH[$name]=$R RBH[$name]=$RB HID_ID[$name]=$id
+        link_call "links, never-existing $kind: $name" "$m" "$(fill "$args" 987654)"
+        expect_eq "links, never-existing $kind: $name: the hidden one's answer but for the id" \
+            "${R// 987654 / ID } ${RB// 987654 / ID }" "${RH[$name]// $id / ID } ${RBH[$name]// $id / ID }"
+    done <<<"$LINKS"
+    check "links: $n_links write paths checked" test "$n_links" -ge 25
+    # the hidden targets go (the file with its deal); the same calls must answer as before
+    for k in lead deal contact company quote; do must "$A" "crm.$k.delete" "{\"id\":${HID[$k]}}" >/dev/null; done
+    must "$A" crm.deal.list '{"filter":{"ASSIGNED_BY_ID":1,"%TITLE":"Link deal"}}' | jq -r '.[].ID' |
+        while read -r d; do must "$A" crm.deal.delete "{\"id\":$d}" >/dev/null; done
+    check "links: the hidden targets are deleted" test "$(sqlite3 "$DATA/kazi.db" \
+        "SELECT COUNT(*) FROM crm_file WHERE id = ${HID[file]}")" = 0
+    while IFS='|' read -r name m kind args; do
+        has "$m" || continue
+        link_call "links, deleted $kind: $name" "$m" "$(fill "$args" "${HID_ID[$name]}")"
+        expect_eq "links, deleted $kind: $name: byte for byte the hidden one's answer" "$R" "${RH[$name]}"
+        expect_eq "links, deleted $kind: $name: the same inside batch" "$RB" "${RBH[$name]}"
+    done <<<"$LINKS"
+    # controls: the same calls with targets the linker can read are made
+    while IFS='|' read -r name m kind args; do
+        has "$m" || continue
+        call "$HK" "$m" "$(fill "$args" "${VIS[$kind]}")"
+        expect_match "links, readable $kind: $name: made (control)" "$STATUS" '^200$'
+        [ "$STATUS" = 200 ] || echo "# ${BODY:0:200}"
+    done <<<"$LINKS"
+else
+    echo "# the crm module is off: the links part is not checked"
+fi
 
 t_finish

@@ -5,7 +5,9 @@
 # legacy methods (task.checklistitem/commentitem/elapseditem) as JSON arrays, form-encoded
 # ?0=..&1[..]=.. bodies and named keys, workgroups and membership, visibility (outsiders,
 # department heads up the tree, workgroup members, department and head changes), and bad input
-# (400 with a code, nothing written). The visibility table is compared with its rule at the end.
+# (400 with a code, nothing written), CRM links only to records the caller can read (a hidden
+# and a missing one answer alike) and the creator fixed for everyone but administrators. The
+# visibility table is compared with its rule at the end.
 # shellcheck source=tests/api/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -38,6 +40,7 @@ EVE=$(user_add eve@example.com Eve)
 HANK=$(user_add hank@example.com Hank)
 IVAN=$(user_add ivan@example.com Ivan)
 GINA=$(user_add gina@example.com Gina)
+LIN=$(user_add lin@example.com Lin)
 A=$(hook_path "$ADA" task,sonet,user,department,crm)
 B=$(hook_path "$BOB" task,sonet)
 C=$(hook_path "$CAROL" task,sonet)
@@ -46,11 +49,12 @@ E=$(hook_path "$EVE" task,sonet)
 H=$(hook_path "$HANK" task,sonet)
 I=$(hook_path "$IVAN" task,sonet)
 G=$(hook_path "$GINA" task,sonet)
+L=$(hook_path "$LIN" task,sonet)
 U=$(hook_path "$BOB" user)
 check "users and webhooks created" test -n "$A" -a -n "$B" -a -n "$G" -a "$GINA" = 8
 
 kazi_start --https off || { not_ok "kazi starts"; t_finish; exit 1; }
-for v in A B C D E H I G U; do printf -v "$v" '%s%s' "$HTTP_URL" "${!v}"; done
+for v in A B C D E H I G L U; do printf -v "$v" '%s%s' "$HTTP_URL" "${!v}"; done
 
 # ---------------------------------------------------------------- departments
 # Company (head Ivan) > Sales (head Hank) with Bob and Carol; Eve and Gina in no department
@@ -60,10 +64,22 @@ post "$A/user.update" '{"ID":'"$BOB"',"UF_DEPARTMENT":[2]}' >/dev/null
 out=$(post "$A/user.update" '{"ID":'"$CAROL"',"UF_DEPARTMENT":[2]}')
 expect_eq "departments set up" "$(code "$out")" 200
 
+# the CRM records tasks below link to ("D_12", "C_3"): a link must name a record that exists
+# (without the crm module no link can be made, and the tasks carry none)
+HAS_CRM=$(j "$(get "$A/method.get?name=crm.deal.add")" .result.isExisting)
+LINKS=
+[ "$HAS_CRM" = true ] && LINKS=C_3:D_12
+if [ "$HAS_CRM" = true ]; then
+    for _ in $(seq 12); do post "$A/crm.deal.add" '{"fields":{"TITLE":"Linked deal"}}' >/dev/null; done
+    for _ in 1 2 3; do post "$A/crm.contact.add" '{"fields":{"NAME":"Linked"}}' >/dev/null; done
+    expect_eq "deal 12 and contact 3 exist" \
+        "$(code "$(get "$A/crm.deal.get?id=12")") $(code "$(get "$A/crm.contact.get?id=3")")" "200 200"
+fi
+
 # ---------------------------------------------------------------- create, read, update
 out=$(post "$A/tasks.task.add" '{"fields":{"TITLE":"Prepare offer","DESCRIPTION":"for ACME",
   "RESPONSIBLE_ID":'"$BOB"',"ACCOMPLICES":['"$CAROL"'],"AUDITORS":["'"$DAVE"'"],"PRIORITY":2,
-  "DEADLINE":"2030-05-01T10:00:00+00:00","TAGS":["sales","q2"],"UF_CRM_TASK":["D_12","C_3"],
+  "DEADLINE":"2030-05-01T10:00:00+00:00","TAGS":["sales","q2"],"UF_CRM_TASK":'"$(jq -cn --arg l "$LINKS" '$l | split(":") | reverse')"',
   "UNKNOWN_FIELD":"ignored"}}')
 T1=$(tid "$out")
 expect_eq "tasks.task.add answers the task" "$(code "$out") $T1" "200 1"
@@ -72,7 +88,7 @@ expect_eq "numbers are strings, keys camelCase" \
     "1,Prepare offer,$BOB,$ADA,2,2"
 expect_eq "participants, tags and CRM links" \
     "$(j "$out" '.result.task | [(.accomplices|join(":")), (.auditors|join(":")), (.tags|sort|join(":")), (.ufCrmTask|sort|join(":"))] | join(",")')" \
-    "$CAROL,$DAVE,q2:sales,C_3:D_12"
+    "$CAROL,$DAVE,q2:sales,$LINKS"
 expect_match "dates are ISO 8601, empty ones null" "$out" '"deadline":"2030-05-01T[0-9:]{8}[+-][0-9]{2}:[0-9]{2}","startDatePlan":null'
 expect_eq "creator object" "$(j "$out" '.result.task.creator.name')" "Ada"
 
@@ -177,7 +193,7 @@ expect_eq ">= and < filters" "$(j "$out" .total)" 20
 out=$(get "$A/tasks.task.list?filter[TAG]=sales&select[]=ID&select[]=TAGS")
 expect_eq "filter by TAG, TAGS selected" "$(j "$out" '[.result.tasks[].id, .result.tasks[0].tags[0]]|join(",")')" "1,sales"
 out=$(get "$A/tasks.task.list?filter[UF_CRM_TASK]=D_12&select[]=ID&select[]=UF_CRM_TASK")
-expect_eq "filter by UF_CRM_TASK" "$(j "$out" '[.result.tasks[].id, (.result.tasks[0].ufCrmTask|sort|join(":"))]|join(",")')" "1,C_3:D_12"
+[ "$HAS_CRM" = true ] && expect_eq "filter by UF_CRM_TASK" "$(j "$out" '[.result.tasks[].id, (.result.tasks[0].ufCrmTask|sort|join(":"))]|join(",")')" "1,C_3:D_12"
 out=$(get "$A/tasks.task.list?filter[ACCOMPLICE]=$CAROL&select[]=ID&order[ID]=ASC")
 expect_eq "filter by ACCOMPLICE" "$(j "$out" '[.result.tasks[].id]|join(",")')" "1,2"
 out=$(get "$A/tasks.task.list?filter[MEMBER]=$CAROL&filter[<ID]=10&select[]=ID&order[ID]=ASC")
@@ -499,6 +515,62 @@ if [ "$(j "$(get "$A/method.get?name=crm.deal.add")" .result.isExisting)" = true
         "$(j "$out" '[.result[] | select(.type == "task") | .data.action] | join(",")')" '^completed,'
 else
     echo "# skip - CRM timeline: the crm module is not in this build"
+fi
+
+# ---------------------------------------------------------------- the creator is fixed
+out=$(post "$L/tasks.task.add" '{"fields":{"TITLE":"Lin task","RESPONSIBLE_ID":'"$LIN"'}}')
+LT=$(tid "$out")
+check "Lin adds a task of her own" test -n "$LT" -a "$LT" != null
+out=$(post "$L/tasks.task.update" '{"taskId":'"$LT"',"fields":{"CREATED_BY":'"$ADA"'}}')
+expect_err "the creator may not make someone else the creator (as on add)" "$out" 403 ACCESS_DENIED
+out=$(post "$L/tasks.task.update" '{"taskId":'"$LT"',"fields":{"CREATED_BY":'"$ADA"',"TITLE":"Renamed"}}')
+expect_err "... nor with other fields" "$out" 403 ACCESS_DENIED
+out=$(get "$A/tasks.task.get?taskId=$LT")
+expect_eq "... the task keeps its creator and title" "$(j "$out" '.result.task | [.createdBy, .title] | join(",")')" "$LIN,Lin task"
+out=$(post "$L/tasks.task.update" '{"taskId":'"$LT"',"fields":{"CREATED_BY":'"$LIN"',"PRIORITY":2}}')
+expect_eq "naming the creator it already has is no change" "$(code "$out")" 200
+out=$(post "$A/tasks.task.update" '{"taskId":'"$LT"',"fields":{"CREATED_BY":'"$BOB"'}}')
+expect_eq "an administrator may change the creator" \
+    "$(code "$out") $(j "$(get "$A/tasks.task.get?taskId=$LT")" .result.task.createdBy)" "200 $BOB"
+
+# ---------------------------------------------------------------- CRM links need a readable record
+if [ "$HAS_CRM" = true ]; then
+    ROLE=$(j "$(post "$A/role.add" '{"NAME":"Own deals","PERMISSIONS":{"*":{"READ":"all","ADD":"all","UPDATE":"all","DELETE":"all"},"crm_deal":{"READ":"own","ADD":"all","UPDATE":"own","DELETE":"own"}}}')" .result)
+    out=$(post "$A/role.assign" '{"ROLE_ID":'"$ROLE"',"USER_ID":'"$LIN"'}')
+    expect_eq "Lin reads only her own deals" "$(code "$out")" 200
+    HID=$(j "$(post "$A/crm.deal.add" '{"fields":{"TITLE":"Not for Lin","ASSIGNED_BY_ID":'"$ADA"'}}')" .result)
+    HID2=$(j "$(post "$A/crm.deal.add" '{"fields":{"TITLE":"Not for Lin either","ASSIGNED_BY_ID":'"$ADA"'}}')" .result)
+    OWN=$(j "$(post "$A/crm.deal.add" '{"fields":{"TITLE":"Lin deal","ASSIGNED_BY_ID":'"$LIN"'}}')" .result)
+    before=$(count_tasks)
+    add_hidden=$(post "$L/tasks.task.add" '{"fields":{"TITLE":"x","RESPONSIBLE_ID":'"$LIN"',"UF_CRM_TASK":["D_'"$HID"'"]}}')
+    expect_err "a task bound to a deal its author cannot read is refused" "$add_hidden" 400 INVALID_ARG_VALUE
+    expect_eq "... naming the field and the record" "$(j "$add_hidden" .error_description)" \
+        "field 'UF_CRM_TASK': deal $HID is not a record you can see"
+    out=$(post "$L/tasks.task.add" '{"fields":{"TITLE":"Bound","RESPONSIBLE_ID":'"$LIN"',"UF_CRM_TASK":["D_'"$OWN"'"]}}')
+    LB=$(tid "$out")
+    check "a task bound to her own deal is added" test -n "$LB" -a "$LB" != null
+    upd_hidden=$(post "$L/tasks.task.update" '{"taskId":'"$LB"',"fields":{"UF_CRM_TASK":["D_'"$OWN"'","D_'"$HID"'"]}}')
+    expect_err "binding it to the hidden deal on update is refused" "$upd_hidden" 400 INVALID_ARG_VALUE
+    batch_hidden=$(post "$L/batch" '{"halt":0,"cmd":{"t":"tasks.task.add?fields[TITLE]=x&fields[RESPONSIBLE_ID]='"$LIN"'&fields[UF_CRM_TASK][]=D_'"$HID"'"}}')
+    expect_eq "... and inside batch" "$(j "$batch_hidden" '.result.result_error.t.error')" INVALID_ARG_VALUE
+    expect_eq "the refused calls wrote nothing" "$(count_tasks) $(j "$(get "$A/tasks.task.get?taskId=$LB")" '.result.task.ufCrmTask|join(",")')" "$((before + 1)) D_$OWN"
+    out=$(get "$A/crm.timeline.list?entityTypeId=2&entityId=$HID")
+    expect_eq "the hidden deal's timeline shows no task" "$(j "$out" '[.result[] | select(.type == "task")] | length')" 0
+    post "$A/crm.deal.delete" '{"id":'"$HID"'}' >/dev/null
+    expect_eq "once the deal is gone, add answers byte for byte as for the hidden one" \
+        "$(post "$L/tasks.task.add" '{"fields":{"TITLE":"x","RESPONSIBLE_ID":'"$LIN"',"UF_CRM_TASK":["D_'"$HID"'"]}}')" "$add_hidden"
+    expect_eq "... and so does update" \
+        "$(post "$L/tasks.task.update" '{"taskId":'"$LB"',"fields":{"UF_CRM_TASK":["D_'"$OWN"'","D_'"$HID"'"]}}')" "$upd_hidden"
+    expect_eq "... and batch" "$(j "$(post "$L/batch" '{"halt":0,"cmd":{"t":"tasks.task.add?fields[TITLE]=x&fields[RESPONSIBLE_ID]='"$LIN"'&fields[UF_CRM_TASK][]=D_'"$HID"'"}}')" .result.result_error)" \
+        "$(j "$batch_hidden" .result.result_error)"
+    out=$(post "$A/tasks.task.update" '{"taskId":'"$LB"',"fields":{"UF_CRM_TASK":["D_'"$OWN"'","D_'"$HID2"'"]}}')
+    expect_eq "an administrator binds it to a deal Lin cannot read" "$(code "$out")" 200
+    out=$(post "$L/tasks.task.update" '{"taskId":'"$LB"',"fields":{"UF_CRM_TASK":["D_'"$HID2"'","D_'"$OWN"'"],"PRIORITY":2}}')
+    expect_eq "... a link the task has stays when Lin edits it" "$(code "$out")" 200
+else
+    out=$(post "$A/tasks.task.add" '{"fields":{"TITLE":"x","RESPONSIBLE_ID":'"$LIN"',"UF_CRM_TASK":["D_1"]}}')
+    expect_eq "without the crm module no CRM link can be made" "$(code "$out") $(j "$out" .error_description)" \
+        "400 field 'UF_CRM_TASK': 'D_1' is not a record you can see"
 fi
 
 # ---------------------------------------------------------------- the visibility table

@@ -1,6 +1,7 @@
 /* The REST method table, the checks every call passes (scope, admin, permission), the
- * transaction around a handler, and the helpers handlers use. The table is built once at
- * start-up from the enabled modules and is read-only afterwards, so lookups take no lock. */
+ * transaction around a handler, and the helpers handlers use. The table (and the reference
+ * kinds modules declare) is built once at start-up from the enabled modules and is read-only
+ * afterwards, so lookups take no lock. */
 #include "core/rest/rest.h"
 
 #include <ctype.h>
@@ -30,6 +31,10 @@ static struct rest_entry table[REST_TABLE_SIZE];
 static const struct rest_method **order; /* registration order, for `methods` */
 static const struct module **order_mod;
 static int n_methods;
+
+#define REST_REFS_MAX 16
+static const struct module_ref *refs[REST_REFS_MAX]; /* reference kinds of enabled modules */
+static int n_refs;
 
 static uint32_t hash_name(const char *s)
 {
@@ -66,10 +71,24 @@ static int add_table(const struct rest_method *t, const struct module *mod)
     return 0;
 }
 
+static int add_refs(const struct module *mod)
+{
+    for (const struct module_ref *r = mod->refs; r && r->kind; r++) {
+        for (int i = 0; i < n_refs; i++)
+            if (!strcmp(refs[i]->kind, r->kind))
+                return error("reference kind '%s' is declared twice (module '%s')", r->kind,
+                             mod->name);
+        if (n_refs >= REST_REFS_MAX)
+            return error("too many reference kinds (module '%s')", mod->name);
+        refs[n_refs++] = r;
+    }
+    return 0;
+}
+
 int rest_table_build(const struct module *const *mods, int n_mods)
 {
     for (int i = 0; i < n_mods; i++) {
-        if (add_table(mods[i]->methods, mods[i]))
+        if (add_table(mods[i]->methods, mods[i]) || add_refs(mods[i]))
             return -E_EXISTS;
         for (const struct rest_method *const *t = mods[i]->method_tables; t && *t; t++)
             if (add_table(*t, mods[i]))
@@ -86,6 +105,17 @@ void rest_table_free(void)
     order = NULL;
     order_mod = NULL;
     n_methods = 0;
+    memset(refs, 0, sizeof(refs));
+    n_refs = 0;
+}
+
+int rest_ref_check(struct rest_call *c, const char *kind, const char *field, const char *ref)
+{
+    for (int i = 0; i < n_refs; i++)
+        if (!strcmp(refs[i]->kind, kind))
+            return refs[i]->check(c, field, ref);
+    return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s': '%s' is not a record you can see",
+                     field, ref);
 }
 
 const struct rest_method *rest_find(const char *name, const struct module **module_out)

@@ -95,6 +95,13 @@ void rest_each(void (*fn)(void *ctx, const struct rest_method *m, const struct m
  * sets *total when that holds: a short page that is the first or holds rows. */
 bool rest_total_from_page(int64_t offset, size_t rows, int64_t *total);
 
+/* Checks a reference to another module's record before a handler stores it (tasks'
+ * UF_CRM_TASK "D_12"): the enabled module that declares kind in its refs decides, and fails
+ * the call with its answer for a record that is missing or hidden. With no enabled module for
+ * kind there is nothing the caller could read: 400 INVALID_ARG_VALUE "field '<field>': '<ref>'
+ * is not a record you can see". Returns 0 or rest_fail's value. */
+int rest_ref_check(struct rest_call *c, const char *kind, const char *field, const char *ref);
+
 /* Runs one method call as the dispatcher does (auth already resolved): scope, permission,
  * transaction, handler. Used by the HTTP entry point and by batch. On return either
  * c->result is set (0) or c->status/error are (-1). */

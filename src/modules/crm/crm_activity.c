@@ -242,8 +242,11 @@ static int check(struct act_write *w)
     if ((rc = check_ranges(w)) || (rc = check_user(w, "RESPONSIBLE_ID")) ||
         (w->is_add && (rc = check_user(w, "AUTHOR_ID"))))
         return rc;
-    return crm_record_check(w->c, (int)crm_row_int(w->row, "OWNER_TYPE_ID", 0),
-                            crm_row_int(w->row, "OWNER_ID", 0), PERM_UPDATE, NULL);
+    /* a new activity links to its owner; an update changes an activity of that owner */
+    int type = (int)crm_row_int(w->row, "OWNER_TYPE_ID", 0);
+    int64_t owner = crm_row_int(w->row, "OWNER_ID", 0);
+    return w->is_add ? crm_record_link(w->c, type, owner, PERM_UPDATE, "OWNER_ID")
+                     : crm_record_check(w->c, type, owner, PERM_UPDATE, NULL);
 }
 
 /* ---- communications and bindings ----------------------------------------------------------- */
@@ -273,7 +276,7 @@ static int comm_item(struct act_write *w, json_t *it, json_t *out)
         return rest_fail(w->c, 400, "INVALID_ARG_VALUE",
                          "field 'COMMUNICATIONS' ENTITY_TYPE_ID and ENTITY_ID must be ids");
     /* the record a communication names must exist and be readable: the activity shows there */
-    int rc = crm_record_check(w->c, (int)etype, eid, PERM_READ, NULL);
+    int rc = crm_record_link(w->c, (int)etype, eid, PERM_READ, "COMMUNICATIONS");
     if (rc)
         return rc;
     json_array_append_new(out, json_pack("{s:s, s:s, s:I, s:I}", "type", type, "value", value,

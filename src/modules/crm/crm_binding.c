@@ -203,7 +203,7 @@ static json_t *input_get(const struct crm_entity_def *def, const json_t *fields,
 }
 
 /* Checks the record a new row src -> dst of b would bind: the other side (dst, or src when
- * reverse) must be a record the caller can see (crm_check_ref). A row that is already there
+ * reverse) must be a record the caller can see (crm_check_link). A row that is already there
  * stays whoever made it, so only new ones are checked. */
 static int check_new(struct rest_call *c, const struct crm_binding_def *b, int64_t src,
                      int64_t dst, bool reverse, const char *what)
@@ -222,8 +222,8 @@ static int check_new(struct rest_call *c, const struct crm_binding_def *b, int64
         return crm_fail_db(c, rc);
     if (rc == DB_ROW)
         return 0;
-    return crm_check_ref(c, crm_entity_by_type(reverse ? b->src_type : b->dst_type),
-                         reverse ? src : dst, what);
+    return crm_check_link(c, crm_entity_by_type(reverse ? b->src_type : b->dst_type),
+                          reverse ? src : dst, PERM_READ, what);
 }
 
 /* Parses a list of ids (array, {"0":..} object, a single id or ""); ids is caller-owned,

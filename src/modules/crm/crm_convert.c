@@ -52,14 +52,12 @@ static int flag(struct conv *v, const char *name, bool def, bool *out)
                                   : 0;
 }
 
-/* An existing record to reuse: the option, else the lead's own link. As with link fields, a
- * record the caller may not read gets the same answer as a missing one (400 NOT_FOUND). */
+/* An existing record to reuse: the option, else the lead's own link; a link, so it must be a
+ * record the caller can see (crm_check_link). */
 static int reuse(struct conv *v, const char *name, int type, int64_t *out)
 {
     json_t *o = option(v, name);
     int64_t id = 0;
-    bool ok = false;
-    int rc;
     if (o && !json_is_null(o) && !(json_is_string(o) && !json_string_length(o))) {
         if (params_to_int64(o, &id) || id < 0)
             return rest_fail(v->c, 400, "INVALID_ARG_VALUE", "option '%s' must be an id", name);
@@ -69,9 +67,7 @@ static int reuse(struct conv *v, const char *name, int type, int64_t *out)
     *out = id;
     if (id <= 0)
         return 0;
-    if ((rc = crm_ref_visible(v->c, crm_entity_by_type(type), id, &ok)))
-        return crm_fail_db(v->c, rc);
-    return ok ? 0 : crm_fail_not_found(v->c);
+    return crm_check_link(v->c, crm_entity_by_type(type), id, PERM_READ, name);
 }
 
 static bool lead_has(const struct conv *v, const char *name)

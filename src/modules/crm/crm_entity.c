@@ -118,11 +118,14 @@ int crm_check_owner(struct rest_call *c, const struct crm_entity_def *def,
     return 0;
 }
 
-int crm_ref_visible(struct rest_call *c, const struct crm_entity_def *def, int64_t id, bool *ok)
+/* Whether record id of def exists and the caller may read it (READ level on def's permission
+ * entity, checked against its owner); administrators and CRM_NO_PERM writes only need it to
+ * exist. *owner receives the owner when it exists. Returns 0 or a database error. */
+static int link_visible(struct rest_call *c, const struct crm_entity_def *def, int64_t id, bool *ok,
+                        int64_t *owner)
 {
     enum perm_level lvl = PERM_LEVEL_NONE;
-    int64_t owner = 0;
-    int rc = crm_sql_owner(c->db, def, id, &owner);
+    int rc = id > 0 ? crm_sql_owner(c->db, def, id, owner) : -E_NOTFOUND;
     *ok = false;
     if (rc == -E_NOTFOUND)
         return 0;
@@ -134,21 +137,40 @@ int crm_ref_visible(struct rest_call *c, const struct crm_entity_def *def, int64
     }
     if ((rc = perm_level(c->db, c->auth, def->perm_entity, PERM_READ, &lvl)))
         return rc;
-    return perm_allows_owner(c->db, c->auth, lvl, owner, ok);
+    return perm_allows_owner(c->db, c->auth, lvl, *owner, ok);
 }
 
-int crm_check_ref(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
+int crm_link_fail(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
                   const char *field)
 {
+    return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s': %s %lld is not a record you can see",
+                     field, def->name, (long long)id);
+}
+
+int crm_check_link(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
+                   enum perm_action action, const char *field)
+{
     bool ok = false;
-    int rc = crm_ref_visible(c, def, id, &ok);
+    int64_t owner = 0;
+    int rc = link_visible(c, def, id, &ok, &owner);
     if (rc)
         return crm_fail_db(c, rc);
     if (!ok) /* the same answer whether the record is missing or hidden */
+        return crm_link_fail(c, def, id, field);
+    /* the caller may read it, so a refusal of more tells nothing new */
+    return action == PERM_READ ? 0 : crm_check_owner(c, def, action, owner);
+}
+
+int crm_ref_check(struct rest_call *c, const char *field, const char *ref)
+{
+    const char *us = ref ? strrchr(ref, '_') : NULL;
+    const struct crm_entity_def *def = us ? crm_entity_by_abbr(ref, (size_t)(us - ref)) : NULL;
+    char *end = NULL;
+    long long id = def && isdigit((unsigned char)us[1]) ? strtoll(us + 1, &end, 10) : 0;
+    if (id <= 0 || *end)
         return rest_fail(c, 400, "INVALID_ARG_VALUE",
-                         "field '%s': %s %lld is not a record you can see", field, def->name,
-                         (long long)id);
-    return 0;
+                         "field '%s': '%s' is not a record you can see", field, ref ? ref : "");
+    return crm_check_link(c, def, id, PERM_READ, field);
 }
 
 /* ---- reading ------------------------------------------------------------------------------- */

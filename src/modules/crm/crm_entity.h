@@ -9,7 +9,7 @@
  * Permissions: the method row's (perm entity, action) is checked by the dispatcher; the engine
  * narrows lists with perm_sql on the owner column and checks single records with
  * perm_allows_owner (read, update, delete; add and re-assignment check the new owner). A link
- * or binding a write sets must point at a record the caller may read (crm_check_ref).
+ * or binding a write sets must point at a record the caller may read (crm_check_link).
  * OPENED=Y grants nothing extra: visibility is the role's level only.
  * Events: ONCRM<UPPER>ADD / UPDATE / DELETE with {"FIELDS": {"ID": id}}, inside the write's
  * transaction. History: crm_timeline rows (see migrations/001_crm.sql). */

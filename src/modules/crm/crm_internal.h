@@ -31,15 +31,26 @@ const struct crm_field *crm_owner_field(const struct crm_entity_def *def);
  * subscriber fails the call (500, rolled back). */
 int crm_entity_emit(struct rest_call *c, const struct crm_entity_def *def, const char *what,
                     int64_t id);
-/* References from one record to another (link fields, bindings): *ok tells whether record id
- * of def exists and the caller may read it (READ level on def's permission entity, checked
- * against its owner; administrators and CRM_NO_PERM writes only need it to exist). Does not
- * fail the call; returns 0 or a database error. */
-int crm_ref_visible(struct rest_call *c, const struct crm_entity_def *def, int64_t id, bool *ok);
-/* crm_ref_visible that fails the call: a missing record and one the caller may not read get
- * the same answer, 400 INVALID_ARG_VALUE "field '<field>': <entity> <id> is not a record you
- * can see", so a reference cannot be used to learn which hidden records exist. */
-int crm_check_ref(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
+/* The one rule for every write that makes something point at a CRM record: link fields
+ * (COMPANY_ID, CONTACT_ID, DEAL_ID...), bindings (CONTACT_IDS, crm.deal.contact.*), user fields
+ * of type crm, activity owners and communications, timeline comments, conversions, merges,
+ * product rows and, through core (rest_ref_check), task bindings. Record id of def must exist
+ * and the caller must be able to read it (READ level on def's permission entity, checked
+ * against its owner; administrators and CRM_NO_PERM writes only need it to exist). A missing
+ * record and one the caller may not read get the same answer, 400 INVALID_ARG_VALUE
+ * "field '<field>': <entity> <id> is not a record you can see" (crm_link_fail), so no write
+ * can tell which hidden ids exist. When action is more than PERM_READ the caller, who can see
+ * the record, also needs action on it: 403 ACCESS_DENIED otherwise. Returns 0 or rest_fail's
+ * value. */
+int crm_check_link(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
+                   enum perm_action action, const char *field);
+/* The check behind the module's "crm" reference kind (module_ref, used through core by tasks'
+ * UF_CRM_TASK): ref is "<ABBR>_<id>" ("D_12", "CO_3"); crm_check_link with PERM_READ, and a
+ * ref that names no entity gets 400 INVALID_ARG_VALUE too. Returns 0 or rest_fail's value. */
+int crm_ref_check(struct rest_call *c, const char *field, const char *ref);
+/* crm_check_link's refusal, for callers that found the target unusable themselves (a
+ * reference that names no record). Returns rest_fail's value. */
+int crm_link_fail(struct rest_call *c, const struct crm_entity_def *def, int64_t id,
                   const char *field);
 
 /* ---- crm_sql.c: statements built from a field table at start-up ---------------------------- */
@@ -222,14 +233,17 @@ void crm_uf_field_defs(struct rest_call *c, const struct crm_uf *ufs, size_t n,
 /* Converts a client value of uf to its stored form (scalar or, for multiple fields, a list;
  * JSON null when empty). Fails the call with 400 INVALID_ARG_VALUE naming the field. */
 int crm_uf_parse(struct rest_call *c, const struct crm_uf *uf, const json_t *in, json_t **out);
-/* Replaces the stored values of uf for record owner_id. */
+/* Replaces the stored values of uf for record owner_id. Values the field did not hold are
+ * links and checked first: a crm value must name a record the caller can see
+ * (crm_check_link), a file id must be one this field of this record holds (new files come as
+ * uploads); files the field no longer holds are deleted unless another value names them. */
 int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf,
                  int64_t owner_id, const json_t *stored);
 /* Adds the user-field values of records ids to rows (objects keyed by the decimal id), for
  * the fields of ufs with chosen[i] set (chosen NULL: all), in legacy or typed form. */
 int crm_uf_load(struct db *db, const struct crm_uf *ufs, size_t n_ufs, const unsigned char *chosen,
                 const int64_t *ids, size_t n, enum crm_format fmt, json_t *rows);
-/* Deletes every user-field value of one record. */
+/* Deletes every user-field value of one record, and the files no other value names. */
 int crm_uf_drop_owner(struct db *db, int entity_type, int64_t owner_id);
 /* *.fields descriptions of the user fields of entity_type, added to out under their names in
  * format fmt. */
@@ -240,7 +254,7 @@ int crm_uf_describe(struct db *db, int entity_type, enum crm_format fmt, json_t 
 /* Applies list_field / mirror_field input of every binding def owns to record src_id:
  * CONTACT_IDS replaces the set (first is primary), CONTACT_ID alone makes that contact
  * primary (adding it) or, when 0, removes every binding. Ids not bound yet must be records
- * the caller can see (crm_check_ref). */
+ * the caller can see (crm_check_link). */
 int crm_binding_write(struct rest_call *c, const struct crm_entity_def *def, int64_t src_id,
                       const json_t *fields);
 /* Makes exactly one row of src_id primary (the flagged one, else the first by SORT) and

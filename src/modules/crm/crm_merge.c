@@ -144,8 +144,8 @@ static int merge_one(struct rest_call *c, const struct crm_entity_def *def, int6
     return crm_entity_remove(c, def, victim, 0);
 }
 
-/* `ids`: a list (or one id) of distinct existing records other than survivor that the caller
- * may delete. */
+/* `ids`: a list (or one id) of distinct records other than survivor that the caller can see
+ * (crm_check_link) and may delete. */
 static int victims(struct rest_call *c, const struct crm_entity_def *def, int64_t survivor,
                    json_t **out)
 {
@@ -166,7 +166,7 @@ static int victims(struct rest_call *c, const struct crm_entity_def *def, int64_
         return rest_fail(c, 400, "INVALID_ARG_VALUE",
                          "parameter 'ids' must list 1 to %d records to merge", MERGE_MAX);
     json_array_foreach(*out, i, it) {
-        int64_t id = 0, owner = 0;
+        int64_t id = 0;
         if (params_to_int64(it, &id) || id <= 0 || id == survivor)
             return rest_fail(c, 400, "INVALID_ARG_VALUE",
                              "parameter 'ids' must hold ids other than 'id'");
@@ -175,9 +175,7 @@ static int victims(struct rest_call *c, const struct crm_entity_def *def, int64_
                 return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'ids' repeats %lld",
                                  (long long)id);
         json_array_set_new(*out, i, json_integer(id));
-        if ((rc = crm_sql_owner(c->db, def, id, &owner)))
-            return rc == -E_NOTFOUND ? crm_fail_not_found(c) : crm_fail_db(c, rc);
-        if ((rc = crm_check_owner(c, def, PERM_DELETE, owner)))
+        if ((rc = crm_check_link(c, def, id, PERM_DELETE, "ids")))
             return rc;
     }
     return 0;
@@ -191,7 +189,7 @@ static int merge(struct rest_call *c)
     bool rows_moved = false;
     size_t i;
     int rc = crm_param_id(c, "id", &id);
-    if (rc || (rc = crm_record_check(c, def->type_id, id, PERM_UPDATE, NULL)) ||
+    if (rc || (rc = crm_record_link(c, def->type_id, id, PERM_UPDATE, "id")) ||
         (rc = victims(c, def, id, &ids)))
         goto out;
     json_array_foreach(ids, i, v) {

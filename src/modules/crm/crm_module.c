@@ -31,6 +31,12 @@ static const struct perm_entity crm_perms[] = {
     {NULL, NULL},
 };
 
+/* Other modules link to CRM records as "D_12", "C_3" (tasks' UF_CRM_TASK) and ask core first. */
+static const struct module_ref crm_refs[] = {
+    {"crm", crm_ref_check},
+    {NULL, NULL},
+};
+
 #define CRM_EVENTS(X)                                                                              \
     "ONCRM" X "ADD", "ONCRM" X "UPDATE", "ONCRM" X "DELETE", "ONCRM" X "USERFIELDADD",             \
         "ONCRM" X "USERFIELDUPDATE", "ONCRM" X "USERFIELDDELETE"
@@ -70,6 +76,7 @@ const struct module crm_module = {
     .title = "CRM",
     .method_tables = crm_method_tables,
     .perms = crm_perms,
+    .refs = crm_refs,
     .migrations = migrations_crm,
     .events = crm_events,
     .init = crm_init,

@@ -134,7 +134,7 @@ static int item_add(struct rest_call *c)
     if (!json_is_object(fields))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'fields' must be an object");
     if ((rc = owner_of(c, fields, &def, &code, &owner)) ||
-        (rc = crm_prow_owner_check(c, def, owner, PERM_UPDATE, "Owner not found")))
+        (rc = crm_check_link(c, def, owner, PERM_UPDATE, "ownerId")))
         return rc;
     if ((rc = crm_prow_load_owner(c, code, owner, &rows, &n)))
         return crm_fail_db(c, rc);
@@ -203,7 +203,7 @@ static int item_set(struct rest_call *c)
     json_t *rows = NULL;
     int rc;
     if ((rc = owner_of(c, c->params, &def, &code, &owner)) ||
-        (rc = crm_prow_owner_check(c, def, owner, PERM_UPDATE, "Owner not found")) ||
+        (rc = crm_check_link(c, def, owner, PERM_UPDATE, "ownerId")) ||
         (rc = crm_prow_replace(c, def, owner, "productRows", &rows)))
         return rc;
     c->result = wrap("productRows", rows);

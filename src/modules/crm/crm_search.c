@@ -209,24 +209,11 @@ static bool has_alnum(const char *s, size_t n)
     return false;
 }
 
-/* Appends one word as a quoted phrase (prefix for the last word); a phone-like word also
- * matches its digits ("030-12" finds "03012..."). */
-static void add_term(struct strbuf *sb, const char *w, size_t n, bool prefix)
+/* Appends w as one FTS5 string: in double quotes, a quote doubled. Inside a string every
+ * character is text to the tokenizer, so no input becomes an operator (AND, NEAR, -, *, ^,
+ * :, parentheses) or breaks the syntax. */
+static void add_phrase(struct strbuf *sb, const char *w, size_t n, bool prefix)
 {
-    char digits[SEARCH_QUERY_MAX + 1];
-    size_t nd = 0, letters = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (isdigit((unsigned char)w[i]))
-            digits[nd++] = w[i];
-        else if (isalpha((unsigned char)w[i]) || (unsigned char)w[i] >= 0x80)
-            letters++;
-    }
-    digits[nd] = '\0';
-    bool alt = nd >= 3 && nd < n && !letters;
-    if (sb->len)
-        strbuf_addch(sb, ' ');
-    if (alt)
-        strbuf_addch(sb, '(');
     strbuf_addch(sb, '"');
     for (size_t i = 0; i < n; i++) {
         if (w[i] == '"')
@@ -234,13 +221,36 @@ static void add_term(struct strbuf *sb, const char *w, size_t n, bool prefix)
         strbuf_addch(sb, w[i]);
     }
     strbuf_addstr(sb, prefix ? "\"*" : "\"");
-    if (alt)
-        strbuf_addf(sb, " OR \"%s\"%s)", digits, prefix ? "*" : "");
 }
 
-/* The query text as the index's match expression: every word must match, the last one as a
- * prefix (type-ahead). Returns false when no word can match anything. */
-static bool build_match(const char *q, struct strbuf *sb)
+/* Appends one word as a quoted phrase (prefix for the last word), joined to the terms before
+ * it by an explicit AND (FTS5 has no implicit AND before a parenthesis); a phone-like word
+ * also matches its digits ("030-12" finds "03012..."). */
+static void add_term(struct strbuf *sb, const char *w, size_t n, bool first, bool prefix)
+{
+    char digits[SEARCH_QUERY_MAX + 1];
+    size_t nd = 0, letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isdigit((unsigned char)w[i]) && nd < SEARCH_QUERY_MAX)
+            digits[nd++] = w[i];
+        else if (isalpha((unsigned char)w[i]) || (unsigned char)w[i] >= 0x80)
+            letters++;
+    }
+    digits[nd] = '\0';
+    bool alt = nd >= 3 && nd < n && !letters;
+    if (!first)
+        strbuf_addstr(sb, " AND ");
+    if (alt)
+        strbuf_addch(sb, '(');
+    add_phrase(sb, w, n, prefix);
+    if (alt) {
+        strbuf_addstr(sb, " OR ");
+        add_phrase(sb, digits, nd, prefix);
+        strbuf_addch(sb, ')');
+    }
+}
+
+bool crm_search_match(const char *q, struct strbuf *sb)
 {
     const char *words[SEARCH_WORDS_MAX];
     size_t lens[SEARCH_WORDS_MAX], n = 0;
@@ -254,7 +264,7 @@ static bool build_match(const char *q, struct strbuf *sb)
         p += len;
     }
     for (size_t i = 0; i < n; i++)
-        add_term(sb, words[i], lens[i], i + 1 == n);
+        add_term(sb, words[i], lens[i], i == 0, i + 1 == n);
     return n > 0;
 }
 
@@ -315,7 +325,7 @@ static int search(struct rest_call *c)
         levels[e] = want[e] ? (int)lvl : PERM_LEVEL_NONE;
     }
     strbuf_init(&match, 0);
-    if (!build_match(q, &match)) {
+    if (!crm_search_match(q, &match)) {
         strbuf_release(&match);
         c->result = json_array();
         return 0;

@@ -12,6 +12,7 @@
 
 struct db;
 struct rest_auth;
+struct strbuf;
 struct crm_entity_def;
 
 /* One document: the texts that are matched and the line shown under the title. */
@@ -35,6 +36,13 @@ int crm_search_sql_drop(struct db *db, int type, int64_t id);
 /* The PHONE and EMAIL values of a record as [[TYPE_ID, VALUE, VALUE_NORM], ...] (new
  * reference in *out). */
 int crm_search_sql_comm(struct db *db, int type, int64_t id, json_t **out);
+
+/* The query text (at most 200 bytes) as the index's match expression, appended to sb: every
+ * word (a run without blanks holding a letter or digit, at most 8) must match, the last one as
+ * a prefix (type-ahead); each is a quoted string, so no input gives an invalid expression or
+ * an operator. A phone-like word also matches its digits alone. Returns false when no word can
+ * match anything (sb unchanged). Implemented in crm_search.c. */
+bool crm_search_match(const char *q, struct strbuf *sb);
 
 /* A search: the match expression (the index's query syntax, bound, never in SQL text), the
  * caller and, per entity, its READ level (perm.h's enum perm_level as int; entities with

@@ -219,6 +219,18 @@ int crm_record_check(struct rest_call *c, int type, int64_t id, enum perm_action
     return crm_check_owner(c, def, action, owner);
 }
 
+int crm_record_link(struct rest_call *c, int type, int64_t id, enum perm_action action,
+                    const char *field)
+{
+    const struct crm_entity_def *def = crm_entity_by_type(type);
+    if (!def)
+        return rest_fail(c, 400, "INVALID_ARG_VALUE", "entity type %d is not supported", type);
+    if (id <= 0)
+        return rest_fail(c, 400, "INVALID_ARG_VALUE", "the %s id is not defined or invalid",
+                         def->name);
+    return crm_check_link(c, def, id, action, field);
+}
+
 /* ---- crm.timeline.list ------------------------------------------------------------------- */
 
 /* The record a kazi timeline method names: entityTypeId (or ENTITY_TYPE, a name or number)

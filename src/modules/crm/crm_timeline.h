@@ -57,6 +57,12 @@ int crm_timeline_touch(struct db *db, int type, int64_t id, int64_t at, int64_t 
 int crm_record_check(struct rest_call *c, int type, int64_t id, enum perm_action action,
                      const struct crm_entity_def **def_out);
 
+/* crm_record_check for a record a write links something to (an activity's owner or
+ * communication, a comment's record, a merge's survivor): the same answers for a bad type or
+ * id, then crm_check_link's, so a missing record and a hidden one cannot be told apart. */
+int crm_record_link(struct rest_call *c, int type, int64_t id, enum perm_action action,
+                    const char *field);
+
 /* The entity of a name as ENTITY_TYPE and entity_type take it ("deal", "LEAD", "contact",
  * case-insensitive) or of a decimal type id ("2"); NULL when unknown. Static. */
 const struct crm_entity_def *crm_entity_by_name(const char *name);

@@ -159,7 +159,7 @@ static int comment_add(struct rest_call *c)
             return rc ? crm_fail_db(c, rc)
                       : rest_fail(c, 400, "INVALID_ARG_VALUE", "field 'AUTHOR_ID' is not a user");
     }
-    if ((rc = crm_record_check(c, def->type_id, owner_id, PERM_UPDATE, NULL)))
+    if ((rc = crm_record_link(c, def->type_id, owner_id, PERM_UPDATE, "ENTITY_ID")))
         return rc;
     if ((rc = crm_timeline_add(c->db, def->type_id, owner_id, CRM_TL_COMMENT, author, now, NULL,
                                0, json_pack("{s:s}", "comment", text), &id)) ||

@@ -3,7 +3,9 @@
  * them for get and list pages, and the list whitelist entries that let filters and order use
  * them through correlated subqueries. Field definitions and the userfield methods are in
  * crm_userfield.c. File values keep their bytes (base64) in crm_file; serving them is not
- * done here. */
+ * done here. A value that names something else (a CRM record, a stored file) is a link: a
+ * record must pass crm_check_link, a file must be one this field of this record already holds
+ * or one uploaded in the same call, and a file goes only when no value names it any more. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,12 +35,16 @@ static const char SQL_INSERT[] = "INSERT INTO crm_uf_value (entity_type, owner_i
 static const char SQL_FILE_ADD[] = "INSERT INTO crm_file (name, size, content, created_by,"
                                    " created_at) VALUES (?, ?, ?, ?, ?)";
 static const char SQL_FILE_NAME[] = "SELECT name FROM crm_file WHERE id = ?";
-static const char SQL_OLD_FILES[] =
-    "SELECT value_num FROM crm_uf_value WHERE field_id = ? AND owner_id = ?";
-static const char SQL_FILE_DROP[] = "DELETE FROM crm_file WHERE id = ?";
-static const char SQL_DROP_OWNER_FILES[] =
-    "DELETE FROM crm_file WHERE id IN (SELECT v.value_num FROM crm_uf_value v JOIN crm_uf u"
-    " ON u.id = v.field_id WHERE v.entity_type = ? AND v.owner_id = ? AND u.user_type_id = 'file')";
+static const char SQL_OLD_VALUES[] =
+    "SELECT value_num, value_text FROM crm_uf_value WHERE field_id = ? AND owner_id = ?";
+/* a file named by no value of a file field */
+#define SQL_FILE_UNUSED                                                                            \
+    " NOT EXISTS (SELECT 1 FROM crm_uf_value v JOIN crm_uf u ON u.id = v.field_id"                 \
+    " WHERE u.user_type_id = 'file' AND v.value_num = crm_file.id)"
+static const char SQL_FILE_DROP[] = "DELETE FROM crm_file WHERE id = ? AND" SQL_FILE_UNUSED;
+static const char SQL_OWNER_FILES[] =
+    "SELECT v.value_num FROM crm_uf_value v JOIN crm_uf u ON u.id = v.field_id"
+    " WHERE v.entity_type = ? AND v.owner_id = ? AND u.user_type_id = 'file'";
 static const char SQL_DROP_OWNER[] =
     "DELETE FROM crm_uf_value WHERE entity_type = ? AND owner_id = ?";
 
@@ -204,11 +210,12 @@ static int parse_money(struct rest_call *c, const char *s, json_t **out)
     return 0;
 }
 
-/* "D_12", "co_3": an existing record of a CRM entity, as "<ABBR>_<id>". */
+/* "D_12", "co_3": a record of a CRM entity, as "<ABBR>_<id>". Whether the caller may link to
+ * it is crm_uf_store's question (check_new_value), asked only of values the field did not hold. */
 static int parse_crm_link(struct rest_call *c, const char *s, json_t **out)
 {
     const char *us = strchr(s, '_');
-    int64_t id, owner;
+    int64_t id;
     char *end;
     if (!us || us == s || (size_t)(us - s) > 3)
         return -E_INVAL;
@@ -218,8 +225,6 @@ static int parse_crm_link(struct rest_call *c, const char *s, json_t **out)
     for (const struct crm_entity_def *const *e = crm_entities; *e; e++) {
         if (strlen((*e)->abbr) != (size_t)(us - s) || strncasecmp((*e)->abbr, s, (size_t)(us - s)))
             continue;
-        if (crm_sql_owner(c->db, *e, id, &owner))
-            return -E_INVAL;
         *out = json_string(arena_printf(c->arena, "%s_%lld", (*e)->abbr, (long long)id));
         return 0;
     }
@@ -438,8 +443,47 @@ static int file_name(struct db *db, int64_t id, char *buf, size_t len)
     return rc == DB_ROW ? 0 : rc < 0 ? rc : -E_NOTFOUND;
 }
 
+/* Whether list holds v (integers compared as integers, strings as strings). */
+static bool list_has(const json_t *list, const json_t *v)
+{
+    size_t i;
+    json_t *m;
+    json_array_foreach(list, i, m) {
+        if (json_is_integer(v) ? json_integer_value(m) == json_integer_value(v) : json_equal(m, v))
+            return true;
+    }
+    return false;
+}
+
+/* A value the field of this record did not hold before (before: its old values) must name
+ * something the caller may link to: a CRM record it can see (crm_check_link), or a file
+ * uploaded in this call. A file id the record does not hold gets one answer whether the file
+ * is missing or another record's, so ids cannot be probed. */
+static int check_new_value(struct rest_call *c, const struct crm_uf *uf, const json_t *v,
+                           const json_t *before)
+{
+    if (uf->kind == CRM_UF_FILE) {
+        if (json_is_object(v) || list_has(before, v))
+            return 0;
+        return rest_fail(c, 400, "INVALID_ARG_VALUE",
+                         "field '%s': file %lld is not a file of this record", uf->name,
+                         (long long)json_integer_value(v));
+    }
+    if (uf->kind != CRM_UF_CRM || list_has(before, v))
+        return 0;
+    const char *s = json_string_value(v), *us = s ? strchr(s, '_') : NULL;
+    const struct crm_entity_def *def = NULL;
+    for (const struct crm_entity_def *const *e = crm_entities; us && *e && !def; e++)
+        if (strlen((*e)->abbr) == (size_t)(us - s) && !strncmp((*e)->abbr, s, (size_t)(us - s)))
+            def = *e;
+    if (!def) /* parse_crm_link gave something else */
+        return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s' has an invalid %s value",
+                         uf->name, uf->type);
+    return crm_check_link(c, def, strtoll(us + 1, NULL, 10), PERM_READ, uf->name);
+}
+
 static int insert_value(struct rest_call *c, int entity_type, const struct crm_uf *uf,
-                        int64_t owner_id, const json_t *v, json_t *kept_files)
+                        int64_t owner_id, const json_t *v)
 {
     struct db_stmt *st;
     char name[256];
@@ -450,11 +494,11 @@ static int insert_value(struct rest_call *c, int entity_type, const struct crm_u
         if (!json_is_object(v))
             file_id = json_integer_value(v);
         if (!rc && (rc = file_name(c->db, file_id, name, sizeof(name))) == -E_NOTFOUND)
-            return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s': file %lld does not exist",
-                             uf->name, (long long)file_id);
+            return rest_fail(c, 400, "INVALID_ARG_VALUE",
+                             "field '%s': file %lld is not a file of this record", uf->name,
+                             (long long)file_id);
         if (rc)
             return crm_fail_db(c, rc);
-        json_array_append_new(kept_files, json_integer(file_id));
     }
     if ((rc = db_prepare(c->db, SQL_INSERT, &st)))
         return crm_fail_db(c, rc);
@@ -476,39 +520,40 @@ static int insert_value(struct rest_call *c, int entity_type, const struct crm_u
     return rc < 0 ? crm_fail_db(c, rc) : 0;
 }
 
-/* Files the field held before that the new value no longer names are deleted. */
-static int old_files(struct db *db, const struct crm_uf *uf, int64_t owner_id, json_t *out)
+/* The values field uf of record owner_id holds now: file ids, or the text of crm links. */
+static int old_values(struct db *db, const struct crm_uf *uf, int64_t owner_id, json_t *out)
 {
     struct db_stmt *st;
-    int rc = db_prepare(db, SQL_OLD_FILES, &st);
+    int rc = db_prepare(db, SQL_OLD_VALUES, &st);
     if (rc)
         return rc;
     db_bind_int(st, 1, uf->id);
     db_bind_int(st, 2, owner_id);
-    while ((rc = db_step(st)) == DB_ROW)
-        json_array_append_new(out, json_integer(db_col_int(st, 0)));
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *text = db_col_text(st, 1);
+        json_array_append_new(out, uf->kind == CRM_UF_FILE ? json_integer(db_col_int(st, 0))
+                                                           : json_string(text ? text : ""));
+    }
     db_reset(st);
     return rc < 0 ? rc : 0;
 }
 
-static int drop_unkept(struct db *db, const json_t *before, const json_t *kept)
+/* Deletes the files of ids that no value names any more (another record may still hold one,
+ * from before links were checked, or a merge). */
+static int drop_unused(struct db *db, const json_t *ids)
 {
-    size_t i, j;
-    json_t *b, *k;
-    json_array_foreach(before, i, b) {
-        bool keep = false;
-        json_array_foreach(kept, j, k) keep |= json_integer_value(k) == json_integer_value(b);
+    size_t i;
+    json_t *id;
+    json_array_foreach(ids, i, id) {
         struct db_stmt *st;
-        int rc = keep ? 0 : db_prepare(db, SQL_FILE_DROP, &st);
+        int rc = db_prepare(db, SQL_FILE_DROP, &st);
         if (rc)
             return rc;
-        if (!keep) {
-            db_bind_int(st, 1, json_integer_value(b));
-            rc = db_step(st);
-            db_reset(st);
-            if (rc < 0)
-                return rc;
-        }
+        db_bind_int(st, 1, json_integer_value(id));
+        rc = db_step(st);
+        db_reset(st);
+        if (rc < 0)
+            return rc;
     }
     return 0;
 }
@@ -517,10 +562,23 @@ int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf,
                  int64_t owner_id, const json_t *stored)
 {
     struct db_stmt *st;
-    json_t *before = json_array(), *kept = json_array(), *v;
+    json_t *before = json_array(), *values = json_array(), *v;
     size_t i;
-    int rc = uf->kind == CRM_UF_FILE ? old_files(c->db, uf, owner_id, before) : 0;
-    if (rc || (rc = db_prepare(c->db, SQL_CLEAR, &st))) {
+    bool links = uf->kind == CRM_UF_FILE || uf->kind == CRM_UF_CRM;
+    int rc = links ? old_values(c->db, uf, owner_id, before) : 0;
+    if (json_is_array(stored))
+        json_array_extend(values, (json_t *)stored);
+    else if (stored && !json_is_null(stored))
+        json_array_append(values, (json_t *)stored);
+    if (rc) {
+        rc = crm_fail_db(c, rc);
+        goto out;
+    }
+    json_array_foreach(values, i, v) { /* every value checked before anything is written */
+        if (links && (rc = check_new_value(c, uf, v, before)))
+            goto out;
+    }
+    if ((rc = db_prepare(c->db, SQL_CLEAR, &st))) {
         rc = crm_fail_db(c, rc);
         goto out;
     }
@@ -533,39 +591,42 @@ int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf,
         goto out;
     }
     rc = 0;
-    if (json_is_array(stored)) {
-        json_array_foreach(stored, i, v) {
-            if ((rc = insert_value(c, entity_type, uf, owner_id, v, kept)))
-                goto out;
-        }
-    } else if (stored && !json_is_null(stored)) {
-        if ((rc = insert_value(c, entity_type, uf, owner_id, stored, kept)))
+    json_array_foreach(values, i, v) {
+        if ((rc = insert_value(c, entity_type, uf, owner_id, v)))
             goto out;
     }
-    if ((rc = drop_unkept(c->db, before, kept)))
+    if (uf->kind == CRM_UF_FILE && (rc = drop_unused(c->db, before)))
         rc = crm_fail_db(c, rc);
 out:
     json_decref(before);
-    json_decref(kept);
+    json_decref(values);
     return rc;
 }
 
 int crm_uf_drop_owner(struct db *db, int entity_type, int64_t owner_id)
 {
-    const char *sqls[] = {SQL_DROP_OWNER_FILES, SQL_DROP_OWNER};
-    for (size_t i = 0; i < 2; i++) {
-        struct db_stmt *st;
-        int rc = db_prepare(db, sqls[i], &st);
-        if (rc)
-            return rc;
+    struct db_stmt *st;
+    json_t *files = json_array();
+    int rc = db_prepare(db, SQL_OWNER_FILES, &st);
+    if (!rc) {
+        db_bind_int(st, 1, entity_type);
+        db_bind_int(st, 2, owner_id);
+        while ((rc = db_step(st)) == DB_ROW)
+            json_array_append_new(files, json_integer(db_col_int(st, 0)));
+        db_reset(st);
+        rc = rc < 0 ? rc : 0;
+    }
+    if (!rc && !(rc = db_prepare(db, SQL_DROP_OWNER, &st))) {
         db_bind_int(st, 1, entity_type);
         db_bind_int(st, 2, owner_id);
         rc = db_step(st);
         db_reset(st);
-        if (rc < 0)
-            return rc;
+        rc = rc < 0 ? rc : 0;
     }
-    return 0;
+    if (!rc)
+        rc = drop_unused(db, files);
+    json_decref(files);
+    return rc;
 }
 
 /* ---- loading -------------------------------------------------------------------------------- */

@@ -43,8 +43,11 @@ static const char SQL_UPDATE[] =
     " list_column_label = ?, list_filter_label = ?, error_message = ?, help_message = ?"
     " WHERE id = ?";
 static const char SQL_DELETE[] = "DELETE FROM crm_uf WHERE id = ?";
+/* the field's files that no value of another file field names */
 static const char SQL_DROP_FILES[] =
-    "DELETE FROM crm_file WHERE id IN (SELECT value_num FROM crm_uf_value WHERE field_id = ?)";
+    "DELETE FROM crm_file WHERE id IN (SELECT value_num FROM crm_uf_value WHERE field_id = ?)"
+    " AND NOT EXISTS (SELECT 1 FROM crm_uf_value v JOIN crm_uf u ON u.id = v.field_id"
+    " WHERE u.user_type_id = 'file' AND v.value_num = crm_file.id AND v.field_id <> ?)";
 static const char SQL_DROP_VALUES[] = "DELETE FROM crm_uf_value WHERE field_id = ?";
 static const char SQL_ENUM_LIST[] =
     "SELECT id, value, def, sort, xml_id FROM crm_uf_enum WHERE field_id = ? ORDER BY sort, id";
@@ -582,7 +585,7 @@ int crm_uf_method_delete(struct rest_call *c)
     int rc = crm_param_id(c, "id", &id);
     if (rc || (rc = def_load(c, e, id, &d)))
         return rc;
-    if ((rc = exec_ids(c->db, SQL_DROP_FILES, id, 0, 1)) ||
+    if ((rc = exec_ids(c->db, SQL_DROP_FILES, id, id, 2)) ||
         (rc = exec_ids(c->db, SQL_DROP_VALUES, id, 0, 1)) ||
         (rc = exec_ids(c->db, SQL_ENUM_DROP, id, 0, 1)) ||
         (rc = exec_ids(c->db, SQL_DELETE, id, 0, 1)))

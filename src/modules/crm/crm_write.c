@@ -202,7 +202,7 @@ static int check_ref(struct crm_write *w, const struct crm_field *f, const json_
         break;
     case CRM_T_LINK: /* the caller must be able to see what the record will point at */
         if (n > 0 && (target = crm_entity_by_type(f->link_type)))
-            return crm_check_ref(w->c, target, n, f->name);
+            return crm_check_link(w->c, target, n, PERM_READ, f->name);
         break;
     default:
         break;

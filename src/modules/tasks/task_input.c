@@ -1,7 +1,8 @@
 /* Reading and checking the `fields` of tasks.task.add and .update (contracts in
  * tasks_internal.h): UPPER_CASE keys, unknown ones ignored as Bitrix24 does, every value
  * validated (users exist, the workgroup is the caller's, the parent is visible and no cycle
- * forms, dates parse, CRM links look like "D_12") before anything is written. Writing is
+ * forms, dates parse, CRM links are "D_12"-style records the caller can read) before anything
+ * is written. Writing is
  * task_sql.c's job and deciding who may change what is task.c's. */
 #include <ctype.h>
 #include <stddef.h>
@@ -293,11 +294,14 @@ static int apply_people(struct rest_call *c, json_t *f, struct task_row *r, stru
 {
     json_t *v;
     if ((v = params_get(f, "CREATED_BY"))) {
+        /* the creator is who made the task: only administrators name someone else */
+        int64_t creator = r->id ? r->created_by : c->auth->user_id;
         if (user_field(c, v, "CREATED_BY", &r->created_by))
             return -1;
-        if (!c->auth->is_admin && !r->id && r->created_by != c->auth->user_id)
+        if (!c->auth->is_admin && r->created_by != creator)
             return rest_fail(c, 403, "ACCESS_DENIED",
-                             "only administrators may create tasks for other users");
+                             r->id ? "only administrators may change the creator of a task"
+                                   : "only administrators may create tasks for other users");
         ch->creator = true;
     }
     if ((v = params_get(f, "RESPONSIBLE_ID"))) {
@@ -391,6 +395,24 @@ static int apply_plain(struct rest_call *c, json_t *f, struct task_row *r)
     return 0;
 }
 
+/* UF_CRM_TASK binds the task to CRM records, whose timelines then show it: each link the
+ * task does not have yet must be to a record the caller can read. The CRM decides, through
+ * core (rest_ref_check), and answers a missing record and a hidden one alike. */
+static int crm_links_check(struct rest_call *c, const struct task_row *r, const json_t *links)
+{
+    json_t *had = r->id ? task_crm_get(c->db, r->id) : json_array(), *v, *h;
+    size_t i, j;
+    int rc = had ? 0 : tasks_db_fail(c, -E_DB);
+    json_array_foreach(links, i, v) {
+        bool old = false;
+        json_array_foreach(had, j, h) old = old || json_equal(h, v);
+        if (!rc && !old)
+            rc = rest_ref_check(c, "crm", "UF_CRM_TASK", json_string_value(v));
+    }
+    json_decref(had);
+    return rc;
+}
+
 int task_input(struct rest_call *c, json_t *f, struct task_row *r, struct task_change *ch)
 {
     json_t *v;
@@ -402,7 +424,8 @@ int task_input(struct rest_call *c, json_t *f, struct task_row *r, struct task_c
         return -1;
     if ((v = params_get(f, "TAGS")) && strings_field(c, v, "TAGS", false, &ch->tags))
         return -1;
-    if ((v = params_get(f, "UF_CRM_TASK")) && strings_field(c, v, "UF_CRM_TASK", true, &ch->crm))
+    if ((v = params_get(f, "UF_CRM_TASK")) &&
+        (strings_field(c, v, "UF_CRM_TASK", true, &ch->crm) || crm_links_check(c, r, ch->crm)))
         return -1;
     return 0;
 }

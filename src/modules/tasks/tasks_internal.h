@@ -201,7 +201,8 @@ struct task_change {
 
 /* Reads every key of f that tasks.task.add/update understand into r (r->id 0 for a new
  * task) and ch, checking each value; nothing is written. Returns 0 or rest_fail's value (400
- * for bad values, 403 for a workgroup the caller is not in or another user as CREATED_BY).
+ * for bad values and CRM links to records the caller cannot read, 403 for a workgroup the
+ * caller is not in or another user as CREATED_BY, unless the caller is an administrator).
  * Call task_change_release afterwards either way. */
 int task_input(struct rest_call *c, json_t *f, struct task_row *r, struct task_change *ch);
 void task_change_release(struct task_change *ch);
