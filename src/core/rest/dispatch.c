@@ -131,6 +131,10 @@ static int form_field(void *ctx, const char *key, const char *filename, const ch
 {
     struct form_state *f = ctx;
     int rc;
+    if (!key || !*key) { /* no Content-Disposition, no name, or a file without a name */
+        snprintf(f->err, sizeof(f->err), "multipart part without a name");
+        return -E_INVAL;
+    }
     if (off == 0 || !f->open || strcmp(f->key.buf, key)) {
         if ((rc = form_flush(f)))
             return rc;
