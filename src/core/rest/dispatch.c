@@ -369,6 +369,30 @@ out:
     return render_error(res, &call);
 }
 
+/* Tells the HTTP server whether a request may send a body beyond max_body_anonymous: it names
+ * a webhook in the path, an `auth` token in the query string, or carries a session cookie with
+ * its CSRF header, and the database knows the credential. A body's own `auth` cannot count:
+ * the body is what is being decided about. */
+static bool rest_credential_ok(struct http_request *req)
+{
+    struct db *db = db_conn();
+    struct rest_auth auth;
+    bool csrf_ok = false;
+    if (!db)
+        return false;
+    if (!strncmp(req->path, "/rest/", 6)) {
+        char method[METHOD_NAME_MAX], secret[128];
+        int64_t uid;
+        struct webhook wh;
+        if (!parse_path(req->path + 6, &uid, secret, sizeof(secret), method) && secret[0])
+            return webhooks_find(db, uid, secret, &wh) == 0;
+    }
+    const char *tok = http_query_arg(req, "auth");
+    if (tok && *tok)
+        return session_resolve_token(db, tok, &auth) == 0;
+    return session_resolve_cookie(db, req, &auth, &csrf_ok) == 0 && csrf_ok;
+}
+
 static int rest_options(struct http_request *req, struct http_response *res)
 {
     (void)req;
@@ -384,6 +408,7 @@ int rest_init(const struct config *cfg, const struct module *const *mods, int n_
     if (rc)
         return rc;
     ratelimit_configure(cfg->rate_limit_burst, cfg->rate_limit_rate);
+    server_set_credential_check(rest_credential_ok);
     if ((rc = router_add(router, "GET", "/rest/*path", rest_http, "core")) ||
         (rc = router_add(router, "POST", "/rest/*path", rest_http, "core")) ||
         (rc = router_add(router, "OPTIONS", "/rest/*path", rest_options, "core")))
