@@ -146,6 +146,11 @@ for path in "/rest/1/$SECRET/../server.time" "/rest/1/$SECRET/%2e%2e/server.time
     out=$(req GET "$H$path" --path-as-is)
     expect_match "path '${path//$SECRET/SECRET}' is a 400" "$out" '^400 \{"error":"INVALID_REQUEST"'
 done
+out=$(req GET "$H/rest/%ff")
+expect_match "a path that is not UTF-8 gets a JSON error naming it" "$out" \
+    "^400 \\{\"error\":\"INVALID_REQUEST\",\"error_description\":\"path '/rest/\\?' is not"
+out=$(req GET "$H/x%ff%fe")
+expect_match "... on any route" "$out" "^404 \\{\"error\":\"NOT_FOUND\",\"error_description\":\"path '/x\\?\\?' is not found\"\\}$"
 req GET "$H/healthz?auth=$SECRET" >/dev/null
 sleep 0.5
 check "the webhook secret is in no access-log line" bash -c "! grep -q -- '$SECRET' '$T_DIR/stderr'"

@@ -429,6 +429,12 @@ int http_error(struct http_response *res, int status, const char *code, const ch
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     json_t *o = json_pack("{s:s, s:s}", "error", code, "error_description", msg);
+    if (!o) { /* not UTF-8 (a path of raw bytes, a cut sequence): keep the ASCII of it */
+        for (char *p = msg; *p; p++)
+            if ((unsigned char)*p >= 0x80)
+                *p = '?';
+        o = json_pack("{s:s, s:s}", "error", code, "error_description", msg);
+    }
     char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
     strbuf_reset(&res->body);
     strbuf_addstr(&res->body, s ? s : "{\"error\":\"INTERNAL_SERVER_ERROR\"}");

@@ -59,8 +59,16 @@ static int dump_json(struct http_response *res, json_t *o)
 
 static int render_error(struct http_response *res, const struct rest_call *c)
 {
-    json_t *o = json_pack("{s:s, s:s}", "error", c->error ? c->error : "INTERNAL_SERVER_ERROR",
-                          "error_description", c->error_description);
+    const char *code = c->error ? c->error : "INTERNAL_SERVER_ERROR";
+    json_t *o = json_pack("{s:s, s:s}", "error", code, "error_description", c->error_description);
+    if (!o) { /* not UTF-8 (a path of raw bytes, a cut sequence): keep the ASCII of it */
+        char msg[sizeof(c->error_description)];
+        size_t i;
+        for (i = 0; c->error_description[i] && i + 1 < sizeof(msg); i++)
+            msg[i] = (unsigned char)c->error_description[i] < 0x80 ? c->error_description[i] : '?';
+        msg[i] = '\0';
+        o = json_pack("{s:s, s:s}", "error", code, "error_description", msg);
+    }
     strbuf_reset(&res->body);
     dump_json(res, o);
     json_decref(o);
