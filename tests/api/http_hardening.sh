@@ -126,7 +126,7 @@ out=$(req POST "$H/rest/server.time" "${JSON[@]}" -H "Cookie: kazi_session=$COOK
 expect_match "300 KB body with a session cookie but no CSRF header: 413" "$out" '^413 '
 out=$(req POST "$H/rest/server.time" "${JSON[@]}" -H 'Transfer-Encoding: chunked' \
     --data-binary @"$T_DIR/300k.json")
-check "300 KB chunked body without credentials is not read ($out)" bash -c "[[ '${out:0:3}' != 200 ]]"
+check "300 KB chunked body without credentials is cut off (status ${out:0:3})" test "${out:0:3}" != 200
 out=$(req POST "$H$HOOK/server.time" "${JSON[@]}" -H 'Transfer-Encoding: chunked' \
     --data-binary @"$T_DIR/300k.json")
 expect_match "300 KB chunked body with a webhook URL is read" "$out" '^200 \{"result":'
@@ -197,7 +197,7 @@ check "no escape byte reaches the log" bash -c "! grep -q $'\x1b' '$T_DIR/stderr
 kazi_stop
 
 # ---------------------------------------------------------------- connection limits and deadlines
-kazi_start --header-timeout 3 --max-connections-per-ip 8 --max-connections 16 --threads 2 ||
+kazi_start --header-timeout 5 --max-connections-per-ip 8 --max-connections 16 --threads 2 ||
     { not_ok "kazi starts with connection limits"; t_finish; exit 1; }
 PORT=${HTTP_URL##*:}
 TLS_PORT=${HTTPS_URL##*:}
@@ -248,17 +248,17 @@ try:
 except socket.timeout:
     late = b""
 print("17th answered once one closed:", late.startswith(b"HTTP/1.1 200"))
-# deadline: trickling headers does not keep a connection past header_timeout (3 s)
+# deadline: trickling headers does not keep a connection past header_timeout (5 s)
 t0 = time.monotonic()
 gone = None
-while time.monotonic() - t0 < 8 and gone is None:
+while time.monotonic() - t0 < 12 and gone is None:
     try:
         held[0].send(b"X-Slow: 1\r\n")
     except OSError:
         pass
     if closed(held[0], 0.5):
         gone = time.monotonic() - t0
-print("trickling connection closed within 6 s:", gone is not None and gone <= 6)
+print("trickling connection closed within 8 s:", gone is not None and gone <= 8)
 for s in held + other + [ninth, third]:
     s.close()
 time.sleep(0.5)
@@ -266,10 +266,10 @@ time.sleep(0.5)
 t = conn("127.0.0.4", tls_port)
 t0 = time.monotonic()
 gone = None
-while time.monotonic() - t0 < 8 and gone is None:
+while time.monotonic() - t0 < 12 and gone is None:
     if closed(t, 0.5):
         gone = time.monotonic() - t0
-print("TLS connection without a handshake closed within 6 s:", gone is not None and gone <= 6)
+print("TLS connection without a handshake closed within 5-8 s:", gone is not None and 4 <= gone <= 8)
 t.close()
 EOF
 expect_match "per-address limit: 8 connections held" "$(cat "$T_DIR/limits")" 'first 8 open: 8'
@@ -277,8 +277,8 @@ expect_match "per-address limit: the 9th from the same address is closed" "$(cat
 expect_match "per-address limit: another address still gets in" "$(cat "$T_DIR/limits")" '8 from another address open: 8'
 expect_match "total limit: a 17th client waits while 16 are held" "$(cat "$T_DIR/limits")" '17th answered while 16 are held: False'
 expect_match "total limit: ... and is served once one closes" "$(cat "$T_DIR/limits")" '17th answered once one closed: True'
-expect_match "header deadline: a trickling connection is closed" "$(cat "$T_DIR/limits")" 'trickling connection closed within 6 s: True'
-expect_match "handshake deadline: a silent TLS connection is closed" "$(cat "$T_DIR/limits")" 'TLS connection without a handshake closed within 6 s: True'
+expect_match "header deadline: a trickling connection is closed" "$(cat "$T_DIR/limits")" 'trickling connection closed within 8 s: True'
+expect_match "handshake deadline: a silent TLS connection is closed" "$(cat "$T_DIR/limits")" 'TLS connection without a handshake closed within 5-8 s: True'
 expect_match "the server answers after the limits were hit" "$(req GET "$HTTP_URL/healthz")" '^200 '
 out=$(curl -s -o /dev/null -w '%{http_code} %{num_connects}\n' "$HTTP_URL/healthz" -o /dev/null --next -s -o /dev/null -w '%{http_code} %{num_connects}\n' "$HTTP_URL/healthz" | tr '\n' ' ')
 expect_match "a kept-alive connection still serves a second request" "$out" '^200 1 200 0 $'
