@@ -505,7 +505,7 @@ static bool check_framing(struct MHD_Connection *conn, struct req_ctx *c, const 
     const char *why = NULL;
     MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
     if (c->bad_path)
-        why = "path is not an absolute path without '.' or '..' segments and control bytes";
+        why = "path is not absolute, or has a '.' or '..' segment or a control byte";
     else if (f.content_length > 1)
         why = "request has more than one 'Content-Length' header";
     else if (f.transfer_encoding > 1)
