@@ -251,8 +251,8 @@ expect_match "kazi --version" "$("$KAZI_BIN" --version)" '^kazi [0-9]+\.[0-9]+\.
 help=$("$KAZI_BIN" --help)
 missing=
 for opt in data config-file http https tls-cert tls-key modules log-level access-log db-sync \
-    public-url threads max-body max-header timeout shutdown-timeout max-connections \
-    rate-limit-burst rate-limit-rate; do
+    public-url threads max-body max-header max-body-anonymous timeout header-timeout \
+    shutdown-timeout max-connections max-connections-per-ip rate-limit-burst rate-limit-rate; do
     grep -q -- "--$opt " <<<"$help" || missing="$missing $opt"
 done
 expect_eq "kazi --help lists every option" "$missing" ""

@@ -721,7 +721,36 @@ TEST(params_limit_json_parser_depth)
     s[2 * n] = 0;
     j(s);
     free(s);
-    CHECK(strncmp(out, "error too big: invalid json body", 32) == 0);
+    CHECK_STR(out, "error too big: too deeply nested json body (limit 32 levels)");
+}
+
+/* The pre-scan counts what the tree would hold, so strings that look like structure do not
+ * count, and an over-limit body is refused however large it is. */
+TEST(params_limit_json_prescan)
+{
+    static const struct params_limits lim = {2, 5, 4};
+    CHECK_STR(jlim("{\"a\":\"[[[[{{\",\"b\":\"\\\"]}:,1,2,3\"}", &lim),
+              "{\"a\":\"[[[[{{\",\"b\":\"\\\"]}:,1,2,3\"}");
+    CHECK_STR(jlim("{\"k\" : [true, null, -1.5e3, \"x\"]}", &lim),
+              "{\"k\":[true,null,-1500.0,\"x\"]}");
+    CHECK_STR(jlim("{\"k\":[true,null,1,\"x\",{}]}", &lim),
+              "error too big: too many values in json body (limit 5)");
+    CHECK_STR(jlim("{\"\\u00e9\\u00e9\":1}", &lim), "{\"\u00e9\u00e9\":1}");
+    CHECK_STR(jlim("{\"abcde\":1}", &lim),
+              "error too big: too long json key 'abcde' (limit 4 bytes)");
+    CHECK_STR(jlim("{\"abcde\" \n:1}", &lim),
+              "error too big: too long json key 'abcde' (limit 4 bytes)");
+    CHECK_STR(jlim("{\"abcde\":1", &lim),
+              "error too big: too long json key 'abcde' (limit 4 bytes)");
+    size_t n = 1000000;
+    char *big = malloc(2 * n + 8);
+    memcpy(big, "[", 1);
+    for (size_t i = 0; i < n; i++)
+        memcpy(big + 1 + 2 * i, "0,", 2);
+    memcpy(big + 2 * n, "0]", 3);
+    j(big);
+    free(big);
+    CHECK_STR(out, "error too big: too many values in json body (limit 10000)");
 }
 
 TEST(params_limit_keys)

@@ -75,8 +75,11 @@ static int start_server(const struct config *cfg, struct router *router, char **
         .threads = cfg->threads ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 1),
         .max_body = (size_t)cfg->max_body,
         .max_header = (size_t)cfg->max_header,
+        .max_body_anonymous = (size_t)cfg->max_body_anonymous,
         .timeout_s = (unsigned)cfg->timeout,
         .max_connections = (unsigned)cfg->max_connections,
+        .max_connections_per_ip = (unsigned)cfg->max_connections_per_ip,
+        .header_timeout_s = (unsigned)cfg->header_timeout,
         .access_log_fd = open_access_log(cfg->access_log),
     };
     if (!so.http_addr && !so.https_addr) {

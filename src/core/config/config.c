@@ -61,9 +61,17 @@ static const struct option_def options[] = {
     INT(threads, "0", 0, 256, "worker threads (0: one per CPU core)"),
     SIZE(max_body, "33554432", 1024, 4294967296LL, "largest request body in bytes (K/M/G suffixes)"),
     SIZE(max_header, "32768", 8192, 1048576, "largest request line plus headers in bytes"),
+    SIZE(max_body_anonymous, "262144", 1024, 4294967296LL,
+         "largest request body in bytes read before a credential (webhook URL, 'auth' in the "
+         "query string, session cookie) is checked; larger ones without one get 413"),
     INT(timeout, "30", 1, 3600, "idle connection timeout in seconds"),
+    INT(header_timeout, "10", 1, 3600,
+        "seconds a connection gets to complete the TLS handshake and a request's headers"),
     INT(shutdown_timeout, "10", 0, 600, "seconds in-flight requests get to finish on shutdown"),
     INT(max_connections, "4096", 16, 1000000, "most simultaneous client connections"),
+    INT(max_connections_per_ip, "128", 0, 1000000,
+        "most simultaneous connections from one client address to each listener (0: no limit; "
+        "raise it behind a reverse proxy)"),
     INT(rate_limit_burst, "0", 0, 1000000, "REST rate limit bucket size per webhook/token (0: off)"),
     DBL(rate_limit_rate, "2", 0.001, 1000000, "REST requests per second drained from the bucket"),
 };

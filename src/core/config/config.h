@@ -33,9 +33,12 @@ struct config {
     int64_t threads;                 /* 0 = one per core */
     int64_t max_body;                /* bytes */
     int64_t max_header;              /* bytes, request line + headers */
+    int64_t max_body_anonymous;      /* bytes read before a credential is known */
     int64_t timeout;                 /* idle connection timeout, seconds */
+    int64_t header_timeout;          /* seconds from accept to complete request headers */
     int64_t shutdown_timeout;        /* seconds to let in-flight requests finish */
     int64_t max_connections;
+    int64_t max_connections_per_ip;  /* per listener and client address; 0 = no limit */
     int64_t rate_limit_burst;        /* leaky bucket size per webhook/token; 0 = off */
     double rate_limit_rate;          /* requests drained per second */
 };

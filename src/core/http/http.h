@@ -25,7 +25,7 @@ struct http_request {
     struct arena *arena;
     struct http_conn *conn;
     const char *method;       /* "GET", "POST", ... (borrowed) */
-    const char *path;         /* decoded path without the query string (borrowed) */
+    const char *path;         /* canonical path: decoded once, '//' collapsed, no query (arena) */
     const char *query;        /* raw query string after '?', "" when none (arena) */
     const char *remote_addr;  /* cache of http_remote_addr(); read it through that */
     bool tls;                 /* arrived over HTTPS */

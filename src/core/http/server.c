@@ -1,19 +1,25 @@
 /* libmicrohttpd glue: two daemons (HTTP, HTTPS) in epoll thread-pool mode sharing one router.
  * Each request gets a context with an arena, created when the request line arrives (URI log
- * callback, which also sees the raw query string) and freed when MHD reports it complete.
- * Header and body caps are enforced here so oversized input gets a JSON 431/413 and is never
- * buffered; the library's own memory limit is set above ours as a backstop. */
+ * callback, which also sees the raw target: the path is decoded here, once, for routing and
+ * the log alike) and freed when MHD reports it complete. Framing (RFC 9112), header and body
+ * caps are enforced here so bad or oversized input gets a JSON 400/431/413 and is never
+ * buffered; a body beyond max_body_anonymous is read only when the request carries a
+ * credential. A sweeper thread closes connections whose headers (or TLS handshake) are not
+ * complete by their deadline, which libmicrohttpd's idle timeout cannot do. */
 #include "core/http/server.h"
 
 #include <jansson.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,6 +30,13 @@
 #include "core/config/config.h"
 #include "core/http/metrics.h"
 #include "core/http/tls.h"
+#include "core/json/params.h"
+
+/* Bodies and replies above this size are mapped memory, returned to the system when freed;
+ * a request that used more than BIG_REQUEST also trims the heap, so RSS falls back after it. */
+#define MMAP_THRESHOLD (128 * 1024)
+#define BIG_REQUEST (1024 * 1024)
+#define LOG_PATH_MAX 400 /* bytes of the escaped path in an access-log line */
 
 struct req_ctx {
     struct arena arena;
@@ -34,16 +47,26 @@ struct req_ctx {
     int status;
     size_t sent_bytes;
     bool started, too_big, answered;
-    char raw_path[160]; /* for the access log, secrets masked */
+    bool bad_path;        /* the target is not a clean origin-form path: 400 */
+    bool trusted;         /* may send up to max_body (a credential was checked) */
+    bool close;           /* answer with Connection: close */
+    const char *log_path; /* canonical path, secrets masked, escaped (arena) */
     struct conn_slot *slot;
 };
 
 /* Per connection: the request context libmicrohttpd has not reported complete yet. On some
  * error paths after the URI callback (argument records overflowing its memory pool) the
  * library never calls the completion callback; the connection-closed callback frees what is
- * left, so such requests cannot leak. */
+ * left, so such requests cannot leak. Every slot is also on the sweeper's list with the time
+ * by which the next request's headers must be complete (0 while a request is being handled);
+ * the connection-closed callback takes it off before libmicrohttpd closes the socket, so the
+ * sweeper never shuts down a descriptor that was reused. */
 struct conn_slot {
     struct req_ctx *cur;
+    struct conn_slot *prev, *next;
+    int fd;
+    _Atomic bool cut;          /* shut down by the sweeper */
+    _Atomic uint64_t deadline; /* time_mono_ns() value, 0: none */
 };
 
 static struct MHD_Daemon *daemons[2];
@@ -52,28 +75,101 @@ static struct server_options opts;
 static char *cert_copy, *key_copy;
 static char hsts_value[32]; /* "max-age=N" for HTTPS replies */
 static _Atomic unsigned active;
+static server_credential_fn credential_ok;
+
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sweeper_cond;
+static struct conn_slot *slots;
+static pthread_t sweeper;
+static bool sweeper_running, sweeper_stop;
+
+void server_set_credential_check(server_credential_fn fn)
+{
+    credential_ok = fn;
+}
 
 unsigned server_active_requests(void)
 {
     return active;
 }
 
-/* Copies path for the access log with the secret of /rest/<id>/<secret>/... masked. */
-static void mask_path(char *out, size_t outlen, const char *uri)
+/* Masks the secret of /rest/<id>/<secret>/... in a canonical path (in place, any case of
+ * "rest"), so no spelling of a webhook URL puts its secret in the log. */
+static void mask_secret(char *path)
 {
-    size_t n = strcspn(uri, "?");
-    snprintf(out, outlen, "%.*s", (int)n, uri);
-    if (strncmp(out, "/rest/", 6))
+    if (strncasecmp(path, "/rest/", 6))
         return;
-    char *p = out + 6;
+    char *p = path + 6;
     size_t id = strspn(p, "0123456789");
     if (!id || p[id] != '/')
         return;
-    char *secret = p + id + 1, *end = strchr(secret, '/');
-    if (!end)
-        end = secret + strlen(secret); /* "/rest/1/secret" without the method */
-    for (char *s = secret; s < end; s++)
+    for (char *s = p + id + 1; *s && *s != '/'; s++) /* "/rest/1/secret" without a method too */
         *s = '*';
+}
+
+/* Copies s for a log line: printable ASCII as it is, '"', '\\' and every other byte as \xHH,
+ * so no request can break a line or forge one. Cut with "..." to fit out (outlen >= 8). */
+static void log_escape(char *out, size_t outlen, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        bool plain = ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
+        if (o + (plain ? 1 : 4) + 4 > outlen) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (plain) {
+            out[o++] = (char)ch;
+        } else {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[ch >> 4];
+            out[o++] = hex[ch & 15];
+        }
+    }
+    out[o] = '\0';
+}
+
+/* Decodes the path of a request target once, for routing and the log alike: percent-decoded
+ * ('+' stays), runs of '/' collapsed to one. The absolute form (http://host/path) is reduced to
+ * its path. Sets *bad for a target that is not a path, or whose path holds a "." or ".."
+ * segment, a NUL or another control byte; the result still shows what came, for the log.
+ * Returns an arena string. */
+static char *canonical_path(struct arena *a, const char *uri, bool *bad)
+{
+    const char *p = uri;
+    *bad = false;
+    if (!strncasecmp(p, "http://", 7) || !strncasecmp(p, "https://", 8)) {
+        p = strstr(p, "//") + 2;
+        p += strcspn(p, "/?");
+        if (*p != '/')
+            p = "/";
+    }
+    size_t n = strcspn(p, "?");
+    char *buf = arena_strndup(a, p, n);
+    if (buf[0] != '/')
+        *bad = true;
+    n = params_url_decode(buf, n, 0);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)buf[i];
+        if (ch < 0x20 || ch == 0x7f)
+            *bad = true;
+        if (ch == '/' && o && buf[o - 1] == '/')
+            continue;
+        buf[o++] = (char)ch;
+    }
+    buf[o] = '\0';
+    for (const char *seg = buf; *seg;) {
+        size_t len = strcspn(seg, "/");
+        if ((len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+            *bad = true;
+        seg += len + (seg[len] == '/');
+    }
+    return buf;
 }
 
 /* The client's numeric address (arena), or NULL when the library cannot tell. */
@@ -100,6 +196,7 @@ const char *http_remote_addr(const struct http_request *req)
 
 static void ctx_free(struct req_ctx *c)
 {
+    bool big = c->body.alloc > BIG_REQUEST || c->res.body.alloc > BIG_REQUEST;
     if (c->slot)
         c->slot->cur = NULL;
     if (c->started)
@@ -108,22 +205,107 @@ static void ctx_free(struct req_ctx *c)
     strbuf_release(&c->res.body);
     arena_release(&c->arena);
     free(c);
+    if (big)
+        malloc_trim(0); /* what a large parameter tree left in the heap goes back too */
+}
+
+static uint64_t deadline_in(unsigned s)
+{
+    return time_mono_ns() + (uint64_t)s * 1000000000u;
 }
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
     (void)cls;
-    (void)conn;
+    struct conn_slot *slot = *socket_context;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-        *socket_context = xcalloc(1, sizeof(struct conn_slot));
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        slot = xcalloc(1, sizeof(*slot));
+        slot->fd = ci ? ci->connect_fd : -1;
+        /* from the accept: the TLS handshake and the first request's headers */
+        slot->deadline = deadline_in(opts.header_timeout_s);
+        pthread_mutex_lock(&slots_lock);
+        slot->next = slots;
+        if (slots)
+            slots->prev = slot;
+        slots = slot;
+        pthread_mutex_unlock(&slots_lock);
+        *socket_context = slot;
         return;
     }
-    struct conn_slot *slot = *socket_context;
-    if (slot && slot->cur)
+    if (!slot)
+        return;
+    pthread_mutex_lock(&slots_lock);
+    if (slot->prev)
+        slot->prev->next = slot->next;
+    else
+        slots = slot->next;
+    if (slot->next)
+        slot->next->prev = slot->prev;
+    pthread_mutex_unlock(&slots_lock);
+    if (slot->cur)
         ctx_free(slot->cur);
     free(slot);
     *socket_context = NULL;
+}
+
+/* Twice a second: shuts down every connection past its header deadline. libmicrohttpd then
+ * reads end-of-file and closes it in its own thread as any other closed connection. */
+static void *sweep(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&slots_lock);
+    while (!sweeper_stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += 500 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&sweeper_cond, &slots_lock, &ts);
+        uint64_t now = time_mono_ns();
+        for (struct conn_slot *s = slots; s; s = s->next) {
+            uint64_t d = s->deadline;
+            if (d && now > d && !s->cut && s->fd >= 0) {
+                shutdown(s->fd, SHUT_RDWR);
+                s->cut = true;
+            }
+        }
+    }
+    pthread_mutex_unlock(&slots_lock);
+    return NULL;
+}
+
+static int sweeper_start(void)
+{
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&sweeper_cond, &ca);
+    pthread_condattr_destroy(&ca);
+    sweeper_stop = false;
+    if (pthread_create(&sweeper, NULL, sweep, NULL)) {
+        pthread_cond_destroy(&sweeper_cond);
+        return -E_IO;
+    }
+    sweeper_running = true;
+    return 0;
+}
+
+static void sweeper_end(void)
+{
+    if (!sweeper_running)
+        return;
+    pthread_mutex_lock(&slots_lock);
+    sweeper_stop = true;
+    pthread_cond_signal(&sweeper_cond);
+    pthread_mutex_unlock(&slots_lock);
+    pthread_join(sweeper, NULL);
+    pthread_cond_destroy(&sweeper_cond);
+    sweeper_running = false;
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -143,7 +325,12 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     c->req.conn = (struct http_conn *)conn;
     const char *q = strchr(uri, '?');
     c->req.query = q ? arena_strdup(&c->arena, q + 1) : "";
-    mask_path(c->raw_path, sizeof(c->raw_path), uri);
+    c->req.path = canonical_path(&c->arena, uri, &c->bad_path);
+    char *masked = arena_strdup(&c->arena, c->req.path);
+    mask_secret(masked);
+    char *esc = arena_alloc(&c->arena, LOG_PATH_MAX);
+    log_escape(esc, LOG_PATH_MAX, masked);
+    c->log_path = esc;
     return c;
 }
 
@@ -151,14 +338,15 @@ static void log_access(struct req_ctx *c, struct MHD_Connection *conn)
 {
     if (opts.access_log_fd < 0)
         return;
-    char line[512], ts[40];
+    char line[LOG_PATH_MAX + 256], ts[40], method[40];
     (void)conn;
     const char *addr = http_remote_addr(&c->req);
     if (!addr)
         addr = "-";
     time_fmt_iso(ts, sizeof(ts), time_now_real(), 1);
-    int n = snprintf(line, sizeof(line), "%s %s \"%s %s\" %d %zu %.3fms\n", ts, addr,
-                     c->req.method ? c->req.method : "-", c->raw_path, c->status, c->sent_bytes,
+    log_escape(method, sizeof(method), c->req.method ? c->req.method : "-");
+    int n = snprintf(line, sizeof(line), "%s %s \"%s %s\" %d %zu %.3fms\n", ts, addr, method,
+                     c->log_path ? c->log_path : "-", c->status, c->sent_bytes,
                      (double)(time_mono_ns() - c->t0) / 1e6);
     if (n > 0)
         log_line(opts.access_log_fd, line, n < (int)sizeof(line) ? n : (int)sizeof(line) - 1);
@@ -176,6 +364,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         metrics_request(c->status, time_mono_ns() - c->t0);
         log_access(c, conn);
     }
+    /* a kept-alive connection's next request: its headers within the idle timeout plus the
+     * header timeout (libmicrohttpd's idle timer restarts with every byte; this does not) */
+    if (c->slot && !c->slot->cut)
+        c->slot->deadline = deadline_in(opts.timeout_s + opts.header_timeout_s);
     ctx_free(c);
     *con_cls = NULL;
 }
@@ -239,6 +431,12 @@ int http_error(struct http_response *res, int status, const char *code, const ch
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     json_t *o = json_pack("{s:s, s:s}", "error", code, "error_description", msg);
+    if (!o) { /* not UTF-8 (a path of raw bytes, a cut sequence): keep the ASCII of it */
+        for (char *p = msg; *p; p++)
+            if ((unsigned char)*p >= 0x80)
+                *p = '?';
+        o = json_pack("{s:s, s:s}", "error", code, "error_description", msg);
+    }
     char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
     strbuf_reset(&res->body);
     strbuf_addstr(&res->body, s ? s : "{\"error\":\"INTERNAL_SERVER_ERROR\"}");
@@ -272,6 +470,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct req_ctx
         MHD_add_response_header(r, c->res.headers[i].name, c->res.headers[i].value);
     if (c->req.tls)
         MHD_add_response_header(r, "Strict-Transport-Security", hsts_value);
+    if (c->close)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     c->sent_bytes = len;
     c->answered = true;
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)c->status, r);
@@ -279,10 +479,63 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct req_ctx
     return ret;
 }
 
-/* Checks caps when the headers are complete; answers 431/413 early instead of reading more. */
-static bool check_limits(struct MHD_Connection *conn, struct req_ctx *c, const char *url)
+struct framing {
+    unsigned content_length, transfer_encoding, host;
+    const char *te;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
 {
-    size_t hdr = strlen(url) + strlen(c->req.query);
+    (void)kind;
+    struct framing *f = cls;
+    if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH))
+        f->content_length++;
+    else if (!strcasecmp(key, MHD_HTTP_HEADER_HOST))
+        f->host++;
+    else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        f->transfer_encoding++;
+        f->te = value ? value : "";
+    }
+    return MHD_YES;
+}
+
+/* The target and the message framing, checked once the headers are in (RFC 9112 sections 3.2,
+ * 6.1 and 6.3): a request that two parsers could read differently is refused and its
+ * connection closed, so nothing can be smuggled behind it. Returns false with a 400 in c. */
+static bool check_framing(struct MHD_Connection *conn, struct req_ctx *c, const char *version)
+{
+    struct framing f = {0};
+    const char *why = NULL;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+    if (c->bad_path)
+        why = "path is not absolute, or has a '.' or '..' segment or a control byte";
+    else if (f.content_length > 1)
+        why = "request has more than one 'Content-Length' header";
+    else if (f.transfer_encoding > 1)
+        why = "request has more than one 'Transfer-Encoding' header";
+    else if (f.transfer_encoding && f.content_length)
+        why = "request has both 'Content-Length' and 'Transfer-Encoding'";
+    else if (f.transfer_encoding && strcasecmp(f.te, "chunked"))
+        why = "transfer coding is not supported: only 'chunked' is";
+    else if (f.host > 1)
+        why = "request has more than one 'Host' header";
+    else if (!f.host && version && strcmp(version, MHD_HTTP_VERSION_1_0) &&
+             strcmp(version, "HTTP/0.9"))
+        why = "HTTP/1.1 request has no 'Host' header";
+    if (!why)
+        return true;
+    c->close = true;
+    c->status = http_error(&c->res, 400, "INVALID_REQUEST", "%s", why);
+    return false;
+}
+
+/* Checks caps when the headers are complete; answers 431/413 early instead of reading more.
+ * A body beyond max_body_anonymous (declared, or chunked and so of unknown size) is read
+ * only after the credential check passes; otherwise its cap is max_body_anonymous. */
+static bool check_limits(struct MHD_Connection *conn, struct req_ctx *c)
+{
+    size_t hdr = strlen(c->req.path) + strlen(c->req.query);
     MHD_get_connection_values(conn, MHD_HEADER_KIND, add_len, &hdr);
     if (hdr > opts.max_header) {
         c->status = http_error(&c->res, 431, "REQUEST_HEADERS_TOO_LARGE",
@@ -291,15 +544,30 @@ static bool check_limits(struct MHD_Connection *conn, struct req_ctx *c, const c
         return false;
     }
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    unsigned long long n = 0;
     if (cl) {
         char *end;
-        unsigned long long n = strtoull(cl, &end, 10);
+        n = strtoull(cl, &end, 10);
         if (*end || n > opts.max_body) {
             c->status = http_error(&c->res, 413, "REQUEST_BODY_TOO_LARGE",
                                    "request body is larger than the limit of %zu bytes",
                                    opts.max_body);
             return false;
         }
+    }
+    bool chunked = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                               MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+    c->trusted = opts.max_body <= opts.max_body_anonymous;
+    if (!c->trusted && (chunked || n > opts.max_body_anonymous))
+        c->trusted = credential_ok && credential_ok(&c->req);
+    if (!c->trusted && n > opts.max_body_anonymous) {
+        c->close = true;
+        c->status = http_error(
+            &c->res, 413, "REQUEST_BODY_TOO_LARGE",
+            "request body is larger than the limit of %zu bytes for a request without "
+            "credentials: put the webhook in the url, 'auth' in the query string, or sign in",
+            opts.max_body_anonymous);
+        return false;
     }
     return true;
 }
@@ -332,27 +600,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
 {
-    (void)version;
     struct req_ctx *c = *con_cls;
     bool tls = cls != NULL;
     if (!c)
         return MHD_NO;
+    (void)url; /* libmicrohttpd's own decoding; c->req.path is the canonical one */
     if (!c->started) {
         /* in flight from here: a client still sending its headers does not hold up shutdown */
         c->started = true;
         active++;
+        if (c->slot)
+            c->slot->deadline = 0; /* the headers are in */
         c->req.method = method;
-        c->req.path = url;
         c->req.tls = tls;
-        strbuf_init(&c->body, opts.max_body);
         strbuf_init(&c->res.body, 0);
-        if (!check_limits(conn, c, url))
+        if (!check_framing(conn, c, version) || !check_limits(conn, c))
             return send_response(conn, c);
+        strbuf_init(&c->body, c->trusted ? opts.max_body : opts.max_body_anonymous);
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!c->too_big && strbuf_add(&c->body, upload_data, *upload_data_size))
+        if (!c->too_big && strbuf_add(&c->body, upload_data, *upload_data_size)) {
+            if (!c->trusted) {
+                /* a chunked body without credentials: libmicrohttpd cannot answer in the
+                 * middle of a body, so the connection is closed (logged as 413) */
+                c->status = 413;
+                return MHD_NO;
+            }
             c->too_big = true; /* keep reading and discarding; answer once the body is in */
+        }
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -451,6 +727,7 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(opts.max_header + 16384),
         MHD_OPTION_CONNECTION_TIMEOUT, opts.timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, opts.max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, opts.max_connections_per_ip,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
@@ -464,12 +741,39 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
     return d;
 }
 
+/* Raises the open-file limit to its hard limit: every connection is a descriptor, and the
+ * default soft limit (often 1024) is far below max_connections. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl))
+        return;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl))
+            getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    rlim_t need = (rlim_t)opts.max_connections * 2 + 256;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need)
+        log_warn("open-file limit %llu is below what max_connections %u needs (%llu); raise "
+                 "it (ulimit -n, LimitNOFILE=) or lower max_connections",
+                 (unsigned long long)rl.rlim_cur, opts.max_connections, (unsigned long long)need);
+}
+
 int server_start(const struct server_options *opt, const struct router *router)
 {
     opts = *opt;
     the_router = router;
     if (opts.threads == 0)
         opts.threads = 1;
+    if (opts.header_timeout_s == 0)
+        opts.header_timeout_s = 10;
+    raise_fd_limit();
+    /* large buffers mapped, so freeing them returns the memory (a fixed threshold also stops
+     * glibc from raising it after the first large free) */
+    mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+    if (sweeper_start())
+        return -E_IO;
     if (opt->https_addr) {
         cert_copy = xstrdup(opt->cert_pem);
         key_copy = xstrdup(opt->key_pem);
@@ -496,6 +800,7 @@ void server_stop(unsigned grace_s)
     double deadline = time_now_mono() + grace_s;
     while (active > 0 && time_now_mono() < deadline)
         usleep(10 * 1000);
+    sweeper_end();
     for (int i = 0; i < 2; i++) {
         if (daemons[i])
             MHD_stop_daemon(daemons[i]);

@@ -1,5 +1,6 @@
 /* The HTTP and HTTPS listeners over libmicrohttpd in epoll thread-pool mode. The server reads
- * a whole request (headers capped by max_header, body capped by max_body), hands it to the
+ * a whole request (headers capped by max_header and due within header_timeout, body capped by
+ * max_body, or by max_body_anonymous until a credential check says otherwise), hands it to the
  * router's handler on the worker thread and sends the response; it logs one access line per
  * request and counts it for /metrics. It knows nothing about REST or modules. */
 #ifndef KAZI_SERVER_H
@@ -19,9 +20,22 @@ struct server_options {
     unsigned hsts_max_age;  /* Strict-Transport-Security max-age sent on every HTTPS reply */
     unsigned threads;       /* worker threads per listener */
     size_t max_body, max_header;
+    size_t max_body_anonymous; /* largest body read before a credential is known */
     unsigned timeout_s, max_connections;
+    unsigned max_connections_per_ip; /* per listener and client address; 0: no limit */
+    unsigned header_timeout_s; /* accept (or end of the last reply) to complete headers */
     int access_log_fd;      /* -1: no access log */
 };
+
+/* Tells whether a request whose headers are in carries a valid credential, and so may send a
+ * body of up to max_body rather than max_body_anonymous. Called on the worker thread, only
+ * for bodies beyond max_body_anonymous (declared or chunked); the handler checks the
+ * credential again as usual. */
+typedef bool (*server_credential_fn)(struct http_request *req);
+
+/* Sets the credential check; call before server_start. Without one every body is capped at
+ * max_body_anonymous. */
+void server_set_credential_check(server_credential_fn fn);
 
 /* Starts listening. The router must outlive the server. Returns 0, or -E_IO with a logged
  * message naming the address (e.g. already in use). */

@@ -427,6 +427,68 @@ static int check_json(json_t *v, size_t depth, size_t *count, const struct param
     return 0;
 }
 
+/* One linear pass over a JSON text before it is parsed: counts values and nesting and
+ * measures keys as check_json does, without allocating, so a body over the limits is refused
+ * at the cost of reading it, never of building its tree. It does not validate: jansson does,
+ * and check_json repeats the checks on the tree (a key's length here is a lower bound of its
+ * decoded length: an escape counts one byte). */
+static int prescan_json(const char *s, size_t n, const struct params_limits *lim, char *err,
+                        size_t errlen)
+{
+    size_t depth = 0, count = 0, i, j, klen, start;
+    char q[QUOTE_MAX + 4];
+    for (i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '{':
+        case '[':
+            if (depth > lim->max_depth)
+                return fail(err, errlen, -E_TOOBIG,
+                            "too deeply nested json body (limit %zu levels)", lim->max_depth);
+            if (depth++ && ++count > lim->max_keys)
+                goto too_many;
+            break;
+        case '}':
+        case ']':
+            if (depth)
+                depth--;
+            break;
+        case ',':
+        case ':':
+        case ' ':
+        case '\t':
+        case '\r':
+        case '\n':
+            break;
+        case '"':
+            start = i + 1;
+            for (j = start, klen = 0; j < n && s[j] != '"'; klen++)
+                j += s[j] != '\\' ? 1 : (j + 1 < n && s[j + 1] == 'u') ? 6 : 2;
+            i = j < n ? j : n; /* the closing quote */
+            for (j = i + 1; j < n && s[j] && strchr(" \t\r\n", s[j]); j++)
+                ;
+            if (j < n && s[j] == ':') {
+                if (klen > lim->max_key_len) {
+                    quote(q, s + start, i - start);
+                    return fail(err, errlen, -E_TOOBIG, "too long json key '%s' (limit %zu bytes)",
+                                q, lim->max_key_len);
+                }
+            } else if (depth && ++count > lim->max_keys) {
+                goto too_many;
+            }
+            break;
+        default: /* a number or a literal */
+            if (depth && ++count > lim->max_keys)
+                goto too_many;
+            while (i + 1 < n && !strchr(",:]}[{\" \t\r\n", s[i + 1]))
+                i++;
+            break;
+        }
+    }
+    return 0;
+too_many:
+    return fail(err, errlen, -E_TOOBIG, "too many values in json body (limit %zu)", lim->max_keys);
+}
+
 int params_parse_json(json_t *obj, const char *body, size_t len, const struct params_limits *lim,
                       char *err, size_t errlen)
 {
@@ -444,6 +506,8 @@ int params_parse_json(json_t *obj, const char *body, size_t len, const struct pa
         ;
     if (!body || i == len)
         return 0;
+    if ((rc = prescan_json(body, len, lim, err, errlen)))
+        return rc;
     doc = json_loadb(body, len, JSON_ALLOW_NUL, &je);
     if (!doc) {
         quote(q, je.text, strlen(je.text));

@@ -59,8 +59,16 @@ static int dump_json(struct http_response *res, json_t *o)
 
 static int render_error(struct http_response *res, const struct rest_call *c)
 {
-    json_t *o = json_pack("{s:s, s:s}", "error", c->error ? c->error : "INTERNAL_SERVER_ERROR",
-                          "error_description", c->error_description);
+    const char *code = c->error ? c->error : "INTERNAL_SERVER_ERROR";
+    json_t *o = json_pack("{s:s, s:s}", "error", code, "error_description", c->error_description);
+    if (!o) { /* not UTF-8 (a path of raw bytes, a cut sequence): keep the ASCII of it */
+        char msg[sizeof(c->error_description)];
+        size_t i;
+        for (i = 0; c->error_description[i] && i + 1 < sizeof(msg); i++)
+            msg[i] = (unsigned char)c->error_description[i] < 0x80 ? c->error_description[i] : '?';
+        msg[i] = '\0';
+        o = json_pack("{s:s, s:s}", "error", code, "error_description", msg);
+    }
     strbuf_reset(&res->body);
     dump_json(res, o);
     json_decref(o);
@@ -131,6 +139,10 @@ static int form_field(void *ctx, const char *key, const char *filename, const ch
 {
     struct form_state *f = ctx;
     int rc;
+    if (!key || !*key) { /* no Content-Disposition, no name, or a file without a name */
+        snprintf(f->err, sizeof(f->err), "multipart part without a name");
+        return -E_INVAL;
+    }
     if (off == 0 || !f->open || strcmp(f->key.buf, key)) {
         if ((rc = form_flush(f)))
             return rc;
@@ -365,6 +377,30 @@ out:
     return render_error(res, &call);
 }
 
+/* Tells the HTTP server whether a request may send a body beyond max_body_anonymous: it names
+ * a webhook in the path, an `auth` token in the query string, or carries a session cookie with
+ * its CSRF header, and the database knows the credential. A body's own `auth` cannot count:
+ * the body is what is being decided about. */
+static bool rest_credential_ok(struct http_request *req)
+{
+    struct db *db = db_conn();
+    struct rest_auth auth;
+    bool csrf_ok = false;
+    if (!db)
+        return false;
+    if (!strncmp(req->path, "/rest/", 6)) {
+        char method[METHOD_NAME_MAX], secret[128];
+        int64_t uid;
+        struct webhook wh;
+        if (!parse_path(req->path + 6, &uid, secret, sizeof(secret), method) && secret[0])
+            return webhooks_find(db, uid, secret, &wh) == 0;
+    }
+    const char *tok = http_query_arg(req, "auth");
+    if (tok && *tok)
+        return session_resolve_token(db, tok, &auth) == 0;
+    return session_resolve_cookie(db, req, &auth, &csrf_ok) == 0 && csrf_ok;
+}
+
 static int rest_options(struct http_request *req, struct http_response *res)
 {
     (void)req;
@@ -380,6 +416,7 @@ int rest_init(const struct config *cfg, const struct module *const *mods, int n_
     if (rc)
         return rc;
     ratelimit_configure(cfg->rate_limit_burst, cfg->rate_limit_rate);
+    server_set_credential_check(rest_credential_ok);
     if ((rc = router_add(router, "GET", "/rest/*path", rest_http, "core")) ||
         (rc = router_add(router, "POST", "/rest/*path", rest_http, "core")) ||
         (rc = router_add(router, "OPTIONS", "/rest/*path", rest_options, "core")))
