@@ -5,6 +5,7 @@
 # within 1 s each time; then 50 concurrent unauthenticated 32 MiB bodies (half with
 # Content-Length, half chunked) must leave kazi's own memory (RssAnon) under 100 MB during the
 # attack and near its idle figure after.
+# kazi-test: serial (it measures response times under load)
 # shellcheck source=tests/api/lib.sh
 source "$(dirname "$0")/lib.sh"
 
