@@ -235,7 +235,7 @@ static int role_entities(struct rest_call *c)
                 if (perm_level_effective(p->entity, (enum perm_level)l) == (enum perm_level)l)
                     json_array_append_new(levels, json_string(perm_level_name(l)));
             json_array_append_new(rows,
-                                  json_pack("{ssssssbso}", "ENTITY", p->entity, "TITLE",
+                                  json_pack("{sssssssbso}", "ENTITY", p->entity, "TITLE",
                                             p->title ? p->title : p->entity, "MODULE",
                                             mods[i]->name, "OWNED", p->owned, "LEVELS", levels));
         }
