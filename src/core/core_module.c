@@ -85,9 +85,9 @@ static const struct rest_method *const core_method_tables[] = {
 
 /* Permission entities core declares (for the role editor). */
 static const struct perm_entity core_perms[] = {
-    {"user", "Users"},
-    {"department", "Departments"},
-    {NULL, NULL},
+    {"user", "Users", true},              /* own: oneself; department: colleagues */
+    {"department", "Departments", false}, /* one tree everyone shares */
+    {NULL, NULL, false},
 };
 
 const struct module core_module = {

@@ -54,9 +54,16 @@ struct module_ref {
     int (*check)(struct rest_call *call, const char *field, const char *ref);
 };
 
+/* A permission entity. When its rows have an owning user (owned), the levels own, department
+ * and subdepartment narrow them to rows owned by the caller, by their departments' members, or
+ * also by sub-departments' members. An entity without an owner (settings, catalogues, a
+ * tree everyone shares) has only none and all: core treats a stored own, department or
+ * subdepartment as none there and role.add/update refuse them, so a level meant to narrow
+ * never grants the whole entity. Leaving owned out (false) is the safe default. */
 struct perm_entity {
     const char *entity; /* "crm_lead" */
     const char *title;  /* "Leads", for the role editor */
+    bool owned;         /* rows have an owner (ASSIGNED_BY_ID, ...): every level applies */
 };
 
 struct migration {

@@ -8,8 +8,13 @@
 # argument recipe below gets a generic one (or an empty set), which is enough because the check
 # runs before the handler. Part 2: "own", "department" and "subdepartment" levels over a
 # department tree return exactly the allowed rows from user.get / user.search and, when the CRM
-# is on, crm.deal.list / crm.deal.get (owner ASSIGNED_BY_ID), directly and inside batch.
-# Part 3 (CRM on): every write path that takes a link to a record (link fields, bindings, user
+# is on, crm.deal.list / crm.deal.get (owner ASSIGNED_BY_ID), directly and inside batch, with
+# the method spelt as clients spell it (case, ".json", trailing slash). Part 3: on entities
+# whose rows have no owner (role.entities OWNED false: CRM settings, products, the department
+# tree) "own", "department" and "subdepartment" mean none: every such method is refused at
+# those levels, directly and inside batch, `methods` and method.get agree, and role.add refuses
+# those levels on such an entity by name.
+# Part 4 (CRM on): every write path that takes a link to a record (link fields, bindings, user
 # fields of type crm and file, activity owners and communications, timeline comments,
 # conversions, merges, product rows, task CRM bindings) is called by a user who may write the
 # source but not read the target: it must be refused with the database dump unchanged, and the
@@ -213,6 +218,36 @@ call "$HV" user.get '{}'
 expect_match "viewer through the department's role, user READ=none: refused" "$STATUS $BODY" \
     '^403 \{"error":"ACCESS_DENIED"'
 
+# ---------------------------------------------------------------- method names in batch
+# batch finds a method however a top-level call may spell it, and applies the same level
+if [ "$CRM" = 1 ]; then
+    set_level crm_deal own
+    dwant=$(allowed_deals "$(j "$V")")
+    for name in crm.deal.list CRM.Deal.List crm.deal.list.json CRM.DEAL.LIST.JSON crm.deal.list/ \
+        crm.deal.list.json/ Crm.Deal.List.Json//; do
+        call "$HV" "$name" '{"select":["ID"]}'
+        expect_eq "viewer, crm_deal READ=own: top-level $name returns exactly $dwant" \
+            "$STATUS $(ids "$(jq -c .result <<<"$BODY")")" "200 $dwant"
+        b=$(must "$HV" batch "$(jq -cn --arg c "$name?select[]=ID" '{halt: 0, cmd: {deals: $c}}')")
+        expect_eq "viewer, crm_deal READ=own: $name in batch returns exactly $dwant" \
+            "$(ids "$(jq -c '.result.deals' <<<"$b")") $(jq -c '.result_error' <<<"$b")" "$dwant []"
+        b=$(must "$HV" batch "$(jq -cn --arg c "${name%%/*}" '{halt: 0, cmd: {deals: $c}}')")
+        expect_eq "viewer, crm_deal READ=own: $name without parameters in batch" \
+            "$(ids "$(jq -c '.result.deals' <<<"$b")")" "$dwant"
+    done
+    call "$HV" crm.deal.list.xml '{}'
+    expect_match "top-level crm.deal.list.xml is refused" "$STATUS $BODY" '^400 \{"error":"INVALID_REQUEST"'
+    b=$(must "$HV" batch '{"halt":0,"cmd":{"x":"crm.deal.list.xml","y":"crm deal list","z":"crm.deal.nothing"}}')
+    expect_eq "in batch, .xml and a malformed name are refused as at the top level" \
+        "$(jq -c '[.result_error.x.error, .result_error.y.error, .result_error.z.error]' <<<"$b")" \
+        '["INVALID_REQUEST","INVALID_REQUEST","ERROR_METHOD_NOT_FOUND"]'
+    set_level crm_deal none
+    b=$(must "$HV" batch '{"halt":0,"cmd":{"a":"CRM.Deal.List.json","b":"crm.deal.list/"}}')
+    expect_eq "viewer, crm_deal READ=none: spelt differently in batch, still ACCESS_DENIED" \
+        "$(jq -c '[.result_error.a.error, .result_error.b.error]' <<<"$b")" \
+        '["ACCESS_DENIED","ACCESS_DENIED"]'
+fi
+
 # ================================================================ part 1: the matrix
 # recipe METHOD: "c JSON" (a recipe written for the method, checked as administrator) or
 # "g JSON" (a generic guess). @ME@ is the matrix user, @ROLE@ its role, @SEED@ the id of the
@@ -367,6 +402,103 @@ while read -r m ent act flags; do
     fi
 done <<<"$MATRIX"
 
+# ================================================================ part 3: entities without an owner
+ENTS=$(must "$A" role.entities '{}')
+OWNERLESS=$(jq -r '.[] | select(.OWNED == false) | .ENTITY' <<<"$ENTS" | sort | paste -sd' ' -)
+want_ownerless=$([ "$CRM" = 1 ] && echo "crm_config crm_product department" || echo department)
+expect_eq "role.entities: the entities without an owner" "$OWNERLESS" "$want_ownerless"
+OWNERLESS=$want_ownerless
+expect_eq "role.entities: an entity without an owner offers none and all only" \
+    "$(jq -c '[.[] | select(.OWNED == false) | .LEVELS] | unique' <<<"$ENTS")" '[["none","all"]]'
+expect_eq "role.entities: an owned entity offers every level" \
+    "$(jq -c '[.[] | select(.OWNED == true) | .LEVELS] | unique' <<<"$ENTS")" \
+    '[["none","own","department","subdepartment","all"]]'
+for e in $OWNERLESS; do
+    call "$A" role.add "{\"NAME\":\"Narrow $e\",\"PERMISSIONS\":{\"$e\":{\"UPDATE\":\"own\"}}}"
+    expect_match "role.add refuses UPDATE own on $e" "$STATUS $BODY" \
+        "^400 \\{\"error\":\"INVALID_ARG_VALUE\",\"error_description\":\"permission level 'own' of '$e' UPDATE is not allowed"
+    call "$A" role.update "{\"ID\":$ROLE_M,\"PERMISSIONS\":{\"$e\":{\"READ\":\"department\"}}}"
+    expect_match "role.update refuses READ department on $e" "$STATUS $BODY" '^400 \{"error":"INVALID_ARG_VALUE"'
+done
+
+# every method of an ownerless entity (not administrators-only) is refused at the levels that
+# narrow by owner, given through '*'
+OWNERLESS_METHODS=$(while read -r m ent act flags; do
+    [[ " $OWNERLESS " == *" $ent "* ]] || continue
+    [[ ",$flags," == *,admin,* ]] && continue
+    echo "$m $ent $act $flags"
+done <<<"$MATRIX")
+check "part 3 covers $(grep -c . <<<"$OWNERLESS_METHODS") methods of entities without an owner" \
+    test "$(grep -c . <<<"$OWNERLESS_METHODS")" -ge "$([ "$CRM" = 1 ] && echo 20 || echo 1)"
+for level in own department subdepartment; do
+    must "$A" role.update "{\"ID\":$ROLE_M,\"PERMISSIONS\":{\"*\":{\"READ\":\"$level\",\"ADD\":\"$level\",\"UPDATE\":\"$level\",\"DELETE\":\"$level\"}}}" >/dev/null ||
+        not_ok "role.update '*' $level"
+    visible=$(must "$HM" methods '{}' | jq -r '.[]')
+    bad=0
+    while read -r m ent act flags; do
+        r=$(recipe "$m")
+        args=$(resolve "$m" "${r#? }")
+        dump >"$before"
+        call "$HM" "$m" "$args"
+        st="$STATUS $BODY"
+        q=$(as_query "$args")
+        call "$HM" batch "$(jq -cn --arg c "$m${q:+?$q}" '{halt: 0, cmd: {m: $c}}')"
+        berr=$(jq -r '.result.result_error.m.error // .error' <<<"$BODY" 2>/dev/null)
+        dump >"$after"
+        avail=$(must "$HM" method.get "{\"name\":\"$m\"}" | jq -r .isAvailable)
+        if [[ ! $st =~ ^403\ \{\"error\":\"ACCESS_DENIED\" ]] || [ "$berr" != ACCESS_DENIED ] ||
+            ! cmp -s "$before" "$after" || grep -qx "$m" <<<"$visible" || [ "$avail" != false ]; then
+            bad=$((bad + 1))
+            echo "# $m ($ent $act '*'=$level): ${st:0:120}; batch $berr; method.get $avail;" \
+                "listed $(grep -cx "$m" <<<"$visible"); db $(cmp -s "$before" "$after" && echo same || echo changed)"
+        fi
+    done <<<"$OWNERLESS_METHODS"
+    check "'*' at $level: every method of an entity without an owner is refused (403, in batch, not in methods, method.get false), nothing written" \
+        test "$bad" = 0
+done
+
+# the role the web editor used to create, as the finding reported it
+must "$A" role.update "{\"ID\":$ROLE_M,\"PERMISSIONS\":{\"*\":{\"READ\":\"all\",\"ADD\":\"own\",\"UPDATE\":\"own\",\"DELETE\":\"none\"}}}" >/dev/null
+visible=$(must "$HM" methods '{}' | jq -r '.[]')
+if [ "$CRM" = 1 ]; then
+    dump >"$before"
+    for mc in "crm.category.update {\"entityTypeId\":2,\"id\":1,\"fields\":{\"name\":\"Mine\"}}" \
+        'crm.dealcategory.update {"id":1,"fields":{"NAME":"Mine"}}' \
+        'crm.currency.base.set {"id":"EUR"}' \
+        'crm.product.update {"id":1,"fields":{"NAME":"Mine"}}' \
+        'crm.product.add {"fields":{"NAME":"Mine"}}' \
+        'crm.status.update {"id":1,"fields":{"NAME":"Mine"}}' \
+        'crm.deal.userfield.update {"id":1,"fields":{"EDIT_FORM_LABEL":"Mine"}}' \
+        'crm.lead.userfield.add {"fields":{"FIELD_NAME":"MINE","USER_TYPE_ID":"string"}}'; do
+        m=${mc%% *}
+        call "$HM" "$m" "${mc#* }"
+        expect_match "READ all, ADD/UPDATE own: $m is refused" "$STATUS $BODY" '^403 \{"error":"ACCESS_DENIED"'
+        if grep -qx "$m" <<<"$visible"; then
+            not_ok "READ all, ADD/UPDATE own: methods leaves out $m"
+        else
+            ok "READ all, ADD/UPDATE own: methods leaves out $m"
+        fi
+    done
+    b=$(must "$HM" batch '{"halt":0,"cmd":{"a":"CRM.Category.Update.json?entityTypeId=2&id=1&fields[name]=Mine","b":"crm.currency.base.set/?id=EUR","c":"crm.product.update?id=1&fields[NAME]=Mine"}}')
+    expect_eq "READ all, ADD/UPDATE own: the same inside batch, however spelt" \
+        "$(jq -c '[.result_error[].error]' <<<"$b")" '["ACCESS_DENIED","ACCESS_DENIED","ACCESS_DENIED"]'
+    dump >"$after"
+    check "READ all, ADD/UPDATE own: no CRM setting changed" cmp -s "$before" "$after"
+    # owned records still follow "own": the user adds and changes a deal of their own
+    call "$HM" crm.deal.add "{\"fields\":{\"TITLE\":\"Mine\",\"ASSIGNED_BY_ID\":$ME}}"
+    expect_match "READ all, ADD/UPDATE own: crm.deal.add of an own deal" "$STATUS" '^200$'
+    mine=$(jq -r .result <<<"$BODY")
+    call "$HM" crm.deal.update "{\"id\":$mine,\"fields\":{\"TITLE\":\"Still mine\"}}"
+    expect_match "READ all, ADD/UPDATE own: crm.deal.update of an own deal" "$STATUS" '^200$'
+    for m in crm.deal.add crm.deal.update crm.deal.list crm.product.list crm.status.list; do
+        has "$m" || continue
+        check "READ all, ADD/UPDATE own: methods lists $m" grep -qx "$m" <<<"$visible"
+    done
+    expect_eq "method.get agrees: crm.category.update is not available, crm.deal.update is" \
+        "$(must "$HM" method.get '{"name":"crm.category.update"}' | jq -c .isAvailable) $(must "$HM" method.get '{"name":"crm.deal.update"}' | jq -c .isAvailable)" \
+        "false true"
+fi
+
 # the written recipes are real calls: the administrator may make them (adds were checked when
 # seeding; removals go last so the rows they need are still there)
 replay() {
@@ -386,7 +518,7 @@ while read -r m; do
 done < <(awk '$1 ~ /\.(delete|revoke|unassign)$/ { print gsub(/\./, ".", $1), $1 }' <<<"$MATRIX" |
     sort -s -k1,1nr | cut -d' ' -f2)
 
-# ================================================================ part 3: links
+# ================================================================ part 4: links
 # LINKS rows: NAME|METHOD|TARGET-KIND|ARGS. In ARGS @T@ is the target's id; @XL@, @XD@, @XC@,
 # @XC2@, @XCO@, @XQ@, @XT@ are the linking user's own lead, deal, contacts, company, quote and
 # task, @LK@ the user. Target kinds: lead, deal, contact, company, quote, file (a file of a

@@ -209,7 +209,19 @@ expect_match "cursor paging with >ID" "$out" '"result":\[\{"ID":"121"\},\{"ID":"
 out=$(get "$A/role.list")
 expect_match "role.list: seeded roles" "$out" '^200 \{"result":\[\{"ID":1,"NAME":"Employee","IS_DEFAULT":true,"USERS":\[\],"DEPARTMENTS":\[\],"PERMISSIONS":\{"\*":\{"ADD":"all","DELETE":"all","READ":"all","UPDATE":"all"\}\}\},\{"ID":2,"NAME":"Read only"'
 out=$(get "$A/role.entities")
-expect_match "role.entities lists core's entities" "$out" '^200 \{"result":\[\{"ENTITY":"user","TITLE":"Users","MODULE":"core"\},\{"ENTITY":"department","TITLE":"Departments","MODULE":"core"\}'
+expect_match "role.entities lists core's entities" "$out" '^200 \{"result":\[\{"ENTITY":"user","TITLE":"Users","MODULE":"core",[^}]*\},\{"ENTITY":"department","TITLE":"Departments","MODULE":"core",'
+expect_match "role.entities: users have an owner and every level" "$out" \
+    '\{"ENTITY":"user","TITLE":"Users","MODULE":"core","OWNED":true,"LEVELS":\["none","own","department","subdepartment","all"\]\}'
+expect_match "role.entities: the department tree has no owner, so none and all only" "$out" \
+    '\{"ENTITY":"department","TITLE":"Departments","MODULE":"core","OWNED":false,"LEVELS":\["none","all"\]\}'
+for l in own department subdepartment A D F; do
+    out=$(post "$A/role.add" '{"NAME":"Narrow tree","PERMISSIONS":{"department":{"READ":"'$l'"}}}')
+    expect_match "role.add refuses level '$l' on an entity without owner" "$out" \
+        '^400 \{"error":"INVALID_ARG_VALUE","error_description":"permission level .* of .department. READ is not allowed: .department. has no owner'
+done
+out=$(post "$A/role.list" '{}')
+expect_match "a refused role.add wrote nothing" "$out" '^200 '
+check "no role 'Narrow tree' exists" test "$(grep -c 'Narrow tree' <<<"$out")" = 0
 out=$(get "$A/role.add?NAME=No+users&PERMISSIONS[user][READ]=none&PERMISSIONS[*][READ]=all")
 expect_eq "role.add returns an integer id" "$(result_int "$out")" 3
 out=$(post "$A/role.add" '{"NAME":"Bad","PERMISSIONS":{"spaceship":{"READ":"all"}}}')

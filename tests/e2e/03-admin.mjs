@@ -89,6 +89,19 @@ test('roles: add a role, set a permission, assign it', async () => {
     await field(dialog, 'Name').fill('Sales team');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'Sales team' }).waitFor();
+    // records with an owner offer every level; CRM settings and products (no owner) offer
+    // none and all only, and the new role's "own" under Everything else gives them none
+    const options = (label) => page.getByLabel(label).locator('option').evaluateAll((os) => os.map((o) => `${o.value}=${o.textContent.trim()}`));
+    const users = await options('Users: Change');
+    expect(users.join('|') === '=As everything else|none=None|own=Own|department=Department|subdepartment=Department and below|all=All', `Users: Change offers ${users.join('|')}`);
+    for (const label of ['CRM settings: Change', 'CRM settings: Add', 'Products: Change']) {
+        const o = await options(label);
+        expect(o.join('|') === '=As everything else: none|none=None|all=All', `${label} offers ${o.join('|')}`);
+    }
+    const read = await options('CRM settings: Read');
+    expect(read.join('|') === '=As everything else|none=None|all=All', `CRM settings: Read offers ${read.join('|')}`);
+    await page.getByRole('row', { name: /CRM settings/ }).getByText('No owner: none or all').waitFor();
+    await page.getByRole('note').getByText(/Entries without an owner/).waitFor();
     await page.getByLabel('Users: Change').selectOption('none');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved').first().waitFor();

@@ -1,7 +1,8 @@
 /* Tests for the permission engine on a database migrated with core's schema: level and action
  * names, the seeded roles, levels from direct and department assignments (highest wins, the
  * entity's row beats the role's '*' row, default role only without other roles), and the rows
- * perm_sql and perm_allows_owner keep for OWN / DEPT / SUBDEPT over a department tree. */
+ * perm_sql and perm_allows_owner keep for OWN / DEPT / SUBDEPT over a department tree, and
+ * that a level narrowing by owner reads as none on an entity without an owner. */
 #include <stdio.h>
 #include <unistd.h>
 
@@ -9,16 +10,28 @@
 #include "core/auth/perm.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
+#include "core/config/config.h"
 #include "core/db/db.h"
 #include "core/db/migrate.h"
 #include "core/registry.h"
 #include "core/rest/rest.h"
 #include "t.h"
 
+/* Every compiled-in module runs, so their permission entities are declared. */
+static void registry_all(void)
+{
+    struct config cfg = {0};
+    char err[200];
+    snprintf(cfg.modules, sizeof(cfg.modules), "all");
+    if (registry_init(&cfg, err, sizeof(err)))
+        t_fail(__FILE__, __LINE__, "registry: %s", err);
+}
+
 /* Opens a fresh database with core's migrations and runs body inside a write transaction. */
 static void with_db(const char *name, void (*body)(struct db *db))
 {
     char path[300];
+    registry_all();
     snprintf(path, sizeof(path), "%s/%s.db", t_tmpdir(), name);
     unlink(path);
     struct db_options o = {.path = path};
@@ -170,6 +183,47 @@ static void body_levels(struct db *db)
 TEST(perm_levels)
 {
     with_db("perm_levels", body_levels);
+}
+
+static void body_ownerless(struct db *db)
+{
+    CHECK_INT(exec(db, TREE), 0);
+    /* "department" (core) has no owner; "user" has; an undeclared entity counts as ownerless */
+    CHECK(perm_entity_find("Department") && !perm_entity_find("department")->owned);
+    CHECK(perm_entity_find("user") && perm_entity_find("user")->owned);
+    CHECK(perm_entity_find("no_such_entity") == NULL);
+    CHECK_INT(perm_level_effective("department", PERM_LEVEL_OWN), PERM_LEVEL_NONE);
+    CHECK_INT(perm_level_effective("department", PERM_LEVEL_SUBDEPT), PERM_LEVEL_NONE);
+    CHECK_INT(perm_level_effective("department", PERM_LEVEL_ALL), PERM_LEVEL_ALL);
+    CHECK_INT(perm_level_effective("user", PERM_LEVEL_DEPT), PERM_LEVEL_DEPT);
+    CHECK_INT(perm_level_effective("no_such_entity", PERM_LEVEL_OWN), PERM_LEVEL_NONE);
+    CHECK_INT(perm_level_effective("*", PERM_LEVEL_OWN), PERM_LEVEL_OWN);
+    /* the editor's new-role shape: READ all, ADD/UPDATE own, through '*' */
+    CHECK_INT(exec(db,
+                   "INSERT INTO core_role (id, name) VALUES (10, 'New');"
+                   "INSERT INTO core_role_perm VALUES (10, '*', 'READ', 4), (10, '*', 'ADD', 1),"
+                   " (10, '*', 'UPDATE', 2);"
+                   "INSERT INTO core_role_assign (role_id, user_id) VALUES (10, 3);"),
+              0);
+    CHECK_INT(level_of(db, 3, "department", PERM_READ), PERM_LEVEL_ALL);
+    CHECK_INT(level_of(db, 3, "department", PERM_ADD), PERM_LEVEL_NONE);
+    CHECK_INT(level_of(db, 3, "department", PERM_UPDATE), PERM_LEVEL_NONE);
+    CHECK_INT(level_of(db, 3, "user", PERM_ADD), PERM_LEVEL_OWN);
+    CHECK_INT(level_of(db, 3, "user", PERM_UPDATE), PERM_LEVEL_DEPT);
+    /* a row stored on the entity itself (before roles were checked) means none too, and a
+     * second role granting all still wins */
+    CHECK_INT(exec(db, "INSERT INTO core_role_perm VALUES (10, 'department', 'DELETE', 3)"), 0);
+    CHECK_INT(level_of(db, 3, "department", PERM_DELETE), PERM_LEVEL_NONE);
+    CHECK_INT(exec(db, "INSERT INTO core_role (id, name) VALUES (11, 'Admin of tree');"
+                       "INSERT INTO core_role_perm VALUES (11, 'department', 'DELETE', 4);"
+                       "INSERT INTO core_role_assign (role_id, user_id) VALUES (11, 3);"),
+              0);
+    CHECK_INT(level_of(db, 3, "department", PERM_DELETE), PERM_LEVEL_ALL);
+}
+
+TEST(perm_ownerless_levels)
+{
+    with_db("perm_ownerless", body_ownerless);
 }
 
 static void body_rows(struct db *db)

@@ -131,6 +131,66 @@ TEST(throttle_table_full_evicts_oldest)
     throttle_reset(&t);
 }
 
+TEST(throttle_table_full_keeps_locked_keys)
+{
+    static struct throttle t = THROTTLE_INIT(3, 900);
+    char key[32];
+    throttle_reset(&t);
+    for (int i = 0; i < 3; i++)
+        throttle_fail(&t, "locked", 100);
+    for (int i = 0; i < THROTTLE_SLOTS - 1; i++) {
+        snprintf(key, sizeof(key), "k%d", i);
+        throttle_fail(&t, key, 200);
+    }
+    /* full of running windows: a newcomer evicts a key with one failure, never "locked",
+     * although its window is the oldest */
+    for (int i = 0; i < 3 * THROTTLE_SLOTS; i++) {
+        snprintf(key, sizeof(key), "churn%d", i);
+        throttle_fail(&t, key, 300);
+    }
+    CHECK(throttle_check(&t, "locked", 300) > 0);
+    CHECK_INT(throttle_check(&t, "k0", 300), 0);
+    throttle_reset(&t);
+}
+
+TEST(throttle_ids_never_evict_a_running_window)
+{
+    static struct throttle_ids t = THROTTLE_IDS_INIT(5, 900);
+    throttle_ids_reset(&t);
+    for (int i = 0; i < 5; i++)
+        throttle_id_fail(&t, 42, 1000);
+    CHECK_INT(throttle_id_check(&t, 42, 1000), 900);
+    CHECK_INT(throttle_id_check(&t, 43, 1000), 0);
+    /* failures of 5000 other accounts neither evict nor reset account 42 */
+    for (int64_t id = 100; id < 5100; id++)
+        throttle_id_fail(&t, id, 1010);
+    CHECK_INT(throttle_id_check(&t, 42, 1020), 880);
+    CHECK_INT(t.n, 5001);
+    /* one entry per account, however often it fails */
+    for (int i = 0; i < 100; i++)
+        throttle_id_fail(&t, 100, 1030);
+    CHECK_INT(t.n, 5001);
+    CHECK(throttle_id_check(&t, 100, 1030) > 0);
+    /* after the window, expired entries are reused instead of growing the table */
+    size_t cap = t.cap;
+    for (int64_t id = 10000; id < 15000; id++)
+        throttle_id_fail(&t, id, 3000);
+    CHECK_INT(t.n, 5001);
+    CHECK_INT(t.cap, cap);
+    CHECK_INT(throttle_id_check(&t, 42, 3000), 0);
+    /* a new window starts after the old one; clearing forgets; ids <= 0 are ignored */
+    for (int i = 0; i < 5; i++)
+        throttle_id_fail(&t, 7, 4000);
+    CHECK(throttle_id_check(&t, 7, 4000) > 0);
+    throttle_id_clear(&t, 7);
+    CHECK_INT(throttle_id_check(&t, 7, 4000), 0);
+    for (int i = 0; i < 10; i++)
+        throttle_id_fail(&t, 0, 4000);
+    CHECK_INT(throttle_id_check(&t, 0, 4000), 0);
+    throttle_ids_reset(&t);
+    CHECK(t.slots == NULL);
+}
+
 TEST(throttle_hash_gate)
 {
     for (int i = 0; i < HASH_GATE_SLOTS; i++)

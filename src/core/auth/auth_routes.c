@@ -1,8 +1,11 @@
 /* The browser sign-in API: /api/auth/state, /setup (first run), /login and /logout. Bodies are
  * small JSON objects (16 KB at most, Content-Type application/json, which also keeps other
  * sites' plain forms from signing a browser in). Failed sign-ins are throttled per account and
- * per client address in memory (throttle.h: one node only), and password hashing goes through
- * a small gate so a flood of logins cannot take the server's memory. */
+ * per client address in memory (throttle.h: one node only): an existing account's counter is
+ * kept by user id where no flood of other failures can evict it, an e-mail that matches no
+ * account is counted like one (so a 429 does not tell which e-mails exist) in a bounded table,
+ * and password hashing goes through a small gate so a flood of logins cannot take the
+ * server's memory. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +31,9 @@
 #define LOGIN_MAX_PER_ADDRESS 20
 #define SETTING_COMPANY "company_name"
 
-static struct throttle throttle_account = THROTTLE_INIT(LOGIN_MAX_PER_ACCOUNT, LOGIN_WINDOW_S);
+static struct throttle_ids throttle_account =
+    THROTTLE_IDS_INIT(LOGIN_MAX_PER_ACCOUNT, LOGIN_WINDOW_S);
+static struct throttle throttle_unknown = THROTTLE_INIT(LOGIN_MAX_PER_ACCOUNT, LOGIN_WINDOW_S);
 static struct throttle throttle_address = THROTTLE_INIT(LOGIN_MAX_PER_ADDRESS, LOGIN_WINDOW_S);
 
 /* Verified when the e-mail is unknown or has no password, so the answer takes as long as for
@@ -396,7 +401,12 @@ int auth_http_login(struct http_request *req, struct http_response *res)
         goto out;
     login_keys(req, &lg);
     int64_t now = (int64_t)time_now_real();
-    wait = throttle_check(&throttle_account, lg.key_account, now);
+    if (!db || (rc = login_load(db, &lg))) {
+        status = auth_unavailable(res, db ? rc : -E_DB);
+        goto out;
+    }
+    wait = lg.found ? throttle_id_check(&throttle_account, lg.user_id, now)
+                    : throttle_check(&throttle_unknown, lg.key_account, now);
     int wait_addr = throttle_check(&throttle_address, lg.key_address, now);
     if (wait_addr > wait)
         wait = wait_addr;
@@ -404,10 +414,6 @@ int auth_http_login(struct http_request *req, struct http_response *res)
         http_add_header(res, "Retry-After", arena_printf(req->arena, "%d", wait));
         status = http_error(res, 429, "TOO_MANY_ATTEMPTS",
                             "too many failed sign-ins: try again in %d seconds", wait);
-        goto out;
-    }
-    if (!db || (rc = login_load(db, &lg))) {
-        status = auth_unavailable(res, db ? rc : -E_DB);
         goto out;
     }
     if (hash_gate_enter(AUTH_GATE_WAIT_MS)) {
@@ -418,12 +424,15 @@ int auth_http_login(struct http_request *req, struct http_response *res)
     bool ok = login_verify(&lg);
     hash_gate_leave();
     if (!ok) {
-        throttle_fail(&throttle_account, lg.key_account, now);
+        if (lg.found)
+            throttle_id_fail(&throttle_account, lg.user_id, now);
+        else
+            throttle_fail(&throttle_unknown, lg.key_account, now);
         throttle_fail(&throttle_address, lg.key_address, now);
         status = http_error(res, 401, "INVALID_CREDENTIALS", "e-mail or password is wrong");
         goto out;
     }
-    throttle_clear(&throttle_account, lg.key_account);
+    throttle_id_clear(&throttle_account, lg.user_id);
     rc = db_begin_write(db);
     if (!rc && (rc = login_write(db, req, &lg, token, &s, &user)))
         db_rollback(db);

@@ -12,6 +12,7 @@
 #include "core/auth/ident.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
+#include "core/registry.h"
 #include "core/rest/rest.h"
 
 /* The roles of user ?: assigned directly or through a department they belong to, else the
@@ -107,6 +108,28 @@ int perm_level_parse(const char *s, enum perm_level *out)
     return -E_INVAL;
 }
 
+const struct perm_entity *perm_entity_find(const char *entity)
+{
+    int n = 0;
+    const struct module *const *mods = registry_modules(&n);
+    for (int i = 0; entity && i < n; i++)
+        for (const struct perm_entity *p = mods[i]->perms; p && p->entity; p++)
+            if (!strcasecmp(p->entity, entity))
+                return p;
+    return NULL;
+}
+
+enum perm_level perm_level_effective(const char *entity, enum perm_level level)
+{
+    const struct perm_entity *p;
+    if (level <= PERM_LEVEL_NONE || level >= PERM_LEVEL_ALL)
+        return level <= PERM_LEVEL_NONE ? PERM_LEVEL_NONE : PERM_LEVEL_ALL;
+    if (entity && !strcmp(entity, "*"))
+        return level;
+    p = perm_entity_find(entity);
+    return p && p->owned ? level : PERM_LEVEL_NONE;
+}
+
 int perm_level(struct db *db, const struct rest_auth *auth, const char *entity,
                enum perm_action action, enum perm_level *out)
 {
@@ -132,9 +155,9 @@ int perm_level(struct db *db, const struct rest_auth *auth, const char *entity,
     rc = db_step(st);
     if (rc == DB_ROW) {
         int64_t v = db_col_int(st, 0);
-        *out = v < PERM_LEVEL_NONE  ? PERM_LEVEL_NONE
-               : v > PERM_LEVEL_ALL ? PERM_LEVEL_ALL
-                                    : (enum perm_level)v;
+        *out = perm_level_effective(entity, v < PERM_LEVEL_NONE  ? PERM_LEVEL_NONE
+                                            : v > PERM_LEVEL_ALL ? PERM_LEVEL_ALL
+                                                                 : (enum perm_level)v);
         rc = 0;
     } else {
         rc = rc < 0 ? rc : -E_DB;

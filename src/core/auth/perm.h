@@ -24,7 +24,8 @@ enum perm_level {
     PERM_LEVEL_ALL,
 };
 
-/* The caller's level for entity/action (admins: ALL). Returns 0 or a database error. */
+/* The caller's level for entity/action (admins: ALL), as perm_level_effective reads it for
+ * entity: on an entity without an owner only NONE or ALL. Returns 0 or a database error. */
 int perm_level(struct db *db, const struct rest_auth *auth, const char *entity,
                enum perm_action action, enum perm_level *out);
 
@@ -37,6 +38,16 @@ int perm_sql(const struct rest_auth *auth, enum perm_level level, const char *ow
 /* True when a row owned by owner_id is within level for the caller. */
 int perm_allows_owner(struct db *db, const struct rest_auth *auth, enum perm_level level,
                       int64_t owner_id, bool *allowed);
+
+/* The declaration of entity (case-insensitive) among the enabled modules' perms tables, or
+ * NULL when no enabled module declares it. Borrowed, static. */
+const struct perm_entity *perm_entity_find(const char *entity);
+
+/* What a stored level means on entity: OWN, DEPT and SUBDEPT are NONE on an entity whose rows
+ * have no owner (perm_entity.owned false) or that no enabled module declares, and unchanged
+ * on an owned one. "*" is not an entity: its levels are read per entity. The mapping keeps the
+ * order of levels, so the highest of several roles' levels maps to the highest meaning. */
+enum perm_level perm_level_effective(const char *entity, enum perm_level level);
 
 /* Names used by roles and the role.* methods: actions "READ", "ADD", "UPDATE", "DELETE" and
  * levels "none", "own", "department", "subdepartment", "all". Parsing is case-insensitive and

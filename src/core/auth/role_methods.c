@@ -1,8 +1,10 @@
 /* The role.* REST methods (kazi's own, for administrators): roles, the levels they grant and
  * who holds them. PERMISSIONS is {entity: {action: level}} with actions READ, ADD, UPDATE,
  * DELETE and levels none, own, department, subdepartment, all (Bitrix's letters -, A, D, F, X
- * are accepted too); entity "*" is the role's level for every entity it does not name. Ids are
- * JSON integers. How levels combine is perm.c's business, not this file's. */
+ * are accepted too); entity "*" is the role's level for every entity it does not name. An entity
+ * without an owner (role.entities: OWNED false) takes none or all only; own, department or
+ * subdepartment under "*" mean none for it (perm.c). Ids are JSON integers. How levels combine is
+ * perm.c's business, not this file's. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -63,15 +65,11 @@ static int run2(struct db *db, const char *sql, int n, int64_t a, int64_t b)
 /* The declared entity matching name (case-insensitive), "*", or NULL. Borrowed, static. */
 static const char *entity_find(const char *name)
 {
-    int n = 0;
-    const struct module *const *mods = registry_modules(&n);
+    const struct perm_entity *p;
     if (!strcmp(name, "*"))
         return "*";
-    for (int i = 0; i < n; i++)
-        for (const struct perm_entity *p = mods[i]->perms; p && p->entity; p++)
-            if (!strcasecmp(p->entity, name))
-                return p->entity;
-    return NULL;
+    p = perm_entity_find(name);
+    return p ? p->entity : NULL;
 }
 
 /* Checks PERMISSIONS and turns it into [[entity, action, level], ...] (new reference). */
@@ -110,6 +108,11 @@ static int perms_parse(struct rest_call *c, const json_t *v, json_t **out)
                                  "permission level of '%s' %s must be none, own, department, "
                                  "subdepartment or all",
                                  ent, act);
+            if (perm_level_effective(e, l) != l)
+                return rest_fail(c, 400, "INVALID_ARG_VALUE",
+                                 "permission level '%s' of '%s' %s is not allowed: '%s' has no "
+                                 "owner, so its levels are none and all",
+                                 perm_level_name(l), e, perm_action_name(a), e);
             if (json_array_size(*out) >= ROLE_MAX_RULES)
                 return rest_fail(c, 400, "INVALID_ARG_VALUE",
                                  "'PERMISSIONS' has more than %d entries", ROLE_MAX_RULES);
@@ -154,8 +157,9 @@ static json_t *role_perms(struct db *db, int64_t role)
         json_t *acts = json_object_get(o, e);
         if (!acts)
             json_object_set_new(o, e, acts = json_object());
-        json_object_set_new(acts, db_col_text(st, 1),
-                            json_string(perm_level_name((enum perm_level)db_col_int(st, 2))));
+        /* a level stored before the entity's levels were checked is shown as what it means */
+        enum perm_level l = perm_level_effective(e, (enum perm_level)db_col_int(st, 2));
+        json_object_set_new(acts, db_col_text(st, 1), json_string(perm_level_name(l)));
     }
     db_reset(st);
     if (rc < 0) {
@@ -217,16 +221,25 @@ static int role_list(struct rest_call *c)
     return 0;
 }
 
+/* role.entities: every entity the enabled modules declare, with whether its rows have an owner
+ * and so the levels a role may give it. */
 static int role_entities(struct rest_call *c)
 {
     int n = 0;
     const struct module *const *mods = registry_modules(&n);
     json_t *rows = json_array();
-    for (int i = 0; i < n; i++)
-        for (const struct perm_entity *p = mods[i]->perms; p && p->entity; p++)
-            json_array_append_new(rows, json_pack("{ssssss}", "ENTITY", p->entity, "TITLE",
-                                                  p->title ? p->title : p->entity, "MODULE",
-                                                  mods[i]->name));
+    for (int i = 0; i < n; i++) {
+        for (const struct perm_entity *p = mods[i]->perms; p && p->entity; p++) {
+            json_t *levels = json_array();
+            for (int l = PERM_LEVEL_NONE; l <= PERM_LEVEL_ALL; l++)
+                if (perm_level_effective(p->entity, (enum perm_level)l) == (enum perm_level)l)
+                    json_array_append_new(levels, json_string(perm_level_name(l)));
+            json_array_append_new(rows,
+                                  json_pack("{sssssssbso}", "ENTITY", p->entity, "TITLE",
+                                            p->title ? p->title : p->entity, "MODULE",
+                                            mods[i]->name, "OWNED", p->owned, "LEVELS", levels));
+        }
+    }
     c->result = rows;
     return 0;
 }

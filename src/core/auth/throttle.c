@@ -1,14 +1,17 @@
-/* Failure counters with fixed windows in a small table scanned linearly (a few thousand slots,
- * touched only by sign-in attempts, which cost an Argon2id hash each anyway), and a counting
- * gate for password hashing. Not a general rate limiter: REST calls use rest/ratelimit.c. */
+/* Failure counters with fixed windows in tables scanned linearly (a few thousand slots, or one
+ * per account that failed lately, touched only by sign-in attempts, which cost an Argon2id hash
+ * each anyway), and a counting gate for password hashing. Not a general rate limiter: REST
+ * calls use rest/ratelimit.c. */
 #include "core/auth/throttle.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/base/error.h"
+#include "core/base/xalloc.h"
 
 /* The slot holding key, or NULL. Caller holds the lock. */
 static struct throttle_slot *throttle_find(struct throttle *t, const char *key)
@@ -19,18 +22,20 @@ static struct throttle_slot *throttle_find(struct throttle *t, const char *key)
     return NULL;
 }
 
-/* A free or expired slot, else the one whose window started first. Caller holds the lock. */
+/* A free or expired slot, else the one with the fewest failures, of those the one whose window
+ * started first: a key that reached its limit is the last to go. Caller holds the lock. */
 static struct throttle_slot *throttle_victim(struct throttle *t, int64_t now)
 {
-    struct throttle_slot *oldest = &t->slots[0];
+    struct throttle_slot *victim = &t->slots[0];
     for (int i = 0; i < THROTTLE_SLOTS; i++) {
         struct throttle_slot *s = &t->slots[i];
         if (!s->key[0] || s->window_start + t->window_s <= now)
             return s;
-        if (s->window_start < oldest->window_start)
-            oldest = s;
+        if (s->failures < victim->failures ||
+            (s->failures == victim->failures && s->window_start < victim->window_start))
+            victim = s;
     }
-    return oldest;
+    return victim;
 }
 
 int throttle_check(struct throttle *t, const char *key, int64_t now)
@@ -74,6 +79,79 @@ void throttle_reset(struct throttle *t)
 {
     pthread_mutex_lock(&t->lock);
     memset(t->slots, 0, sizeof(t->slots));
+    pthread_mutex_unlock(&t->lock);
+}
+
+/* The slot of id, or NULL; *spare receives an expired or free slot met on the way (or stays
+ * NULL). Caller holds the lock. */
+static struct throttle_id_slot *throttle_id_find(struct throttle_ids *t, int64_t id, int64_t now,
+                                                 struct throttle_id_slot **spare)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        struct throttle_id_slot *s = &t->slots[i];
+        if (s->id == id)
+            return s;
+        if (spare && !*spare && (!s->id || s->window_start + t->window_s <= now))
+            *spare = s;
+    }
+    return NULL;
+}
+
+int throttle_id_check(struct throttle_ids *t, int64_t id, int64_t now)
+{
+    int wait = 0;
+    if (id <= 0)
+        return 0;
+    pthread_mutex_lock(&t->lock);
+    struct throttle_id_slot *s = throttle_id_find(t, id, now, NULL);
+    if (s && s->window_start + t->window_s > now && s->failures >= t->max_failures)
+        wait = (int)(s->window_start + t->window_s - now);
+    pthread_mutex_unlock(&t->lock);
+    return wait > 0 ? wait : 0;
+}
+
+void throttle_id_fail(struct throttle_ids *t, int64_t id, int64_t now)
+{
+    struct throttle_id_slot *spare = NULL;
+    if (id <= 0)
+        return;
+    pthread_mutex_lock(&t->lock);
+    struct throttle_id_slot *s = throttle_id_find(t, id, now, &spare);
+    if (!s) {
+        if (!spare) {
+            if (t->n == t->cap) {
+                t->cap = t->cap ? t->cap * 2 : 64;
+                t->slots = xrealloc(t->slots, t->cap * sizeof(*t->slots));
+            }
+            spare = &t->slots[t->n++];
+        }
+        s = spare;
+        *s = (struct throttle_id_slot){.id = id, .window_start = now};
+    } else if (s->window_start + t->window_s <= now) {
+        s->failures = 0;
+        s->window_start = now;
+    }
+    s->failures++;
+    pthread_mutex_unlock(&t->lock);
+}
+
+void throttle_id_clear(struct throttle_ids *t, int64_t id)
+{
+    if (id <= 0)
+        return;
+    pthread_mutex_lock(&t->lock);
+    struct throttle_id_slot *s = throttle_id_find(t, id, 0, NULL);
+    if (s)
+        *s = (struct throttle_id_slot){0};
+    pthread_mutex_unlock(&t->lock);
+}
+
+void throttle_ids_reset(struct throttle_ids *t)
+{
+    pthread_mutex_lock(&t->lock);
+    free(t->slots);
+    t->slots = NULL;
+    t->n = t->cap = 0;
     pthread_mutex_unlock(&t->lock);
 }
 

@@ -31,8 +31,8 @@ static const char SQL_SWAP_HASH[] =
 static const char SQL_END_SESSIONS[] = "DELETE FROM core_session WHERE user_id = ? AND id <> ?";
 
 /* Wrong OLD_PASSWORD guesses per user, so a stolen session cannot search for the password. */
-static struct throttle throttle_old =
-    THROTTLE_INIT(OLD_PASSWORD_MAX_FAILURES, OLD_PASSWORD_WINDOW_S);
+static struct throttle_ids throttle_old =
+    THROTTLE_IDS_INIT(OLD_PASSWORD_MAX_FAILURES, OLD_PASSWORD_WINDOW_S);
 
 struct pw_set {
     int64_t id;            /* the user whose password is set */
@@ -139,13 +139,11 @@ static int pw_check_old(struct rest_call *c, struct pw_set *p)
  * Returns 0 or rest_fail's value. */
 static int pw_hash(struct rest_call *c, struct pw_set *p)
 {
-    char key[THROTTLE_KEY_MAX];
     int64_t now = (int64_t)time_now_real();
     int rc = 0, wait;
     if (pw_check_old(c, p))
         return -1;
-    snprintf(key, sizeof(key), "password:%lld", (long long)p->id);
-    if (p->check_old && (wait = throttle_check(&throttle_old, key, now)))
+    if (p->check_old && (wait = throttle_id_check(&throttle_old, p->id, now)))
         return rest_fail(c, 429, "TOO_MANY_ATTEMPTS",
                          "too many wrong passwords: try again in %d seconds", wait);
     if (hash_gate_enter(PASSWORD_GATE_WAIT_MS))
@@ -158,14 +156,14 @@ static int pw_hash(struct rest_call *c, struct pw_set *p)
         rc = -E_PERM; /* a malformed stored hash matches nothing either */
     hash_gate_leave();
     if (rc == -E_PERM) {
-        throttle_fail(&throttle_old, key, now);
+        throttle_id_fail(&throttle_old, p->id, now);
         return rest_fail(c, 403, "INVALID_OLD_PASSWORD",
                          "parameter 'OLD_PASSWORD' does not match your current password");
     }
     if (rc)
         return rest_fail(c, 503, "SERVER_BUSY", "password cannot be hashed now, try again");
     if (p->check_old)
-        throttle_clear(&throttle_old, key);
+        throttle_id_clear(&throttle_old, p->id);
     return 0;
 }
 

@@ -22,7 +22,7 @@
 #include "core/json/params.h"
 #include "core/rest/rest_internal.h"
 
-#define METHOD_NAME_MAX 128
+#define METHOD_NAME_MAX REST_METHOD_NAME_MAX
 
 json_t *rest_time_object(double t_start, double t_finish, double processing)
 {
@@ -75,8 +75,8 @@ static int render_error(struct http_response *res, const struct rest_call *c)
     return c->status ? c->status : 500;
 }
 
-/* Splits "<id>/<secret>/<method>" or "<method>" (after /rest/) and normalises the method:
- * lower case, no trailing slash, no ".json". Returns 0 or -E_INVAL (.xml or malformed). */
+/* Splits "<id>/<secret>/<method>" or "<method>" (after /rest/) and normalises the method as
+ * batch does (rest_method_name). Returns 0 or -E_INVAL (.xml or malformed). */
 static int parse_path(const char *p, int64_t *uid, char *secret, size_t slen, char *method)
 {
     *uid = 0;
@@ -92,23 +92,7 @@ static int parse_path(const char *p, int64_t *uid, char *secret, size_t slen, ch
         secret[end - s] = '\0';
         p = end + 1;
     }
-    size_t n = strlen(p);
-    while (n && p[n - 1] == '/')
-        n--;
-    if (n > 5 && !strncasecmp(p + n - 5, ".json", 5))
-        n -= 5;
-    else if (n > 4 && !strncasecmp(p + n - 4, ".xml", 4))
-        return -E_INVAL;
-    if (n == 0 || n >= METHOD_NAME_MAX)
-        return -E_INVAL;
-    for (size_t i = 0; i < n; i++) {
-        char ch = (char)tolower((unsigned char)p[i]);
-        if (!isalnum((unsigned char)ch) && ch != '.' && ch != '_')
-            return -E_INVAL;
-        method[i] = ch;
-    }
-    method[n] = '\0';
-    return 0;
+    return rest_method_name(p, strlen(p), method, METHOD_NAME_MAX);
 }
 
 struct form_state {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/auth/perm.h"
 #include "core/base/error.h"
@@ -20,7 +21,6 @@
 #include "core/rest/rest_internal.h"
 
 #define REST_TABLE_SIZE 2048 /* power of two, well above twice the method count */
-#define REST_NAME_MAX 128
 
 struct rest_entry {
     const struct rest_method *m;
@@ -118,9 +118,29 @@ int rest_ref_check(struct rest_call *c, const char *kind, const char *field, con
                      field, ref);
 }
 
+int rest_method_name(const char *s, size_t len, char *out, size_t outlen)
+{
+    while (len && s[len - 1] == '/')
+        len--;
+    if (len > 5 && !strncasecmp(s + len - 5, ".json", 5))
+        len -= 5;
+    else if (len > 4 && !strncasecmp(s + len - 4, ".xml", 4))
+        return -E_INVAL;
+    if (len == 0 || len >= outlen || len >= REST_METHOD_NAME_MAX)
+        return -E_INVAL;
+    for (size_t i = 0; i < len; i++) {
+        char ch = (char)tolower((unsigned char)s[i]);
+        if (!isalnum((unsigned char)ch) && ch != '.' && ch != '_')
+            return -E_INVAL;
+        out[i] = ch;
+    }
+    out[len] = '\0';
+    return 0;
+}
+
 const struct rest_method *rest_find(const char *name, const struct module **module_out)
 {
-    char lower[REST_NAME_MAX];
+    char lower[REST_METHOD_NAME_MAX];
     size_t n = strlen(name);
     if (n == 0 || n >= sizeof(lower))
         return NULL;

@@ -1,6 +1,7 @@
 /* System methods every client uses: server.time, scope, methods, method.get, app.info and
  * batch. batch runs up to 50 calls in one request, each in its own transaction as Bitrix24
- * does, substituting $result[key][...] references from earlier calls. */
+ * does, naming methods as top-level calls do (rest_method_name) and substituting
+ * $result[key][...] references from earlier calls. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,10 +270,17 @@ static bool batch_one(struct rest_call *c, struct batch *b, const char *key, con
         rest_fail(&sub, 400, "ERROR_BATCH_COMMAND", "command '%s' is too long", key);
         goto out;
     }
-    char *name = arena_strdup(c->arena, cmd);
-    char *q = strchr(name, '?');
+    /* the method as a top-level call spells it: "CRM.Deal.List.json", "crm.deal.list/" */
+    const char *q = strchr(cmd, '?');
+    char name[REST_METHOD_NAME_MAX];
+    size_t nlen = q ? (size_t)(q - cmd) : strlen(cmd);
     if (q)
-        *q++ = '\0';
+        q++;
+    if (rest_method_name(cmd, nlen, name, sizeof(name))) {
+        rest_fail(&sub, 400, "INVALID_REQUEST",
+                  "command '%s' does not name a method (only JSON replies are supported)", key);
+        goto out;
+    }
     const struct rest_method *m = rest_find(name, NULL);
     if (!m) {
         rest_fail(&sub, 404, "ERROR_METHOD_NOT_FOUND", "Method not found!");

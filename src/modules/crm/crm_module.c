@@ -20,15 +20,15 @@ static const struct rest_method *const crm_method_tables[] = {
 };
 
 static const struct perm_entity crm_perms[] = {
-    {"crm_lead", "Leads"},
-    {"crm_contact", "Contacts"},
-    {"crm_company", "Companies"},
-    {"crm_deal", "Deals"},
-    {"crm_quote", "Quotes"},
-    {"crm_invoice", "Invoices"},
-    {"crm_product", "Products"},
-    {"crm_config", "CRM settings"},
-    {NULL, NULL},
+    {"crm_lead", "Leads", true},
+    {"crm_contact", "Contacts", true},
+    {"crm_company", "Companies", true},
+    {"crm_deal", "Deals", true},
+    {"crm_quote", "Quotes", true},
+    {"crm_invoice", "Invoices", true},
+    {"crm_product", "Products", false},    /* a catalogue: no owner */
+    {"crm_config", "CRM settings", false}, /* pipelines, stages, currencies, fields */
+    {NULL, NULL, false},
 };
 
 /* Other modules link to CRM records as "D_12", "C_3" (tasks' UF_CRM_TASK) and ask core first. */

@@ -16,9 +16,11 @@ static const struct rest_method *const tasks_method_tables[] = {
 };
 
 static const struct perm_entity tasks_perms[] = {
-    {"task", "Tasks"},
-    {"sonet_group", "Workgroups and projects"},
-    {NULL, NULL},
+    /* owned: a task by its participants, a workgroup by its owner; task_access.c and group.c
+     * narrow further by participation whatever the level */
+    {"task", "Tasks", true},
+    {"sonet_group", "Workgroups and projects", true},
+    {NULL, NULL, false},
 };
 
 static const char *const tasks_events[] = {

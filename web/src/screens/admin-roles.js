@@ -1,6 +1,9 @@
 // Administration: roles and permissions. A role grants, per entity (role.entities) and action
 // (READ, ADD, UPDATE, DELETE), a level from none to all; "*" covers every entity not listed.
-// Roles are assigned to users or departments. Uses role.list/add/update/delete/assign/unassign.
+// An entity whose rows have no owner (OWNED false: CRM settings, products, the department
+// tree) is offered none and all only: there "own" and "department" would mean none (the server
+// refuses them by name and reads them under "*" as none). Roles are assigned to users or
+// departments. Uses role.list/entities/add/update/delete/assign/unassign.
 import { useState } from 'preact/hooks';
 import { html } from '../h.js';
 import { listAll, rest } from '../api.js';
@@ -12,6 +15,16 @@ import { fullName } from './admin-users.js';
 
 const ACTIONS = ['READ', 'ADD', 'UPDATE', 'DELETE'];
 const LEVELS = ['none', 'own', 'department', 'subdepartment', 'all'];
+const NARROWING = ['own', 'department', 'subdepartment'];
+// What a new role grants: reading everything, adding and changing one's own records. Under "*",
+// "own" gives entities without an owner (CRM settings, products) none: configuration stays
+// with roles that grant it "all" by name.
+export const NEW_ROLE_PERMISSIONS = { '*': { READ: 'all', ADD: 'own', UPDATE: 'own', DELETE: 'none' } };
+
+// The levels an entity row may take: the server's LEVELS, else every level.
+const levelsOf = (e) => (e.ENTITY === '*' ? LEVELS : Array.isArray(e.LEVELS) && e.LEVELS.length ? e.LEVELS : e.OWNED === false ? ['none', 'all'] : LEVELS);
+// The entity's title in the reader's language, else the server's.
+const titleOf = (e) => { const k = `entity.${e.ENTITY}`; const s = t(k); return s === k ? e.TITLE : s; };
 
 function RoleEditor({ role, entities, users, deps, onChanged, onDeleted }) {
     const [perms, setPerms] = useState(() => JSON.parse(JSON.stringify(role.PERMISSIONS || {})));
@@ -20,7 +33,9 @@ function RoleEditor({ role, entities, users, deps, onChanged, onDeleted }) {
     const [busy, setBusy] = useState(false);
     const [assign, setAssign] = useState('');
     const [confirm, setConfirm] = useState(false);
-    const rows = [{ ENTITY: '*', TITLE: t('roles.everything') }, ...entities];
+    const rows = [{ ENTITY: '*', TITLE: t('roles.everything') }, ...entities.map((e) => ({ ...e, TITLE: titleOf(e) }))];
+    // the "as everything else" choice of an ownerless row says when it comes to none
+    const inheritLabel = (e, a) => (levelsOf(e).includes(perms['*']?.[a] || 'none') ? t('roles.inherit') : t('roles.inheritNone'));
     const setLevel = (entity, action, level) => {
         setPerms((p) => {
             const n = { ...p, [entity]: { ...(p[entity] || {}) } };
@@ -77,16 +92,18 @@ function RoleEditor({ role, entities, users, deps, onChanged, onDeleted }) {
             <table class="table perm-table">
                 <caption class="visually-hidden">${t('roles.matrix')}</caption>
                 <thead><tr><th scope="col">${t('roles.entity')}</th>${ACTIONS.map((a) => html`<th scope="col">${t(`perm.${a}`)}</th>`)}</tr></thead>
-                <tbody>${rows.map((e) => html`<tr key=${e.ENTITY}>
-                    <th scope="row">${e.TITLE}</th>
+                <tbody>${rows.map((e) => html`<tr key=${e.ENTITY} data-owned=${e.ENTITY === '*' || e.OWNED !== false ? 'yes' : 'no'}>
+                    <th scope="row">${e.TITLE}${e.ENTITY !== '*' && e.OWNED === false ? html`<span class="muted small perm-note">${t('roles.noOwner')}</span>` : null}</th>
                     ${ACTIONS.map((a) => html`<td><select aria-label=${`${e.TITLE}: ${t(`perm.${a}`)}`} value=${perms[e.ENTITY]?.[a] || ''}
                         onChange=${(ev) => setLevel(e.ENTITY, a, ev.target.value)}>
-                        ${e.ENTITY !== '*' ? html`<option value="">${t('roles.inherit')}</option>` : html`<option value="">${t('level.none')}</option>`}
-                        ${LEVELS.map((l) => html`<option value=${l} selected=${perms[e.ENTITY]?.[a] === l}>${t(`level.${l}`)}</option>`)}
+                        ${e.ENTITY !== '*' ? html`<option value="">${inheritLabel(e, a)}</option>` : html`<option value="">${t('level.none')}</option>`}
+                        ${levelsOf(e).map((l) => html`<option value=${l} selected=${perms[e.ENTITY]?.[a] === l}>${t(`level.${l}`)}</option>`)}
                     </select></td>`)}
                 </tr>`)}</tbody>
             </table>
         </div>
+        ${NARROWING.some((l) => Object.values(perms['*'] || {}).includes(l)) && rows.some((e) => e.OWNED === false)
+            ? html`<p class="muted small" role="note">${t('roles.ownerlessHint')}</p>` : null}
         ${err && html`<p class="form-error" role="alert">${err}</p>`}
         <div class="form-actions"><button type="button" class="btn btn-primary" disabled=${busy} onClick=${save}>${t('common.save')}</button></div>
         <h3>${t('roles.assigned')}</h3>
@@ -119,7 +136,7 @@ export function Roles() {
     const [sel, setSel] = useState(null);
     const [adding, setAdding] = useState(false);
     const add = async (v) => {
-        const id = await rest('role.add', { NAME: v.NAME.trim(), PERMISSIONS: { '*': { READ: 'all', ADD: 'own', UPDATE: 'own', DELETE: 'none' } } });
+        const id = await rest('role.add', { NAME: v.NAME.trim(), PERMISSIONS: NEW_ROLE_PERMISSIONS });
         setAdding(false);
         setSel(Number(id?.ID ?? id));
         data.reload();
