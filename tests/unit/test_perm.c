@@ -12,6 +12,7 @@
 #include "core/base/log.h"
 #include "core/config/config.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/db/migrate.h"
 #include "core/registry.h"
 #include "core/rest/rest.h"
@@ -98,7 +99,7 @@ static const char *visible(struct db *db, int64_t uid, enum perm_level level)
     strbuf_init(&sql, 0);
     strbuf_addstr(&sql, "SELECT t.id FROM test_item t WHERE ");
     if (perm_sql(&au, level, "t.owner", &sql, binds) || strbuf_addstr(&sql, " ORDER BY t.id") ||
-        db_prepare_dyn(db, sql.buf, &st) || ident_bind_json(st, binds, 1) < 0) {
+        db_prepare_dyn(db, sql.buf, &st) || db_bind_json(st, binds, 1) < 0) {
         snprintf(out, sizeof(out), "error");
         goto out;
     }

@@ -72,13 +72,13 @@ static json_t *dep_row(struct rest_call *c, struct db_stmt *st, void *ctx)
 
 static int dep_get(struct rest_call *c)
 {
-    struct ident_list l;
+    struct rest_list l;
     char err[256] = "";
     json_t *filter = ident_list_filter(c, dep_fields, N_DEP_FIELDS);
     int rc = 0;
     if (!filter)
         return -1;
-    ident_list_init(&l, SQL_SELECT, SQL_COUNT);
+    rest_list_init(&l, SQL_SELECT, SQL_COUNT);
     if (filter_compile(dep_fields, N_DEP_FIELDS, filter, ident_dialect(c->db), &l.where, l.binds,
                        err, sizeof(err)))
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
@@ -86,11 +86,11 @@ static int dep_get(struct rest_call *c)
     if (!rc)
         rc = ident_list_order(c, dep_fields, N_DEP_FIELDS, "d.id", &l.order);
     if (rc) {
-        ident_list_release(&l);
+        rest_list_release(&l);
         return rc;
     }
     l.row = dep_row;
-    return ident_list_run(c, &l);
+    return rest_list_run(c, &l);
 }
 
 static int dep_fields_method(struct rest_call *c)
@@ -134,7 +134,7 @@ static int read_ref(struct rest_call *c, json_t *f, const char *name, const char
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s' must be an id", name);
     if (id && (rc = exists(c->db, sql, id)) <= 0)
         return rc < 0
-                   ? ident_db_fail(c, rc)
+                   ? rest_fail_db(c, rc)
                    : rest_fail(c, 400, "INVALID_ARG_VALUE",
                                "field '%s' names %lld, which does not exist", name, (long long)id);
     *out = id;
@@ -179,7 +179,7 @@ static int dep_add(struct rest_call *c)
     if (dep_read(c, &d, true))
         return -1;
     if ((rc = db_prepare(c->db, SQL_INSERT, &st)))
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_text(st, 1, d.name, -1);
     bind_ref(st, 2, d.parent);
     bind_ref(st, 3, d.head);
@@ -187,7 +187,7 @@ static int dep_add(struct rest_call *c)
     rc = db_step(st);
     db_reset(st);
     if (rc != DB_DONE)
-        return ident_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     c->result = json_integer(db_last_id(c->db));
     return 0;
 }
@@ -200,10 +200,10 @@ static int dep_load(struct rest_call *c, int64_t *id, struct dep *d)
     int rc;
     if (!idv && fields_param(c) != c->params)
         idv = params_get(fields_param(c), "ID");
-    if (ident_param_id(c, idv, "ID", true, id))
+    if (rest_param_id(c, idv, "ID", true, id))
         return -1;
     if ((rc = db_prepare(c->db, SQL_LOAD, &st)))
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, *id);
     rc = db_step(st);
     if (rc == DB_ROW) {
@@ -214,7 +214,7 @@ static int dep_load(struct rest_call *c, int64_t *id, struct dep *d)
     }
     db_reset(st);
     if (rc != DB_ROW)
-        return rc < 0 ? ident_db_fail(c, rc)
+        return rc < 0 ? rest_fail_db(c, rc)
                       : rest_fail(c, 400, "NOT_FOUND", "department %lld does not exist",
                                   (long long)*id);
     return 0;
@@ -230,7 +230,7 @@ static int dep_update(struct rest_call *c)
         return -1;
     if (d.parent) {
         if ((rc = db_prepare(c->db, SQL_BELOW, &st)))
-            return ident_db_fail(c, rc);
+            return rest_fail_db(c, rc);
         db_bind_int(st, 1, id);
         db_bind_int(st, 2, d.parent);
         rc = db_step(st);
@@ -240,10 +240,10 @@ static int dep_update(struct rest_call *c)
                              "field 'PARENT' would make department %lld its own ancestor",
                              (long long)id);
         if (rc < 0)
-            return ident_db_fail(c, rc);
+            return rest_fail_db(c, rc);
     }
     if ((rc = db_prepare(c->db, SQL_UPDATE, &st)))
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_text(st, 1, d.name, -1);
     bind_ref(st, 2, d.parent);
     bind_ref(st, 3, d.head);
@@ -252,7 +252,7 @@ static int dep_update(struct rest_call *c)
     rc = db_step(st);
     db_reset(st);
     if (rc != DB_DONE)
-        return ident_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     c->result = json_true();
     return 0;
 }
@@ -278,24 +278,24 @@ static int dep_delete(struct rest_call *c)
     if (dep_load(c, &id, &d))
         return -1;
     if ((rc = db_prepare(c->db, SQL_CHILDREN, &st)))
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, id);
     if ((rc = db_step(st)) == DB_ROW)
         children = db_col_int(st, 0);
     db_reset(st);
     if (rc != DB_ROW)
-        return ident_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     if (children)
         return rest_fail(c, 400, "ERROR_ARGUMENT",
                          "department %lld has %lld sub-departments: move or delete them first",
                          (long long)id, (long long)children);
     if ((rc = run_id(c->db, SQL_DEL_MEMBERS, id)) || (rc = run_id(c->db, SQL_DEL_ROLES, id)))
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if ((rc = run_id(c->db, SQL_DELETE, id)) == -E_EXISTS)
         return rest_fail(c, 400, "ERROR_ARGUMENT", "department %lld is still referenced",
                          (long long)id);
     if (rc)
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     c->result = json_true();
     return 0;
 }

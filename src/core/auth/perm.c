@@ -12,6 +12,7 @@
 #include "core/auth/ident.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/registry.h"
 #include "core/rest/rest.h"
 
@@ -220,7 +221,7 @@ int perm_allows_owner(struct db *db, const struct rest_auth *auth, enum perm_lev
         goto out;
     if ((rc = db_prepare_dyn(db, sql.buf, &st)))
         goto out;
-    if ((rc = ident_bind_json(st, binds, 1)) < 0)
+    if ((rc = db_bind_json(st, binds, 1)) < 0)
         goto out;
     rc = db_step(st);
     *allowed = rc == DB_ROW;

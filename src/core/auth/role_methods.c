@@ -196,7 +196,7 @@ static int role_list(struct rest_call *c)
     json_t *rows;
     int rc = db_prepare(c->db, SQL_ROLES, &st);
     if (rc)
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     rows = json_array();
     while ((rc = db_step(st)) == DB_ROW) {
         int64_t id = db_col_int(st, 0);
@@ -215,7 +215,7 @@ static int role_list(struct rest_call *c)
     db_reset(st);
     if (rc != DB_DONE) {
         json_decref(rows);
-        return ident_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     }
     c->result = rows;
     return 0;
@@ -303,7 +303,7 @@ static int role_apply(struct rest_call *c, int64_t id, json_t *f, const char *na
         rc = run2(c->db, SQL_SET_DEFAULT, 2, def, id) == DB_DONE ? 0 : -E_DB;
 out:
     json_decref(rules);
-    return rc ? ident_db_fail(c, rc) : 0;
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 static int role_add(struct rest_call *c)
@@ -316,14 +316,14 @@ static int role_add(struct rest_call *c)
     if (read_name(c, f, true, &name))
         return -1;
     if ((rc = db_prepare(c->db, SQL_INSERT, &st)))
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_text(st, 1, name, -1);
     rc = db_step(st);
     db_reset(st);
     if (rc == -E_EXISTS)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "role name '%s' is taken", name);
     if (rc != DB_DONE)
-        return ident_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     id = db_last_id(c->db);
     if (role_apply(c, id, f, NULL))
         return -1;
@@ -340,17 +340,17 @@ static int role_find(struct rest_call *c, const char *pname, int64_t *id, bool *
     int rc;
     if (!v && fields_param(c) != c->params)
         v = params_get(fields_param(c), pname);
-    if (ident_param_id(c, v, pname, true, id))
+    if (rest_param_id(c, v, pname, true, id))
         return -1;
     if ((rc = db_prepare(c->db, SQL_ROLE_DEFAULT, &st)))
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, *id);
     rc = db_step(st);
     if (rc == DB_ROW)
         *is_default = db_col_int(st, 0) != 0;
     db_reset(st);
     if (rc != DB_ROW)
-        return rc < 0 ? ident_db_fail(c, rc)
+        return rc < 0 ? rest_fail_db(c, rc)
                       : rest_fail(c, 400, "NOT_FOUND", "role %lld does not exist", (long long)*id);
     return 0;
 }
@@ -382,7 +382,7 @@ static int role_delete(struct rest_call *c)
     if ((rc = run2(c->db, SQL_PERMS_CLEAR, 1, id, 0)) != DB_DONE ||
         (rc = run2(c->db, SQL_ASSIGNS_CLEAR, 1, id, 0)) != DB_DONE ||
         (rc = run2(c->db, SQL_DELETE, 1, id, 0)) != DB_DONE)
-        return ident_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     c->result = json_true();
     return 0;
 }
@@ -393,8 +393,8 @@ static int assign_args(struct rest_call *c, int64_t *role, int64_t *user, int64_
     bool def;
     int rc;
     if (role_find(c, "ROLE_ID", role, &def) ||
-        ident_param_id(c, rest_param(c, "USER_ID"), "USER_ID", false, user) ||
-        ident_param_id(c, rest_param(c, "DEPARTMENT_ID"), "DEPARTMENT_ID", false, dep))
+        rest_param_id(c, rest_param(c, "USER_ID"), "USER_ID", false, user) ||
+        rest_param_id(c, rest_param(c, "DEPARTMENT_ID"), "DEPARTMENT_ID", false, dep))
         return -1;
     if (!*user == !*dep)
         return rest_fail(c, 400, "ERROR_ARGUMENT",
@@ -402,7 +402,7 @@ static int assign_args(struct rest_call *c, int64_t *role, int64_t *user, int64_
     rc =
         *user ? run2(c->db, SQL_USER_EXISTS, 1, *user, 0) : run2(c->db, SQL_DEP_EXISTS, 1, *dep, 0);
     if (rc < 0)
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (rc != DB_ROW)
         return rest_fail(c, 400, "NOT_FOUND", "%s %lld does not exist",
                          *user ? "user" : "department", (long long)(*user ? *user : *dep));
@@ -417,7 +417,7 @@ static int role_assign(struct rest_call *c)
         return -1;
     rc = run2(c->db, user ? SQL_ASSIGN_USER : SQL_ASSIGN_DEP, 2, role, user ? user : dep);
     if (rc != DB_DONE)
-        return ident_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     c->result = json_true();
     return 0;
 }
@@ -430,7 +430,7 @@ static int role_unassign(struct rest_call *c)
         return -1;
     rc = run2(c->db, user ? SQL_UNASSIGN_USER : SQL_UNASSIGN_DEP, 2, role, user ? user : dep);
     if (rc != DB_DONE)
-        return ident_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     if (!db_changes(c->db))
         return rest_fail(c, 400, "NOT_FOUND", "role %lld is not assigned to %s %lld",
                          (long long)role, user ? "user" : "department",

@@ -80,7 +80,7 @@ static json_t *like_word(const char *w, size_t len)
 }
 
 /* Every word of text must appear in one of the searched columns. */
-static int search_sql(struct rest_call *c, const char *key, const json_t *v, struct ident_list *l)
+static int search_sql(struct rest_call *c, const char *key, const json_t *v, struct rest_list *l)
 {
     char buf[PARAMS_STR_BUFSIZE];
     const char *s = params_to_str(v, buf, sizeof(buf)), *p;
@@ -105,7 +105,7 @@ static int search_sql(struct rest_call *c, const char *key, const json_t *v, str
     return 0;
 }
 
-static int dep_name_sql(struct rest_call *c, const json_t *v, struct ident_list *l)
+static int dep_name_sql(struct rest_call *c, const json_t *v, struct rest_list *l)
 {
     char buf[PARAMS_STR_BUFSIZE];
     const char *s = params_to_str(v, buf, sizeof(buf));
@@ -119,7 +119,7 @@ static int dep_name_sql(struct rest_call *c, const json_t *v, struct ident_list 
 }
 
 /* Takes the search keys out of the filter (or the top level) and adds their conditions. */
-static int search_terms(struct rest_call *c, json_t *filter, struct ident_list *l)
+static int search_terms(struct rest_call *c, json_t *filter, struct rest_list *l)
 {
     static const char *const keys[] = {"FIND", "NAME_SEARCH", "UF_DEPARTMENT_NAME"};
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -176,17 +176,17 @@ static int user_view_build(struct rest_call *c, struct user_view *v)
 
 static int user_list(struct rest_call *c)
 {
-    struct ident_list l;
+    struct rest_list l;
     struct user_view *view = arena_alloc(c->arena, sizeof(*view));
     enum perm_level level = PERM_LEVEL_NONE;
     char err[256] = "";
     json_t *filter;
     int rc;
     if ((rc = perm_level(c->db, c->auth, "user", PERM_READ, &level)))
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (user_view_build(c, view) || !(filter = ident_list_filter(c, user_fields, user_fields_n)))
         return -1;
-    ident_list_init(&l, user_select_sql, user_count_sql);
+    rest_list_init(&l, user_select_sql, user_count_sql);
     strbuf_addstr(&l.where, "1=1");
     rc = search_terms(c, filter, &l);
     if (!rc && strbuf_addstr(&l.where, " AND "))
@@ -201,12 +201,12 @@ static int user_list(struct rest_call *c)
     if (!rc)
         rc = ident_list_order(c, user_fields, user_fields_n, "u.id", &l.order);
     if (rc) {
-        ident_list_release(&l);
+        rest_list_release(&l);
         return rc;
     }
     l.row = user_row;
     l.ctx = view;
-    return ident_list_run(c, &l);
+    return rest_list_run(c, &l);
 }
 
 static int user_current(struct rest_call *c)
@@ -215,7 +215,7 @@ static int user_current(struct rest_call *c)
     if (rc == -E_NOTFOUND)
         return rest_fail(c, 400, "NOT_FOUND", "user %lld does not exist",
                          (long long)c->auth->user_id);
-    return rc ? ident_db_fail(c, rc) : 0;
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 static int user_is_admin(struct rest_call *c)
@@ -253,7 +253,7 @@ static int user_add(struct rest_call *c)
     if (rc == -E_INVAL || rc == -E_EXISTS)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     if (rc)
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if ((rc = user_write(c, id, f, true)))
         return rc;
     c->result = json_integer(id);
@@ -268,15 +268,15 @@ static int user_update(struct rest_call *c)
     int rc;
     if (!idv && f != c->params)
         idv = params_get(f, "ID");
-    if (ident_param_id(c, idv, "ID", true, &id))
+    if (rest_param_id(c, idv, "ID", true, &id))
         return -1;
     if ((rc = db_prepare(c->db, SQL_EXISTS, &st)))
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, id);
     rc = db_step(st);
     db_reset(st);
     if (rc != DB_ROW)
-        return rc < 0 ? ident_db_fail(c, rc)
+        return rc < 0 ? rest_fail_db(c, rc)
                       : rest_fail(c, 400, "NOT_FOUND", "user %lld does not exist", (long long)id);
     if (!c->auth->is_admin && id != c->auth->user_id)
         return rest_fail(c, 403, "ACCESS_DENIED", "only administrators can change other users");
@@ -292,13 +292,13 @@ static int profile(struct rest_call *c)
     json_t *o;
     int rc = db_prepare(c->db, SQL_PROFILE, &st);
     if (rc)
-        return ident_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, c->auth->user_id);
     rc = db_step(st);
     if (rc != DB_ROW || !db_col_int(st, 6)) {
         db_reset(st);
         if (rc < 0)
-            return ident_db_fail(c, rc);
+            return rest_fail_db(c, rc);
         c->result = json_array(); /* PHP's empty map, for an unknown or inactive user */
         return 0;
     }

@@ -71,7 +71,7 @@ static int pw_param(struct rest_call *c, const char *name, const char **out)
 static int pw_parse(struct rest_call *c, struct pw_set *p)
 {
     size_t len;
-    if (ident_param_id(c, rest_param(c, "ID"), "ID", false, &p->id))
+    if (rest_param_id(c, rest_param(c, "ID"), "ID", false, &p->id))
         return -1;
     if (!p->id)
         p->id = c->auth->user_id;
@@ -114,7 +114,7 @@ static int pw_load(struct rest_call *c, struct pw_set *p)
     db_commit(c->db);
     if (rc == DB_DONE)
         return rest_fail(c, 400, "NOT_FOUND", "user %lld does not exist", (long long)p->id);
-    return rc == DB_ROW ? 0 : ident_db_fail(c, rc < 0 ? rc : -E_DB);
+    return rc == DB_ROW ? 0 : rest_fail_db(c, rc < 0 ? rc : -E_DB);
 }
 
 /* Decides whether OLD_PASSWORD is needed and present. A user without a password (one who
@@ -212,7 +212,7 @@ static int pw_store(struct rest_call *c, struct pw_set *p)
         n = pw_exec(c->db, SQL_END_SESSIONS, NULL, p->id, keep, NULL);
     if (n < 0) {
         db_rollback(c->db);
-        return ident_db_fail(c, (int)n);
+        return rest_fail_db(c, (int)n);
     }
     if (db_commit(c->db)) {
         db_rollback(c->db);

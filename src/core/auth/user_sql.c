@@ -12,6 +12,7 @@
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
 
@@ -205,14 +206,14 @@ static int conv_depts(struct rest_call *c, const struct wfield *w, const json_t 
         }
         if ((rc = db_prepare(c->db, SQL_DEP_EXISTS, &st))) {
             json_decref(one);
-            return ident_db_fail(c, rc);
+            return rest_fail_db(c, rc);
         }
         db_bind_int(st, 1, id);
         rc = db_step(st);
         db_reset(st);
         if (rc != DB_ROW) {
             json_decref(one);
-            return rc < 0 ? ident_db_fail(c, rc)
+            return rc < 0 ? rest_fail_db(c, rc)
                           : rest_fail(
                                 c, 400, "INVALID_ARG_VALUE",
                                 "field 'UF_DEPARTMENT' names department %lld, which does not exist",
@@ -393,7 +394,7 @@ static int run_update(struct rest_call *c, int64_t id, struct wplan *p)
     strbuf_addf(&sql, "UPDATE core_user SET %supdated_at = ? WHERE id = ?", p->set.buf);
     if ((rc = db_prepare_dyn(c->db, sql.buf, &st)))
         goto out;
-    if ((idx = rc = ident_bind_json(st, p->binds, 1)) < 0)
+    if ((idx = rc = db_bind_json(st, p->binds, 1)) < 0)
         goto out;
     db_bind_int(st, idx, (int64_t)time_now_real());
     db_bind_int(st, idx + 1, id);
@@ -421,7 +422,7 @@ int user_write(struct rest_call *c, int64_t id, const json_t *fields, bool admin
     if (!rc && p.deps)
         rc = set_departments(c, id, p.deps);
     if (rc) {
-        rc = ident_db_fail(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     if (p.admin_fields && admins_left(c->db) < 1)

@@ -58,6 +58,17 @@ int rest_fail(struct rest_call *c, int status, const char *code, const char *fmt
 json_t *rest_param(struct rest_call *c, const char *name);
 int rest_param_int(struct rest_call *c, const char *name, int64_t *out);
 const char *rest_param_str(struct rest_call *c, const char *name); /* arena copy or NULL */
+/* Reads v (a parameter named name) as a positive id. Absent, null or "": *out = 0, and 0 when
+ * !required, else rest_fail 400 BX_EMPTY_REQUIRED "parameter '<name>' is required". Anything
+ * else that is not a positive integer: rest_fail 400 INVALID_ARG_VALUE. Returns 0 or
+ * rest_fail's value. */
+int rest_param_id(struct rest_call *c, const json_t *v, const char *name, bool required,
+                  int64_t *out);
+
+/* Fails the call with 500 INTERNAL_SERVER_ERROR for the database error rc ("database error:
+ * <what>, nothing was written"; the dispatcher rolls back), unless the call has failed
+ * already with a reason. Returns -1, rest_fail's value. */
+int rest_fail_db(struct rest_call *c, int rc);
 
 /* Sets the result of a list method: rows (reference stolen), the total when counted (or -1)
  * and the offset of this page; computes `next`. */

@@ -13,6 +13,7 @@
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/events/bus.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
@@ -99,7 +100,7 @@ static int start(struct act_write *w)
     if (!w->is_add) {
         int rc = crm_activity_row_load(w->c->db, w->id, &w->old);
         if (rc)
-            return rc == -E_NOTFOUND ? crm_fail_not_found(w->c) : crm_fail_db(w->c, rc);
+            return rc == -E_NOTFOUND ? crm_fail_not_found(w->c) : rest_fail_db(w->c, rc);
         w->row = json_deep_copy(w->old);
         return 0;
     }
@@ -184,7 +185,7 @@ static int check_user(struct act_write *w, const char *name)
         return 0;
     int rc = crm_sql_user_exists(w->c->db, json_integer_value(v), &ok);
     if (rc)
-        return crm_fail_db(w->c, rc);
+        return rest_fail_db(w->c, rc);
     return ok ? 0 : rest_fail(w->c, 400, "INVALID_ARG_VALUE", "field '%s' is not a user", name);
 }
 
@@ -362,7 +363,7 @@ static int store_bindings(struct act_write *w)
 static int bind_row(struct db_stmt *st, const json_t *row)
 {
     for (size_t i = 1; i < crm_activity_n_fields; i++) {
-        int rc = crm_sql_bind_value(st, (int)i, json_object_get(row, crm_activity_fields[i].name));
+        int rc = db_bind_json_value(st, (int)i, json_object_get(row, crm_activity_fields[i].name));
         if (rc)
             return rc < 0 ? rc : -E_DB;
     }
@@ -479,7 +480,7 @@ static int activity_write(struct rest_call *c, int64_t id, json_t *fields, int64
     if ((rc = store_row(&w)) ||
         (w.comms && ((rc = store_comms(&w)) || (rc = store_bindings(&w)))) ||
         (rc = history(&w))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     if ((rc = emit(c, w.is_add ? "ONCRMACTIVITYADD" : "ONCRMACTIVITYUPDATE", w.id)))
@@ -536,14 +537,14 @@ static int activity_delete(struct rest_call *c)
     if (rc)
         return rc;
     if ((rc = crm_activity_row_load(c->db, id, &row)))
-        return rc == -E_NOTFOUND ? crm_fail_not_found(c) : crm_fail_db(c, rc);
+        return rc == -E_NOTFOUND ? crm_fail_not_found(c) : rest_fail_db(c, rc);
     rc = crm_record_check(c, (int)crm_row_int(row, "OWNER_TYPE_ID", 0),
                           crm_row_int(row, "OWNER_ID", 0), PERM_UPDATE, NULL);
     json_decref(row);
     if (rc)
         return rc;
     if ((rc = drop_one(c->db, id)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if ((rc = emit(c, "ONCRMACTIVITYDELETE", id)))
         return rc;
     c->result = json_true();

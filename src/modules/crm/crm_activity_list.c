@@ -12,6 +12,7 @@
 #include "core/base/error.h"
 #include "core/base/strbuf.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/filter.h"
 #include "core/rest/rest.h"
@@ -174,7 +175,7 @@ int crm_activity_get(struct rest_call *c)
     if (rc)
         return rc;
     if ((rc = crm_activity_row_load(c->db, id, &row)))
-        return rc == -E_NOTFOUND ? crm_fail_not_found(c) : crm_fail_db(c, rc);
+        return rc == -E_NOTFOUND ? crm_fail_not_found(c) : rest_fail_db(c, rc);
     rc = crm_record_check(c, (int)crm_row_int(row, "OWNER_TYPE_ID", 0),
                           crm_row_int(row, "OWNER_ID", 0), PERM_READ, NULL);
     if (rc)
@@ -184,7 +185,7 @@ int crm_activity_get(struct rest_call *c)
     snprintf(key, sizeof(key), "%lld", (long long)id);
     json_object_set(by_id, key, o);
     if ((rc = crm_activity_load_extras(c->db, by_id, &id, 1, true, true))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     c->result = o;
@@ -287,7 +288,7 @@ static int list_plan(struct list_req *q)
             json_object_set(rest, key, v);
     }
     if (!rc && (rc = narrow(c, &q->where, q->binds)))
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
     if (!rc && (strbuf_addstr(&q->where, " AND ") ||
                 filter_compile(list_fields, N_LIST_FIELDS, rest, SQL_SQLITE, &q->where, q->binds,
                                err, sizeof(err)) ||
@@ -319,7 +320,7 @@ static int list_count(struct list_req *q, int64_t *total)
     strbuf_init(&sql, 0);
     strbuf_addf(&sql, "SELECT COUNT(*) FROM crm_activity a WHERE %s", q->where.buf);
     if (!(rc = db_prepare_dyn(q->c->db, sql.buf, &st)) &&
-        (rc = crm_sql_bind_json(st, q->binds, 1)) > 0) {
+        (rc = db_bind_json(st, q->binds, 1)) > 0) {
         rc = db_step(st);
         *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
         rc = rc < 0 ? rc : 0;
@@ -338,7 +339,7 @@ static int list_page(struct list_req *q, int64_t offset, json_t *rows, json_t *b
     strbuf_addf(&q->sql, " LIMIT %d OFFSET ?", REST_PAGE_SIZE);
     if ((rc = db_prepare_dyn(q->c->db, q->sql.buf, &st)))
         return rc;
-    if ((rc = idx = crm_sql_bind_json(st, q->binds, 1)) > 0) {
+    if ((rc = idx = db_bind_json(st, q->binds, 1)) > 0) {
         db_bind_int(st, idx, offset);
         while ((rc = db_step(st)) == DB_ROW && *n < REST_PAGE_SIZE) {
             char key[24];
@@ -376,7 +377,7 @@ int crm_activity_list(struct rest_call *c)
         (rc = list_page(&q, offset, rows, by_id, ids, &n)) ||
         (rc = crm_activity_load_extras(c->db, by_id, ids, n, q.chosen[LIST_COMMS],
                                        q.chosen[LIST_BINDINGS]))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     rest_set_list(c, rows, total, count ? offset : -1);

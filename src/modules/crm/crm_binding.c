@@ -211,7 +211,7 @@ static int check_new(struct rest_call *c, const struct crm_binding_def *b, int64
     struct db_stmt *st;
     int rc = db_prepare(c->db, SQL_IS_BOUND, &st);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, b->src_type);
     db_bind_int(st, 2, src);
     db_bind_int(st, 3, b->dst_type);
@@ -219,7 +219,7 @@ static int check_new(struct rest_call *c, const struct crm_binding_def *b, int64
     rc = db_step(st);
     db_reset(st);
     if (rc < 0)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (rc == DB_ROW)
         return 0;
     return crm_check_link(c, crm_entity_by_type(reverse ? b->src_type : b->dst_type),
@@ -285,24 +285,24 @@ static int write_one(struct rest_call *c, const struct crm_entity_def *def,
             if ((rc = check_new(c, b, src_id, ids[i], false, b->list_field)))
                 return rc;
         if ((rc = exec4(c->db, SQL_CLEAR, 3, b->src_type, src_id, b->dst_type, 0)))
-            return crm_fail_db(c, rc);
+            return rest_fail_db(c, rc);
         for (size_t i = 0; i < n; i++)
             if ((rc = insert_row(c->db, b, src_id, ids[i], (int64_t)(i + 1) * 10, 0,
                                  single ? ids[i] == one : i == 0)))
-                return crm_fail_db(c, rc);
+                return rest_fail_db(c, rc);
     } else if (one <= 0) {
         if ((rc = exec4(c->db, SQL_CLEAR, 3, b->src_type, src_id, b->dst_type, 0)))
-            return crm_fail_db(c, rc);
+            return rest_fail_db(c, rc);
     } else {
         int64_t max = 0;
         bool found;
         if ((rc = query_int(c->db, SQL_MAX_SORT, b->src_type, src_id, b->dst_type, &max, &found)) ||
             (rc = exec4(c->db, SQL_SET_PRIMARY, 4, -1, b->src_type, src_id, b->dst_type)) ||
             (rc = insert_row(c->db, b, src_id, one, max + 10, 0, true)))
-            return crm_fail_db(c, rc);
+            return rest_fail_db(c, rc);
     }
     rc = crm_binding_normalize(c->db, b, src_id);
-    return rc ? crm_fail_db(c, rc) : 0;
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 int crm_binding_write(struct rest_call *c, const struct crm_entity_def *def, int64_t src_id,
@@ -343,7 +343,7 @@ static int side_open(struct rest_call *c, enum perm_action action, struct side *
     if (rc == -E_NOTFOUND)
         return crm_fail_not_found(c);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     return crm_check_owner(c, sd->owner, action, owner);
 }
 
@@ -353,7 +353,7 @@ static int side_items(struct rest_call *c, const struct side *sd, json_t **out)
     struct db_stmt *st;
     int rc = db_prepare(c->db, sd->s->reverse ? SQL_ITEMS_REV : SQL_ITEMS, &st);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, sd->s->reverse ? sd->b->dst_type : sd->b->src_type);
     db_bind_int(st, 2, sd->id);
     db_bind_int(st, 3, sd->s->reverse ? sd->b->src_type : sd->b->dst_type);
@@ -367,7 +367,7 @@ static int side_items(struct rest_call *c, const struct side *sd, json_t **out)
     db_reset(st);
     if (rc < 0) {
         json_decref(*out);
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     }
     return 0;
 }
@@ -384,7 +384,7 @@ static int side_bind(struct rest_call *c, const struct side *sd, int64_t other, 
         rc = insert_row(c->db, sd->b, src, dst, sort, 0, primary);
     if (!rc)
         rc = crm_binding_normalize(c->db, sd->b, src);
-    return rc ? crm_fail_db(c, rc) : 0;
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 /* Removes every binding of the owner; srcs that lose one are re-normalised. */
@@ -397,7 +397,7 @@ static int side_clear(struct rest_call *c, const struct side *sd)
         rc = exec4(c->db, SQL_CLEAR, 3, sd->b->src_type, sd->id, sd->b->dst_type, 0);
         if (!rc)
             rc = crm_binding_normalize(c->db, sd->b, sd->id);
-        return rc ? crm_fail_db(c, rc) : 0;
+        return rc ? rest_fail_db(c, rc) : 0;
     }
     if ((rc = side_items(c, sd, &items)))
         return rc;
@@ -408,7 +408,7 @@ static int side_clear(struct rest_call *c, const struct side *sd)
                                        json_integer_value(json_object_get(it, sd->key)));
     }
     json_decref(items);
-    return rc ? crm_fail_db(c, rc) : 0;
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 /* One item {KEY, SORT, IS_PRIMARY}: the other id, its sort and primary flag. With check, an
@@ -505,7 +505,7 @@ int crm_binding_method_add(struct rest_call *c)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s' is required", sd.key);
     src = sd.s->reverse ? src : sd.id;
     if ((rc = query_int(c->db, SQL_MAX_SORT, sd.b->src_type, src, sd.b->dst_type, &max, &found)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if ((rc = item_read(c, &sd, fields, true, max + 10, &other, &sort, &primary)) ||
         (rc = side_bind(c, &sd, other, sort, primary)))
         return rc;
@@ -526,7 +526,7 @@ int crm_binding_method_delete(struct rest_call *c)
     int64_t src = sd.s->reverse ? other : sd.id, dst = sd.s->reverse ? sd.id : other;
     if ((rc = exec4(c->db, SQL_DELETE_ONE, 4, sd.b->src_type, src, sd.b->dst_type, dst)) ||
         (rc = crm_binding_normalize(c->db, sd.b, src)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     c->result = json_true();
     return 0;
 }

@@ -10,6 +10,7 @@
 #include "core/base/strbuf.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_fields.h"
@@ -112,7 +113,7 @@ static int cat_load(struct rest_call *c, int64_t id, struct cat *k)
     struct db_stmt *st;
     int rc = db_prepare(c->db, SQL_GET, &st);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, CRM_TYPE_DEAL);
     db_bind_int(st, 2, id);
     rc = db_step(st);
@@ -121,7 +122,7 @@ static int cat_load(struct rest_call *c, int64_t id, struct cat *k)
     db_reset(st);
     if (rc == DB_DONE)
         return crm_fail_not_found(c);
-    return rc < 0 ? crm_fail_db(c, rc) : 0;
+    return rc < 0 ? rest_fail_db(c, rc) : 0;
 }
 
 static int cat_store(struct rest_call *c, struct cat *k, bool is_add)
@@ -129,7 +130,7 @@ static int cat_store(struct rest_call *c, struct cat *k, bool is_add)
     struct db_stmt *st;
     int i = 1, rc = db_prepare(c->db, is_add ? SQL_ADD : SQL_UPDATE, &st);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (is_add)
         db_bind_int(st, i++, CRM_TYPE_DEAL);
     db_bind_text(st, i++, k->name, -1);
@@ -147,11 +148,11 @@ static int cat_store(struct rest_call *c, struct cat *k, bool is_add)
     rc = db_step(st);
     db_reset(st);
     if (rc != DB_DONE)
-        return crm_fail_db(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     if (is_add) {
         k->id = db_last_id(c->db);
         if ((rc = crm_status_seed_pipeline(c->db, k->id)))
-            return crm_fail_db(c, rc);
+            return rest_fail_db(c, rc);
     }
     if (k->is_default && (rc = db_prepare(c->db, SQL_CLEAR_DEFAULT, &st)) == 0) {
         db_bind_int(st, 1, CRM_TYPE_DEAL);
@@ -160,7 +161,7 @@ static int cat_store(struct rest_call *c, struct cat *k, bool is_add)
         db_reset(st);
         rc = rc < 0 ? rc : 0;
     }
-    return rc ? crm_fail_db(c, rc) : 0;
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 static int cat_remove(struct rest_call *c, const struct cat *k)
@@ -172,19 +173,19 @@ static int cat_remove(struct rest_call *c, const struct cat *k)
     if (k->id == 0 || k->is_default)
         return rest_fail(c, 400, "ERROR_ARGUMENT", "the default pipeline cannot be deleted");
     if ((rc = exists_query(c->db, SQL_DEALS, k->id, 0, false, &used)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (used)
         return rest_fail(c, 400, "ERROR_ARGUMENT", "pipeline %lld has deals: move them first",
                          (long long)k->id);
     if ((rc = db_prepare(c->db, SQL_DELETE, &st)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, CRM_TYPE_DEAL);
     db_bind_int(st, 2, k->id);
     rc = db_step(st);
     db_reset(st);
     if (rc < 0 || (rc = crm_status_drop_dict(c->db, crm_category_stage_dict(k->id, dict,
                                                                              sizeof(dict)))))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     return 0;
 }
 
@@ -254,7 +255,7 @@ static int load_all(struct rest_call *c, json_t **list, bool typed, bool skip_de
     struct db_stmt *st;
     int rc = db_prepare(c->db, SQL_LIST, &st);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, CRM_TYPE_DEAL);
     *list = json_array();
     while ((rc = db_step(st)) == DB_ROW) {
@@ -277,7 +278,7 @@ static int load_all(struct rest_call *c, json_t **list, bool typed, bool skip_de
     db_reset(st);
     if (rc < 0) {
         json_decref(*list);
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     }
     return 0;
 }
@@ -396,7 +397,7 @@ static int legacy_run(struct rest_call *c, const char *sql, const json_t *binds,
     int idx, rc = db_prepare_dyn(c->db, sql, &st);
     if (rc)
         return rc;
-    if ((idx = rc = crm_sql_bind_json(st, binds, 1)) < 0)
+    if ((idx = rc = db_bind_json(st, binds, 1)) < 0)
         goto out;
     if (rows)
         db_bind_int(st, idx, offset);
@@ -442,7 +443,7 @@ static int dealcategory_list(struct rest_call *c)
     strbuf_addf(&sql, "SELECT COUNT(*) FROM crm_category c WHERE c.entity_type_id = 2"
                       " AND c.id > 0 AND %s", where.buf);
     if (count && (rc = legacy_run(c, sql.buf, binds, 0, NULL, &total))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     strbuf_reset(&sql);
@@ -451,7 +452,7 @@ static int dealcategory_list(struct rest_call *c)
                 REST_PAGE_SIZE);
     rows = json_array();
     if ((rc = legacy_run(c, sql.buf, binds, offset, rows, NULL))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     rest_set_list(c, rows, total, count ? offset : -1);

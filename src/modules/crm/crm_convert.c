@@ -134,12 +134,12 @@ static int set_lead_id(struct conv *v, const char *sql, int64_t id)
     struct db_stmt *st;
     int rc = db_prepare(v->c->db, sql, &st);
     if (rc)
-        return crm_fail_db(v->c, rc);
+        return rest_fail_db(v->c, rc);
     db_bind_int(st, 1, v->lead_id);
     db_bind_int(st, 2, id);
     rc = db_step(st);
     db_reset(st);
-    return rc < 0 ? crm_fail_db(v->c, rc) : 0;
+    return rc < 0 ? rest_fail_db(v->c, rc) : 0;
 }
 
 static int create(struct conv *v, const struct crm_entity_def *def, json_t *fields,
@@ -195,7 +195,7 @@ static int copy_rows(struct conv *v)
         rc = crm_prow_insert(v->c, &rows[i]);
     }
     if (rc)
-        return crm_fail_db(v->c, rc);
+        return rest_fail_db(v->c, rc);
     return n ? crm_prow_sync_owner(v->c, &crm_deal_def, v->deal_id) : 0;
 }
 
@@ -228,7 +228,7 @@ static int success_status(struct conv *v, char *buf, size_t len)
     size_t n = 0;
     int rc = crm_status_dict_load(v->c->db, "STATUS", &rows, &n);
     if (rc)
-        return crm_fail_db(v->c, rc);
+        return rest_fail_db(v->c, rc);
     buf[0] = '\0';
     for (size_t i = 0; i < n && !buf[0]; i++)
         if (rows[i].semantic == 'S')
@@ -276,7 +276,7 @@ static int timeline(struct conv *v)
         rc = crm_timeline_add(v->c->db, on[i].type, on[i].id, CRM_TL_CONVERSION, user, now, NULL,
                               0, data, NULL);
     }
-    return rc ? crm_fail_db(v->c, rc) : 0;
+    return rc ? rest_fail_db(v->c, rc) : 0;
 }
 
 static int lead_convert(struct rest_call *c)

@@ -99,14 +99,14 @@ static int currency_list(struct rest_call *c)
     int rc = db_prepare(c->db, SQL_LIST, &st);
     if (rc) {
         json_decref(rows);
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     }
     while ((rc = db_step(st)) == DB_ROW)
         json_array_append_new(rows, currency_row(st, false));
     db_reset(st);
     if (rc < 0) {
         json_decref(rows);
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     }
     rest_set_list(c, rows, (int64_t)json_array_size(rows), 0);
     return 0;
@@ -132,7 +132,7 @@ static int currency_get(struct rest_call *c)
     if (rc)
         return rc;
     if ((rc = db_prepare(c->db, SQL_GET, &st)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_text(st, 1, code, -1);
     rc = db_step(st);
     if (rc == DB_ROW)
@@ -140,7 +140,7 @@ static int currency_get(struct rest_call *c)
     db_reset(st);
     if (rc == DB_DONE)
         return crm_fail_not_found(c);
-    return rc < 0 ? crm_fail_db(c, rc) : 0;
+    return rc < 0 ? rest_fail_db(c, rc) : 0;
 }
 
 static int currency_base_get(struct rest_call *c)
@@ -148,7 +148,7 @@ static int currency_base_get(struct rest_call *c)
     char code[8];
     int rc = crm_currency_base(c->db, code, sizeof(code));
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     c->result = json_string(code);
     return 0;
 }
@@ -162,17 +162,17 @@ static int currency_base_set(struct rest_call *c)
     if (rc)
         return rc;
     if ((rc = crm_currency_exists(c->db, code, &ok)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (!ok)
         return crm_fail_not_found(c);
     if ((rc = db_prepare(c->db, SQL_SET_BASE, &st)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_text(st, 1, code, -1);
     db_bind_int(st, 2, (int64_t)time_now_real());
     rc = db_step(st);
     db_reset(st);
     if (rc < 0)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     c->result = json_true();
     return 0;
 }

@@ -71,13 +71,13 @@ static int deal_validate(struct crm_write *w)
         return 0;
     if (!cat || json_is_null(cat)) {
         if ((rc = crm_category_default(w->c->db, CRM_TYPE_DEAL, &id)))
-            return crm_fail_db(w->c, rc);
+            return rest_fail_db(w->c, rc);
         json_object_set_new(w->row, "CATEGORY_ID", json_integer(id));
         return 0;
     }
     id = json_integer_value(cat);
     if ((rc = crm_category_exists(w->c->db, CRM_TYPE_DEAL, id, &ok)))
-        return crm_fail_db(w->c, rc);
+        return rest_fail_db(w->c, rc);
     if (!ok)
         return rest_fail(w->c, 400, "INVALID_ARG_VALUE",
                          "field 'CATEGORY_ID': pipeline %lld does not exist", (long long)id);

@@ -12,6 +12,7 @@
 #include "core/base/error.h"
 #include "core/base/strbuf.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_internal.h"
@@ -55,7 +56,7 @@ static int find_in(struct rest_call *c, const struct crm_entity_def *def, const 
     snprintf(col, sizeof(col), "t.%s", def->owner_column);
     if (!(rc = perm_sql(c->auth, lvl, col, &sql, binds)) &&
         !(rc = strbuf_addstr(&sql, " ORDER BY f.owner_id")) &&
-        !(rc = db_prepare_dyn(c->db, sql.buf, &st)) && (rc = crm_sql_bind_json(st, binds, 1)) > 0) {
+        !(rc = db_prepare_dyn(c->db, sql.buf, &st)) && (rc = db_bind_json(st, binds, 1)) > 0) {
         while ((rc = db_step(st)) == DB_ROW)
             json_array_append_new(ids, json_integer(db_col_int(st, 0)));
         rc = rc < 0 ? rc : 0;
@@ -86,7 +87,7 @@ static int find(struct rest_call *c, const char *type_id, json_t *norms, const b
     if (rc) {
         json_decref(*out);
         *out = NULL;
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     }
     return 0;
 }

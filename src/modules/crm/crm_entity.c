@@ -94,14 +94,6 @@ int crm_fail_not_found(struct rest_call *c)
     return rest_fail(c, 400, "NOT_FOUND", "Not found");
 }
 
-int crm_fail_db(struct rest_call *c, int rc)
-{
-    if (c->status) /* already failed with a reason */
-        return -1;
-    return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "database error: %s, nothing was written",
-                     error_str(rc));
-}
-
 int crm_check_owner(struct rest_call *c, const struct crm_entity_def *def,
                     enum perm_action action, int64_t owner)
 {
@@ -112,7 +104,7 @@ int crm_check_owner(struct rest_call *c, const struct crm_entity_def *def,
         return 0;
     if ((rc = perm_level(c->db, c->auth, def->perm_entity, action, &lvl)) ||
         (rc = perm_allows_owner(c->db, c->auth, lvl, owner, &ok)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (!ok)
         return rest_fail(c, 403, "ACCESS_DENIED", "Access denied.");
     return 0;
@@ -154,7 +146,7 @@ int crm_check_link(struct rest_call *c, const struct crm_entity_def *def, int64_
     int64_t owner = 0;
     int rc = link_visible(c, def, id, &ok, &owner);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (!ok) /* the same answer whether the record is missing or hidden */
         return crm_link_fail(c, def, id, field);
     /* the caller may read it, so a refusal of more tells nothing new */
@@ -245,7 +237,7 @@ static int format_record(struct rest_call *c, const struct crm_entity_def *def, 
         rc = load_extras(c, def, id, fmt, o);
     if (rc) {
         json_decref(o);
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     }
     *out = o;
     return 0;
@@ -293,7 +285,7 @@ static int write_record(struct rest_call *c, const struct crm_entity_def *def, i
     if (!rc)
         rc = strbuf_addch(b, '}');
     json_decref(extras);
-    return rc ? crm_fail_db(c, rc) : 0;
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 const struct crm_field *crm_owner_field(const struct crm_entity_def *def)
@@ -313,7 +305,7 @@ static int read_record(struct rest_call *c, const struct crm_entity_def *def, in
     if (rc == -E_NOTFOUND)
         return crm_fail_not_found(c);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     /* the row stays current while the record is formatted: the queries of bindings,
      * multi-fields and user fields below use other statements */
     if (!(opts & CRM_NO_PERM) && (rc = crm_check_owner(c, def, PERM_READ, owner)))
@@ -351,7 +343,7 @@ int crm_entity_remove(struct rest_call *c, const struct crm_entity_def *def, int
     if (rc == -E_NOTFOUND)
         return crm_fail_not_found(c);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (!(opts & CRM_NO_PERM) && (rc = crm_check_owner(c, def, PERM_DELETE, owner)))
         return rc;
     if ((rc = crm_fm_drop(c->db, def->type_id, id)) ||
@@ -360,7 +352,7 @@ int crm_entity_remove(struct rest_call *c, const struct crm_entity_def *def, int
         (rc = crm_history_drop(c->db, def->type_id, id)) ||
         (rc = crm_productrow_drop(c->db, def->type_id, id)) ||
         (rc = crm_sql_row_delete(c->db, def, id)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (!(opts & CRM_NO_EVENT))
         return crm_entity_emit(c, def, "DELETE", id);
     return 0;
@@ -395,7 +387,7 @@ int crm_entity_describe(struct rest_call *c, const struct crm_entity_def *def,
     int rc = crm_uf_describe(c->db, def->type_id, fmt, o);
     if (rc) {
         json_decref(o);
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     }
     *out = o;
     return 0;

@@ -310,9 +310,6 @@ int crm_param_id(struct rest_call *c, const char *name, int64_t *out);
 
 /* Fails the call with 400 NOT_FOUND "Not found". Returns rest_fail's value. */
 int crm_fail_not_found(struct rest_call *c);
-/* Fails the call with 500 for a database error rc (nothing is written). */
-int crm_fail_db(struct rest_call *c, int rc);
-
 /* Checks that the caller may do action on a record owned by owner (CRM_NO_PERM aside):
  * administrators always may, others per their role's level for def's permission entity.
  * Fails the call with 403 ACCESS_DENIED otherwise. Returns 0 or rest_fail's value. */

@@ -85,11 +85,6 @@ struct crm_entity_sql {
 int crm_sql_build(const struct crm_entity_def *def);
 void crm_sql_free(const struct crm_entity_def *def);
 
-/* Binds JSON values (filter.h's bind representation) from parameter first on. Returns the
- * next free index or a negative -E_*. */
-int crm_sql_bind_json(struct db_stmt *st, const json_t *binds, int first);
-/* Binds one stored value of type t at idx. */
-int crm_sql_bind_value(struct db_stmt *st, int idx, const json_t *v);
 /* Column col of st as the stored value of a field of type t. New reference. */
 json_t *crm_sql_col_value(struct db_stmt *st, int col, enum crm_type t);
 /* Column col of st formatted for output as field f (crm_value_format of the stored value,

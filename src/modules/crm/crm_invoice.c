@@ -84,12 +84,12 @@ static int invoice_finish(struct crm_write *w)
         return 0;
     snprintf(num, sizeof(num), "%lld", (long long)w->id);
     if ((rc = db_prepare(w->c->db, SQL_ACCOUNT_NUMBER, &st)))
-        return crm_fail_db(w->c, rc);
+        return rest_fail_db(w->c, rc);
     db_bind_text(st, 1, num, -1);
     db_bind_int(st, 2, w->id);
     rc = db_step(st);
     db_reset(st);
-    return rc < 0 ? crm_fail_db(w->c, rc) : 0;
+    return rc < 0 ? rest_fail_db(w->c, rc) : 0;
 }
 
 static struct crm_entity_sql invoice_sql;

@@ -45,7 +45,7 @@ static int item_access(struct rest_call *c, const struct crm_entity_def *def,
     if (!c->auth || c->auth->is_admin)
         return 0;
     if ((rc = perm_level(c->db, c->auth, def->perm_entity, action, &lvl)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (lvl == PERM_LEVEL_NONE)
         return rest_fail(c, 403, "ACCESS_DENIED", "Access denied.");
     return 0;
@@ -66,7 +66,7 @@ static int item_start(struct rest_call *c, enum perm_action action, bool want_id
     rc = crm_sql_owner(c->db, *def, *id, &owner);
     if (rc == -E_NOTFOUND)
         return rest_fail(c, 400, "NOT_FOUND", "Item not found");
-    return rc ? crm_fail_db(c, rc) : 0;
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 static int fields_param(struct rest_call *c, json_t **out)
@@ -214,7 +214,7 @@ static int move_stage(struct rest_call *c, json_t *fields, const char *stage_key
     int rc;
     crm_category_stage_dict(cat, dict, sizeof(dict));
     if ((rc = crm_status_dict_load(c->db, dict, &rows, &n)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     for (i = 0; want && *want && i < n && strcmp(rows[i].status_id, want); i++)
         ;
     if (want && *want && i == n)
@@ -253,7 +253,7 @@ static int move_write(struct rest_call *c, const struct crm_entity_def *def, int
     char from[24], to[24];
     int rc = db_prepare(c->db, SQL_SET_CATEGORY, &st);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, cat);
     db_bind_int(st, 2, id);
     rc = db_step(st);
@@ -265,7 +265,7 @@ static int move_write(struct rest_call *c, const struct crm_entity_def *def, int
                                         (int64_t)time_now_real(),
                                         json_pack("{s:s, s:s, s:s}", "field", "CATEGORY_ID",
                                                   "old", from, "new", to))))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     json_t *rest = json_copy(fields);
     if (stage_key)
         json_object_del(rest, stage_key);
@@ -291,14 +291,14 @@ static int deal_move(struct rest_call *c, const struct crm_entity_def *def, int6
     if (params_to_int64(json_object_get(fields, cat_key), &cat) || cat < 0)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "field 'categoryId' must be a pipeline id");
     if ((rc = crm_sql_row_load(c->db, def, id, &row)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     old_cat = crm_row_int(row, "CATEGORY_ID", 0);
     rc = crm_check_owner(c, def, PERM_UPDATE, crm_row_int(row, "ASSIGNED_BY_ID", 0));
     json_decref(row);
     if (rc || cat == old_cat)
         return rc;
     if ((rc = crm_category_exists(c->db, CRM_TYPE_DEAL, cat, &ok)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (!ok)
         return rest_fail(c, 400, "INVALID_ARG_VALUE",
                          "field 'categoryId': pipeline %lld does not exist", (long long)cat);

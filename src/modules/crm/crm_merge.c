@@ -139,7 +139,7 @@ static int merge_one(struct rest_call *c, const struct crm_entity_def *def, int6
         (rc = move_bindings(c->db, def, victim, survivor)) ||
         (rc = exec4(c->db, SQL_FM_MOVE, survivor, def->type_id, victim, survivor)) ||
         (rc = move_rows(c, def, victim, survivor, rows_moved)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     /* what did not move (values the survivor has, user fields) goes with the victim */
     return crm_entity_remove(c, def, victim, 0);
 }
@@ -200,7 +200,7 @@ static int merge(struct rest_call *c)
         (rc = crm_timeline_add(c->db, def->type_id, id, CRM_TL_MERGE,
                                c->auth ? c->auth->user_id : 0, now, NULL, 0,
                                json_pack("{s:O}", "mergedIds", ids), NULL))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     if ((rows_moved && (rc = crm_prow_sync_owner(c, def, id))) ||

@@ -161,7 +161,7 @@ static int apply_item(struct rest_call *c, int owner_type, int64_t owner_id, con
                        (del || !value || !*value) ? NULL : value, &found);
     }
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (!found)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s' has no item with ID %lld",
                          type_id, (long long)id);

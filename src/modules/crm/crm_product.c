@@ -11,6 +11,7 @@
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/events/bus.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_fields.h"
@@ -101,7 +102,7 @@ static int product_store(struct db *db, int64_t *id, const json_t *row)
     if (rc)
         return rc;
     for (size_t i = 1; i < N_FIELDS && !rc; i++)
-        rc = crm_sql_bind_value(st, (int)i, json_object_get(row, product_fields[i].name));
+        rc = db_bind_json_value(st, (int)i, json_object_get(row, product_fields[i].name));
     if (!rc && *id)
         rc = db_bind_int(st, (int)N_FIELDS, *id);
     if (!rc)
@@ -176,10 +177,10 @@ static int check(struct rest_call *c, json_t *row)
                          "field 'DESCRIPTION_TYPE' must be 'text' or 'html'");
     if (!cur) {
         if ((rc = crm_currency_base(c->db, base, sizeof(base))))
-            return crm_fail_db(c, rc);
+            return rest_fail_db(c, rc);
         json_object_set_new(row, "CURRENCY_ID", json_string(base));
     } else if ((rc = crm_currency_exists(c->db, cur, &ok)) || !ok) {
-        return rc ? crm_fail_db(c, rc)
+        return rc ? rest_fail_db(c, rc)
                   : rest_fail(c, 400, "INVALID_ARG_VALUE",
                               "field 'CURRENCY_ID' has an unknown value '%s'", cur);
     }
@@ -218,14 +219,14 @@ static int product_write(struct rest_call *c, int64_t id, int64_t *id_out)
         json_object_set_new(row, "CREATED_BY", json_integer(uid));
         json_object_set_new(row, "DATE_CREATE", json_integer(now));
     } else if ((rc = product_load(c->db, id, &row))) {
-        return rc == -E_NOTFOUND ? crm_fail_not_found(c) : crm_fail_db(c, rc);
+        return rc == -E_NOTFOUND ? crm_fail_not_found(c) : rest_fail_db(c, rc);
     }
     json_object_set_new(row, "MODIFIED_BY", json_integer(uid));
     json_object_set_new(row, "TIMESTAMP_X", json_integer(now));
     if ((rc = merge(c, row, fields)) || (rc = check(c, row)))
         goto out;
     if ((rc = product_store(c->db, &id, row))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     if (events_emit_id(c->db, is_add ? "ONCRMPRODUCTADD" : "ONCRMPRODUCTUPDATE", id, uid)) {
@@ -267,7 +268,7 @@ static int product_get(struct rest_call *c)
     if (rc)
         return rc;
     if ((rc = product_load(c->db, id, &row)))
-        return rc == -E_NOTFOUND ? crm_fail_not_found(c) : crm_fail_db(c, rc);
+        return rc == -E_NOTFOUND ? crm_fail_not_found(c) : rest_fail_db(c, rc);
     c->result = product_json(row, NULL);
     json_decref(row);
     return 0;
@@ -281,16 +282,16 @@ static int product_delete(struct rest_call *c)
     if (rc)
         return rc;
     if ((rc = product_load(c->db, id, &row)))
-        return rc == -E_NOTFOUND ? crm_fail_not_found(c) : crm_fail_db(c, rc);
+        return rc == -E_NOTFOUND ? crm_fail_not_found(c) : rest_fail_db(c, rc);
     json_decref(row);
     struct db_stmt *st;
     if ((rc = db_prepare(c->db, SQL_DELETE, &st)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, id);
     rc = db_step(st);
     db_reset(st);
     if (rc < 0 || (rc = crm_productrow_unlink_product(c->db, id)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (events_emit_id(c->db, "ONCRMPRODUCTDELETE", id, c->auth ? c->auth->user_id : 0))
         return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "event handler failed, nothing was written");
     c->result = json_true();
@@ -360,7 +361,7 @@ static int plist_run(struct rest_call *c, struct plist *p, int64_t offset, int64
         strbuf_addf(&sql, "SELECT " PRODUCT_COLS " FROM crm_product t WHERE %s%s LIMIT %d OFFSET ?",
                     p->where.buf, p->order.buf, REST_PAGE_SIZE);
     if ((rc = db_prepare_dyn(c->db, sql.buf, &st)) ||
-        (rc = idx = crm_sql_bind_json(st, p->binds, 1)) < 0)
+        (rc = idx = db_bind_json(st, p->binds, 1)) < 0)
         goto out;
     if (!total)
         db_bind_int(st, idx, offset);
@@ -396,7 +397,7 @@ static int product_list(struct rest_call *c)
     else if (!(rc = plist_plan(c, p)) &&
              ((count && (rc = plist_run(c, p, 0, &total, NULL))) ||
               (rc = plist_run(c, p, offset, NULL, rows))))
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
     if (!rc) {
         rest_set_list(c, rows, total, count ? offset : -1);
         rows = NULL;

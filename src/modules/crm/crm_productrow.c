@@ -11,6 +11,7 @@
 #include "core/base/arena.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_internal.h"
@@ -86,7 +87,7 @@ int crm_prow_owner_check(struct rest_call *c, const struct crm_entity_def *def, 
     if (rc == -E_NOTFOUND)
         return rest_fail(c, 400, "NOT_FOUND", "%s", not_found);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     return crm_check_owner(c, def, (enum perm_action)action, owner);
 }
 
@@ -215,7 +216,7 @@ static int parse_product(struct rest_call *c, json_t **vals, const char *what,
             return rest_fail(c, 400, "ERROR_CORE", "%s: product %lld does not exist", what,
                              (long long)r->product_id);
         if (rc)
-            return crm_fail_db(c, rc);
+            return rest_fail_db(c, rc);
         r->original_name = name;
     }
     if (!vals[PF_PRODUCT_NAME] && changed)
@@ -365,7 +366,7 @@ int crm_prow_query(struct rest_call *c, const char *where, const json_t *binds,
         strbuf_addf(&sql, "SELECT " ROW_COLS ROW_FROM " WHERE %s%s LIMIT %d OFFSET ?", where,
                     order, REST_PAGE_SIZE);
     if ((rc = db_prepare_dyn(c->db, sql.buf, &st)) ||
-        (rc = idx = crm_sql_bind_json(st, binds, 1)) < 0)
+        (rc = idx = db_bind_json(st, binds, 1)) < 0)
         goto out;
     if (!total)
         db_bind_int(st, idx, offset);
@@ -498,7 +499,7 @@ int crm_prow_sync_owner(struct rest_call *c, const struct crm_entity_def *def, i
     if (!rc)
         rc = crm_sql_row_load(c->db, def, id, &row);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     for (size_t i = 0; i < n; i++) {
         total += crm_price_total(&rows[i].p);
         tax += crm_price_tax(&rows[i].p);
@@ -599,7 +600,7 @@ static int productrows_get(struct rest_call *c)
         (rc = crm_prow_owner_check(c, def, id, PERM_READ, "Not found")))
         return rc;
     if ((rc = crm_prow_load_owner(c, crm_prow_owner_code(def->type_id), id, &rows, &n)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     c->result = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(c->result, crm_prow_json(&rows[i], false));
@@ -657,12 +658,12 @@ static int rows_replace(struct rest_call *c, const struct crm_entity_def *def, i
         rows[i].owner_id = id;
     }
     if ((rc = drop_owner(c->db, code, id))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     for (i = 0; i < n; i++)
         if ((rc = crm_prow_insert(c, &rows[i]))) {
-            rc = crm_fail_db(c, rc);
+            rc = rest_fail_db(c, rc);
             goto out;
         }
     rc = crm_prow_sync_owner(c, def, id);

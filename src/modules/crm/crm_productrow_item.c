@@ -98,7 +98,7 @@ static int row_of(struct rest_call *c, int action, struct crm_prow *r,
         return rc;
     if ((rc = crm_prow_load(c, id, r)))
         return rc == -E_NOTFOUND ? rest_fail(c, 400, "NOT_FOUND", "Product row not found")
-                                 : crm_fail_db(c, rc);
+                                 : rest_fail_db(c, rc);
     if (!(*def = crm_prow_owner_def(r->owner_type, NULL)))
         return rest_fail(c, 400, "NOT_FOUND", "Product row not found");
     return crm_prow_owner_check(c, *def, r->owner_id, action, "Owner not found");
@@ -137,13 +137,13 @@ static int item_add(struct rest_call *c)
         (rc = crm_check_link(c, def, owner, PERM_UPDATE, "ownerId")))
         return rc;
     if ((rc = crm_prow_load_owner(c, code, owner, &rows, &n)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if ((rc = crm_prow_parse(c, fields, NULL, n ? rows[n - 1].sort + 10 : 10, "product row", &r)))
         return rc;
     r.owner_type = code;
     r.owner_id = owner;
     if ((rc = crm_prow_insert(c, &r)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if ((rc = crm_prow_sync_owner(c, def, owner)))
         return rc;
     c->result = wrap("productRow", crm_prow_json(&r, true));
@@ -173,7 +173,7 @@ static int item_update(struct rest_call *c)
     if ((rc = crm_prow_parse(c, fields, &old, old.sort, "product row", &r)))
         return rc;
     if ((rc = crm_prow_update(c, &r)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if ((rc = crm_prow_sync_owner(c, def, r.owner_id)))
         return rc;
     c->result = wrap("productRow", crm_prow_json(&r, true));
@@ -188,7 +188,7 @@ static int item_delete(struct rest_call *c)
     if (rc)
         return rc;
     if ((rc = crm_prow_delete(c->db, r.id)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if ((rc = crm_prow_sync_owner(c, def, r.owner_id)))
         return rc;
     c->result = json_array();
@@ -261,7 +261,7 @@ static int item_list(struct rest_call *c)
     }
     if ((count && (rc = crm_prow_query(c, where.buf, binds, "", 0, &total, &rows, &n))) ||
         (rc = crm_prow_query(c, where.buf, binds, order.buf, offset, NULL, &rows, &n))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     out = json_array();

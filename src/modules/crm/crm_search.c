@@ -321,7 +321,7 @@ static int search(struct rest_call *c)
         enum perm_level lvl = PERM_LEVEL_ALL;
         if (want[e] && c->auth && !c->auth->is_admin &&
             (rc = perm_level(c->db, c->auth, indexed[e]->perm_entity, PERM_READ, &lvl)))
-            return crm_fail_db(c, rc);
+            return rest_fail_db(c, rc);
         levels[e] = want[e] ? (int)lvl : PERM_LEVEL_NONE;
     }
     strbuf_init(&match, 0);
@@ -333,7 +333,7 @@ static int search(struct rest_call *c)
     rc = crm_search_sql_query(c->db, match.buf, c->auth, indexed, levels, (int)N_INDEXED,
                               (int)limit, &c->result);
     strbuf_release(&match);
-    return rc ? crm_fail_db(c, rc) : 0;
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 /* Visibility is narrowed per entity by the handler (entity NULL). */

@@ -11,6 +11,7 @@
 #include "core/base/error.h"
 #include "core/base/strbuf.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "modules/crm/crm_entity.h"
 #include "modules/crm/crm_internal.h"
 #include "modules/crm/crm_search.h"
@@ -237,7 +238,7 @@ static int rank_floor(struct db *db, const char *match, const char *narrowed, js
         (rc = db_prepare_dyn(db, sql.buf, &st)))
         goto out;
     db_bind_text(st, 1, match, -1);
-    if ((rc = crm_sql_bind_json(st, binds, 2)) < 0)
+    if ((rc = db_bind_json(st, binds, 2)) < 0)
         goto out;
     if ((rc = db_step(st)) == DB_ROW)
         *lowest = db_col_int(st, 0);
@@ -272,7 +273,7 @@ int crm_search_sql_query(struct db *db, const char *match, const struct rest_aut
         goto out;
     db_bind_text(st, 1, match, -1);
     db_bind_int(st, 2, lowest);
-    if ((rc = idx = crm_sql_bind_json(st, binds, 3)) < 0)
+    if ((rc = idx = db_bind_json(st, binds, 3)) < 0)
         goto out;
     db_bind_int(st, idx, limit);
     *out = json_array();

@@ -15,6 +15,7 @@
 #include "core/base/log.h"
 #include "core/base/xalloc.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_internal.h"
 
@@ -217,32 +218,6 @@ void crm_sql_free(const struct crm_entity_def *def)
 
 /* ---- values -------------------------------------------------------------------------------- */
 
-int crm_sql_bind_value(struct db_stmt *st, int idx, const json_t *v)
-{
-    if (json_is_integer(v))
-        return db_bind_int(st, idx, json_integer_value(v));
-    if (json_is_real(v))
-        return db_bind_double(st, idx, json_real_value(v));
-    if (json_is_string(v))
-        return db_bind_text(st, idx, json_string_value(v), (ssize_t)json_string_length(v));
-    if (json_is_boolean(v))
-        return db_bind_int(st, idx, json_is_true(v));
-    return db_bind_null(st, idx);
-}
-
-int crm_sql_bind_json(struct db_stmt *st, const json_t *binds, int first)
-{
-    size_t i;
-    json_t *v;
-    int idx = first;
-    json_array_foreach(binds, i, v) {
-        int rc = crm_sql_bind_value(st, idx++, v);
-        if (rc)
-            return rc < 0 ? rc : -E_DB;
-    }
-    return idx;
-}
-
 /* Column col of st as a cell of the stored form of type t. */
 static void col_cell(struct db_stmt *st, int col, enum crm_type t, struct crm_cell *v)
 {
@@ -360,7 +335,7 @@ static int bind_row(struct db_stmt *st, const struct crm_entity_sql *s, const js
 {
     int idx = 1;
     for (size_t i = 1; i < s->n_cols; i++) {
-        int rc = crm_sql_bind_value(st, idx++, json_object_get(row, s->cols[i]->name));
+        int rc = db_bind_json_value(st, idx++, json_object_get(row, s->cols[i]->name));
         if (rc)
             return rc < 0 ? rc : -E_DB;
     }
@@ -580,7 +555,7 @@ static int plan_where(struct list_plan *p, const struct crm_query *q)
         return rest_fail(p->c, 400, "INVALID_ARG_VALUE", "%s", err);
     if (p->c->auth && !p->c->auth->is_admin &&
         (rc = perm_level(p->c->db, p->c->auth, p->def->perm_entity, PERM_READ, &lvl)))
-        return crm_fail_db(p->c, rc);
+        return rest_fail_db(p->c, rc);
     if (lvl == PERM_LEVEL_ALL)
         return 0;
     char col[96];
@@ -596,7 +571,7 @@ static int plan_build(struct list_plan *p, const struct crm_query *q)
     struct crm_entity_sql *s = p->def->sql;
     int rc = crm_uf_defs(p->c->db, p->def->type_id, &p->ufs, &p->n_uf);
     if (rc)
-        return crm_fail_db(p->c, rc);
+        return rest_fail_db(p->c, rc);
     p->n_static = s->n_fdefs;
     p->n = s->n_fdefs + p->n_uf;
     p->fd = arena_alloc(p->c->arena, p->n * sizeof(*p->fd));
@@ -619,7 +594,7 @@ static int list_count(struct list_plan *p, int64_t *total)
     strbuf_addf(&sql, "SELECT COUNT(*) FROM %s t WHERE %s", p->def->table, p->where.buf);
     if ((rc = db_prepare_dyn(p->c->db, sql.buf, &st)))
         goto out;
-    if ((rc = crm_sql_bind_json(st, p->binds, 1)) < 0)
+    if ((rc = db_bind_json(st, p->binds, 1)) < 0)
         goto out;
     rc = db_step(st);
     *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
@@ -654,7 +629,7 @@ static int list_page(struct list_plan *p, int64_t offset, json_t *rows, json_t *
                 p->order.buf, REST_PAGE_SIZE);
     if ((rc = db_prepare_dyn(p->c->db, sql.buf, &st)))
         goto out;
-    if ((idx = rc = crm_sql_bind_json(st, p->binds, 1)) < 0)
+    if ((idx = rc = db_bind_json(st, p->binds, 1)) < 0)
         goto out;
     db_bind_int(st, idx, offset);
     while ((rc = db_step(st)) == DB_ROW && *n_ids < REST_PAGE_SIZE) {
@@ -721,13 +696,13 @@ int crm_sql_list(struct rest_call *c, const struct crm_entity_def *def, const st
     by_id = json_object();
     if ((rc = list_page(&p, offset, rows, by_id, ids, &n_ids)) ||
         (rc = list_extras(&p, by_id, ids, n_ids))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     /* a short page is the last one: its total needs no count */
     if (count && !rest_total_from_page(offset, n_ids, &total) &&
         (rc = list_count(&p, &total))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     rest_set_list(c, rows, total, count ? offset : -1);

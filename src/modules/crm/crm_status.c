@@ -12,6 +12,7 @@
 #include "core/base/error.h"
 #include "core/base/strbuf.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_fields.h"
@@ -288,14 +289,14 @@ static int status_query(struct rest_call *c, const json_t *filter, const json_t 
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
         goto out;
     }
-    if ((rc = db_prepare_dyn(c->db, sql.buf, &st)) || (rc = crm_sql_bind_json(st, binds, 1)) < 0) {
-        rc = crm_fail_db(c, rc);
+    if ((rc = db_prepare_dyn(c->db, sql.buf, &st)) || (rc = db_bind_json(st, binds, 1)) < 0) {
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     *rows = json_array();
     while ((rc = db_step(st)) == DB_ROW)
         json_array_append_new(*rows, status_row(st));
-    rc = rc < 0 ? crm_fail_db(c, rc) : 0;
+    rc = rc < 0 ? rest_fail_db(c, rc) : 0;
 out:
     if (st)
         db_finalize(st);
@@ -311,7 +312,7 @@ static int status_load(struct rest_call *c, int64_t id, json_t **out)
     struct db_stmt *st;
     int rc = db_prepare(c->db, SQL_GET, &st);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, id);
     rc = db_step(st);
     if (rc == DB_ROW)
@@ -319,7 +320,7 @@ static int status_load(struct rest_call *c, int64_t id, json_t **out)
     db_reset(st);
     if (rc == DB_DONE)
         return crm_fail_not_found(c);
-    return rc < 0 ? crm_fail_db(c, rc) : 0;
+    return rc < 0 ? rest_fail_db(c, rc) : 0;
 }
 
 int crm_status_rows(struct rest_call *c, const char *dict, json_t **rows)
@@ -411,12 +412,12 @@ static int add_checks(struct rest_call *c, const char *dict, const char *code, c
     if (!name || !*name)
         return rest_fail(c, 400, "BX_EMPTY_REQUIRED", "field 'NAME' is required");
     if ((rc = dict_known(c, dict, category, &ok)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (!ok)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "dictionary '%s' is unknown", dict);
     if (sem && sem[0] == 'S' && crm_status_is_stage_dict(dict)) {
         if ((rc = query_exists(c->db, SQL_HAS_SUCCESS, dict, NULL, -1, &ok)))
-            return crm_fail_db(c, rc);
+            return rest_fail_db(c, rc);
         if (ok)
             return rest_fail(c, 400, "INVALID_ARG_VALUE",
                              "dictionary '%s' already has a success stage", dict);
@@ -451,7 +452,7 @@ static int status_add(struct rest_call *c)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "field 'STATUS_ID' has an invalid value '%s'",
                          code);
     if ((rc = crm_status_exists(c->db, dict, code, &dup)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (dup)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "status '%s' already exists in '%s'", code,
                          dict);
@@ -459,7 +460,7 @@ static int status_add(struct rest_call *c)
         sem = NULL;
     if ((rc = status_insert(c->db, dict, code, name, sort, false, category >= 0 ? category : -1,
                             color, sem, &id)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     c->result = json_integer(id);
     return 0;
 }
@@ -501,7 +502,7 @@ static int status_update(struct rest_call *c)
         rc = rc < 0 ? rc : 0;
     }
     json_decref(cur);
-    return rc ? crm_fail_db(c, rc) : 0;
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 /* Whether records still use stage code of dictionary dict. */
@@ -539,16 +540,16 @@ static int status_delete(struct rest_call *c)
     else if (sem && sem[0] == 'S' && crm_status_is_stage_dict(dict))
         rc = rest_fail(c, 400, "ERROR_ARGUMENT", "the success stage '%s' cannot be deleted", code);
     else if ((rc = stage_in_use(c->db, dict, code, &used)))
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
     else if (used)
         rc = rest_fail(c, 400, "ERROR_ARGUMENT", "stage '%s' is used by records", code);
     else if (!(rc = db_prepare(c->db, SQL_DELETE, &st))) {
         db_bind_int(st, 1, id);
         rc = db_step(st);
         db_reset(st);
-        rc = rc < 0 ? crm_fail_db(c, rc) : 0;
+        rc = rc < 0 ? rest_fail_db(c, rc) : 0;
     } else {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
     }
     json_decref(cur);
     return rc;
@@ -660,7 +661,7 @@ static int status_entity_types(struct rest_call *c)
     }
     if (rc) {
         json_decref(list);
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     }
     c->result = list;
     return 0;

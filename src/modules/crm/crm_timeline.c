@@ -215,7 +215,7 @@ int crm_record_check(struct rest_call *c, int type, int64_t id, enum perm_action
     if (rc == -E_NOTFOUND)
         return crm_fail_not_found(c);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     return crm_check_owner(c, def, action, owner);
 }
 
@@ -291,17 +291,17 @@ static int timeline_list(struct rest_call *c)
                          "parameter 'start' must be a non-negative offset or -1");
     if (count) {
         if ((rc = db_prepare(c->db, SQL_COUNT, &st)))
-            return crm_fail_db(c, rc);
+            return rest_fail_db(c, rc);
         db_bind_int(st, 1, type);
         db_bind_int(st, 2, id);
         rc = db_step(st);
         total = rc == DB_ROW ? db_col_int(st, 0) : 0;
         db_reset(st);
         if (rc < 0)
-            return crm_fail_db(c, rc);
+            return rest_fail_db(c, rc);
     }
     if ((rc = db_prepare(c->db, SQL_PAGE, &st)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, type);
     db_bind_int(st, 2, id);
     db_bind_int(st, 3, REST_PAGE_SIZE);
@@ -312,7 +312,7 @@ static int timeline_list(struct rest_call *c)
     db_reset(st);
     if (rc < 0) {
         json_decref(rows);
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     }
     rest_set_list(c, rows, total, count ? offset : -1);
     return 0;

@@ -11,6 +11,7 @@
 #include "core/base/strbuf.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/events/bus.h"
 #include "core/json/params.h"
 #include "core/rest/filter.h"
@@ -41,7 +42,7 @@ static int comment_load(struct rest_call *c, int64_t id, enum perm_action action
     int rc = db_prepare(c->db, SQL_ONE, &st);
     memset(out, 0, sizeof(*out));
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, id);
     rc = db_step(st);
     if (rc == DB_ROW) {
@@ -59,7 +60,7 @@ static int comment_load(struct rest_call *c, int64_t id, enum perm_action action
     }
     db_reset(st);
     if (rc < 0)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (rc != DB_ROW)
         return crm_fail_not_found(c);
     rc = crm_record_check(c, out->owner_type, out->owner_id, action, NULL);
@@ -156,7 +157,7 @@ static int comment_add(struct rest_call *c)
     if (av && !json_is_null(av) && !(json_is_string(av) && !json_string_length(av))) {
         if (params_to_int64(av, &author) || author <= 0 ||
             (rc = crm_sql_user_exists(c->db, author, &known)) || !known)
-            return rc ? crm_fail_db(c, rc)
+            return rc ? rest_fail_db(c, rc)
                       : rest_fail(c, 400, "INVALID_ARG_VALUE", "field 'AUTHOR_ID' is not a user");
     }
     if ((rc = crm_record_link(c, def->type_id, owner_id, PERM_UPDATE, "ENTITY_ID")))
@@ -164,7 +165,7 @@ static int comment_add(struct rest_call *c)
     if ((rc = crm_timeline_add(c->db, def->type_id, owner_id, CRM_TL_COMMENT, author, now, NULL,
                                0, json_pack("{s:s}", "comment", text), &id)) ||
         (rc = crm_timeline_touch(c->db, def->type_id, owner_id, now, author)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if ((rc = emit(c, "ONCRMTIMELINECOMMENTADD", id)))
         return rc;
     c->result = json_integer(id);
@@ -207,7 +208,7 @@ static int comment_update(struct rest_call *c)
     free(dump);
     json_decref(cm.data);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if ((rc = emit(c, "ONCRMTIMELINECOMMENTUPDATE", id)))
         return rc;
     c->result = json_true();
@@ -224,12 +225,12 @@ static int comment_delete(struct rest_call *c)
         return rc;
     json_decref(cm.data);
     if ((rc = db_prepare(c->db, SQL_DELETE, &st)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, id);
     rc = db_step(st);
     db_reset(st);
     if (rc < 0)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if ((rc = emit(c, "ONCRMTIMELINECOMMENTDELETE", id)))
         return rc;
     c->result = json_true();
@@ -327,8 +328,8 @@ static int comment_list(struct rest_call *c)
     if (count) {
         strbuf_addf(&sql, "SELECT COUNT(*) FROM crm_timeline t WHERE %s", where.buf);
         if ((rc = db_prepare_dyn(c->db, sql.buf, &st)) ||
-            (rc = crm_sql_bind_json(st, binds, 1)) < 0 || (rc = db_step(st)) < 0) {
-            rc = crm_fail_db(c, rc);
+            (rc = db_bind_json(st, binds, 1)) < 0 || (rc = db_step(st)) < 0) {
+            rc = rest_fail_db(c, rc);
             goto out;
         }
         total = db_col_int(st, 0);
@@ -345,8 +346,8 @@ static int comment_list(struct rest_call *c)
     }
     strbuf_addf(&sql, " LIMIT %d OFFSET ?", REST_PAGE_SIZE);
     if ((rc = db_prepare_dyn(c->db, sql.buf, &st)) ||
-        (rc = idx = crm_sql_bind_json(st, binds, 1)) < 0) {
-        rc = crm_fail_db(c, rc);
+        (rc = idx = db_bind_json(st, binds, 1)) < 0) {
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     db_bind_int(st, idx, offset);
@@ -354,7 +355,7 @@ static int comment_list(struct rest_call *c)
     while ((rc = db_step(st)) == DB_ROW)
         json_array_append_new(rows, list_row(st, chosen));
     if (rc < 0) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     rc = 0;

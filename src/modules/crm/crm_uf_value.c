@@ -17,6 +17,7 @@
 #include "core/base/strbuf.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_internal.h"
@@ -331,7 +332,7 @@ static int parse_one(struct rest_call *c, const struct crm_uf *uf, const json_t 
                          uf->name, uf->type);
     }
     if (uf->kind == CRM_UF_ENUM && (rc = check_enum(c, uf, *out, &ok)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (!ok) {
         long long item = (long long)json_integer_value(*out);
         json_decref(*out);
@@ -498,10 +499,10 @@ static int insert_value(struct rest_call *c, int entity_type, const struct crm_u
                              "field '%s': file %lld is not a file of this record", uf->name,
                              (long long)file_id);
         if (rc)
-            return crm_fail_db(c, rc);
+            return rest_fail_db(c, rc);
     }
     if ((rc = db_prepare(c->db, SQL_INSERT, &st)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, entity_type);
     db_bind_int(st, 2, owner_id);
     db_bind_int(st, 3, uf->id);
@@ -510,14 +511,14 @@ static int insert_value(struct rest_call *c, int entity_type, const struct crm_u
         db_bind_int(st, 5, file_id);
     } else if (crm_uf_numeric(uf->kind)) {
         db_bind_null(st, 4);
-        crm_sql_bind_value(st, 5, v);
+        db_bind_json_value(st, 5, v);
     } else {
-        crm_sql_bind_value(st, 4, v);
+        db_bind_json_value(st, 4, v);
         db_bind_null(st, 5);
     }
     rc = db_step(st);
     db_reset(st);
-    return rc < 0 ? crm_fail_db(c, rc) : 0;
+    return rc < 0 ? rest_fail_db(c, rc) : 0;
 }
 
 /* The values field uf of record owner_id holds now: file ids, or the text of crm links. */
@@ -571,7 +572,7 @@ int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf,
     else if (stored && !json_is_null(stored))
         json_array_append(values, (json_t *)stored);
     if (rc) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     json_array_foreach(values, i, v) { /* every value checked before anything is written */
@@ -579,7 +580,7 @@ int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf,
             goto out;
     }
     if ((rc = db_prepare(c->db, SQL_CLEAR, &st))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     db_bind_int(st, 1, uf->id);
@@ -587,7 +588,7 @@ int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf,
     rc = db_step(st);
     db_reset(st);
     if (rc < 0) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     rc = 0;
@@ -596,7 +597,7 @@ int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf,
             goto out;
     }
     if (uf->kind == CRM_UF_FILE && (rc = drop_unused(c->db, before)))
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
 out:
     json_decref(before);
     json_decref(values);

@@ -14,6 +14,7 @@
 #include "core/base/strbuf.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_fields.h"
@@ -113,7 +114,7 @@ static int def_load(struct rest_call *c, const struct crm_entity_def *e, int64_t
     struct db_stmt *st;
     int rc = db_prepare(c->db, SQL_GET, &st);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, e->type_id);
     rc = db_step(st);
@@ -122,7 +123,7 @@ static int def_load(struct rest_call *c, const struct crm_entity_def *e, int64_t
     db_reset(st);
     if (rc == DB_DONE)
         return crm_fail_not_found(c);
-    return rc < 0 ? crm_fail_db(c, rc) : 0;
+    return rc < 0 ? rest_fail_db(c, rc) : 0;
 }
 
 static json_t *enum_items(struct db *db, int64_t field_id, bool legacy, int *rc)
@@ -273,7 +274,7 @@ static int name_normalise(struct rest_call *c, const struct crm_entity_def *e, c
     }
     int rc = db_prepare(c->db, SQL_NAME_USED, &st);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, e->type_id);
     db_bind_text(st, 2, buf, -1);
     rc = db_step(st);
@@ -281,7 +282,7 @@ static int name_normalise(struct rest_call *c, const struct crm_entity_def *e, c
     if (rc == DB_ROW)
         return rest_fail(c, 400, "ERROR_ARGUMENT", "user field '%s' already exists", buf);
     if (rc < 0)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     *out = arena_strdup(c->arena, buf);
     return 0;
 }
@@ -302,7 +303,7 @@ static int def_store(struct rest_call *c, const struct crm_entity_def *e, struct
     struct db_stmt *st;
     int i = 1, rc = db_prepare(c->db, is_add ? SQL_ADD : SQL_UPDATE, &st);
     if (rc)
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if (is_add) {
         db_bind_int(st, i++, e->type_id);
         db_bind_text(st, i++, d->name, -1);
@@ -323,7 +324,7 @@ static int def_store(struct rest_call *c, const struct crm_entity_def *e, struct
     rc = db_step(st);
     db_reset(st);
     if (rc != DB_DONE)
-        return crm_fail_db(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     if (is_add)
         d->id = db_last_id(c->db);
     return 0;
@@ -358,7 +359,7 @@ static int enum_item(struct rest_call *c, int64_t field_id, const json_t *item)
     params_to_bool(params_get((json_t *)item, "DEL"), &del);
     if (has_id) { /* start from the stored item */
         if ((rc = db_prepare(c->db, SQL_ENUM_GET, &st)))
-            return crm_fail_db(c, rc);
+            return rest_fail_db(c, rc);
         db_bind_int(st, 1, id);
         db_bind_int(st, 2, field_id);
         rc = db_step(st);
@@ -370,13 +371,13 @@ static int enum_item(struct rest_call *c, int64_t field_id, const json_t *item)
         }
         db_reset(st);
         if (rc != DB_ROW)
-            return rc < 0 ? crm_fail_db(c, rc)
+            return rc < 0 ? rest_fail_db(c, rc)
                           : rest_fail(c, 400, "INVALID_ARG_VALUE",
                                       "field 'LIST' has no item %lld", (long long)id);
         if (del) {
             if ((rc = exec_ids(c->db, SQL_ENUM_UNSET, field_id, id, 2)) ||
                 (rc = exec_ids(c->db, SQL_ENUM_DELETE, id, 0, 1)))
-                return crm_fail_db(c, rc);
+                return rest_fail_db(c, rc);
             return 0;
         }
     }
@@ -392,7 +393,7 @@ static int enum_item(struct rest_call *c, int64_t field_id, const json_t *item)
     if (!*value)
         return del ? 0 : rest_fail(c, 400, "INVALID_ARG_VALUE", "field 'LIST' items need a VALUE");
     if ((rc = db_prepare(c->db, has_id ? SQL_ENUM_UPDATE : SQL_ENUM_ADD, &st)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     int i = 1;
     if (!has_id)
         db_bind_int(st, i++, field_id);
@@ -404,7 +405,7 @@ static int enum_item(struct rest_call *c, int64_t field_id, const json_t *item)
         db_bind_int(st, i++, id);
     rc = db_step(st);
     db_reset(st);
-    return rc < 0 ? crm_fail_db(c, rc) : 0;
+    return rc < 0 ? rest_fail_db(c, rc) : 0;
 }
 
 static int enum_apply(struct rest_call *c, int64_t field_id, const json_t *list)
@@ -476,7 +477,7 @@ int crm_uf_method_get(struct rest_call *c)
     if (rc || (rc = def_load(c, e, id, &d)))
         return rc;
     c->result = def_json(c, e, &d, &rc);
-    return rc ? crm_fail_db(c, rc) : 0;
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 static const struct field_def uf_fdefs[] = {
@@ -518,12 +519,12 @@ int crm_uf_method_list(struct rest_call *c)
         goto out;
     }
     if ((rc = db_prepare_dyn(c->db, sql.buf, &st))) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     db_bind_int(st, 1, e->type_id);
-    if ((rc = crm_sql_bind_json(st, binds, 2)) < 0) {
-        rc = crm_fail_db(c, rc);
+    if ((rc = db_bind_json(st, binds, 2)) < 0) {
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     rows = json_array();
@@ -538,7 +539,7 @@ int crm_uf_method_list(struct rest_call *c)
         }
     }
     if (rc < 0) {
-        rc = crm_fail_db(c, rc);
+        rc = rest_fail_db(c, rc);
         goto out;
     }
     rest_set_list(c, rows, (int64_t)json_array_size(rows), 0);
@@ -589,7 +590,7 @@ int crm_uf_method_delete(struct rest_call *c)
         (rc = exec_ids(c->db, SQL_DROP_VALUES, id, 0, 1)) ||
         (rc = exec_ids(c->db, SQL_ENUM_DROP, id, 0, 1)) ||
         (rc = exec_ids(c->db, SQL_DELETE, id, 0, 1)))
-        return crm_fail_db(c, rc);
+        return rest_fail_db(c, rc);
     if ((rc = crm_entity_emit(c, e, "USERFIELDDELETE", id)))
         return rc;
     c->result = json_true();

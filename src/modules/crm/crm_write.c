@@ -77,7 +77,7 @@ static int start_update(struct wctx *x)
     if (rc == -E_NOTFOUND)
         return crm_fail_not_found(w->c);
     if (rc)
-        return crm_fail_db(w->c, rc);
+        return rest_fail_db(w->c, rc);
     const struct crm_field *of = crm_owner_field(w->def);
     if ((rc = crm_check_owner(w->c, w->def, PERM_UPDATE, crm_row_int(w->old, of->name, 0))))
         return rc;
@@ -122,7 +122,7 @@ static int merge(struct wctx *x)
     if (x->w.input && !json_is_object(x->w.input))
         return rest_fail(x->w.c, 400, "INVALID_ARG_VALUE", "parameter 'fields' must be an object");
     if ((rc = crm_uf_defs(x->w.c->db, x->w.def->type_id, &x->ufs, &x->n_uf)))
-        return crm_fail_db(x->w.c, rc);
+        return rest_fail_db(x->w.c, rc);
     if (!x->w.input)
         return 0;
     json_object_foreach((json_t *)x->w.input, key, v) {
@@ -156,7 +156,7 @@ static int system_fields(struct wctx *x)
         if (!base[0]) {
             int rc = crm_currency_base(w->c->db, base, sizeof(base));
             if (rc)
-                return crm_fail_db(w->c, rc);
+                return rest_fail_db(w->c, rc);
         }
         json_object_set_new(w->row, f->name, json_string(base));
     }
@@ -208,7 +208,7 @@ static int check_ref(struct crm_write *w, const struct crm_field *f, const json_
         break;
     }
     if (rc)
-        return crm_fail_db(w->c, rc);
+        return rest_fail_db(w->c, rc);
     if (!ok) {
         char buf[32];
         const char *s = json_is_string(v) ? json_string_value(v) : buf;
@@ -272,7 +272,7 @@ static int stage(struct crm_write *w)
         return 0;
     w->stage_dict = w->def->stage_dict ? w->def->stage_dict(w) : sf->dict;
     if ((rc = crm_status_dict_load(w->c->db, w->stage_dict, &rows, &n)))
-        return crm_fail_db(w->c, rc);
+        return rest_fail_db(w->c, rc);
     if (is_empty(json_object_get(w->row, sf->name)) && n)
         json_object_set_new(w->row, sf->name, json_string(rows[0].status_id));
     const char *value = crm_row_str(w->row, sf->name);
@@ -317,7 +317,7 @@ static int store_row(struct wctx *x)
         json_object_set_new(w->row, "TITLE", json_string(title));
         rc = crm_sql_set_title(w->c->db, w->def, w->id, title);
     }
-    return rc ? crm_fail_db(w->c, rc) : 0;
+    return rc ? rest_fail_db(w->c, rc) : 0;
 }
 
 static int store_extras(struct wctx *x)
@@ -331,7 +331,7 @@ static int store_extras(struct wctx *x)
             return rc;
     }
     if (json_object_size(x->fm) && (rc = crm_sql_fm_flags(w->c->db, w->def, w->id)))
-        return crm_fail_db(w->c, rc);
+        return rest_fail_db(w->c, rc);
     json_object_foreach(x->uf_vals, key, v) {
         const struct crm_uf *uf = uf_find(x, key);
         if (uf && (rc = crm_uf_store(w->c, w->def->type_id, uf, w->id, v)))
@@ -377,7 +377,7 @@ static int history(struct wctx *x)
         json_t *data = json_pack("{s:s?}", "title", title);
         rc = crm_history_add(w->c->db, w->def->type_id, w->id, "created", w->user_id, w->now,
                              data);
-        return rc ? crm_fail_db(w->c, rc) : 0;
+        return rc ? rest_fail_db(w->c, rc) : 0;
     }
     if ((rc = crm_entity_read(w->c, w->def, w->id, CRM_FMT_LEGACY, CRM_NO_PERM, &after)))
         return rc;
@@ -392,7 +392,7 @@ static int history(struct wctx *x)
             rc = history_change(w, key, v, NULL);
     }
     json_decref(after);
-    return rc ? crm_fail_db(w->c, rc) : 0;
+    return rc ? rest_fail_db(w->c, rc) : 0;
 }
 
 /* ---- the pipeline --------------------------------------------------------------------------- */

@@ -92,13 +92,13 @@ static int load_item(struct rest_call *c, int64_t task_id, int64_t id, struct it
     const char *s;
     int rc = db_prepare(c->db, SQL_GET, &st);
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, task_id);
     rc = db_step(st);
     if (rc != DB_ROW) {
         db_reset(st);
-        return rc < 0 ? tasks_db_fail(c, rc)
+        return rc < 0 ? rest_fail_db(c, rc)
                       : rest_fail(c, 400, "NOT_FOUND", "task %lld has no checklist item %lld",
                                   (long long)task_id, (long long)id);
     }
@@ -122,7 +122,7 @@ static int item_arg(struct rest_call *c, int index, const char *name, int64_t ta
                     struct item *it)
 {
     int64_t id;
-    if (tasks_param_id(c, tasks_arg(c, index, name), name, true, &id))
+    if (rest_param_id(c, tasks_arg(c, index, name), name, true, &id))
         return -1;
     return load_item(c, task_id, id, it, NULL);
 }
@@ -187,7 +187,7 @@ static int save_item(struct rest_call *c, const struct item *it)
     char yn[2][2] = {{it->is_complete, 0}, {it->is_important, 0}};
     int rc = db_prepare(c->db, SQL_SAVE, &st);
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, it->parent_id);
     db_bind_text(st, 2, it->title, -1);
     db_bind_int(st, 3, it->sort_index);
@@ -204,7 +204,7 @@ static int save_item(struct rest_call *c, const struct item *it)
     db_bind_int(st, 8, it->id);
     rc = db_step(st);
     db_reset(st);
-    return rc == DB_DONE ? 0 : tasks_db_fail(c, rc < 0 ? rc : -E_DB);
+    return rc == DB_DONE ? 0 : rest_fail_db(c, rc < 0 ? rc : -E_DB);
 }
 
 static int insert_item(struct rest_call *c, struct item *it)
@@ -213,7 +213,7 @@ static int insert_item(struct rest_call *c, struct item *it)
     char yn[2][2] = {{it->is_complete, 0}, {it->is_important, 0}};
     int rc = db_prepare(c->db, SQL_INSERT, &st);
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, it->task_id);
     db_bind_int(st, 2, it->parent_id);
     db_bind_text(st, 3, it->title, -1);
@@ -231,7 +231,7 @@ static int insert_item(struct rest_call *c, struct item *it)
     rc = db_step(st);
     db_reset(st);
     if (rc != DB_DONE)
-        return tasks_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     it->id = db_last_id(c->db);
     return 0;
 }
@@ -258,7 +258,7 @@ static int checklist_add(struct rest_call *c)
         args[0] = it.task_id;
         args[1] = it.parent_id;
         if ((rc = tasks_query_int(c->db, SQL_NEXT_SORT, 2, args, &it.sort_index)))
-            return tasks_db_fail(c, rc);
+            return rest_fail_db(c, rc);
     }
     if (insert_item(c, &it))
         return -1;
@@ -288,7 +288,7 @@ static int checklist_get(struct rest_call *c)
     int64_t id;
     json_t *j = NULL;
     if (open_task(c, false, &a) ||
-        tasks_param_id(c, tasks_arg(c, 1, "ITEMID"), "ITEMID", true, &id) ||
+        rest_param_id(c, tasks_arg(c, 1, "ITEMID"), "ITEMID", true, &id) ||
         load_item(c, a.row.id, id, &it, &j))
         return -1;
     c->result = j;
@@ -298,21 +298,21 @@ static int checklist_get(struct rest_call *c)
 static int checklist_getlist(struct rest_call *c)
 {
     struct task_access a;
-    struct tasks_list l;
+    struct rest_list l;
     if (open_task(c, false, &a))
         return -1;
-    tasks_list_init(&l, SQL_LIST, NULL);
-    l.list = false;
+    rest_list_init(&l, SQL_LIST, NULL);
+    l.plain = true;
     l.page_size = CHECKLIST_LIST_MAX;
     l.row = item_json;
     strbuf_addstr(&l.where, "c.task_id = ?");
     json_array_append_new(l.binds, json_integer(a.row.id));
     if (tasks_list_order(c, item_fields, sizeof(item_fields) / sizeof(item_fields[0]),
                          tasks_arg(c, 1, "ORDER"), "SORT_INDEX", "ASC", "c.id", &l.order)) {
-        tasks_list_release(&l);
+        rest_list_release(&l);
         return -1;
     }
-    return tasks_list_run(c, &l);
+    return rest_list_run(c, &l);
 }
 
 static int checklist_delete(struct rest_call *c)
@@ -322,8 +322,8 @@ static int checklist_delete(struct rest_call *c)
     int rc;
     if (open_task(c, true, &a) || item_arg(c, 1, "ITEMID", a.row.id, &it))
         return -1;
-    if ((rc = tasks_exec_ints(c->db, SQL_DELETE, 1, &it.id)))
-        return tasks_db_fail(c, rc);
+    if ((rc = db_run_ints(c->db, SQL_DELETE, 1, &it.id)))
+        return rest_fail_db(c, rc);
     c->result = json_true();
     return 0;
 }
@@ -367,8 +367,8 @@ static int checklist_move(struct rest_call *c)
     args[1] = after.parent_id;
     args[2] = after.sort_index;
     args[3] = it.id;
-    if ((rc = tasks_exec_ints(c->db, SQL_SHIFT, 4, args)))
-        return tasks_db_fail(c, rc);
+    if ((rc = db_run_ints(c->db, SQL_SHIFT, 4, args)))
+        return rest_fail_db(c, rc);
     it.parent_id = after.parent_id;
     it.sort_index = after.sort_index + 1;
     if (save_item(c, &it))

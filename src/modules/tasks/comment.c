@@ -59,7 +59,7 @@ static int load_comment(struct rest_call *c, int64_t task_id, int64_t id, int64_
     struct db_stmt *st;
     int rc = db_prepare(c->db, SQL_GET, &st);
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, task_id);
     rc = db_step(st);
@@ -71,7 +71,7 @@ static int load_comment(struct rest_call *c, int64_t task_id, int64_t id, int64_
     db_reset(st);
     if (rc == DB_ROW)
         return 0;
-    return rc < 0 ? tasks_db_fail(c, rc)
+    return rc < 0 ? rest_fail_db(c, rc)
                   : rest_fail(c, 400, "NOT_FOUND", "task %lld has no comment %lld",
                               (long long)task_id, (long long)id);
 }
@@ -82,7 +82,7 @@ static int open_comment(struct rest_call *c, struct task_access *a, int64_t *id)
 {
     int64_t author = 0;
     if (task_access_open(c, tasks_arg(c, 0, "TASKID"), "TASKID", a) ||
-        tasks_param_id(c, tasks_arg(c, 1, "ITEMID"), "ITEMID", true, id) ||
+        rest_param_id(c, tasks_arg(c, 1, "ITEMID"), "ITEMID", true, id) ||
         load_comment(c, a->row.id, *id, &author, NULL))
         return -1;
     if (!a->admin && author != c->auth->user_id)
@@ -127,12 +127,12 @@ static int recount(struct rest_call *c, int64_t task_id)
     struct db_stmt *st;
     int rc = db_prepare(c->db, SQL_COUNT, &st);
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, task_id);
     db_bind_int(st, 2, (int64_t)time_now_real());
     rc = db_step(st);
     db_reset(st);
-    return rc == DB_DONE ? 0 : tasks_db_fail(c, rc < 0 ? rc : -E_DB);
+    return rc == DB_DONE ? 0 : rest_fail_db(c, rc < 0 ? rc : -E_DB);
 }
 
 static int comment_add(struct rest_call *c)
@@ -148,13 +148,13 @@ static int comment_add(struct rest_call *c)
         return -1;
     if ((v = params_get(f, "AUTHOR_ID"))) {
         bool active = false;
-        if (tasks_param_id(c, v, "AUTHOR_ID", true, &author))
+        if (rest_param_id(c, v, "AUTHOR_ID", true, &author))
             return -1;
         if (author != c->auth->user_id && !a.admin)
             return rest_fail(c, 403, "ACCESS_DENIED",
                              "only administrators may comment on behalf of other users");
         if ((rc = tasks_user_active(c->db, author, &active)))
-            return tasks_db_fail(c, rc);
+            return rest_fail_db(c, rc);
         if (!active)
             return rest_fail(c, 400, "INVALID_ARG_VALUE",
                              "field 'AUTHOR_ID': user %lld does "
@@ -164,7 +164,7 @@ static int comment_add(struct rest_call *c)
     if ((v = params_get(f, "POST_DATE")) && (tasks_time_value(v, &when) || when == TASKS_NO_TIME))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "field 'POST_DATE' must be a date-time");
     if ((rc = db_prepare(c->db, SQL_INSERT, &st)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, a.row.id);
     db_bind_int(st, 2, author);
     db_bind_int(st, 3, when);
@@ -172,7 +172,7 @@ static int comment_add(struct rest_call *c)
     rc = db_step(st);
     db_reset(st);
     if (rc != DB_DONE)
-        return tasks_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     id = db_last_id(c->db);
     if (recount(c, a.row.id) || comment_event(c, "ONTASKCOMMENTADD", id, a.row.id, true))
         return -1;
@@ -190,13 +190,13 @@ static int comment_update(struct rest_call *c)
     if (open_comment(c, &a, &id) || message_of(c, tasks_arg(c, 2, "FIELDS"), &msg))
         return -1;
     if ((rc = db_prepare(c->db, SQL_UPDATE, &st)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_text(st, 1, msg, -1);
     db_bind_int(st, 2, id);
     rc = db_step(st);
     db_reset(st);
     if (rc != DB_DONE)
-        return tasks_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     if (comment_event(c, "ONTASKCOMMENTUPDATE", id, a.row.id, true))
         return -1;
     c->result = json_true();
@@ -212,8 +212,8 @@ static int comment_delete(struct rest_call *c)
         return -1;
     if (comment_event(c, "ONTASKCOMMENTDELETE", id, a.row.id, false))
         return -1;
-    if ((rc = tasks_exec_ints(c->db, SQL_DELETE, 1, &id)))
-        return tasks_db_fail(c, rc);
+    if ((rc = db_run_ints(c->db, SQL_DELETE, 1, &id)))
+        return rest_fail_db(c, rc);
     if (recount(c, a.row.id))
         return -1;
     c->result = json_true();
@@ -226,7 +226,7 @@ static int comment_get(struct rest_call *c)
     int64_t id, author;
     json_t *j = NULL;
     if (task_access_open(c, tasks_arg(c, 0, "TASKID"), "TASKID", &a) ||
-        tasks_param_id(c, tasks_arg(c, 1, "ITEMID"), "ITEMID", true, &id) ||
+        rest_param_id(c, tasks_arg(c, 1, "ITEMID"), "ITEMID", true, &id) ||
         load_comment(c, a.row.id, id, &author, &j))
         return -1;
     c->result = j;
@@ -236,23 +236,23 @@ static int comment_get(struct rest_call *c)
 static int comment_getlist(struct rest_call *c)
 {
     struct task_access a;
-    struct tasks_list l;
+    struct rest_list l;
     const size_t n = sizeof(comment_fields) / sizeof(comment_fields[0]);
     if (task_access_open(c, tasks_arg(c, 0, "TASKID"), "TASKID", &a))
         return -1;
-    tasks_list_init(&l, SQL_LIST, NULL);
-    l.list = false;
+    rest_list_init(&l, SQL_LIST, NULL);
+    l.plain = true;
     l.page_size = COMMENT_LIST_MAX;
     l.row = comment_json;
     strbuf_addstr(&l.where, "m.task_id = ?");
     json_array_append_new(l.binds, json_integer(a.row.id));
-    if (tasks_list_filter(c, comment_fields, n, tasks_arg(c, 2, "FILTER"), &l) ||
+    if (rest_list_filter(c, comment_fields, n, tasks_arg(c, 2, "FILTER"), &l) ||
         tasks_list_order(c, comment_fields, n, tasks_arg(c, 1, "ORDER"), "ID", "ASC", "m.id",
                          &l.order)) {
-        tasks_list_release(&l);
+        rest_list_release(&l);
         return -1;
     }
-    return tasks_list_run(c, &l);
+    return rest_list_run(c, &l);
 }
 
 #define COMMENT_METHOD(n, f, act, fl)                                                              \

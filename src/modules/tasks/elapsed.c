@@ -71,7 +71,7 @@ static int load_record(struct rest_call *c, int64_t task_id, int64_t id, struct 
     const char *s;
     int rc = db_prepare(c->db, SQL_GET, &st);
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, task_id);
     rc = db_step(st);
@@ -87,7 +87,7 @@ static int load_record(struct rest_call *c, int64_t task_id, int64_t id, struct 
     db_reset(st);
     if (rc == DB_ROW)
         return 0;
-    return rc < 0 ? tasks_db_fail(c, rc)
+    return rc < 0 ? rest_fail_db(c, rc)
                   : rest_fail(c, 400, "NOT_FOUND", "task %lld has no time record %lld",
                               (long long)task_id, (long long)id);
 }
@@ -120,8 +120,8 @@ static int apply_fields(struct rest_call *c, json_t *f, struct record *r)
 
 static int respend(struct rest_call *c, int64_t task_id)
 {
-    int rc = tasks_exec_ints(c->db, SQL_SPENT, 1, &task_id);
-    return rc ? tasks_db_fail(c, rc) : 0;
+    int rc = db_run_ints(c->db, SQL_SPENT, 1, &task_id);
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 static int elapsed_add(struct rest_call *c)
@@ -143,13 +143,13 @@ static int elapsed_add(struct rest_call *c)
         return -1;
     if ((v = params_get(f, "USER_ID"))) {
         bool active = false;
-        if (tasks_param_id(c, v, "USER_ID", true, &r.user_id))
+        if (rest_param_id(c, v, "USER_ID", true, &r.user_id))
             return -1;
         if (r.user_id != c->auth->user_id && !a.admin)
             return rest_fail(c, 403, "ACCESS_DENIED",
                              "only administrators may log time for other users");
         if ((rc = tasks_user_active(c->db, r.user_id, &active)))
-            return tasks_db_fail(c, rc);
+            return rest_fail_db(c, rc);
         if (!active)
             return rest_fail(c, 400, "INVALID_ARG_VALUE",
                              "field 'USER_ID': user %lld does not "
@@ -157,7 +157,7 @@ static int elapsed_add(struct rest_call *c)
                              (long long)r.user_id);
     }
     if ((rc = db_prepare(c->db, SQL_INSERT, &st)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, a.row.id);
     db_bind_int(st, 2, r.user_id);
     db_bind_int(st, 3, r.seconds);
@@ -168,7 +168,7 @@ static int elapsed_add(struct rest_call *c)
     rc = db_step(st);
     db_reset(st);
     if (rc != DB_DONE)
-        return tasks_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     r.id = db_last_id(c->db);
     if (respend(c, a.row.id))
         return -1;
@@ -182,7 +182,7 @@ static int open_for_change(struct rest_call *c, struct task_access *a, struct re
 {
     int64_t id;
     if (task_access_open(c, tasks_arg(c, 0, "TASKID"), "TASKID", a) ||
-        tasks_param_id(c, tasks_arg(c, 1, "ITEMID"), "ITEMID", true, &id) ||
+        rest_param_id(c, tasks_arg(c, 1, "ITEMID"), "ITEMID", true, &id) ||
         load_record(c, a->row.id, id, r, NULL))
         return -1;
     if (!a->admin && r->user_id != c->auth->user_id && !(a->roles & TASK_ROLE_CREATOR))
@@ -205,7 +205,7 @@ static int elapsed_update(struct rest_call *c)
     if (apply_fields(c, f, &r))
         return -1;
     if ((rc = db_prepare(c->db, SQL_UPDATE, &st)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, r.seconds);
     db_bind_text(st, 2, r.comment, -1);
     db_bind_int(st, 3, r.created_date);
@@ -213,7 +213,7 @@ static int elapsed_update(struct rest_call *c)
     rc = db_step(st);
     db_reset(st);
     if (rc != DB_DONE)
-        return tasks_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     if (respend(c, a.row.id))
         return -1;
     c->result = json_null();
@@ -227,8 +227,8 @@ static int elapsed_delete(struct rest_call *c)
     int rc;
     if (open_for_change(c, &a, &r))
         return -1;
-    if ((rc = tasks_exec_ints(c->db, SQL_DELETE, 1, &r.id)))
-        return tasks_db_fail(c, rc);
+    if ((rc = db_run_ints(c->db, SQL_DELETE, 1, &r.id)))
+        return rest_fail_db(c, rc);
     if (respend(c, a.row.id))
         return -1;
     c->result = json_null();
@@ -242,7 +242,7 @@ static int elapsed_get(struct rest_call *c)
     int64_t id;
     json_t *j = NULL;
     if (task_access_open(c, tasks_arg(c, 0, "TASKID"), "TASKID", &a) ||
-        tasks_param_id(c, tasks_arg(c, 1, "ITEMID"), "ITEMID", true, &id) ||
+        rest_param_id(c, tasks_arg(c, 1, "ITEMID"), "ITEMID", true, &id) ||
         load_record(c, a.row.id, id, &r, &j))
         return -1;
     c->result = j;
@@ -252,21 +252,21 @@ static int elapsed_get(struct rest_call *c)
 static int elapsed_getlist(struct rest_call *c)
 {
     struct task_access a;
-    struct tasks_list l;
+    struct rest_list l;
     const size_t n = sizeof(elapsed_fields) / sizeof(elapsed_fields[0]);
     if (task_access_open(c, tasks_arg(c, 0, "TASKID"), "TASKID", &a))
         return -1;
-    tasks_list_init(&l, SQL_LIST, SQL_COUNT);
+    rest_list_init(&l, SQL_LIST, SQL_COUNT);
     l.row = elapsed_json;
     strbuf_addstr(&l.where, "e.task_id = ?");
     json_array_append_new(l.binds, json_integer(a.row.id));
-    if (tasks_list_filter(c, elapsed_fields, n, tasks_arg(c, 2, "FILTER"), &l) ||
+    if (rest_list_filter(c, elapsed_fields, n, tasks_arg(c, 2, "FILTER"), &l) ||
         tasks_list_order(c, elapsed_fields, n, tasks_arg(c, 1, "ORDER"), "ID", "ASC", "e.id",
                          &l.order)) {
-        tasks_list_release(&l);
+        rest_list_release(&l);
         return -1;
     }
-    return tasks_list_run(c, &l);
+    return rest_list_run(c, &l);
 }
 
 #define ELAPSED_METHOD(n, f, act, fl)                                                              \

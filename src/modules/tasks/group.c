@@ -118,7 +118,7 @@ static int load_group(struct rest_call *c, int64_t id, struct group *g)
     int rc = db_prepare(c->db, SQL_LOAD, &st);
     memset(g, 0, sizeof(*g));
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, id);
     rc = db_step(st);
     if (rc == DB_ROW) {
@@ -139,7 +139,7 @@ static int load_group(struct rest_call *c, int64_t id, struct group *g)
     db_reset(st);
     if (rc == DB_ROW)
         return 0;
-    return rc < 0 ? tasks_db_fail(c, rc)
+    return rc < 0 ? rest_fail_db(c, rc)
                   : rest_fail(c, 400, "", "socialnetwork group %lld not found", (long long)id);
 }
 
@@ -148,10 +148,10 @@ int group_open(struct rest_call *c, const char *name, struct group *g)
     bool exists, visible;
     int64_t id;
     int rc;
-    if (tasks_param_id(c, rest_param(c, name), name, true, &id))
+    if (rest_param_id(c, rest_param(c, name), name, true, &id))
         return -1;
     if ((rc = group_visible(c->db, c, id, &exists, &visible)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (!exists)
         return rest_fail(c, 400, "", "socialnetwork group %lld not found", (long long)id);
     if (!visible)
@@ -236,14 +236,14 @@ static int owner_param(struct rest_call *c, struct group *g)
     int rc;
     if (!v)
         return 0;
-    if (tasks_param_id(c, v, "OWNER_ID", true, &id))
+    if (rest_param_id(c, v, "OWNER_ID", true, &id))
         return -1;
     if (id == g->owner_id)
         return 0;
     if (!c->auth->is_admin && g->id == 0)
         return rest_fail(c, 403, "ACCESS_DENIED", "only administrators may set 'OWNER_ID'");
     if ((rc = tasks_user_active(c->db, id, &active)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (!active)
         return rest_fail(c, 400, "INVALID_ARG_VALUE",
                          "parameter 'OWNER_ID': user %lld does not "
@@ -322,7 +322,7 @@ static int group_create(struct rest_call *c)
     if (group_input(c, &g) || owner_param(c, &g))
         return -1;
     if ((rc = db_prepare(c->db, SQL_INSERT, &st)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     bind_group(st, &g);
     db_bind_int(st, 13, now);
     db_bind_int(st, 14, now);
@@ -330,10 +330,10 @@ static int group_create(struct rest_call *c)
     rc = db_step(st);
     db_reset(st);
     if (rc != DB_DONE)
-        return tasks_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     g.id = db_last_id(c->db);
     if ((rc = group_member_set(c, g.id, g.owner_id, 'A')))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (group_event(c, "ONSONETGROUPADD", g.id))
         return -1;
     c->result = json_integer(g.id);
@@ -357,7 +357,7 @@ static int save_group(struct rest_call *c, const struct group *g, int64_t old_ow
     struct db_stmt *st;
     int rc = db_prepare(c->db, SQL_SAVE, &st);
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     bind_group(st, g);
     db_bind_int(st, 13, now);
     db_bind_int(st, 14, now);
@@ -365,10 +365,10 @@ static int save_group(struct rest_call *c, const struct group *g, int64_t old_ow
     rc = db_step(st);
     db_reset(st);
     if (rc != DB_DONE)
-        return tasks_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     if (old_owner != g->owner_id && ((rc = group_member_set(c, g->id, g->owner_id, 'A')) ||
                                      (rc = group_member_set(c, g->id, old_owner, 'E'))))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     return group_event(c, "ONSONETGROUPUPDATE", g->id);
 }
 
@@ -392,10 +392,10 @@ static int group_setowner(struct rest_call *c)
     int64_t old_owner, id;
     int rc;
     if (group_open(c, "GROUP_ID", &g) || require_owner(c, &g, "hand over") ||
-        tasks_param_id(c, rest_param(c, "USER_ID"), "USER_ID", true, &id))
+        rest_param_id(c, rest_param(c, "USER_ID"), "USER_ID", true, &id))
         return -1;
     if ((rc = tasks_user_active(c->db, id, &active)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (!active)
         return rest_fail(c, 400, "INVALID_ARG_VALUE",
                          "parameter 'USER_ID': user %lld does not "
@@ -419,11 +419,11 @@ static int group_delete(struct rest_call *c)
         return -1;
     if (group_event(c, "ONSONETGROUPDELETE", g.id))
         return -1;
-    if ((rc = tasks_exec_ints(c->db, SQL_MEMBERS_CLEAR, 1, &g.id)) ||
+    if ((rc = db_run_ints(c->db, SQL_MEMBERS_CLEAR, 1, &g.id)) ||
         (rc = task_access_refresh_group(c->db, g.id)) ||
-        (rc = tasks_exec_ints(c->db, SQL_UNGROUP, 1, &g.id)) ||
-        (rc = tasks_exec_ints(c->db, SQL_DELETE, 1, &g.id)))
-        return tasks_db_fail(c, rc);
+        (rc = db_run_ints(c->db, SQL_UNGROUP, 1, &g.id)) ||
+        (rc = db_run_ints(c->db, SQL_DELETE, 1, &g.id)))
+        return rest_fail_db(c, rc);
     c->result = json_true();
     return 0;
 }
@@ -431,12 +431,12 @@ static int group_delete(struct rest_call *c)
 static int group_get(struct rest_call *c)
 {
     const size_t n = sizeof(group_fields) / sizeof(group_fields[0]);
-    struct tasks_list l;
+    struct rest_list l;
     int64_t id = 0;
     int rc = 0;
-    if (tasks_param_id(c, rest_param(c, "GROUP_ID"), "GROUP_ID", false, &id))
+    if (rest_param_id(c, rest_param(c, "GROUP_ID"), "GROUP_ID", false, &id))
         return -1;
-    tasks_list_init(&l, SQL_LIST, SQL_COUNT);
+    rest_list_init(&l, SQL_LIST, SQL_COUNT);
     l.row = group_json;
     if (c->auth->is_admin) {
         strbuf_addstr(&l.where, "1=1");
@@ -449,15 +449,15 @@ static int group_get(struct rest_call *c)
         strbuf_addstr(&l.where, " AND g.id = ?");
         json_array_append_new(l.binds, json_integer(id));
     }
-    if (tasks_list_filter(c, group_fields, n, rest_param(c, "FILTER"), &l) ||
+    if (rest_list_filter(c, group_fields, n, rest_param(c, "FILTER"), &l) ||
         tasks_list_order(c, group_fields, n, rest_param(c, "ORDER"), "ID", "DESC", "g.id",
                          &l.order))
         rc = -1;
     if (rc) {
-        tasks_list_release(&l);
+        rest_list_release(&l);
         return rc;
     }
-    return tasks_list_run(c, &l);
+    return rest_list_run(c, &l);
 }
 
 static int user_groups(struct rest_call *c)
@@ -465,7 +465,7 @@ static int user_groups(struct rest_call *c)
     struct db_stmt *st;
     int rc = db_prepare(c->db, SQL_MY_GROUPS, &st);
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     c->result = json_array();
     db_bind_int(st, 1, c->auth->user_id);
     while ((rc = db_step(st)) == DB_ROW)
@@ -475,7 +475,7 @@ static int user_groups(struct rest_call *c)
                                         tasks_col_text(st, 1), "ROLE", tasks_col_text(st, 2),
                                         "GROUP_IMAGE_ID", "GROUP_IMAGE", ""));
     db_reset(st);
-    return rc < 0 ? tasks_db_fail(c, rc) : 0;
+    return rc < 0 ? rest_fail_db(c, rc) : 0;
 }
 
 #define GROUP_METHOD(n, f, act, fl)                                                                \

@@ -20,7 +20,7 @@ static const char SQL_REMOVE[] =
 static int member_role(struct rest_call *c, int64_t group_id, int64_t user_id, char *role)
 {
     int rc = task_access_group_role(c->db, user_id, group_id, role);
-    return rc ? tasks_db_fail(c, rc) : 0;
+    return rc ? rest_fail_db(c, rc) : 0;
 }
 
 static int users_arg(struct rest_call *c, int64_t *ids, size_t *n)
@@ -47,7 +47,7 @@ static int group_user_get(struct rest_call *c)
     if (group_open(c, "ID", &g))
         return -1;
     if ((rc = db_prepare(c->db, SQL_MEMBERS, &st)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, g.id);
     c->result = json_array();
     while ((rc = db_step(st)) == DB_ROW)
@@ -55,7 +55,7 @@ static int group_user_get(struct rest_call *c)
                               json_pack("{s:o, s:o}", "USER_ID", tasks_num(db_col_int(st, 0)),
                                         "ROLE", tasks_col_text(st, 1)));
     db_reset(st);
-    return rc < 0 ? tasks_db_fail(c, rc) : 0;
+    return rc < 0 ? rest_fail_db(c, rc) : 0;
 }
 
 static int group_user_add(struct rest_call *c)
@@ -78,7 +78,7 @@ static int group_user_add(struct rest_call *c)
     for (size_t i = 0; i < n; i++) {
         bool active = false;
         if ((rc = tasks_user_active(c->db, ids[i], &active)))
-            return tasks_db_fail(c, rc);
+            return rest_fail_db(c, rc);
         if (!active)
             return rest_fail(c, 400, "INVALID_ARG_VALUE",
                              "parameter 'USER_ID': user %lld does "
@@ -91,7 +91,7 @@ static int group_user_add(struct rest_call *c)
         if ((rc = task_access_group_role(c->db, ids[i], g.id, &role)) ||
             (!role && (rc = group_member_set(c, g.id, ids[i], 'K')))) {
             json_decref(added);
-            return tasks_db_fail(c, rc);
+            return rest_fail_db(c, rc);
         }
         if (!role)
             json_array_append_new(added, tasks_num(ids[i]));
@@ -127,7 +127,7 @@ static int group_user_delete(struct rest_call *c)
             continue;
         args[0] = g.id;
         args[1] = ids[i];
-        if ((rc = tasks_exec_ints(c->db, SQL_REMOVE, 2, args)) ||
+        if ((rc = db_run_ints(c->db, SQL_REMOVE, 2, args)) ||
             (rc = task_access_group_leave(c->db, ids[i], g.id)))
             goto fail;
         json_array_append_new(removed, tasks_num(ids[i]));
@@ -136,7 +136,7 @@ static int group_user_delete(struct rest_call *c)
     return 0;
 fail:
     json_decref(removed);
-    return tasks_db_fail(c, rc);
+    return rest_fail_db(c, rc);
 }
 
 /* sonet_group.user.update(GROUP_ID, USER_ID, ROLE): the owner (or an administrator) makes
@@ -165,7 +165,7 @@ static int group_user_update(struct rest_call *c)
         if ((rc = task_access_group_role(c->db, ids[i], g.id, &cur)) ||
             (cur && cur != 'A' && (rc = group_member_set(c, g.id, ids[i], *role)))) {
             json_decref(changed);
-            return tasks_db_fail(c, rc);
+            return rest_fail_db(c, rc);
         }
         if (cur && cur != 'A')
             json_array_append_new(changed, tasks_num(ids[i]));

@@ -45,7 +45,7 @@ int task_event(struct rest_call *c, const char *name, const struct task_row *r, 
     json_t *crm = task_crm_get(c->db, r->id), *fields;
     char deadline[40];
     if (!crm)
-        return tasks_db_fail(c, -E_DB);
+        return rest_fail_db(c, -E_DB);
     if (!after) {
         return tasks_emit(c, name,
                           json_pack("{s:{s:I, s:o}, s:s, s:s, s:s}", "FIELDS_BEFORE", "ID",
@@ -74,7 +74,7 @@ int task_answer(struct rest_call *c, int64_t id)
     json_t *t;
     int rc = task_fetch(c, id, NULL, &t);
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     c->result = json_pack("{s:o}", "task", t);
     return 0;
 }
@@ -125,7 +125,7 @@ static int task_add(struct rest_call *c)
         rc = write_related(c->db, &r, &ch);
     task_change_release(&ch);
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (task_event(c, "ONTASKADD", &r, false, true))
         return -1;
     return task_answer(c, r.id);
@@ -178,7 +178,7 @@ static int task_update(struct rest_call *c)
         rc = write_related(c->db, &a.row, &ch);
     task_change_release(&ch);
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (task_event(c, "ONTASKUPDATE", &a.row, true, true))
         return -1;
     return task_answer(c, a.row.id);
@@ -193,7 +193,7 @@ static int task_get(struct rest_call *c)
     int64_t id;
     char err[200] = "";
     int rc;
-    if (tasks_param_id(c, rest_param(c, "taskId"), "taskId", true, &id))
+    if (rest_param_id(c, rest_param(c, "taskId"), "taskId", true, &id))
         return -1;
     rc = task_access_open_id(c, id, &a);
     if (rc && c->status == 400 && !strcmp(c->error, "NOT_FOUND")) {
@@ -210,7 +210,7 @@ static int task_get(struct rest_call *c)
             return rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     }
     if ((rc = task_fetch(c, id, chosen, &t)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     c->result = json_pack("{s:o}", "task", t);
     return 0;
 }
@@ -224,9 +224,9 @@ static int task_delete(struct rest_call *c)
         return -1;
     if (task_event(c, "ONTASKDELETE", &a.row, true, false))
         return -1;
-    if ((rc = tasks_exec_ints(c->db, SQL_UNPARENT, 1, &a.row.id)) ||
-        (rc = tasks_exec_ints(c->db, SQL_DELETE, 1, &a.row.id)))
-        return tasks_db_fail(c, rc);
+    if ((rc = db_run_ints(c->db, SQL_UNPARENT, 1, &a.row.id)) ||
+        (rc = db_run_ints(c->db, SQL_DELETE, 1, &a.row.id)))
+        return rest_fail_db(c, rc);
     c->result = json_pack("{s:b}", "task", 1);
     return 0;
 }

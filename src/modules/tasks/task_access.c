@@ -94,7 +94,7 @@ int task_access_open_id(struct rest_call *c, int64_t id, struct task_access *a)
     if (rc == -E_NOTFOUND)
         return rest_fail(c, 400, "NOT_FOUND", "task %lld does not exist", (long long)id);
     if (rc || (rc = task_access_visible(c, id, &visible)) || (rc = load_roles(c, a)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (!visible)
         return rest_fail(c, 403, "ACCESS_DENIED", "task %lld is not visible to you", (long long)id);
     return 0;
@@ -104,7 +104,7 @@ int task_access_open(struct rest_call *c, const json_t *idv, const char *name,
                      struct task_access *a)
 {
     int64_t id;
-    if (tasks_param_id(c, idv, name, true, &id))
+    if (rest_param_id(c, idv, name, true, &id))
         return -1;
     return task_access_open_id(c, id, a);
 }
@@ -121,8 +121,8 @@ int task_access_require(struct rest_call *c, const struct task_access *a, unsign
 /* Runs clear then fill, each with the same two (or one) integer binds. */
 static int rewrite(struct db *db, const char *clear, const char *fill, int n, const int64_t *args)
 {
-    int rc = tasks_exec_ints(db, clear, n, args);
-    return rc ? rc : tasks_exec_ints(db, fill, n, args);
+    int rc = db_run_ints(db, clear, n, args);
+    return rc ? rc : db_run_ints(db, fill, n, args);
 }
 
 int task_access_refresh_task(struct db *db, int64_t task_id)
@@ -133,7 +133,7 @@ int task_access_refresh_task(struct db *db, int64_t task_id)
 int task_access_group_join(struct db *db, int64_t user_id, int64_t group_id)
 {
     int64_t args[2] = {user_id, group_id};
-    return tasks_exec_ints(db, SQL_JOIN, 2, args);
+    return db_run_ints(db, SQL_JOIN, 2, args);
 }
 
 int task_access_group_leave(struct db *db, int64_t user_id, int64_t group_id)

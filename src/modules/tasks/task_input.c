@@ -90,10 +90,10 @@ static int user_field(struct rest_call *c, const json_t *v, const char *key, int
 {
     bool active = false;
     int rc;
-    if (tasks_param_id(c, v, key, true, out))
+    if (rest_param_id(c, v, key, true, out))
         return -1;
     if ((rc = tasks_user_active(c->db, *out, &active)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (!active)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s': user %lld does not exist", key,
                          (long long)*out);
@@ -109,7 +109,7 @@ static int users_field(struct rest_call *c, const json_t *v, const char *key, in
         bool active = false;
         int rc = tasks_user_active(c->db, ids[i], &active);
         if (rc)
-            return tasks_db_fail(c, rc);
+            return rest_fail_db(c, rc);
         if (!active)
             return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s': user %lld does not exist",
                              key, (long long)ids[i]);
@@ -232,7 +232,7 @@ static int group_field(struct rest_call *c, const json_t *v, int64_t *out)
                          "not exist",
                          (long long)*out);
     if (rc || (rc = task_access_group_role(c->db, c->auth->user_id, *out, &role)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (!role && !c->auth->is_admin)
         return rest_fail(c, 403, "ACCESS_DENIED", "you are not a member of workgroup %lld",
                          (long long)*out);
@@ -256,7 +256,7 @@ static int parent_field(struct rest_call *c, const json_t *v, int64_t task_id, i
                          "exist",
                          (long long)*out);
     if (rc || (rc = task_access_visible(c, *out, &visible)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (!visible)
         return rest_fail(c, 403, "ACCESS_DENIED",
                          "field 'PARENT_ID': task %lld is not visible "
@@ -269,7 +269,7 @@ static int parent_field(struct rest_call *c, const json_t *v, int64_t task_id, i
     rc = tasks_query_int(c->db, SQL_CYCLE, 2, args, &one);
     if (!rc)
         return bad(c, "PARENT_ID", "would make the task its own ancestor");
-    return rc == -E_NOTFOUND ? 0 : tasks_db_fail(c, rc);
+    return rc == -E_NOTFOUND ? 0 : rest_fail_db(c, rc);
 }
 
 static int text_field(struct rest_call *c, const json_t *v, const char *key, size_t max,
@@ -402,7 +402,7 @@ static int crm_links_check(struct rest_call *c, const struct task_row *r, const 
 {
     json_t *had = r->id ? task_crm_get(c->db, r->id) : json_array(), *v, *h;
     size_t i, j;
-    int rc = had ? 0 : tasks_db_fail(c, -E_DB);
+    int rc = had ? 0 : rest_fail_db(c, -E_DB);
     json_array_foreach(links, i, v) {
         bool old = false;
         json_array_foreach(had, j, h) old = old || json_equal(h, v);

@@ -12,6 +12,7 @@
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
 #include "modules/tasks/tasks_internal.h"
@@ -357,7 +358,7 @@ static int query_number(struct rest_call *c, const char *sql, const json_t *bind
 {
     struct db_stmt *st = NULL;
     int rc = db_prepare_dyn(c->db, sql, &st);
-    if (!rc && (rc = tasks_bind_json(st, binds, 1)) > 0)
+    if (!rc && (rc = db_bind_json(st, binds, 1)) > 0)
         rc = db_step(st);
     if (rc == DB_ROW) {
         *out = db_col_int(st, 0);
@@ -396,7 +397,7 @@ static int list_count(struct rest_call *c, const struct list_query *q, int64_t *
     rc = query_number(c, sql.buf, binds, total);
 out:
     if (rc > 0 || (rc < 0 && !c->status))
-        rc = tasks_db_fail(c, rc);
+        rc = rest_fail_db(c, rc);
     json_decref(binds);
     strbuf_release(&where);
     strbuf_release(&sql);
@@ -441,7 +442,7 @@ static int list_page(struct rest_call *c, const struct list_query *q, int64_t to
                           where.buf, order.buf, REST_PAGE_SIZE)) ||
         (rc = db_prepare_dyn(c->db, sql.buf, &st)))
         goto fail;
-    if ((idx = rc = tasks_bind_json(st, binds, 1)) < 0)
+    if ((idx = rc = db_bind_json(st, binds, 1)) < 0)
         goto fail;
     db_bind_int(st, idx, offset);
     while ((rc = db_step(st)) == DB_ROW)
@@ -451,7 +452,7 @@ static int list_page(struct rest_call *c, const struct list_query *q, int64_t to
     rc = 0;
     goto out;
 fail:
-    rc = tasks_db_fail(c, rc);
+    rc = rest_fail_db(c, rc);
 out:
     if (st)
         db_finalize(st);
@@ -503,8 +504,8 @@ static int task_counters(struct rest_call *c)
     int64_t user = 0, group = 0, args[2], one;
     struct db_stmt *st;
     int rc;
-    if (tasks_param_id(c, rest_param(c, "userId"), "userId", false, &user) ||
-        tasks_param_id(c, rest_param(c, "groupId"), "groupId", false, &group))
+    if (rest_param_id(c, rest_param(c, "userId"), "userId", false, &user) ||
+        rest_param_id(c, rest_param(c, "groupId"), "groupId", false, &group))
         return -1;
     if (!user)
         user = c->auth->user_id;
@@ -517,17 +518,17 @@ static int task_counters(struct rest_call *c)
             return 0;
         }
         if (rc)
-            return tasks_db_fail(c, rc);
+            return rest_fail_db(c, rc);
     }
     if ((rc = db_prepare(c->db, SQL_COUNTERS, &st)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     db_bind_int(st, 1, user);
     db_bind_int(st, 2, (int64_t)time_now_real());
     db_bind_int(st, 3, group);
     rc = db_step(st);
     if (rc != DB_ROW) {
         db_reset(st);
-        return tasks_db_fail(c, rc < 0 ? rc : -E_DB);
+        return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     }
     c->result = json_object();
     for (int i = 0; i < 6; i++)

@@ -548,7 +548,7 @@ static int strings_set(struct db *db, int64_t task_id, const json_t *arr, const 
     struct db_stmt *st;
     size_t i;
     json_t *v;
-    int rc = tasks_exec_ints(db, clear_sql, 1, &task_id);
+    int rc = db_run_ints(db, clear_sql, 1, &task_id);
     json_array_foreach(arr, i, v)
     {
         if (rc || (rc = db_prepare(db, add_sql, &st)))

@@ -68,17 +68,17 @@ static int delegate_to(struct rest_call *c, struct task_access *a)
     int64_t to, aud[TASKS_MAX_IDS];
     bool active = false, have = false;
     int n, rc;
-    if (tasks_param_id(c, rest_param(c, "userId"), "userId", true, &to))
+    if (rest_param_id(c, rest_param(c, "userId"), "userId", true, &to))
         return -1;
     if ((rc = tasks_user_active(c->db, to, &active)))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (!active)
         return rest_fail(c, 400, "INVALID_ARG_VALUE",
                          "parameter 'userId': user %lld does not "
                          "exist",
                          (long long)to);
     if ((n = task_members_get(c->db, a->row.id, 'U', aud, TASKS_MAX_IDS - 1)) < 0)
-        return tasks_db_fail(c, n);
+        return rest_fail_db(c, n);
     for (int i = 0; i < n; i++)
         have |= aud[i] == a->row.responsible_id;
     if (!have && a->row.responsible_id != to)
@@ -87,7 +87,7 @@ static int delegate_to(struct rest_call *c, struct task_access *a)
     if (!rc)
         rc = task_members_set(c->db, a->row.id, 'R', &to, 1);
     if (rc)
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     a->row.responsible_id = to;
     return 0;
 }
@@ -114,7 +114,7 @@ static int step(struct rest_call *c, enum step s)
     a.row.changed_date = a.row.activity_date = now;
     if ((rc = task_row_save(c->db, &a.row)) ||
         (s == STEP_DELEGATE && (rc = task_access_refresh_task(c->db, a.row.id))))
-        return tasks_db_fail(c, rc);
+        return rest_fail_db(c, rc);
     if (task_event(c, "ONTASKUPDATE", &a.row, true, true))
         return -1;
     return task_answer(c, a.row.id);

@@ -13,6 +13,7 @@
 #include "core/base/strbuf.h"
 #include "core/module.h"
 #include "core/rest/filter.h"
+#include "core/rest/list.h"
 
 struct db;
 struct db_stmt;
@@ -44,9 +45,6 @@ enum task_status {
 
 /* ---- values and parameters (tasks_util.c) ---------------------------------------------- */
 
-/* Binds the values of a JSON array (filter.h's representation) from parameter first on.
- * Returns the next free index or a negative -E_*. */
-int tasks_bind_json(struct db_stmt *st, const json_t *binds, int first);
 /* "42": ids and numbers as tasks.task.* and the legacy methods write them. New reference. */
 json_t *tasks_num(int64_t v);
 /* Column col as ISO 8601 with the server's offset; SQL NULL gives "" when empty_string, else
@@ -54,14 +52,6 @@ json_t *tasks_num(int64_t v);
 json_t *tasks_col_time(struct db_stmt *st, int col, bool empty_string);
 /* Column col as a string, "" for NULL. New reference. */
 json_t *tasks_col_text(struct db_stmt *st, int col);
-/* rest_fail 500 for a database error; nothing is written (the dispatcher rolls back). */
-int tasks_db_fail(struct rest_call *c, int rc);
-
-/* A positive id from v. Absent, null or "": *out = 0, and rest_fail 400 BX_EMPTY_REQUIRED
- * when required. Anything else that is not a positive integer: rest_fail 400
- * INVALID_ARG_VALUE. Returns 0 or rest_fail's value. */
-int tasks_param_id(struct rest_call *c, const json_t *v, const char *name, bool required,
-                   int64_t *out);
 /* Argument index of a positional legacy method (task.checklistitem.add(TASKID, FIELDS)):
  * the parameter named by the number ("0", "1", ... as a JSON array body or ?0=..&1=..
  * gives), else the parameter with the documented name (any case), else the index-th
@@ -79,8 +69,6 @@ int tasks_time_value(const json_t *v, int64_t *out);
 int tasks_yn_value(const json_t *v, char *out);
 /* True when the user exists and is active. Returns 0 or a database error. */
 int tasks_user_active(struct db *db, int64_t user_id, bool *active);
-/* Runs a statement without rows, binding n integers in order. Returns 0 or -E_*. */
-int tasks_exec_ints(struct db *db, const char *sql, int n, const int64_t *args);
 /* Runs a one-row, one-column query with n integer binds into *out. Returns 0, -E_NOTFOUND
  * when there is no row, or -E_*. */
 int tasks_query_int(struct db *db, const char *sql, int n, const int64_t *args, int64_t *out);
@@ -91,33 +79,11 @@ int tasks_emit(struct rest_call *c, const char *name, json_t *data);
  * with rest_fail 400 when absent or not an object. */
 json_t *tasks_fields_param(struct rest_call *c, const char *name);
 
-/* A paged list for the small lists (workgroups, elapsed time): select is "SELECT ... FROM
- * x" and count "SELECT COUNT(*) FROM x" (NULL: not counted); where (no leading WHERE) and
- * binds hold the conditions, order " ORDER BY ...". ident-style runner: counts unless
- * start=-1, reads one page of page_size rows through row, and sets the result with
- * rest_set_list (list true) or as a plain array. */
-struct tasks_list {
-    const char *select, *count;
-    struct strbuf where, order; /* initialised by tasks_list_init, released by _run */
-    json_t *binds;              /* owned; released by tasks_list_run */
-    int page_size;              /* REST_PAGE_SIZE unless set */
-    bool list;                  /* rest_set_list with total/next */
-    json_t *(*row)(struct rest_call *c, struct db_stmt *st, void *ctx); /* new ref or NULL */
-    void *ctx;
-};
-void tasks_list_init(struct tasks_list *l, const char *select, const char *count);
-int tasks_list_run(struct rest_call *c, struct tasks_list *l);
-void tasks_list_release(struct tasks_list *l);
 /* Appends " ORDER BY ..." from an {FIELD: DIR} object, or {default_field: default_dir} when
  * it is empty, with tiebreak last. Returns 0 or rest_fail 400. */
 int tasks_list_order(struct rest_call *c, const struct field_def *fields, size_t n,
                      const json_t *order, const char *default_field, const char *default_dir,
                      const char *tiebreak, struct strbuf *sql);
-/* Compiles filter (object or NULL) into l->where/l->binds, prefixed by " AND ". Returns 0 or
- * rest_fail 400. */
-int tasks_list_filter(struct rest_call *c, const struct field_def *fields, size_t n,
-                      const json_t *filter, struct tasks_list *l);
-
 /* ---- tasks: fields and rows (task_sql.c) ----------------------------------------------- */
 
 /* How a task field is written in the camelCase answer of tasks.task.*. */

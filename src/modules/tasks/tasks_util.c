@@ -1,6 +1,7 @@
-/* Helpers shared by the tasks module's method files (contracts in tasks_internal.h): binding
- * filter values, reading ids, id lists, dates and positional arguments, formatting values as
- * Bitrix24 writes them, small queries, paged lists and events. No method logic lives here. */
+/* Helpers shared by the tasks module's method files (contracts in tasks_internal.h): reading
+ * id lists, dates and positional arguments, formatting values as Bitrix24 writes them, small
+ * queries, list order and events. Lists run through core's rest/list.h. No method logic lives
+ * here. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,36 +10,13 @@
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/events/bus.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
 #include "modules/tasks/tasks_internal.h"
 
 static const char SQL_USER_ACTIVE[] = "SELECT active FROM core_user WHERE id = ?";
-
-int tasks_bind_json(struct db_stmt *st, const json_t *binds, int first)
-{
-    size_t i;
-    json_t *v;
-    int idx = first, rc = 0;
-    json_array_foreach(binds, i, v)
-    {
-        if (json_is_integer(v))
-            rc = db_bind_int(st, idx, json_integer_value(v));
-        else if (json_is_real(v))
-            rc = db_bind_double(st, idx, json_real_value(v));
-        else if (json_is_string(v))
-            rc = db_bind_text(st, idx, json_string_value(v), (ssize_t)json_string_length(v));
-        else if (json_is_boolean(v))
-            rc = db_bind_int(st, idx, json_is_true(v));
-        else
-            rc = db_bind_null(st, idx);
-        if (rc)
-            return rc < 0 ? rc : -E_DB;
-        idx++;
-    }
-    return idx;
-}
 
 /* Written by hand: a task list formats some 800 numbers a page, and snprintf was a visible
  * share of its time. */
@@ -71,31 +49,9 @@ json_t *tasks_col_text(struct db_stmt *st, int col)
     return json_string(s ? s : "");
 }
 
-int tasks_db_fail(struct rest_call *c, int rc)
-{
-    return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "the query failed (%s), nothing was written",
-                     error_str(rc));
-}
-
 static bool is_empty(const json_t *v)
 {
     return !v || json_is_null(v) || (json_is_string(v) && !json_string_length(v));
-}
-
-int tasks_param_id(struct rest_call *c, const json_t *v, const char *name, bool required,
-                   int64_t *out)
-{
-    int64_t id = 0;
-    *out = 0;
-    if (is_empty(v)) {
-        if (!required)
-            return 0;
-        return rest_fail(c, 400, "BX_EMPTY_REQUIRED", "parameter '%s' is required", name);
-    }
-    if (params_to_int64(v, &id) || id <= 0)
-        return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter '%s' must be a positive id", name);
-    *out = id;
-    return 0;
 }
 
 json_t *tasks_arg(struct rest_call *c, int index, const char *name)
@@ -240,19 +196,6 @@ int tasks_user_active(struct db *db, int64_t user_id, bool *active)
     return rc < 0 ? rc : 0;
 }
 
-int tasks_exec_ints(struct db *db, const char *sql, int n, const int64_t *args)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st);
-    if (rc)
-        return rc;
-    for (int i = 0; i < n; i++)
-        db_bind_int(st, i + 1, args[i]);
-    rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? 0 : rc < 0 ? rc : -E_DB;
-}
-
 int tasks_query_int(struct db *db, const char *sql, int n, const int64_t *args, int64_t *out)
 {
     struct db_stmt *st;
@@ -299,110 +242,6 @@ json_t *tasks_fields_param(struct rest_call *c, const char *name)
 
 /* ---- paged lists ----------------------------------------------------------------------- */
 
-void tasks_list_init(struct tasks_list *l, const char *select, const char *count)
-{
-    memset(l, 0, sizeof(*l));
-    l->select = select;
-    l->count = count;
-    l->page_size = REST_PAGE_SIZE;
-    l->list = true;
-    strbuf_init(&l->where, TASKS_SQL_CAP);
-    strbuf_init(&l->order, TASKS_SQL_CAP);
-    l->binds = json_array();
-}
-
-void tasks_list_release(struct tasks_list *l)
-{
-    strbuf_release(&l->where);
-    strbuf_release(&l->order);
-    json_decref(l->binds);
-    l->binds = NULL;
-}
-
-static int list_count(struct db *db, struct tasks_list *l, int64_t *total)
-{
-    struct strbuf sql;
-    struct db_stmt *st = NULL;
-    int rc;
-    strbuf_init(&sql, 0);
-    strbuf_addf(&sql, "%s WHERE %s", l->count, l->where.buf);
-    if ((rc = db_prepare_dyn(db, sql.buf, &st)))
-        goto out;
-    if ((rc = tasks_bind_json(st, l->binds, 1)) < 0)
-        goto out;
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        *total = db_col_int(st, 0);
-        rc = 0;
-    } else {
-        rc = rc < 0 ? rc : -E_DB;
-    }
-out:
-    if (st)
-        db_finalize(st);
-    strbuf_release(&sql);
-    return rc;
-}
-
-static int list_page(struct rest_call *c, struct tasks_list *l, int64_t offset, json_t *rows)
-{
-    struct strbuf sql;
-    struct db_stmt *st = NULL;
-    int rc, idx;
-    strbuf_init(&sql, 0);
-    strbuf_addf(&sql, "%s WHERE %s%s LIMIT %d OFFSET ?", l->select, l->where.buf, l->order.buf,
-                l->page_size);
-    if ((rc = db_prepare_dyn(c->db, sql.buf, &st)))
-        goto out;
-    if ((idx = rc = tasks_bind_json(st, l->binds, 1)) < 0)
-        goto out;
-    db_bind_int(st, idx, offset);
-    while ((rc = db_step(st)) == DB_ROW) {
-        json_t *row = l->row(c, st, l->ctx);
-        if (!row) {
-            rc = -E_DB;
-            goto out;
-        }
-        json_array_append_new(rows, row);
-    }
-out:
-    if (st)
-        db_finalize(st);
-    strbuf_release(&sql);
-    return rc < 0 ? rc : 0;
-}
-
-int tasks_list_run(struct rest_call *c, struct tasks_list *l)
-{
-    int64_t offset = 0, total = -1;
-    bool count = l->list && l->count;
-    json_t *rows = NULL;
-    int rc = 0;
-    if (l->list && paging_parse(rest_param(c, "start"), &offset, &count)) {
-        rc = rest_fail(c, 400, "INVALID_ARG_VALUE",
-                       "parameter 'start' must be a non-negative offset or -1");
-        goto out;
-    }
-    count = count && l->count;
-    if (count && (rc = list_count(c->db, l, &total))) {
-        rc = tasks_db_fail(c, rc);
-        goto out;
-    }
-    rows = json_array();
-    if ((rc = list_page(c, l, offset, rows))) {
-        json_decref(rows);
-        rc = c->status ? -1 : tasks_db_fail(c, rc);
-        goto out;
-    }
-    if (l->list)
-        rest_set_list(c, rows, total, count ? offset : -1);
-    else
-        c->result = rows;
-out:
-    tasks_list_release(l);
-    return rc;
-}
-
 int tasks_list_order(struct rest_call *c, const struct field_def *fields, size_t n,
                      const json_t *order, const char *default_field, const char *default_dir,
                      const char *tiebreak, struct strbuf *sql)
@@ -424,19 +263,3 @@ int tasks_list_order(struct rest_call *c, const struct field_def *fields, size_t
     return 0;
 }
 
-int tasks_list_filter(struct rest_call *c, const struct field_def *fields, size_t n,
-                      const json_t *filter, struct tasks_list *l)
-{
-    char err[256] = "";
-    if (filter && !json_is_null(filter) && !json_is_object(filter) &&
-        !(json_is_array(filter) && !json_array_size(filter)) &&
-        !(json_is_string(filter) && !json_string_length(filter)))
-        return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'filter' must be an object");
-    if (!json_is_object(filter))
-        filter = NULL;
-    if (strbuf_addstr(&l->where, " AND "))
-        return rest_fail(c, 400, "INVALID_ARG_VALUE", "filter is too long");
-    if (filter_compile(fields, n, filter, SQL_SQLITE, &l->where, l->binds, err, sizeof(err)))
-        return rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
-    return 0;
-}
