@@ -46,6 +46,23 @@ void t_fail(const char *file, int line, const char *fmt, ...) __attribute__((for
         }                                                                                          \
     } while (0)
 
+struct db;
+struct module;
+
+/* Opens a fresh database file <name>.db under t_tmpdir() (db_global_open); NULL on failure. */
+struct db *t_db_open(const char *name);
+
+enum t_db_flags {
+    T_DB_WRITE = 1,  /* run body inside a write transaction */
+    T_DB_CRYPTO = 2, /* crypto_init first (password hashing) */
+    T_DB_QUIET = 4,  /* log errors only while body runs (else warnings too) */
+};
+/* Opens a fresh database named name, applies the migrations of the n modules mods (none when
+ * n is 0), and runs body on it as flags say; then rolls back what body left open and closes
+ * the database. A database that cannot be prepared fails the test instead of running body. */
+void t_with_db(const char *name, const struct module *const *mods, int n, unsigned flags,
+               void (*body)(struct db *db));
+
 /* A fresh temporary directory for this test run (created once; removed by the runner). */
 const char *t_tmpdir(void);
 

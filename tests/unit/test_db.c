@@ -12,30 +12,10 @@
 #include "core/db/db.h"
 #include "t.h"
 
-/* Opens a fresh database file named name under the test directory. */
-static struct db *t_db_open(const char *name)
-{
-    char path[300];
-    snprintf(path, sizeof(path), "%s/%s.db", t_tmpdir(), name);
-    unlink(path);
-    struct db_options o = {.path = path, .busy_timeout_ms = 2000};
-    if (db_global_open(&o))
-        return NULL;
-    return db_conn();
-}
-
-/* Runs body on a fresh database and closes it whatever happened. */
+/* Runs body on a fresh, empty database. */
 static void with_db(const char *name, void (*body)(struct db *db))
 {
-    struct db *db = t_db_open(name);
-    if (!db) {
-        t_fail(__FILE__, __LINE__, "database '%s' cannot be opened", name);
-        return;
-    }
-    body(db);
-    if (db_in_transaction(db))
-        db_rollback(db);
-    db_global_close();
+    t_with_db(name, NULL, 0, 0, body);
 }
 
 static int64_t count_rows(struct db *db, const char *sql)

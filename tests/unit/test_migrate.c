@@ -9,27 +9,10 @@
 #include "core/db/migrate.h"
 #include "t.h"
 
-static struct db *t_open(const char *name)
-{
-    char path[300];
-    snprintf(path, sizeof(path), "%s/%s.db", t_tmpdir(), name);
-    unlink(path);
-    struct db_options o = {.path = path};
-    return db_global_open(&o) ? NULL : db_conn();
-}
-
+/* Runs body on a fresh, empty database. */
 static void with_db(const char *name, void (*body)(struct db *db))
 {
-    struct db *db = t_open(name);
-    if (!db) {
-        t_fail(__FILE__, __LINE__, "database '%s' cannot be opened", name);
-        return;
-    }
-    body(db);
-    if (db_in_transaction(db))
-        db_rollback(db);
-    log_set_level(LOG_INFO);
-    db_global_close();
+    t_with_db(name, NULL, 0, 0, body);
 }
 
 static int64_t scalar(struct db *db, const char *sql)

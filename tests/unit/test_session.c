@@ -207,21 +207,8 @@ TEST(throttle_hash_gate)
 /* Opens a fresh database with core's schema and runs body outside any transaction. */
 static void with_db(const char *name, void (*body)(struct db *db))
 {
-    char path[300];
-    snprintf(path, sizeof(path), "%s/%s.db", t_tmpdir(), name);
-    unlink(path);
-    struct db_options o = {.path = path};
     const struct module *mods[] = {&t_core_schema};
-    log_set_level(LOG_ERROR);
-    struct db *db = db_global_open(&o) ? NULL : db_conn();
-    if (!db || crypto_init() || migrate_all(db, mods, 1))
-        t_fail(__FILE__, __LINE__, "database '%s' cannot be prepared", name);
-    else
-        body(db);
-    if (db && db_in_transaction(db))
-        db_rollback(db);
-    log_set_level(LOG_INFO);
-    db_global_close();
+    t_with_db(name, mods, 1, T_DB_CRYPTO | T_DB_QUIET, body);
 }
 
 static int64_t add_user(struct db *db, const char *email, bool admin)

@@ -17,22 +17,8 @@
 /* Opens a fresh database with core's migrations and runs body inside a write transaction. */
 static void with_core_db(const char *name, void (*body)(struct db *db))
 {
-    char path[300];
-    snprintf(path, sizeof(path), "%s/%s.db", t_tmpdir(), name);
-    unlink(path);
-    struct db_options o = {.path = path};
     const struct module *mods[] = {&core_module};
-    log_set_level(LOG_WARN);
-    struct db *db = db_global_open(&o) ? NULL : db_conn();
-    if (!db || crypto_init() || migrate_all(db, mods, 1) || db_begin_write(db)) {
-        t_fail(__FILE__, __LINE__, "database '%s' cannot be prepared", name);
-    } else {
-        body(db);
-        if (db_in_transaction(db))
-            db_rollback(db);
-    }
-    log_set_level(LOG_INFO);
-    db_global_close();
+    t_with_db(name, mods, 1, T_DB_CRYPTO | T_DB_WRITE, body);
 }
 
 static int64_t scalar(struct db *db, const char *sql)
