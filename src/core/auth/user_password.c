@@ -100,7 +100,7 @@ static int pw_load(struct rest_call *c, struct pw_set *p)
     struct db_stmt *st;
     int rc = db_begin_read(c->db);
     if (rc)
-        return rest_fail(c, 503, "DATABASE_BUSY", "database is busy, nothing was written");
+        return rest_fail_db(c, -E_BUSY);
     if (!(rc = db_prepare(c->db, SQL_USER_HASH, &st))) {
         db_bind_int(st, 1, p->id);
         rc = db_step(st);
@@ -196,7 +196,7 @@ static int pw_store(struct rest_call *c, struct pw_set *p)
     int64_t keep = c->auth->kind == REST_AUTH_SESSION && p->own ? c->auth->credential_id : 0;
     int64_t n;
     if (db_begin_write(c->db))
-        return rest_fail(c, 503, "DATABASE_BUSY", "database is busy, nothing was written");
+        return rest_fail_db(c, -E_BUSY);
     if (p->check_old)
         n = pw_exec(c->db, SQL_SWAP_HASH, p->hash, (int64_t)time_now_real(), p->id, p->stored);
     else

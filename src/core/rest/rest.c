@@ -19,6 +19,7 @@
 #include "core/json/params.h"
 #include "core/rest/filter.h"
 #include "core/rest/rest_internal.h"
+#include "core/rest/rest_perm.h"
 
 #define REST_TABLE_SIZE 2048 /* power of two, well above twice the method count */
 
@@ -228,28 +229,54 @@ bool rest_has_scope(const struct rest_call *c, const char *scope)
     return false;
 }
 
-int rest_role_allows(struct rest_call *c, const struct rest_method *m, bool *allowed)
+/* rest_role_allows, with the level of m's entity and action in *lvl (ALL without one). */
+static int role_level(struct rest_call *c, const struct rest_method *m, bool *allowed,
+                      enum perm_level *lvl)
 {
-    enum perm_level lvl = PERM_LEVEL_ALL;
     int rc = 0;
+    *lvl = PERM_LEVEL_ALL;
     *allowed = !(m->flags & REST_ADMIN) || (c->auth && c->auth->is_admin);
     if (*allowed && m->entity && c->auth && !c->auth->is_admin) {
-        rc = perm_level(c->db, c->auth, m->entity, m->action, &lvl);
-        *allowed = !rc && lvl != PERM_LEVEL_NONE;
+        rc = perm_level(c->db, c->auth, m->entity, m->action, lvl);
+        *allowed = !rc && *lvl != PERM_LEVEL_NONE;
     }
     return rc;
+}
+
+int rest_role_allows(struct rest_call *c, const struct rest_method *m, bool *allowed)
+{
+    enum perm_level lvl;
+    return role_level(c, m, allowed, &lvl);
+}
+
+int rest_perm_level(struct rest_call *c, const char *entity, enum perm_action action,
+                    enum perm_level *out)
+{
+    const struct rest_method *m = c->method;
+    *out = PERM_LEVEL_ALL;
+    if (!c->auth || c->auth->is_admin)
+        return 0;
+    if (c->perm_known && m && m->entity && entity && m->action == action &&
+        !strcasecmp(m->entity, entity)) {
+        *out = (enum perm_level)c->perm_level;
+        return 0;
+    }
+    return perm_level(c->db, c->auth, entity, action, out);
 }
 
 /* Scope, administrator and permission checks, in that order. */
 static int check_access(struct rest_call *c, const struct rest_method *m)
 {
     bool allowed = false;
+    enum perm_level lvl;
     if (!rest_has_scope(c, m->scope))
         return rest_fail(c, 403, "insufficient_scope",
                          "method '%s' needs scope '%s', which this credential does not have",
                          m->name, m->scope);
-    if (rest_role_allows(c, m, &allowed))
+    if (role_level(c, m, &allowed, &lvl))
         return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "permissions cannot be read");
+    c->perm_level = (int)lvl;
+    c->perm_known = true;
     if (!allowed && (m->flags & REST_ADMIN))
         return rest_fail(c, 403, "ACCESS_DENIED", "method '%s' is for administrators only",
                          m->name);
@@ -265,14 +292,15 @@ static int fail_if_disk_full(struct rest_call *c, int rc, unsigned nospc_before)
 {
     if (rc != -E_NOSPC && db_nospc_count(c->db) == nospc_before)
         return 0;
-    rest_fail(c, 507, "INSUFFICIENT_STORAGE", "disk is full: nothing was written");
-    return -1;
+    c->status = 0; /* replaces the handler's error */
+    return rest_fail_db(c, -E_NOSPC);
 }
 
 int rest_invoke(struct rest_call *c, const struct rest_method *m)
 {
     int rc;
     c->method = m;
+    c->perm_known = false;
     c->total = -1;
     c->next = -1;
     c->db = db_conn();
@@ -292,7 +320,7 @@ int rest_invoke(struct rest_call *c, const struct rest_method *m)
         if (rc && fail_if_disk_full(c, rc, nospc))
             return -1;
         if (rc)
-            return rest_fail(c, 503, "DATABASE_BUSY", "database is busy, nothing was written");
+            return rest_fail_db(c, -E_BUSY);
     }
     rc = check_access(c, m);
     if (!rc)

@@ -41,6 +41,10 @@ struct rest_call {
     bool txn_open;           /* the caller already opened the read transaction and ends it */
     struct strbuf *reply;    /* the reply body, for rest_result_text (NULL inside batch) */
     bool result_written;     /* the handler wrote its result into reply */
+    /* the caller's enum perm_level for the method's entity and action, decided once by the
+     * dispatcher; valid when perm_known (read it with rest_perm_level, rest_perm.h) */
+    int perm_level;
+    bool perm_known;
     /* error state, set by rest_fail */
     int status;
     const char *error;
@@ -65,9 +69,10 @@ const char *rest_param_str(struct rest_call *c, const char *name); /* arena copy
 int rest_param_id(struct rest_call *c, const json_t *v, const char *name, bool required,
                   int64_t *out);
 
-/* Fails the call with 500 INTERNAL_SERVER_ERROR for the database error rc ("database error:
- * <what>, nothing was written"; the dispatcher rolls back), unless the call has failed
- * already with a reason. Returns -1, rest_fail's value. */
+/* Fails the call for the database error rc (the dispatcher rolls back), unless it has failed
+ * already with a reason: 503 DATABASE_BUSY for -E_BUSY, 507 INSUFFICIENT_STORAGE for -E_NOSPC,
+ * else 500 INTERNAL_SERVER_ERROR "database error: <what>, nothing was written". Returns -1,
+ * rest_fail's value. */
 int rest_fail_db(struct rest_call *c, int rc);
 
 /* Sets the result of a list method: rows (reference stolen), the total when counted (or -1)
