@@ -165,3 +165,14 @@ int time_parse_iso(const char *s, int64_t *out)
     /* reject dates that normalised into another day, such as 2024-02-31 */
     return tm.tm_mday == d ? 0 : -E_INVAL;
 }
+
+const char *time_date_normalise(const char *s, char *buf, size_t size)
+{
+    size_t len = strlen(s);
+    if (len < 10 || s[2] != '.' || s[5] != '.')
+        return s;
+    if (len >= size)
+        return NULL;
+    snprintf(buf, size, "%.4s-%.2s-%.2s%s", s + 6, s + 3, s, s + 10);
+    return buf;
+}

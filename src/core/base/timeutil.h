@@ -26,4 +26,9 @@ int time_fmt_iso_offset(char *buf, size_t size, int64_t t, int offset_min);
  * (then local time), and a space instead of "T". Writes Unix seconds. Returns 0 or -E_INVAL. */
 int time_parse_iso(const char *s, int64_t *out);
 
+/* Rewrites the legacy portal format "DD.MM.YYYY[ rest]" as "YYYY-MM-DD[ rest]" into buf (size
+ * bytes) and returns buf; other strings are returned unchanged. NULL when s has that format
+ * but does not fit in buf. */
+const char *time_date_normalise(const char *s, char *buf, size_t size);
+
 #endif

@@ -231,19 +231,6 @@ static int bool_parse(const json_t *v, int *out)
     return 0;
 }
 
-/* Rewrites the legacy portal format "DD.MM.YYYY[ rest]" as "YYYY-MM-DD[ rest]" into buf;
- * other strings are returned unchanged. NULL when too long to be a date. */
-static const char *date_normalise(const char *s, char *buf, size_t size)
-{
-    size_t len = strlen(s);
-    if (len < 10 || s[2] != '.' || s[5] != '.')
-        return s;
-    if (len >= size)
-        return NULL;
-    snprintf(buf, size, "%.4s-%.2s-%.2s%s", s + 6, s + 3, s, s + 10);
-    return buf;
-}
-
 static json_t *datetime_convert(const json_t *v, bool date_only)
 {
     char buf[48];
@@ -251,7 +238,7 @@ static json_t *datetime_convert(const json_t *v, bool date_only)
     const char *s = text_of(v);
     if (!s)
         return (json_is_integer(v) && !date_only) ? json_integer(json_integer_value(v)) : NULL;
-    s = date_normalise(s, buf, sizeof(buf));
+    s = time_date_normalise(s, buf, sizeof(buf));
     if (!s || time_parse_iso(s, &t))
         return NULL;
     /* a date keeps the calendar day as written, whatever the offset */

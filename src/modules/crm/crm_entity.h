@@ -160,6 +160,11 @@ struct crm_write {
     bool stage_changed;     /* add, or update with a different stage */
 };
 
+/* Sets the record's number to its id after an add: sql is a cached statement "UPDATE <table>
+ * SET <number> = ? WHERE id = ? AND (<number> IS NULL OR <number> = '')" (a number the
+ * client gave stays). Returns 0 or rest_fail_db's value. */
+int crm_write_number(struct crm_write *w, const char *sql);
+
 /* ---- registry ----------------------------------------------------------------------------- */
 
 extern const struct crm_entity_def crm_lead_def, crm_deal_def, crm_contact_def, crm_company_def,

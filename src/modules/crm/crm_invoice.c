@@ -77,19 +77,7 @@ static int invoice_derive(struct crm_write *w)
 /* ACCOUNT_NUMBER defaults to the id. */
 static int invoice_finish(struct crm_write *w)
 {
-    struct db_stmt *st;
-    char num[24];
-    int rc;
-    if (!w->is_add)
-        return 0;
-    snprintf(num, sizeof(num), "%lld", (long long)w->id);
-    if ((rc = db_prepare(w->c->db, SQL_ACCOUNT_NUMBER, &st)))
-        return rest_fail_db(w->c, rc);
-    db_bind_text(st, 1, num, -1);
-    db_bind_int(st, 2, w->id);
-    rc = db_step(st);
-    db_reset(st);
-    return rc < 0 ? rest_fail_db(w->c, rc) : 0;
+    return w->is_add ? crm_write_number(w, SQL_ACCOUNT_NUMBER) : 0;
 }
 
 static struct crm_entity_sql invoice_sql;

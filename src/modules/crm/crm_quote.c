@@ -64,19 +64,7 @@ static int quote_derive(struct crm_write *w)
 /* QUOTE_NUMBER defaults to the id. */
 static int quote_finish(struct crm_write *w)
 {
-    struct db_stmt *st;
-    char num[24];
-    int rc;
-    if (!w->is_add)
-        return 0;
-    snprintf(num, sizeof(num), "%lld", (long long)w->id);
-    if ((rc = db_prepare(w->c->db, SQL_QUOTE_NUMBER, &st)))
-        return rest_fail_db(w->c, rc);
-    db_bind_text(st, 1, num, -1);
-    db_bind_int(st, 2, w->id);
-    rc = db_step(st);
-    db_reset(st);
-    return rc < 0 ? rest_fail_db(w->c, rc) : 0;
+    return w->is_add ? crm_write_number(w, SQL_QUOTE_NUMBER) : 0;
 }
 
 static struct crm_entity_sql quote_sql;

@@ -30,18 +30,6 @@ static bool value_empty(const json_t *v)
            (json_is_object(v) && !json_object_size(v));
 }
 
-/* "DD.MM.YYYY[ rest]" becomes "YYYY-MM-DD[ rest]" in buf; other text is returned as is. */
-static const char *date_normalise(const char *s, char *buf, size_t size)
-{
-    size_t len = strlen(s);
-    if (len < 10 || s[2] != '.' || s[5] != '.')
-        return s;
-    if (len >= size)
-        return NULL;
-    snprintf(buf, size, "%.4s-%.2s-%.2s%s", s + 6, s + 3, s, s + 10);
-    return buf;
-}
-
 static int parse_time(const json_t *in, bool date_only, json_t **out)
 {
     char buf[64];
@@ -55,7 +43,7 @@ static int parse_time(const json_t *in, bool date_only, json_t **out)
     }
     if (strlen(s) != json_string_length(in))
         return -E_INVAL;
-    s = date_normalise(s, buf, sizeof(buf));
+    s = time_date_normalise(s, buf, sizeof(buf));
     if (!s || time_parse_iso(s, &t))
         return -E_INVAL;
     /* a date keeps the calendar day as written, whatever the offset */

@@ -444,3 +444,18 @@ int crm_entity_write(struct rest_call *c, const struct crm_entity_def *def, int6
     free(x.ufs);
     return rc;
 }
+
+int crm_write_number(struct crm_write *w, const char *sql)
+{
+    struct db_stmt *st;
+    char num[24];
+    int rc;
+    snprintf(num, sizeof(num), "%lld", (long long)w->id);
+    if ((rc = db_prepare(w->c->db, sql, &st)))
+        return rest_fail_db(w->c, rc);
+    db_bind_text(st, 1, num, -1);
+    db_bind_int(st, 2, w->id);
+    rc = db_step(st);
+    db_reset(st);
+    return rc < 0 ? rest_fail_db(w->c, rc) : 0;
+}
