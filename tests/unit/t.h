@@ -63,6 +63,9 @@ enum t_db_flags {
 void t_with_db(const char *name, const struct module *const *mods, int n, unsigned flags,
                void (*body)(struct db *db));
 
+/* The first column of the first row of sql on db, or -1 when it cannot run or has no row. */
+int64_t t_db_scalar(struct db *db, const char *sql);
+
 /* A fresh temporary directory for this test run (created once; removed by the runner). */
 const char *t_tmpdir(void);
 

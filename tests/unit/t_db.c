@@ -35,3 +35,15 @@ void t_with_db(const char *name, const struct module *const *mods, int n, unsign
     log_set_level(LOG_INFO);
     db_global_close();
 }
+
+int64_t t_db_scalar(struct db *db, const char *sql)
+{
+    struct db_stmt *st;
+    int64_t n = -1;
+    if (db_prepare_dyn(db, sql, &st))
+        return -1;
+    if (db_step(st) == DB_ROW)
+        n = db_col_int(st, 0);
+    db_finalize(st);
+    return n;
+}

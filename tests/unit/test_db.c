@@ -18,18 +18,6 @@ static void with_db(const char *name, void (*body)(struct db *db))
     t_with_db(name, NULL, 0, 0, body);
 }
 
-static int64_t count_rows(struct db *db, const char *sql)
-{
-    struct db_stmt *st;
-    int64_t n = -1;
-    if (db_prepare_dyn(db, sql, &st))
-        return -1;
-    if (db_step(st) == DB_ROW)
-        n = db_col_int(st, 0);
-    db_finalize(st);
-    return n;
-}
-
 static void body_basics(struct db *db)
 {
     struct db_stmt *st;
@@ -79,7 +67,7 @@ static void body_basics(struct db *db)
     CHECK_INT(db_prepare(db, ins, &st), 0);
     CHECK_INT(db_bind_text(st, 1, NULL, -1), 0);
     CHECK_INT(db_step(st), DB_DONE);
-    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM t WHERE name IS NULL"), 1);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM t WHERE name IS NULL"), 1);
     CHECK_STR(db_errmsg(db), "not an error");
 }
 
@@ -151,7 +139,7 @@ static void body_constraint(struct db *db)
     CHECK_INT(db_prepare(db, ins, &st), 0);
     db_bind_text(st, 1, "c@d.co", -1);
     CHECK_INT(db_step(st), DB_DONE);
-    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM u"), 2);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM u"), 2);
     log_set_level(LOG_OFF);
     int rc = db_exec(db, "INSERT INTO nosuch VALUES (1)");
     log_set_level(LOG_INFO);
@@ -172,13 +160,13 @@ static void body_txn(struct db *db)
     CHECK_INT(db_exec(db, "INSERT INTO k VALUES (1)"), 0);
     CHECK_INT(db_commit(db), 0);
     CHECK(!db_in_transaction(db));
-    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM k"), 1);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM k"), 1);
     /* rollback really discards */
     CHECK_INT(db_begin_write(db), 0);
     CHECK_INT(db_exec(db, "INSERT INTO k VALUES (2); INSERT INTO k VALUES (3)"), 0);
-    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM k"), 3);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM k"), 3);
     CHECK_INT(db_rollback(db), 0);
-    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM k"), 1);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM k"), 1);
     /* nesting is refused, and the outer transaction is intact */
     CHECK_INT(db_begin_write(db), 0);
     CHECK_INT(db_begin_write(db), -E_BUSY);
@@ -186,7 +174,7 @@ static void body_txn(struct db *db)
     CHECK(db_in_transaction(db));
     CHECK_INT(db_exec(db, "INSERT INTO k VALUES (4)"), 0);
     CHECK_INT(db_commit(db), 0);
-    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM k"), 2);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM k"), 2);
     /* read transactions */
     CHECK_INT(db_begin_read(db), 0);
     CHECK_INT(db_begin_write(db), -E_BUSY);
@@ -209,7 +197,7 @@ static void *other_thread(void *arg)
 {
     int64_t *out = arg;
     struct db *db = db_conn();
-    out[0] = db ? count_rows(db, "SELECT COUNT(*) FROM k") : -2;
+    out[0] = db ? t_db_scalar(db, "SELECT COUNT(*) FROM k") : -2;
     out[1] = db ? db_begin_write(db) : -2; /* waits for the main thread's writer lock */
     if (db && !out[1]) {
         out[2] = db_exec(db, "INSERT INTO k VALUES (9)");
@@ -232,7 +220,7 @@ static void body_threads(struct db *db)
     CHECK_INT(seen[0], 1);
     CHECK_INT(seen[1], 0);
     CHECK_INT(seen[2], 0);
-    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM k"), 3);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM k"), 3);
 }
 
 TEST(db_threads_and_writer_lock)
@@ -290,8 +278,8 @@ static void body_nospc(struct db *db)
 {
     unsigned before = db_nospc_count(db);
     CHECK_INT(db_exec(db, "CREATE TABLE f (v BLOB)"), 0);
-    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM f"), 0);
-    int64_t pages = count_rows(db, "PRAGMA page_count");
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM f"), 0);
+    int64_t pages = t_db_scalar(db, "PRAGMA page_count");
     char pragma[64];
     snprintf(pragma, sizeof(pragma), "PRAGMA max_page_count=%lld", (long long)pages + 4);
     CHECK_INT(db_exec(db, pragma), 0);
@@ -308,13 +296,13 @@ static void body_nospc(struct db *db)
     CHECK_INT(db_commit(db), -E_NOSPC);
     log_set_level(LOG_INFO);
     CHECK(!db_in_transaction(db));
-    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM f"), 0);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM f"), 0);
     CHECK(db_nospc_count(db) > before);
     /* the next transaction starts afresh */
     CHECK_INT(db_begin_write(db), 0);
     CHECK_INT(db_exec(db, "INSERT INTO f VALUES (x'04')"), 0);
     CHECK_INT(db_commit(db), 0);
-    CHECK_INT(count_rows(db, "SELECT COUNT(*) FROM f"), 1);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM f"), 1);
 }
 
 TEST(db_full_dooms_the_transaction)
@@ -354,6 +342,6 @@ TEST(db_reopen_after_close)
     CHECK_INT(db_global_open(&o), 0);
     db = db_conn();
     CHECK(db != NULL);
-    CHECK_INT(count_rows(db, "SELECT v FROM r"), 5);
+    CHECK_INT(t_db_scalar(db, "SELECT v FROM r"), 5);
     db_global_close();
 }

@@ -15,18 +15,6 @@ static void with_db(const char *name, void (*body)(struct db *db))
     t_with_db(name, NULL, 0, 0, body);
 }
 
-static int64_t scalar(struct db *db, const char *sql)
-{
-    struct db_stmt *st;
-    int64_t n = -1;
-    if (db_prepare_dyn(db, sql, &st))
-        return -1;
-    if (db_step(st) == DB_ROW)
-        n = db_col_int(st, 0);
-    db_finalize(st);
-    return n;
-}
-
 static const struct migration alpha_v1[] = {
     {1, "001_a.sql", "CREATE TABLE alpha_a (id INTEGER PRIMARY KEY, v TEXT);"},
     {2, "002_b.sql", "ALTER TABLE alpha_a ADD COLUMN w INTEGER NOT NULL DEFAULT 7;"
@@ -49,18 +37,18 @@ static void body_order(struct db *db)
     CHECK_INT(migrate_all(db, mods, 3), 0);
     CHECK_INT(migrate_applied_count(), 4);
     /* 3 ran after 2: the column added by 2 was there */
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM alpha_b"), 1);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_migration"), 4);
-    CHECK_INT(scalar(db, "SELECT MAX(version) FROM core_migration WHERE module = 'alpha'"), 3);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_migration WHERE module = 'beta' AND"
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM alpha_b"), 1);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_migration"), 4);
+    CHECK_INT(t_db_scalar(db, "SELECT MAX(version) FROM core_migration WHERE module = 'alpha'"), 3);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_migration WHERE module = 'beta' AND"
                          " version = 1 AND name = '001_beta.sql' AND applied_at > 1600000000"),
               1);
     CHECK(!db_in_transaction(db));
     /* a second run does nothing */
     CHECK_INT(migrate_all(db, mods, 3), 0);
     CHECK_INT(migrate_applied_count(), 0);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_migration"), 4);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM alpha_b"), 1);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_migration"), 4);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM alpha_b"), 1);
 }
 
 TEST(migrate_applies_in_order_once)
@@ -80,7 +68,7 @@ static void body_incremental(struct db *db)
     mods[0] = &new;
     CHECK_INT(migrate_all(db, mods, 1), 0);
     CHECK_INT(migrate_applied_count(), 1);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_migration WHERE module = 'alpha'"), 3);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_migration WHERE module = 'alpha'"), 3);
 }
 
 TEST(migrate_applies_only_new_ones)
@@ -102,16 +90,16 @@ static void body_failure(struct db *db)
     log_set_level(LOG_OFF);
     CHECK(migrate_all(db, mods, 1) < 0);
     CHECK(!db_in_transaction(db));
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_migration WHERE module = 'gamma'"), 1);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'gamma_half'"), 0);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'gamma_never'"), 0);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM gamma_ok"), 0);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_migration WHERE module = 'gamma'"), 1);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'gamma_half'"), 0);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'gamma_never'"), 0);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM gamma_ok"), 0);
     /* the writer lock was released: a write transaction starts */
     CHECK_INT(db_begin_write(db), 0);
     CHECK_INT(db_rollback(db), 0);
     /* running again fails the same way and still records nothing more */
     CHECK(migrate_all(db, mods, 1) < 0);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_migration WHERE module = 'gamma'"), 1);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_migration WHERE module = 'gamma'"), 1);
 }
 
 TEST(migrate_failure_rolls_back)
@@ -133,7 +121,7 @@ static void body_newer(struct db *db)
     const struct module bare = {.name = "alpha"};
     mods[0] = &bare;
     CHECK_INT(migrate_all(db, mods, 1), -E_CONFIG);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_migration"), 3);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_migration"), 3);
 }
 
 TEST(migrate_refuses_newer_database)

@@ -224,18 +224,6 @@ static int64_t add_user(struct db *db, const char *email, bool admin)
     return id;
 }
 
-static int64_t scalar(struct db *db, const char *sql)
-{
-    struct db_stmt *st;
-    int64_t n = -1;
-    if (db_prepare_dyn(db, sql, &st))
-        return -1;
-    if (db_step(st) == DB_ROW)
-        n = db_col_int(st, 0);
-    db_finalize(st);
-    return n;
-}
-
 static void body_sessions(struct db *db)
 {
     char token[SESSION_TOKEN_LEN + 1], token2[SESSION_TOKEN_LEN + 1];
@@ -250,7 +238,7 @@ static void body_sessions(struct db *db)
     CHECK_INT((int)strlen(s.csrf), SESSION_CSRF_LEN);
     CHECK(strcmp(token, s.csrf) && strcmp(token, token2));
     /* only the hash is stored */
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_session WHERE length(token_hash) = 64"), 2);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_session WHERE length(token_hash) = 64"), 2);
     int64_t now = s.last_seen;
     CHECK_INT(session_find(db, token, now, &f), 0);
     CHECK_INT(f.id, s.id);
@@ -286,7 +274,7 @@ static void body_sessions(struct db *db)
     CHECK_INT(session_delete(db, s.id), -E_NOTFOUND);
     CHECK_INT(session_prune(db, now + SESSION_REMEMBER_S + 1), 0);
     CHECK_INT(db_commit(db), 0);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_session"), 0);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_session"), 0);
 }
 
 TEST(session_store_find_expire)
@@ -311,7 +299,7 @@ static void body_tokens(struct db *db)
     CHECK_INT(tokens_create(db, uid, "crm,,x", "", 0, &id2, scratch, err, sizeof(err)), -E_INVAL);
     CHECK_INT(tokens_create(db, 9999, "crm", "", 0, &id2, scratch, err, sizeof(err)), -E_NOTFOUND);
     CHECK_INT(db_commit(db), 0);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_token"), 3);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_token"), 3);
     CHECK_INT((int)strlen(tok), TOKEN_LEN);
     CHECK_INT(session_resolve_token(db, tok, &a), 0);
     CHECK_INT(a.kind, REST_AUTH_TOKEN);

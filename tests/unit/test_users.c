@@ -21,18 +21,6 @@ static void with_core_db(const char *name, void (*body)(struct db *db))
     t_with_db(name, mods, 1, T_DB_CRYPTO | T_DB_WRITE, body);
 }
 
-static int64_t scalar(struct db *db, const char *sql)
-{
-    struct db_stmt *st;
-    int64_t n = -1;
-    if (db_prepare_dyn(db, sql, &st))
-        return -1;
-    if (db_step(st) == DB_ROW)
-        n = db_col_int(st, 0);
-    db_finalize(st);
-    return n;
-}
-
 static void body_users(struct db *db)
 {
     char err[256] = "";
@@ -41,15 +29,15 @@ static void body_users(struct db *db)
                          .password = "long enough", .is_admin = true};
     CHECK_INT(users_create(db, &u, &id, err, sizeof(err)), 0);
     CHECK(id > 0);
-    CHECK_INT(scalar(db, "SELECT is_admin FROM core_user WHERE email = 'ann@example.com'"), 1);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_user WHERE password_hash LIKE '$argon2id$%'"
+    CHECK_INT(t_db_scalar(db, "SELECT is_admin FROM core_user WHERE email = 'ann@example.com'"), 1);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_user WHERE password_hash LIKE '$argon2id$%'"
                          " AND last_name = 'Lee' AND active = 1"),
               1);
     /* no password: allowed, stored as NULL */
     struct user_new nopw = {.email = "bob@example.com", .name = "Bob"};
     CHECK_INT(users_create(db, &nopw, &id2, err, sizeof(err)), 0);
     CHECK(id2 > id);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_user WHERE email = 'bob@example.com' AND"
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_user WHERE email = 'bob@example.com' AND"
                          " password_hash IS NULL AND is_admin = 0"),
               1);
     /* duplicate e-mail, also in other letter case */
@@ -58,7 +46,7 @@ static void body_users(struct db *db)
     CHECK_INT(users_create(db, &dup, &id2, err, sizeof(err)), -E_EXISTS);
     CHECK(strstr(err, "already used") != NULL);
     CHECK(strstr(err, "'ANN@example.com'") != NULL);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_user"), 2);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_user"), 2);
 }
 
 TEST(users_create_and_duplicate)
@@ -92,7 +80,7 @@ static void body_user_checks(struct db *db)
     longpw[sizeof(longpw) - 1] = '\0';
     struct user_new toolong = {.email = "d@example.com", .name = "D", .password = longpw};
     CHECK_INT(users_create(db, &toolong, &id, err, sizeof(err)), -E_TOOBIG);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_user"), 0);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_user"), 0);
     CHECK(users_email_valid("first.last+tag@sub.example.org"));
 }
 
@@ -122,10 +110,10 @@ static void body_webhooks(struct db *db)
     CHECK_INT(strlen(secret), WEBHOOK_SECRET_LEN);
     CHECK_INT(strspn(secret, "abcdefghijklmnopqrstuvwxyz0123456789"), WEBHOOK_SECRET_LEN);
     /* only the hash is stored */
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_webhook WHERE length(secret_hash) = 64"), 1);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_webhook WHERE length(secret_hash) = 64"), 1);
     char q[200];
     snprintf(q, sizeof(q), "SELECT COUNT(*) FROM core_webhook WHERE secret_hash = '%s'", secret);
-    CHECK_INT(scalar(db, q), 0);
+    CHECK_INT(t_db_scalar(db, q), 0);
     CHECK_INT(webhooks_find(db, uid, secret, &w), 0);
     CHECK_INT(w.id, wid);
     CHECK_INT(w.user_id, uid);
@@ -181,7 +169,7 @@ static void body_webhook_checks(struct db *db)
     CHECK_INT(webhooks_create(db, uid + 100, "crm", NULL, &wid, secret, err, sizeof(err)),
               -E_NOTFOUND);
     CHECK(strstr(err, "does not exist") != NULL);
-    CHECK_INT(scalar(db, "SELECT COUNT(*) FROM core_webhook"), 0);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_webhook"), 0);
 }
 
 TEST(webhooks_reject_bad_input)
