@@ -12,6 +12,7 @@
 #include "core/base/timeutil.h"
 #include "core/base/xalloc.h"
 #include "core/rest/filter.h"
+#include "core/rest/list.h"
 #include "core/rest/rest.h"
 
 #define AUTH_TITLE_MAX 255
@@ -155,8 +156,8 @@ static int list_with(struct rest_call *c,
     int rc = rest_param_int(c, "USER_ID", &user_id);
     if (rc == -E_INVAL || user_id < 0)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "'USER_ID' is not a user id");
-    if (paging_parse(rest_param(c, "start"), &offset, &count))
-        return rest_fail(c, 400, "INVALID_ARG_VALUE", "'start' is not a row offset");
+    if ((rc = rest_param_start(c, &offset, &count)))
+        return rc;
     json_t *rows = json_array();
     if ((rc = list(c->db, user_id, offset, REST_PAGE_SIZE, rows, count ? &total : NULL))) {
         json_decref(rows);

@@ -9,12 +9,14 @@
 #include <strings.h>
 
 #include "core/auth/perm.h"
+#include "core/base/arena.h"
 #include "core/base/error.h"
 #include "core/base/strbuf.h"
 #include "core/db/db.h"
 #include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/filter.h"
+#include "core/rest/list.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_activity.h"
 #include "modules/crm/crm_internal.h"
@@ -25,16 +27,17 @@
 #define ACT_COLNAME(n, col, t, ft, fl, d, ttl) ", " #col
 #define ACT_FDEF(n, col, t, ft, fl, d, ttl)                                                        \
     {n, "a." #col, ft,                                                                             \
-     ((fl) & CRM_F_FILTER ? FIELD_FILTER : 0) | ((fl) & CRM_F_SORT ? FIELD_SORT : 0) |             \
-         FIELD_SELECT,                                                                             \
+     ((fl)&CRM_F_FILTER ? FIELD_FILTER : 0) | ((fl)&CRM_F_SORT ? FIELD_SORT : 0) | FIELD_SELECT,   \
      NULL},
 
 const struct crm_field crm_activity_fields[] = {
     {.name = "ID", .column = "id", .type = CRM_T_ID, .flags = CRM_F_RO | ACT_FS, .title = "ID"},
-    {.name = "OWNER_TYPE_ID", .column = "owner_type_id", .type = CRM_T_INT,
-     .flags = CRM_F_REQUIRED | CRM_F_IMMUTABLE | ACT_FS, .title = "Owner type"},
-    CRM_ACTIVITY_COLUMNS(ACT_FIELD)
-};
+    {.name = "OWNER_TYPE_ID",
+     .column = "owner_type_id",
+     .type = CRM_T_INT,
+     .flags = CRM_F_REQUIRED | CRM_F_IMMUTABLE | ACT_FS,
+     .title = "Owner type"},
+    CRM_ACTIVITY_COLUMNS(ACT_FIELD)};
 const size_t crm_activity_n_fields = sizeof(crm_activity_fields) / sizeof(crm_activity_fields[0]);
 
 static const char SQL_ROW[] =
@@ -49,10 +52,9 @@ static const char SQL_BINDINGS[] =
 /* The list whitelist: the column fields, then COMMUNICATIONS and BINDINGS (select only). */
 static const struct field_def list_fields[] = {
     {"ID", "a.id", FIELD_INT, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
-    {"OWNER_TYPE_ID", "a.owner_type_id", FIELD_INT, FIELD_FILTER | FIELD_SORT | FIELD_SELECT,
-     NULL},
-    CRM_ACTIVITY_COLUMNS(ACT_FDEF)
-    {"COMMUNICATIONS", "NULL", FIELD_STRING, FIELD_SELECT | FIELD_MULTI, "1=0"},
+    {"OWNER_TYPE_ID", "a.owner_type_id", FIELD_INT, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
+    CRM_ACTIVITY_COLUMNS(ACT_FDEF){"COMMUNICATIONS", "NULL", FIELD_STRING,
+                                   FIELD_SELECT | FIELD_MULTI, "1=0"},
     {"BINDINGS", "NULL", FIELD_STRING, FIELD_SELECT | FIELD_MULTI, "1=0"},
 };
 #define N_LIST_FIELDS (sizeof(list_fields) / sizeof(list_fields[0]))
@@ -103,9 +105,9 @@ json_t *crm_activity_format(const json_t *row, const unsigned char *chosen)
         json_t *v = json_object_get(row, f->name);
         if (chosen && !chosen[i])
             continue;
-        json_object_set_new(o, f->name, !strcmp(f->name, "SETTINGS")
-                                            ? format_settings(v)
-                                            : crm_value_format(f, v, CRM_FMT_LEGACY));
+        json_object_set_new(o, f->name,
+                            !strcmp(f->name, "SETTINGS") ? format_settings(v)
+                                                         : crm_value_format(f, v, CRM_FMT_LEGACY));
     }
     return o;
 }
@@ -129,12 +131,12 @@ static int load_one_extra(struct db *db, const char *sql, int64_t id, json_t *ro
     db_bind_int(st, 1, id);
     while ((rc = db_step(st)) == DB_ROW) {
         if (comms)
-            json_array_append_new(
-                list, json_pack("{s:o, s:o, s:s, s:s, s:o, s:o}", "ID", str_int(db_col_int(st, 0)),
-                                "ACTIVITY_ID", str_int(db_col_int(st, 1)), "TYPE",
-                                db_col_text(st, 2), "VALUE", db_col_text(st, 3), "ENTITY_TYPE_ID",
-                                str_int(db_col_int(st, 4)), "ENTITY_ID",
-                                str_int(db_col_int(st, 5))));
+            json_array_append_new(list, json_pack("{s:o, s:o, s:s, s:s, s:o, s:o}", "ID",
+                                                  str_int(db_col_int(st, 0)), "ACTIVITY_ID",
+                                                  str_int(db_col_int(st, 1)), "TYPE",
+                                                  db_col_text(st, 2), "VALUE", db_col_text(st, 3),
+                                                  "ENTITY_TYPE_ID", str_int(db_col_int(st, 4)),
+                                                  "ENTITY_ID", str_int(db_col_int(st, 5))));
         else
             json_array_append_new(list, json_pack("{s:o, s:o}", "OWNER_TYPE_ID",
                                                   str_int(db_col_int(st, 1)), "OWNER_ID",
@@ -145,8 +147,8 @@ static int load_one_extra(struct db *db, const char *sql, int64_t id, json_t *ro
     return rc < 0 ? rc : 0;
 }
 
-int crm_activity_load_extras(struct db *db, json_t *by_id, const int64_t *ids, size_t n,
-                             bool comms, bool bindings)
+int crm_activity_load_extras(struct db *db, json_t *by_id, const int64_t *ids, size_t n, bool comms,
+                             bool bindings)
 {
     int rc = 0;
     /* one cached statement per activity: pages are at most REST_PAGE_SIZE rows */
@@ -241,7 +243,8 @@ static int bindings_filter(struct rest_call *c, json_t *v, struct strbuf *where,
             json_object_foreach(v, key, it) json_array_append(items, it);
     }
     strbuf_addstr(where, " AND a.id IN (SELECT b.activity_id FROM crm_activity_binding b WHERE ");
-    json_array_foreach(items, i, it) {
+    json_array_foreach(items, i, it)
+    {
         int64_t type = 0, id = 0;
         json_t *idv = params_get(it, "OWNER_ID");
         if (params_to_int64(params_get(it, "OWNER_TYPE_ID"), &type) || type <= 0 ||
@@ -259,44 +262,44 @@ static int bindings_filter(struct rest_call *c, json_t *v, struct strbuf *where,
     if (!rc && !n)
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "filter 'BINDINGS' must list owners");
     json_decref(items);
-    return rc ? rc : strbuf_addch(where, ')') ? rest_fail(c, 400, "INVALID_ARG_VALUE",
-                                                          "filter is too long")
-                                              : 0;
+    return rc                         ? rc
+           : strbuf_addch(where, ')') ? rest_fail(c, 400, "INVALID_ARG_VALUE", "filter is too long")
+                                      : 0;
 }
 
 struct list_req {
-    struct rest_call *c;
-    struct strbuf where, sql;
-    json_t *binds;
     unsigned char chosen[N_LIST_FIELDS];
+    json_t *by_id; /* the page's rows by id, for the extras */
+    int64_t ids[REST_PAGE_SIZE];
+    size_t n;
 };
 
-static int list_plan(struct list_req *q)
+static int list_plan(struct rest_call *c, struct list_req *q, struct rest_list *l)
 {
     char err[256];
-    struct rest_call *c = q->c;
     json_t *filter = rest_param(c, "filter"), *rest = json_object(), *bind_f = NULL, *v;
     json_t *order = rest_param(c, "order");
     const char *key;
     int rc = 0;
     if (filter && !json_is_object(filter) && !(json_is_array(filter) && !json_array_size(filter)))
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'filter' must be an object");
-    json_object_foreach(filter, key, v) {
+    json_object_foreach(filter, key, v)
+    {
         if (!strcasecmp(key, "BINDINGS"))
             bind_f = v;
         else
             json_object_set(rest, key, v);
     }
-    if (!rc && (rc = narrow(c, &q->where, q->binds)))
+    if (!rc && (rc = narrow(c, &l->where, l->binds)))
         rc = rest_fail_db(c, rc);
-    if (!rc && (strbuf_addstr(&q->where, " AND ") ||
-                filter_compile(list_fields, N_LIST_FIELDS, rest, SQL_SQLITE, &q->where, q->binds,
+    if (!rc && (strbuf_addstr(&l->where, " AND ") ||
+                filter_compile(list_fields, N_LIST_FIELDS, rest, SQL_SQLITE, &l->where, l->binds,
                                err, sizeof(err)) ||
                 select_compile(list_fields, N_LIST_FIELDS, rest_param(c, "select"), false,
                                q->chosen, err, sizeof(err))))
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     if (!rc && bind_f)
-        rc = bindings_filter(c, bind_f, &q->where, q->binds);
+        rc = bindings_filter(c, bind_f, &l->where, l->binds);
     json_decref(rest);
     if (rc)
         return rc;
@@ -305,88 +308,53 @@ static int list_plan(struct list_req *q)
                     (json_is_array(order) && !json_array_size(order)) ||
                     (json_is_object(order) && !json_object_size(order));
     json_t *def = no_order ? json_pack("{s:s}", "START_TIME", "ASC") : json_incref(order);
-    strbuf_addf(&q->sql, "SELECT id, owner_type_id" CRM_ACTIVITY_COLUMNS(ACT_COLNAME)
-                         " FROM crm_activity a WHERE %s", q->where.buf);
-    rc = order_compile(list_fields, N_LIST_FIELDS, def, "a.id", &q->sql, err, sizeof(err));
+    rc = order_compile(list_fields, N_LIST_FIELDS, def, "a.id", &l->order, err, sizeof(err));
     json_decref(def);
     return rc ? rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err) : 0;
 }
 
-static int list_count(struct list_req *q, int64_t *total)
+static json_t *list_row(struct rest_call *c, struct db_stmt *st, void *ctx)
 {
-    struct strbuf sql;
-    struct db_stmt *st = NULL;
-    int rc;
-    strbuf_init(&sql, 0);
-    strbuf_addf(&sql, "SELECT COUNT(*) FROM crm_activity a WHERE %s", q->where.buf);
-    if (!(rc = db_prepare_dyn(q->c->db, sql.buf, &st)) &&
-        (rc = db_bind_json(st, q->binds, 1)) > 0) {
-        rc = db_step(st);
-        *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-        rc = rc < 0 ? rc : 0;
+    struct list_req *q = ctx;
+    char key[24];
+    json_t *row = row_from(st);
+    json_t *o = crm_activity_format(row, q->chosen);
+    (void)c;
+    if (q->n < REST_PAGE_SIZE) {
+        q->ids[q->n] = crm_row_int(row, "ID", 0);
+        snprintf(key, sizeof(key), "%lld", (long long)q->ids[q->n++]);
+        json_object_set(q->by_id, key, o);
     }
-    if (st)
-        db_finalize(st);
-    strbuf_release(&sql);
-    return rc;
+    json_decref(row);
+    return o;
 }
 
-static int list_page(struct list_req *q, int64_t offset, json_t *rows, json_t *by_id,
-                     int64_t *ids, size_t *n)
+static int list_extras(struct rest_call *c, json_t *rows, void *ctx)
 {
-    struct db_stmt *st = NULL;
-    int rc, idx;
-    strbuf_addf(&q->sql, " LIMIT %d OFFSET ?", REST_PAGE_SIZE);
-    if ((rc = db_prepare_dyn(q->c->db, q->sql.buf, &st)))
-        return rc;
-    if ((rc = idx = db_bind_json(st, q->binds, 1)) > 0) {
-        db_bind_int(st, idx, offset);
-        while ((rc = db_step(st)) == DB_ROW && *n < REST_PAGE_SIZE) {
-            char key[24];
-            json_t *row = row_from(st);
-            json_t *o = crm_activity_format(row, q->chosen);
-            ids[*n] = crm_row_int(row, "ID", 0);
-            snprintf(key, sizeof(key), "%lld", (long long)ids[(*n)++]);
-            json_object_set(by_id, key, o);
-            json_array_append_new(rows, o);
-            json_decref(row);
-        }
-        rc = rc < 0 ? rc : 0;
-    }
-    db_finalize(st);
-    return rc;
+    struct list_req *q = ctx;
+    (void)rows;
+    return crm_activity_load_extras(c->db, q->by_id, q->ids, q->n, q->chosen[LIST_COMMS],
+                                    q->chosen[LIST_BINDINGS]);
 }
 
 int crm_activity_list(struct rest_call *c)
 {
-    struct list_req q = {.c = c, .binds = json_array()};
-    int64_t offset = 0, total = -1, ids[REST_PAGE_SIZE];
-    size_t n = 0;
-    bool count = true;
-    json_t *rows = json_array(), *by_id = json_object();
+    struct list_req *q = arena_alloc(c->arena, sizeof(*q));
+    struct rest_list l;
     int rc;
-    strbuf_init(&q.where, CRM_SQL_CAP);
-    strbuf_init(&q.sql, CRM_SQL_CAP);
-    if (paging_parse(rest_param(c, "start"), &offset, &count)) {
-        rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'start' must be an offset or -1");
-        goto out;
+    rest_list_init(
+        &l, "SELECT id, owner_type_id" CRM_ACTIVITY_COLUMNS(ACT_COLNAME) " FROM crm_activity a",
+        "SELECT COUNT(*) FROM crm_activity a");
+    memset(q, 0, sizeof(*q));
+    if ((rc = rest_list_start(c, &l)) || (rc = list_plan(c, q, &l))) {
+        rest_list_release(&l);
+        return rc;
     }
-    if ((rc = list_plan(&q)))
-        goto out;
-    if ((count && (rc = list_count(&q, &total))) ||
-        (rc = list_page(&q, offset, rows, by_id, ids, &n)) ||
-        (rc = crm_activity_load_extras(c->db, by_id, ids, n, q.chosen[LIST_COMMS],
-                                       q.chosen[LIST_BINDINGS]))) {
-        rc = rest_fail_db(c, rc);
-        goto out;
-    }
-    rest_set_list(c, rows, total, count ? offset : -1);
-    rows = NULL;
-out:
-    json_decref(rows);
-    json_decref(by_id);
-    json_decref(q.binds);
-    strbuf_release(&q.where);
-    strbuf_release(&q.sql);
+    q->by_id = json_object();
+    l.row = list_row;
+    l.page_done = list_extras;
+    l.ctx = q;
+    rc = rest_list_run(c, &l);
+    json_decref(q->by_id);
     return rc;
 }

@@ -12,12 +12,14 @@
 #include "core/db/db.h"
 #include "core/db/db_json.h"
 #include "core/json/params.h"
+#include "core/rest/list.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_fields.h"
 #include "modules/crm/crm_internal.h"
 
-#define CAT_COLS "c.id, c.name, c.sort, c.is_default, c.is_locked, c.origin_id, c.originator_id," \
-                 " c.created_at"
+#define CAT_COLS                                                                                   \
+    "c.id, c.name, c.sort, c.is_default, c.is_locked, c.origin_id, c.originator_id,"               \
+    " c.created_at"
 
 static const char SQL_EXISTS[] = "SELECT 1 FROM crm_category WHERE entity_type_id = ? AND id = ?";
 static const char SQL_DEFAULT[] = "SELECT id FROM crm_category WHERE entity_type_id = ?"
@@ -183,8 +185,8 @@ static int cat_remove(struct rest_call *c, const struct cat *k)
     db_bind_int(st, 2, k->id);
     rc = db_step(st);
     db_reset(st);
-    if (rc < 0 || (rc = crm_status_drop_dict(c->db, crm_category_stage_dict(k->id, dict,
-                                                                             sizeof(dict)))))
+    if (rc < 0 ||
+        (rc = crm_status_drop_dict(c->db, crm_category_stage_dict(k->id, dict, sizeof(dict)))))
         return rest_fail_db(c, rc);
     return 0;
 }
@@ -389,81 +391,32 @@ static const struct field_def legacy_fdefs[] = {
 };
 #define N_LEGACY_FDEFS (sizeof(legacy_fdefs) / sizeof(legacy_fdefs[0]))
 
-/* Runs sql (built with `?` for the filter's binds, then the offset when paged). */
-static int legacy_run(struct rest_call *c, const char *sql, const json_t *binds, int64_t offset,
-                      json_t *rows, int64_t *count)
+static json_t *legacy_row(struct rest_call *c, struct db_stmt *st, void *ctx)
 {
-    struct db_stmt *st;
-    int idx, rc = db_prepare_dyn(c->db, sql, &st);
-    if (rc)
-        return rc;
-    if ((idx = rc = db_bind_json(st, binds, 1)) < 0)
-        goto out;
-    if (rows)
-        db_bind_int(st, idx, offset);
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct cat k;
-        if (!rows) {
-            *count = db_col_int(st, 0);
-            continue;
-        }
-        cat_read(st, &k);
-        json_array_append_new(rows, legacy_json(&k));
-    }
-    rc = rc < 0 ? rc : 0;
-out:
-    db_finalize(st);
-    return rc;
+    struct cat k;
+    (void)c;
+    (void)ctx;
+    cat_read(st, &k);
+    return legacy_json(&k);
 }
 
 /* Pipelines but the default one (id 0), as Bitrix lists them. */
 static int dealcategory_list(struct rest_call *c)
 {
-    struct strbuf where, order, sql;
-    json_t *rows = NULL, *binds = json_array();
+    struct rest_list l;
     char err[256];
-    int64_t offset = 0, total = -1;
-    bool count;
-    int rc = 0;
-    strbuf_init(&where, CRM_SQL_CAP);
-    strbuf_init(&order, CRM_SQL_CAP);
-    strbuf_init(&sql, 0);
-    if (filter_compile(legacy_fdefs, N_LEGACY_FDEFS, rest_param(c, "filter"), SQL_SQLITE, &where,
-                       binds, err, sizeof(err)) ||
-        order_compile(legacy_fdefs, N_LEGACY_FDEFS, rest_param(c, "order"), "c.id", &order, err,
+    rest_list_init(&l, "SELECT " CAT_COLS " FROM crm_category c",
+                   "SELECT COUNT(*) FROM crm_category c");
+    strbuf_addstr(&l.where, "c.entity_type_id = 2 AND c.id > 0 AND ");
+    if (filter_compile(legacy_fdefs, N_LEGACY_FDEFS, rest_param(c, "filter"), SQL_SQLITE, &l.where,
+                       l.binds, err, sizeof(err)) ||
+        order_compile(legacy_fdefs, N_LEGACY_FDEFS, rest_param(c, "order"), "c.id", &l.order, err,
                       sizeof(err))) {
-        rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
-        goto out;
+        rest_list_release(&l);
+        return rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     }
-    if (paging_parse(rest_param(c, "start"), &offset, &count)) {
-        rc = rest_fail(c, 400, "INVALID_ARG_VALUE",
-                       "parameter 'start' must be a non-negative offset or -1");
-        goto out;
-    }
-    strbuf_addf(&sql, "SELECT COUNT(*) FROM crm_category c WHERE c.entity_type_id = 2"
-                      " AND c.id > 0 AND %s", where.buf);
-    if (count && (rc = legacy_run(c, sql.buf, binds, 0, NULL, &total))) {
-        rc = rest_fail_db(c, rc);
-        goto out;
-    }
-    strbuf_reset(&sql);
-    strbuf_addf(&sql, "SELECT " CAT_COLS " FROM crm_category c WHERE c.entity_type_id = 2"
-                      " AND c.id > 0 AND %s%s LIMIT %d OFFSET ?", where.buf, order.buf,
-                REST_PAGE_SIZE);
-    rows = json_array();
-    if ((rc = legacy_run(c, sql.buf, binds, offset, rows, NULL))) {
-        rc = rest_fail_db(c, rc);
-        goto out;
-    }
-    rest_set_list(c, rows, total, count ? offset : -1);
-    rows = NULL;
-out:
-    json_decref(rows);
-    json_decref(binds);
-    strbuf_release(&where);
-    strbuf_release(&order);
-    strbuf_release(&sql);
-    return rc;
+    l.row = legacy_row;
+    return rest_list_run(c, &l);
 }
 
 static int dealcategory_get(struct rest_call *c)

@@ -16,6 +16,7 @@
 #include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
+#include "core/rest/rest_perm.h"
 #include "modules/crm/crm_internal.h"
 #include "modules/crm/crm_productrow.h"
 #include "modules/crm/crm_timeline.h"
@@ -102,7 +103,7 @@ int crm_check_owner(struct rest_call *c, const struct crm_entity_def *def,
     int rc;
     if (!c->auth || c->auth->is_admin)
         return 0;
-    if ((rc = perm_level(c->db, c->auth, def->perm_entity, action, &lvl)) ||
+    if ((rc = rest_perm_level(c, def->perm_entity, action, &lvl)) ||
         (rc = perm_allows_owner(c->db, c->auth, lvl, owner, &ok)))
         return rest_fail_db(c, rc);
     if (!ok)
@@ -393,12 +394,6 @@ int crm_entity_describe(struct rest_call *c, const struct crm_entity_def *def,
     return 0;
 }
 
-int crm_entity_query(struct rest_call *c, const struct crm_entity_def *def,
-                     const struct crm_query *q)
-{
-    return crm_sql_list(c, def, q);
-}
-
 /* ---- REST handlers ------------------------------------------------------------------------- */
 
 static const struct crm_entity_def *def_of(struct rest_call *c)
@@ -435,7 +430,6 @@ int crm_entity_list(struct rest_call *c)
         .filter = rest_param(c, "filter"),
         .order = rest_param(c, "order"),
         .select = rest_param(c, "select"),
-        .start = rest_param(c, "start"),
         .fmt = CRM_FMT_LEGACY,
     };
     return crm_entity_query(c, def_of(c), &q);

@@ -293,13 +293,13 @@ int crm_entity_remove(struct rest_call *c, const struct crm_entity_def *def, int
 
 /* A list request in the protocol's terms. */
 struct crm_query {
-    const json_t *filter, *order, *select, *start; /* borrowed client parameters, may be NULL */
+    const json_t *filter, *order, *select; /* borrowed client parameters, may be NULL */
     enum crm_format fmt; /* names in filter/order/select and in the rows follow the format */
 };
 
-/* Runs a list request: filter/order/select through the entity's whitelist (user fields and
- * multi-fields included), narrowed to what the caller may read, one page of REST_PAGE_SIZE;
- * sets the call's list result. Unknown fields in filter, order or select fail with 400
+/* Runs a list request (crm_list.c): filter/order/select through the entity's whitelist (user
+ * fields and multi-fields included), narrowed to what the caller may read, one page of
+ * REST_PAGE_SIZE from the call's `start`; sets the call's list result. Unknown fields in filter, order or select fail with 400
  * INVALID_ARG_VALUE. Returns 0 or rest_fail's value. */
 int crm_entity_query(struct rest_call *c, const struct crm_entity_def *def,
                      const struct crm_query *q);

@@ -125,10 +125,12 @@ int crm_sql_set_title(struct db *db, const struct crm_entity_def *def, int64_t i
 /* Whether user id exists (core_user). */
 int crm_sql_user_exists(struct db *db, int64_t id, bool *out);
 
-/* Runs a list request on def (crm_entity_query's contract): the whitelist is the entity's
- * static fields plus its user fields, narrowed by the caller's READ level on the owner
- * column; sets the call's list result or fails the call. */
-int crm_sql_list(struct rest_call *c, const struct crm_entity_def *def, const struct crm_query *q);
+/* The select of a list page of def (crm_list.c): "SELECT t.id, t.<column>, ... FROM <table>
+ * t" with the columns of the static whitelist entries chosen (chosen[i] for entry i, the
+ * entity's n_fdefs entries); cols (n_fdefs entries, the caller's) receives their fields in
+ * column order and *n_cols their count. Returns 0 or strbuf's -E_TOOBIG. */
+int crm_sql_list_select(const struct crm_entity_def *def, const unsigned char *chosen,
+                        struct strbuf *sql, const struct crm_field **cols, size_t *n_cols);
 
 /* Writes one history row: owner (type, id), kind ("created", "field_changed",
  * "stage_changed", "comment", ...), the author and a JSON object (reference stolen). */

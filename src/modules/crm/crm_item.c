@@ -379,7 +379,6 @@ static int item_list(struct rest_call *c)
         .filter = rest_param(c, "filter"),
         .order = rest_param(c, "order"),
         .select = rest_param(c, "select"),
-        .start = rest_param(c, "start"),
         .fmt = CRM_FMT_TYPED,
     };
     if ((rc = crm_entity_query(c, def, &q)))

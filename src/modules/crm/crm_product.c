@@ -13,6 +13,7 @@
 #include "core/db/db.h"
 #include "core/db/db_json.h"
 #include "core/events/bus.h"
+#include "core/rest/list.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_fields.h"
 #include "modules/crm/crm_internal.h"
@@ -152,7 +153,8 @@ static int merge(struct rest_call *c, json_t *row, const json_t *fields)
     const char *key;
     json_t *v, *stored;
     char err[128];
-    json_object_foreach((json_t *)fields, key, v) {
+    json_object_foreach((json_t *)fields, key, v)
+    {
         const struct crm_field *f = field_find(key);
         if (!f || f->type == CRM_T_ID || (f->flags & CRM_F_RO))
             continue; /* unknown and read-only keys are ignored, as Bitrix does */
@@ -230,7 +232,8 @@ static int product_write(struct rest_call *c, int64_t id, int64_t *id_out)
         goto out;
     }
     if (events_emit_id(c->db, is_add ? "ONCRMPRODUCTADD" : "ONCRMPRODUCTUPDATE", id, uid)) {
-        rc = rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "event handler failed, nothing was written");
+        rc =
+            rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "event handler failed, nothing was written");
         goto out;
     }
     if (id_out)
@@ -293,7 +296,8 @@ static int product_delete(struct rest_call *c)
     if (rc < 0 || (rc = crm_productrow_unlink_product(c->db, id)))
         return rest_fail_db(c, rc);
     if (events_emit_id(c->db, "ONCRMPRODUCTDELETE", id, c->auth ? c->auth->user_id : 0))
-        return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "event handler failed, nothing was written");
+        return rest_fail(c, 500, "INTERNAL_SERVER_ERROR",
+                         "event handler failed, nothing was written");
     c->result = json_true();
     return 0;
 }
@@ -303,13 +307,12 @@ static int product_fields_method(struct rest_call *c)
     json_t *o = json_object();
     for (size_t i = 0; i < N_FIELDS; i++) {
         const struct crm_field *f = &product_fields[i];
-        json_object_set_new(o, f->name,
-                            json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:s}", "type",
-                                      crm_type_name(f), "isRequired",
-                                      (f->flags & CRM_F_REQUIRED) != 0, "isReadOnly",
-                                      (f->flags & CRM_F_RO) || f->type == CRM_T_ID,
-                                      "isImmutable", false, "isMultiple", false, "isDynamic",
-                                      false, "title", f->title));
+        json_object_set_new(
+            o, f->name,
+            json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:s}", "type", crm_type_name(f), "isRequired",
+                      (f->flags & CRM_F_REQUIRED) != 0, "isReadOnly",
+                      (f->flags & CRM_F_RO) || f->type == CRM_T_ID, "isImmutable", false,
+                      "isMultiple", false, "isDynamic", false, "title", f->title));
     }
     c->result = o;
     return 0;
@@ -320,11 +323,9 @@ static int product_fields_method(struct rest_call *c)
 struct plist {
     struct field_def fd[N_FIELDS];
     unsigned char chosen[N_FIELDS];
-    struct strbuf where, order;
-    json_t *binds;
 };
 
-static int plist_plan(struct rest_call *c, struct plist *p)
+static int plist_plan(struct rest_call *c, struct plist *p, struct rest_list *l)
 {
     char err[256];
     for (size_t i = 0; i < N_FIELDS; i++) {
@@ -339,74 +340,36 @@ static int plist_plan(struct rest_call *c, struct plist *p)
     }
     if (select_compile(p->fd, N_FIELDS, rest_param(c, "select"), false, p->chosen, err,
                        sizeof(err)) ||
-        filter_compile(p->fd, N_FIELDS, rest_param(c, "filter"), SQL_SQLITE, &p->where, p->binds,
+        filter_compile(p->fd, N_FIELDS, rest_param(c, "filter"), SQL_SQLITE, &l->where, l->binds,
                        err, sizeof(err)) ||
-        order_compile(p->fd, N_FIELDS, rest_param(c, "order"), "t.id", &p->order, err,
-                      sizeof(err)))
+        order_compile(p->fd, N_FIELDS, rest_param(c, "order"), "t.id", &l->order, err, sizeof(err)))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     return 0;
 }
 
-/* Runs the count (total != NULL) or the page query. */
-static int plist_run(struct rest_call *c, struct plist *p, int64_t offset, int64_t *total,
-                     json_t *rows)
+static json_t *plist_row(struct rest_call *c, struct db_stmt *st, void *ctx)
 {
-    struct strbuf sql;
-    struct db_stmt *st = NULL;
-    int rc, idx;
-    strbuf_init(&sql, 0);
-    if (total)
-        strbuf_addf(&sql, "SELECT COUNT(*) FROM crm_product t WHERE %s", p->where.buf);
-    else
-        strbuf_addf(&sql, "SELECT " PRODUCT_COLS " FROM crm_product t WHERE %s%s LIMIT %d OFFSET ?",
-                    p->where.buf, p->order.buf, REST_PAGE_SIZE);
-    if ((rc = db_prepare_dyn(c->db, sql.buf, &st)) ||
-        (rc = idx = db_bind_json(st, p->binds, 1)) < 0)
-        goto out;
-    if (!total)
-        db_bind_int(st, idx, offset);
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (total) {
-            *total = db_col_int(st, 0);
-            continue;
-        }
-        json_t *row = row_read(st);
-        json_array_append_new(rows, product_json(row, p->chosen));
-        json_decref(row);
-    }
-out:
-    if (st)
-        db_finalize(st);
-    strbuf_release(&sql);
-    return rc < 0 ? rc : 0;
+    const struct plist *p = ctx;
+    json_t *row = row_read(st), *out = product_json(row, p->chosen);
+    (void)c;
+    json_decref(row);
+    return out;
 }
 
 static int product_list(struct rest_call *c)
 {
     struct plist *p = arena_alloc(c->arena, sizeof(*p));
-    int64_t offset = 0, total = -1;
-    bool count = true;
-    json_t *rows = json_array();
+    struct rest_list l;
     int rc;
-    strbuf_init(&p->where, CRM_SQL_CAP);
-    strbuf_init(&p->order, CRM_SQL_CAP);
-    p->binds = json_array();
-    if (paging_parse(rest_param(c, "start"), &offset, &count))
-        rc = rest_fail(c, 400, "INVALID_ARG_VALUE",
-                       "parameter 'start' must be a non-negative offset or -1");
-    else if (!(rc = plist_plan(c, p)) &&
-             ((count && (rc = plist_run(c, p, 0, &total, NULL))) ||
-              (rc = plist_run(c, p, offset, NULL, rows))))
-        rc = rest_fail_db(c, rc);
-    if (!rc) {
-        rest_set_list(c, rows, total, count ? offset : -1);
-        rows = NULL;
+    rest_list_init(&l, "SELECT " PRODUCT_COLS " FROM crm_product t",
+                   "SELECT COUNT(*) FROM crm_product t");
+    if ((rc = rest_list_start(c, &l)) || (rc = plist_plan(c, p, &l))) {
+        rest_list_release(&l);
+        return rc;
     }
-    json_decref(rows);
-    json_decref(p->binds);
-    strbuf_release(&p->where);
-    strbuf_release(&p->order);
-    return rc;
+    l.row = plist_row;
+    l.ctx = p;
+    return rest_list_run(c, &l);
 }
 
 const struct rest_method crm_product_methods[] = {

@@ -350,37 +350,15 @@ int crm_prow_load_owner(struct rest_call *c, const char *owner_type, int64_t own
     return rc < 0 ? rc : 0;
 }
 
-int crm_prow_query(struct rest_call *c, const char *where, const json_t *binds,
-                   const char *order, int64_t offset, int64_t *total, struct crm_prow **rows,
-                   size_t *n)
+const char crm_prow_list_select[] = "SELECT " ROW_COLS ROW_FROM;
+const char crm_prow_list_count[] = "SELECT COUNT(*) FROM crm_product_row r";
+
+json_t *crm_prow_list_row(struct rest_call *c, struct db_stmt *st, void *ctx)
 {
-    struct strbuf sql;
-    struct db_stmt *st = NULL;
-    int rc, idx;
-    *rows = arena_alloc(c->arena, REST_PAGE_SIZE * sizeof(**rows));
-    *n = 0;
-    strbuf_init(&sql, 0);
-    if (total)
-        strbuf_addf(&sql, "SELECT COUNT(*) FROM crm_product_row r WHERE %s", where);
-    else
-        strbuf_addf(&sql, "SELECT " ROW_COLS ROW_FROM " WHERE %s%s LIMIT %d OFFSET ?", where,
-                    order, REST_PAGE_SIZE);
-    if ((rc = db_prepare_dyn(c->db, sql.buf, &st)) ||
-        (rc = idx = db_bind_json(st, binds, 1)) < 0)
-        goto out;
-    if (!total)
-        db_bind_int(st, idx, offset);
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (total)
-            *total = db_col_int(st, 0);
-        else if (*n < REST_PAGE_SIZE)
-            row_read(c, st, &(*rows)[(*n)++]);
-    }
-out:
-    if (st)
-        db_finalize(st);
-    strbuf_release(&sql);
-    return rc < 0 ? rc : 0;
+    struct crm_prow r;
+    (void)ctx;
+    row_read(c, st, &r);
+    return crm_prow_json(&r, true);
 }
 
 static int bind_row(struct db_stmt *st, const struct crm_prow *r)

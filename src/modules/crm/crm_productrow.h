@@ -25,6 +25,7 @@
 
 struct rest_call;
 struct db;
+struct db_stmt;
 struct crm_entity_def;
 
 enum crm_discount_type { CRM_DISCOUNT_ABSOLUTE = 1, CRM_DISCOUNT_PERCENT = 2 };
@@ -100,12 +101,12 @@ int crm_prow_load(struct rest_call *c, int64_t id, struct crm_prow *r);
 int crm_prow_load_owner(struct rest_call *c, const char *owner_type, int64_t owner_id,
                         struct crm_prow **rows, size_t *n);
 
-/* Runs a row list query: where (a boolean SQL expression over the columns of
- * crm_product_row as "r.<column>") with binds, order (" ORDER BY ..." or ""), one page of
- * REST_PAGE_SIZE from offset into *rows (arena); with total != NULL it only counts. */
-int crm_prow_query(struct rest_call *c, const char *where, const json_t *binds,
-                   const char *order, int64_t offset, int64_t *total, struct crm_prow **rows,
-                   size_t *n);
+/* A row list for rest_list (core/rest/list.h): the page select and the count, to be followed
+ * by " WHERE" and a condition over the columns of crm_product_row as "r.<column>", and the
+ * row reader (ctx unused) giving a row typed as crm_prow_json does (new reference). */
+extern const char crm_prow_list_select[];
+extern const char crm_prow_list_count[];
+json_t *crm_prow_list_row(struct rest_call *c, struct db_stmt *st, void *ctx);
 /* Replaces every row of owner (def, id) with the list in parameter param (checked before
  * anything is written) and syncs the owner's amount. *out gets the rows typed (new
  * reference). Returns 0 or rest_fail's value. */

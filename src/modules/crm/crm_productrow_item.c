@@ -11,6 +11,7 @@
 #include "core/base/arena.h"
 #include "core/base/error.h"
 #include "core/json/params.h"
+#include "core/rest/list.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_internal.h"
 #include "modules/crm/crm_productrow.h"
@@ -20,8 +21,7 @@ static const struct field_def row_fields[] = {
     {"ownerId", "r.owner_id", FIELD_INT, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
     {"ownerType", "r.owner_type", FIELD_STRING, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
     {"productId", "r.product_id", FIELD_INT, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
-    {"productName", "r.product_name", FIELD_STRING, FIELD_FILTER | FIELD_SORT | FIELD_SELECT,
-     NULL},
+    {"productName", "r.product_name", FIELD_STRING, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
     {"price", "r.price", FIELD_DOUBLE, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
     {"quantity", "r.quantity", FIELD_DOUBLE, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
     {"discountTypeId", "r.discount_type_id", FIELD_INT, FIELD_FILTER | FIELD_SORT | FIELD_SELECT,
@@ -32,8 +32,7 @@ static const struct field_def row_fields[] = {
     {"taxRate", "r.tax_rate", FIELD_DOUBLE, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
     {"taxIncluded", "r.tax_included", FIELD_CHAR, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
     {"measureCode", "r.measure_code", FIELD_INT, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
-    {"measureName", "r.measure_name", FIELD_STRING, FIELD_FILTER | FIELD_SORT | FIELD_SELECT,
-     NULL},
+    {"measureName", "r.measure_name", FIELD_STRING, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
     {"sort", "r.sort", FIELD_INT, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
 };
 #define N_ROW_FIELDS (sizeof(row_fields) / sizeof(row_fields[0]))
@@ -108,16 +107,15 @@ static int item_fields(struct rest_call *c)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < sizeof(describe) / sizeof(describe[0]); i++)
-        json_object_set_new(o, describe[i].name,
-                            json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:s, s:s}", "type",
-                                      describe[i].type, "isRequired",
-                                      !strcmp(describe[i].name, "ownerId") ||
-                                          !strcmp(describe[i].name, "ownerType"),
-                                      "isReadOnly", describe[i].ro, "isImmutable",
-                                      !strcmp(describe[i].name, "ownerId") ||
-                                          !strcmp(describe[i].name, "ownerType"),
-                                      "isMultiple", false, "isDynamic", false, "title",
-                                      describe[i].title, "upperName", describe[i].upper));
+        json_object_set_new(
+            o, describe[i].name,
+            json_pack(
+                "{s:s, s:b, s:b, s:b, s:b, s:b, s:s, s:s}", "type", describe[i].type, "isRequired",
+                !strcmp(describe[i].name, "ownerId") || !strcmp(describe[i].name, "ownerType"),
+                "isReadOnly", describe[i].ro, "isImmutable",
+                !strcmp(describe[i].name, "ownerId") || !strcmp(describe[i].name, "ownerType"),
+                "isMultiple", false, "isDynamic", false, "title", describe[i].title, "upperName",
+                describe[i].upper));
     c->result = wrap("fields", o);
     return 0;
 }
@@ -218,7 +216,8 @@ static int list_owner(struct rest_call *c, json_t *filter, const struct crm_enti
     const char *key, *code;
     int rc;
     if (json_is_object(filter)) {
-        json_object_foreach(filter, key, v) {
+        json_object_foreach(filter, key, v)
+        {
             const char *k = key[0] == '=' ? key + 1 : key;
             if (!strcasecmp(k, "ownerType") || !strcasecmp(k, "ownerId"))
                 json_object_set(o, k, v);
@@ -234,45 +233,29 @@ static int list_owner(struct rest_call *c, json_t *filter, const struct crm_enti
 
 static int item_list(struct rest_call *c)
 {
-    json_t *filter = rest_param(c, "filter"), *binds = json_array(), *out;
+    json_t *filter = rest_param(c, "filter");
     const struct crm_entity_def *def;
-    struct strbuf where, order;
-    struct crm_prow *rows;
-    size_t n = 0;
-    int64_t owner, offset = 0, total = -1;
-    bool count = true;
+    struct rest_list l;
+    int64_t owner;
     char err[256];
     int rc;
-    strbuf_init(&where, CRM_SQL_CAP);
-    strbuf_init(&order, CRM_SQL_CAP);
-    if ((rc = list_owner(c, filter, &def, &owner)))
-        goto out;
-    if (paging_parse(rest_param(c, "start"), &offset, &count)) {
-        rc = rest_fail(c, 400, "INVALID_ARG_VALUE",
-                       "parameter 'start' must be a non-negative offset or -1");
-        goto out;
-    }
-    if (filter_compile(row_fields, N_ROW_FIELDS, filter, SQL_SQLITE, &where, binds, err,
+    rest_list_init(&l, crm_prow_list_select, crm_prow_list_count);
+    if ((rc = list_owner(c, filter, &def, &owner)) || (rc = rest_list_start(c, &l)))
+        goto fail;
+    if (filter_compile(row_fields, N_ROW_FIELDS, filter, SQL_SQLITE, &l.where, l.binds, err,
                        sizeof(err)) ||
-        order_compile(row_fields, N_ROW_FIELDS, rest_param(c, "order"), "r.id", &order, err,
+        order_compile(row_fields, N_ROW_FIELDS, rest_param(c, "order"), "r.id", &l.order, err,
                       sizeof(err))) {
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
-        goto out;
+        goto fail;
     }
-    if ((count && (rc = crm_prow_query(c, where.buf, binds, "", 0, &total, &rows, &n))) ||
-        (rc = crm_prow_query(c, where.buf, binds, order.buf, offset, NULL, &rows, &n))) {
-        rc = rest_fail_db(c, rc);
-        goto out;
-    }
-    out = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(out, crm_prow_json(&rows[i], true));
-    rest_set_list(c, out, total, count ? offset : -1);
+    l.row = crm_prow_list_row;
+    if ((rc = rest_list_run(c, &l)))
+        return rc;
     c->result = wrap("productRows", c->result);
-out:
-    json_decref(binds);
-    strbuf_release(&where);
-    strbuf_release(&order);
+    return 0;
+fail:
+    rest_list_release(&l);
     return rc;
 }
 

@@ -1,22 +1,19 @@
 /* The SQL of the CRM entity engine: statements built once per entity from its field table
  * (row select, insert, update, delete, derived flags, link clearing), value binding, the
- * history table, and the list runner that compiles filter/order/select through the filter
- * compiler. Column names come only from the static field tables and user-field ids; client
- * values reach SQL only as bound parameters. Dictionaries, multi-fields, user fields and
+ * history table, and the select of a list page. Column names come only from the static field
+ * tables and user-field ids; client values reach SQL only as bound parameters. It knows
+ * nothing of REST (lists run in crm_list.c). Dictionaries, multi-fields, user fields and
  * bindings keep their own statements in their files. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/auth/perm.h"
-#include "core/base/arena.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/base/xalloc.h"
 #include "core/db/db.h"
 #include "core/db/db_json.h"
-#include "core/rest/rest.h"
 #include "modules/crm/crm_internal.h"
 
 static const char SQL_USER_EXISTS[] = "SELECT 1 FROM core_user WHERE id = ?";
@@ -480,239 +477,18 @@ int crm_history_drop(struct db *db, int owner_type, int64_t owner_id)
 
 /* ---- lists --------------------------------------------------------------------------------- */
 
-struct list_plan {
-    struct rest_call *c;
-    const struct crm_entity_def *def;
-    enum crm_format fmt;
-    struct field_def *fd; /* the entity's static entries, then its user fields (arena) */
-    size_t n, n_static;
-    struct crm_uf *ufs; /* heap */
-    size_t n_uf;
-    unsigned char *chosen; /* arena, n entries */
-    struct strbuf where, order;
-    json_t *binds;
-};
-
-static bool param_empty(const json_t *v)
+int crm_sql_list_select(const struct crm_entity_def *def, const unsigned char *chosen,
+                        struct strbuf *sql, const struct crm_field **cols, size_t *n_cols)
 {
-    return !v || json_is_null(v) || (json_is_string(v) && !json_string_length(v)) ||
-           ((json_is_array(v) || json_is_object(v)) && !json_array_size(v) && !json_object_size(v));
-}
-
-/* Checks every select item names a field (or a mask), then compiles the choice. User fields
- * come with "UF_*" or the default select, multiple ones included. */
-static int plan_select(struct list_plan *p, const json_t *select)
-{
-    char err[256];
-    bool all_uf = param_empty(select);
-    json_t *items = json_is_string(select) ? json_pack("[O]", select) : json_incref((json_t *)select);
-    json_t *v;
-    const char *key;
-    size_t i;
-    int rc = 0;
-    if (json_is_array(items)) {
-        json_array_foreach(items, i, v) {
-            const char *s = json_string_value(v);
-            if (s && !strcmp(s, "*"))
-                continue;
-            if (s && !strcasecmp(s, "UF_*")) {
-                all_uf = true;
-                continue;
-            }
-            if (s && !filter_field_find(p->fd, p->n, s)) {
-                rc = rest_fail(p->c, 400, "INVALID_ARG_VALUE", "select field '%s' is unknown", s);
-                goto out;
-            }
-        }
-    } else if (json_is_object(items)) {
-        json_object_foreach(items, key, v) {
-            const char *s = json_string_value(v);
-            all_uf |= s && !strcasecmp(s, "UF_*");
-            if (s && strcmp(s, "*") && strcasecmp(s, "UF_*") && !filter_field_find(p->fd, p->n, s)) {
-                rc = rest_fail(p->c, 400, "INVALID_ARG_VALUE", "select field '%s' is unknown", s);
-                goto out;
-            }
+    const struct crm_entity_sql *s = def->sql;
+    *n_cols = 0;
+    strbuf_addstr(sql, "SELECT t.id");
+    for (size_t i = 1; i < s->n_fdefs; i++) {
+        const struct crm_field *f = s->fdef_field[i];
+        if (chosen[i] && f->column) {
+            strbuf_addf(sql, ", t.%s", f->column);
+            cols[(*n_cols)++] = f;
         }
     }
-    if (select_compile(p->fd, p->n, items, true, p->chosen, err, sizeof(err))) {
-        rc = rest_fail(p->c, 400, "INVALID_ARG_VALUE", "%s", err);
-        goto out;
-    }
-    for (size_t u = p->n_static; all_uf && u < p->n; u++)
-        p->chosen[u] = 1;
-out:
-    json_decref(items);
-    return rc;
-}
-
-static int plan_where(struct list_plan *p, const struct crm_query *q)
-{
-    char err[256];
-    enum perm_level lvl = PERM_LEVEL_ALL;
-    int rc = filter_compile(p->fd, p->n, q->filter, SQL_SQLITE, &p->where, p->binds, err,
-                            sizeof(err));
-    if (rc)
-        return rest_fail(p->c, 400, "INVALID_ARG_VALUE", "%s", err);
-    if (p->c->auth && !p->c->auth->is_admin &&
-        (rc = perm_level(p->c->db, p->c->auth, p->def->perm_entity, PERM_READ, &lvl)))
-        return rest_fail_db(p->c, rc);
-    if (lvl == PERM_LEVEL_ALL)
-        return 0;
-    char col[96];
-    snprintf(col, sizeof(col), "t.%s", p->def->owner_column);
-    if (strbuf_addstr(&p->where, " AND ") || perm_sql(p->c->auth, lvl, col, &p->where, p->binds))
-        return rest_fail(p->c, 400, "INVALID_ARG_VALUE", "filter is too long");
-    return 0;
-}
-
-static int plan_build(struct list_plan *p, const struct crm_query *q)
-{
-    char err[256];
-    struct crm_entity_sql *s = p->def->sql;
-    int rc = crm_uf_defs(p->c->db, p->def->type_id, &p->ufs, &p->n_uf);
-    if (rc)
-        return rest_fail_db(p->c, rc);
-    p->n_static = s->n_fdefs;
-    p->n = s->n_fdefs + p->n_uf;
-    p->fd = arena_alloc(p->c->arena, p->n * sizeof(*p->fd));
-    p->chosen = arena_alloc(p->c->arena, p->n);
-    memcpy(p->fd, s->fdefs[p->fmt], s->n_fdefs * sizeof(*p->fd));
-    crm_uf_field_defs(p->c, p->ufs, p->n_uf, p->fmt, p->fd + p->n_static);
-    if ((rc = plan_select(p, q->select)) || (rc = plan_where(p, q)))
-        return rc;
-    if (order_compile(p->fd, p->n, q->order, "t.id", &p->order, err, sizeof(err)))
-        return rest_fail(p->c, 400, "INVALID_ARG_VALUE", "%s", err);
-    return 0;
-}
-
-static int list_count(struct list_plan *p, int64_t *total)
-{
-    struct strbuf sql;
-    struct db_stmt *st = NULL;
-    int rc;
-    strbuf_init(&sql, 0);
-    strbuf_addf(&sql, "SELECT COUNT(*) FROM %s t WHERE %s", p->def->table, p->where.buf);
-    if ((rc = db_prepare_dyn(p->c->db, sql.buf, &st)))
-        goto out;
-    if ((rc = db_bind_json(st, p->binds, 1)) < 0)
-        goto out;
-    rc = db_step(st);
-    *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    rc = rc == DB_ROW ? 0 : rc < 0 ? rc : -E_DB;
-out:
-    if (st)
-        db_finalize(st);
-    strbuf_release(&sql);
-    return rc;
-}
-
-/* The page: chosen column fields, formatted; rows keyed by id go to by_id for the loaders. */
-static int list_page(struct list_plan *p, int64_t offset, json_t *rows, json_t *by_id,
-                     int64_t *ids, size_t *n_ids)
-{
-    const struct crm_field **cols = arena_alloc(p->c->arena, p->n_static * sizeof(*cols));
-    struct strbuf sql;
-    struct db_stmt *st = NULL;
-    size_t n_cols = 0;
-    int rc, idx;
-    char name[128], key[24];
-    strbuf_init(&sql, 0);
-    strbuf_addstr(&sql, "SELECT t.id");
-    for (size_t i = 1; i < p->n_static; i++) {
-        const struct crm_field *f = p->def->sql->fdef_field[i];
-        if (p->chosen[i] && f->column) {
-            strbuf_addf(&sql, ", t.%s", f->column);
-            cols[n_cols++] = f;
-        }
-    }
-    strbuf_addf(&sql, " FROM %s t WHERE %s%s LIMIT %d OFFSET ?", p->def->table, p->where.buf,
-                p->order.buf, REST_PAGE_SIZE);
-    if ((rc = db_prepare_dyn(p->c->db, sql.buf, &st)))
-        goto out;
-    if ((idx = rc = db_bind_json(st, p->binds, 1)) < 0)
-        goto out;
-    db_bind_int(st, idx, offset);
-    while ((rc = db_step(st)) == DB_ROW && *n_ids < REST_PAGE_SIZE) {
-        json_t *row = json_object();
-        int64_t id = db_col_int(st, 0);
-        const struct crm_field *idf = &p->def->fields[0];
-        json_object_set_new(row, crm_field_out_name(idf, p->fmt, name, sizeof(name)),
-                            crm_sql_col_format(st, 0, idf, p->fmt));
-        for (size_t i = 0; i < n_cols; i++)
-            json_object_set_new(row, crm_field_out_name(cols[i], p->fmt, name, sizeof(name)),
-                                crm_sql_col_format(st, (int)i + 1, cols[i], p->fmt));
-        snprintf(key, sizeof(key), "%lld", (long long)id);
-        json_object_set(by_id, key, row);
-        json_array_append_new(rows, row);
-        ids[(*n_ids)++] = id;
-    }
-    rc = rc < 0 ? rc : 0;
-out:
-    if (st)
-        db_finalize(st);
-    strbuf_release(&sql);
-    return rc;
-}
-
-/* Multi-fields and user fields of the page's rows. */
-static int list_extras(struct list_plan *p, json_t *by_id, const int64_t *ids, size_t n_ids)
-{
-    const char *want[8];
-    size_t n_want = 0;
-    int rc = 0;
-    for (size_t i = 0; i < p->n_static && n_want < 7; i++) {
-        const struct crm_field *f = p->def->sql->fdef_field[i];
-        if (p->chosen[i] && f->type == CRM_T_MULTIFIELD)
-            want[n_want++] = f->name;
-    }
-    want[n_want] = NULL;
-    if (n_ids && n_want)
-        rc = crm_fm_load(p->c->db, p->def->type_id, ids, n_ids, want, by_id);
-    if (!rc && n_ids && p->n_uf)
-        rc = crm_uf_load(p->c->db, p->ufs, p->n_uf, p->chosen + p->n_static, ids, n_ids, p->fmt,
-                         by_id);
-    return rc;
-}
-
-int crm_sql_list(struct rest_call *c, const struct crm_entity_def *def, const struct crm_query *q)
-{
-    struct list_plan p = {.c = c, .def = def, .fmt = q->fmt};
-    int64_t offset = 0, total = -1, ids[REST_PAGE_SIZE];
-    size_t n_ids = 0;
-    bool count = true;
-    json_t *rows = NULL, *by_id = NULL;
-    int rc;
-    strbuf_init(&p.where, CRM_SQL_CAP);
-    strbuf_init(&p.order, CRM_SQL_CAP);
-    p.binds = json_array();
-    if (paging_parse(q->start, &offset, &count)) {
-        rc = rest_fail(c, 400, "INVALID_ARG_VALUE",
-                       "parameter 'start' must be a non-negative offset or -1");
-        goto out;
-    }
-    if ((rc = plan_build(&p, q)))
-        goto out;
-    rows = json_array();
-    by_id = json_object();
-    if ((rc = list_page(&p, offset, rows, by_id, ids, &n_ids)) ||
-        (rc = list_extras(&p, by_id, ids, n_ids))) {
-        rc = rest_fail_db(c, rc);
-        goto out;
-    }
-    /* a short page is the last one: its total needs no count */
-    if (count && !rest_total_from_page(offset, n_ids, &total) &&
-        (rc = list_count(&p, &total))) {
-        rc = rest_fail_db(c, rc);
-        goto out;
-    }
-    rest_set_list(c, rows, total, count ? offset : -1);
-    rows = NULL;
-out:
-    json_decref(rows);
-    json_decref(by_id);
-    json_decref(p.binds);
-    strbuf_release(&p.where);
-    strbuf_release(&p.order);
-    free(p.ufs);
-    return rc;
+    return strbuf_addf(sql, " FROM %s t", def->table);
 }

@@ -15,6 +15,7 @@
 #include "core/db/db.h"
 #include "core/events/bus.h"
 #include "core/json/params.h"
+#include "core/rest/list.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_internal.h"
 #include "modules/crm/crm_timeline.h"
@@ -286,20 +287,9 @@ static int timeline_list(struct rest_call *c)
     int rc = timeline_record(c, &type, &id);
     if (rc || (rc = crm_record_check(c, type, id, PERM_READ, NULL)))
         return rc;
-    if (paging_parse(rest_param(c, "start"), &offset, &count))
-        return rest_fail(c, 400, "INVALID_ARG_VALUE",
-                         "parameter 'start' must be a non-negative offset or -1");
-    if (count) {
-        if ((rc = db_prepare(c->db, SQL_COUNT, &st)))
-            return rest_fail_db(c, rc);
-        db_bind_int(st, 1, type);
-        db_bind_int(st, 2, id);
-        rc = db_step(st);
-        total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-        db_reset(st);
-        if (rc < 0)
-            return rest_fail_db(c, rc);
-    }
+    if ((rc = rest_param_start(c, &offset, &count)))
+        return rc;
+    /* static statements, prepared once: the shape of rest_list_run without its dynamic SQL */
     if ((rc = db_prepare(c->db, SQL_PAGE, &st)))
         return rest_fail_db(c, rc);
     db_bind_int(st, 1, type);
@@ -310,6 +300,15 @@ static int timeline_list(struct rest_call *c)
     while ((rc = db_step(st)) == DB_ROW)
         json_array_append_new(rows, row_json(st, type, id));
     db_reset(st);
+    if (rc >= 0 && count && !rest_total_from_page(offset, json_array_size(rows), &total)) {
+        if ((rc = db_prepare(c->db, SQL_COUNT, &st)) >= 0) {
+            db_bind_int(st, 1, type);
+            db_bind_int(st, 2, id);
+            rc = db_step(st);
+            total = rc == DB_ROW ? db_col_int(st, 0) : 0;
+            db_reset(st);
+        }
+    }
     if (rc < 0) {
         json_decref(rows);
         return rest_fail_db(c, rc);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/base/arena.h"
 #include "core/base/error.h"
 #include "core/base/strbuf.h"
 #include "core/base/timeutil.h"
@@ -15,6 +16,7 @@
 #include "core/events/bus.h"
 #include "core/json/params.h"
 #include "core/rest/filter.h"
+#include "core/rest/list.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_internal.h"
 #include "modules/crm/crm_timeline.h"
@@ -98,8 +100,8 @@ static json_t *comment_json(const struct comment *cm)
 static int emit(struct rest_call *c, const char *name, int64_t id)
 {
     /* data.ID as the protocol documents it, and data.FIELDS.ID as every other CRM event */
-    json_t *data = json_pack("{s:I, s:{s:I}}", "ID", (json_int_t)id, "FIELDS", "ID",
-                             (json_int_t)id);
+    json_t *data =
+        json_pack("{s:I, s:{s:I}}", "ID", (json_int_t)id, "FIELDS", "ID", (json_int_t)id);
     struct event ev = {name, data, c->db, c->auth ? c->auth->user_id : 0};
     int rc = events_emit(&ev);
     json_decref(data);
@@ -162,8 +164,8 @@ static int comment_add(struct rest_call *c)
     }
     if ((rc = crm_record_link(c, def->type_id, owner_id, PERM_UPDATE, "ENTITY_ID")))
         return rc;
-    if ((rc = crm_timeline_add(c->db, def->type_id, owner_id, CRM_TL_COMMENT, author, now, NULL,
-                               0, json_pack("{s:s}", "comment", text), &id)) ||
+    if ((rc = crm_timeline_add(c->db, def->type_id, owner_id, CRM_TL_COMMENT, author, now, NULL, 0,
+                               json_pack("{s:s}", "comment", text), &id)) ||
         (rc = crm_timeline_touch(c->db, def->type_id, owner_id, now, author)))
         return rest_fail_db(c, rc);
     if ((rc = emit(c, "ONCRMTIMELINECOMMENTADD", id)))
@@ -260,10 +262,10 @@ static int split_filter(struct rest_call *c, json_t *filter, int *type, int64_t 
     const struct crm_entity_def *def = NULL;
     *rest = json_object();
     *owner = 0;
-    if (filter && !json_is_object(filter) &&
-        !(json_is_array(filter) && !json_array_size(filter)))
+    if (filter && !json_is_object(filter) && !(json_is_array(filter) && !json_array_size(filter)))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'filter' must be an object");
-    json_object_foreach(filter, key, v) {
+    json_object_foreach(filter, key, v)
+    {
         const char *name = key + (key[0] == '=' ? 1 : 0);
         if (!strcasecmp(name, "ENTITY_TYPE"))
             def = crm_entity_by_name(params_to_str(v, buf, sizeof(buf)));
@@ -282,8 +284,11 @@ static int split_filter(struct rest_call *c, json_t *filter, int *type, int64_t 
 static json_t *list_row(struct db_stmt *st, const unsigned char *chosen)
 {
     struct comment cm = {
-        .id = db_col_int(st, 0), .created = db_col_int(st, 1), .author_id = db_col_int(st, 2),
-        .owner_id = db_col_int(st, 3), .owner_type = (int)db_col_int(st, 4),
+        .id = db_col_int(st, 0),
+        .created = db_col_int(st, 1),
+        .author_id = db_col_int(st, 2),
+        .owner_id = db_col_int(st, 3),
+        .owner_type = (int)db_col_int(st, 4),
     };
     const char *text = db_col_text(st, 5);
     cm.data = text ? json_loads(text, 0, NULL) : NULL;
@@ -296,79 +301,46 @@ static json_t *list_row(struct db_stmt *st, const unsigned char *chosen)
     return o;
 }
 
+static json_t *list_page_row(struct rest_call *c, struct db_stmt *st, void *ctx)
+{
+    (void)c;
+    return list_row(st, ctx);
+}
+
 static int comment_list(struct rest_call *c)
 {
     char err[256];
-    unsigned char chosen[N_LIST_FIELDS];
-    struct strbuf where, sql;
-    struct db_stmt *st = NULL;
-    json_t *rest = NULL, *binds = json_array(), *rows = NULL;
-    int64_t owner = 0, offset = 0, total = -1;
-    bool count = true;
-    int type = 0, rc, idx;
-    strbuf_init(&where, CRM_SQL_CAP);
-    strbuf_init(&sql, CRM_SQL_CAP);
+    unsigned char *chosen = arena_alloc(c->arena, N_LIST_FIELDS);
+    struct rest_list l;
+    json_t *rest = NULL;
+    int64_t owner = 0;
+    int type = 0, rc;
+    rest_list_init(&l,
+                   "SELECT t.id, t.created_at, t.author_id, t.owner_id, t.owner_type, t.data"
+                   " FROM crm_timeline t",
+                   "SELECT COUNT(*) FROM crm_timeline t");
     if ((rc = split_filter(c, rest_param(c, "filter"), &type, &owner, &rest)) ||
-        (rc = crm_record_check(c, type, owner, PERM_READ, NULL)))
-        goto out;
-    if (paging_parse(rest_param(c, "start"), &offset, &count)) {
-        rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'start' must be an offset or -1");
-        goto out;
-    }
-    strbuf_addstr(&where, "t.type = 'comment' AND t.owner_type = ? AND t.owner_id = ? AND ");
-    json_array_append_new(binds, json_integer(type));
-    json_array_append_new(binds, json_integer(owner));
-    if (filter_compile(list_fields, N_LIST_FIELDS, rest, SQL_SQLITE, &where, binds, err,
+        (rc = crm_record_check(c, type, owner, PERM_READ, NULL)) || (rc = rest_list_start(c, &l)))
+        goto fail;
+    strbuf_addstr(&l.where, "t.type = 'comment' AND t.owner_type = ? AND t.owner_id = ? AND ");
+    json_array_append_new(l.binds, json_integer(type));
+    json_array_append_new(l.binds, json_integer(owner));
+    if (filter_compile(list_fields, N_LIST_FIELDS, rest, SQL_SQLITE, &l.where, l.binds, err,
                        sizeof(err)) ||
         select_compile(list_fields, N_LIST_FIELDS, rest_param(c, "select"), true, chosen, err,
-                       sizeof(err))) {
-        rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
-        goto out;
-    }
-    if (count) {
-        strbuf_addf(&sql, "SELECT COUNT(*) FROM crm_timeline t WHERE %s", where.buf);
-        if ((rc = db_prepare_dyn(c->db, sql.buf, &st)) ||
-            (rc = db_bind_json(st, binds, 1)) < 0 || (rc = db_step(st)) < 0) {
-            rc = rest_fail_db(c, rc);
-            goto out;
-        }
-        total = db_col_int(st, 0);
-        db_finalize(st);
-        st = NULL;
-    }
-    strbuf_reset(&sql);
-    strbuf_addf(&sql, "SELECT t.id, t.created_at, t.author_id, t.owner_id, t.owner_type, t.data"
-                      " FROM crm_timeline t WHERE %s", where.buf);
-    if (order_compile(list_fields, N_LIST_FIELDS, rest_param(c, "order"), "t.id", &sql, err,
+                       sizeof(err)) ||
+        order_compile(list_fields, N_LIST_FIELDS, rest_param(c, "order"), "t.id", &l.order, err,
                       sizeof(err))) {
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
-        goto out;
+        goto fail;
     }
-    strbuf_addf(&sql, " LIMIT %d OFFSET ?", REST_PAGE_SIZE);
-    if ((rc = db_prepare_dyn(c->db, sql.buf, &st)) ||
-        (rc = idx = db_bind_json(st, binds, 1)) < 0) {
-        rc = rest_fail_db(c, rc);
-        goto out;
-    }
-    db_bind_int(st, idx, offset);
-    rows = json_array();
-    while ((rc = db_step(st)) == DB_ROW)
-        json_array_append_new(rows, list_row(st, chosen));
-    if (rc < 0) {
-        rc = rest_fail_db(c, rc);
-        goto out;
-    }
-    rc = 0;
-    rest_set_list(c, rows, total, count ? offset : -1);
-    rows = NULL;
-out:
-    if (st)
-        db_finalize(st);
-    json_decref(rows);
     json_decref(rest);
-    json_decref(binds);
-    strbuf_release(&where);
-    strbuf_release(&sql);
+    l.row = list_page_row;
+    l.ctx = chosen;
+    return rest_list_run(c, &l);
+fail:
+    json_decref(rest);
+    rest_list_release(&l);
     return rc;
 }
 

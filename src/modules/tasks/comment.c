@@ -244,15 +244,7 @@ static int comment_getlist(struct rest_call *c)
     l.plain = true;
     l.page_size = COMMENT_LIST_MAX;
     l.row = comment_json;
-    strbuf_addstr(&l.where, "m.task_id = ?");
-    json_array_append_new(l.binds, json_integer(a.row.id));
-    if (rest_list_filter(c, comment_fields, n, tasks_arg(c, 2, "FILTER"), &l) ||
-        tasks_list_order(c, comment_fields, n, tasks_arg(c, 1, "ORDER"), "ID", "ASC", "m.id",
-                         &l.order)) {
-        rest_list_release(&l);
-        return -1;
-    }
-    return rest_list_run(c, &l);
+    return tasks_item_list(c, &l, comment_fields, n, "m", a.row.id);
 }
 
 #define COMMENT_METHOD(n, f, act, fl)                                                              \

@@ -258,15 +258,7 @@ static int elapsed_getlist(struct rest_call *c)
         return -1;
     rest_list_init(&l, SQL_LIST, SQL_COUNT);
     l.row = elapsed_json;
-    strbuf_addstr(&l.where, "e.task_id = ?");
-    json_array_append_new(l.binds, json_integer(a.row.id));
-    if (rest_list_filter(c, elapsed_fields, n, tasks_arg(c, 2, "FILTER"), &l) ||
-        tasks_list_order(c, elapsed_fields, n, tasks_arg(c, 1, "ORDER"), "ID", "ASC", "e.id",
-                         &l.order)) {
-        rest_list_release(&l);
-        return -1;
-    }
-    return rest_list_run(c, &l);
+    return tasks_item_list(c, &l, elapsed_fields, n, "e", a.row.id);
 }
 
 #define ELAPSED_METHOD(n, f, act, fl)                                                              \

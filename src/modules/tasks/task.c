@@ -72,7 +72,7 @@ int task_event(struct rest_call *c, const char *name, const struct task_row *r, 
 int task_answer(struct rest_call *c, int64_t id)
 {
     json_t *t;
-    int rc = task_fetch(c, id, NULL, &t);
+    int rc = task_fetch(c->db, id, NULL, &t);
     if (rc)
         return rest_fail_db(c, rc);
     c->result = json_pack("{s:o}", "task", t);
@@ -209,7 +209,7 @@ static int task_get(struct rest_call *c)
         if (select_compile(task_fields, task_fields_n, sel, false, chosen, err, sizeof(err)))
             return rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     }
-    if ((rc = task_fetch(c, id, chosen, &t)))
+    if ((rc = task_fetch(c->db, id, chosen, &t)))
         return rest_fail_db(c, rc);
     c->result = json_pack("{s:o}", "task", t);
     return 0;

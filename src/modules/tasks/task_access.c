@@ -90,7 +90,7 @@ int task_access_open_id(struct rest_call *c, int64_t id, struct task_access *a)
     int rc;
     memset(a, 0, sizeof(*a));
     a->admin = c->auth && c->auth->is_admin;
-    rc = task_row_load(c, id, &a->row);
+    rc = task_row_load(c->db, c->arena, id, &a->row);
     if (rc == -E_NOTFOUND)
         return rest_fail(c, 400, "NOT_FOUND", "task %lld does not exist", (long long)id);
     if (rc || (rc = task_access_visible(c, id, &visible)) || (rc = load_roles(c, a)))

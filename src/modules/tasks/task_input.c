@@ -249,7 +249,7 @@ static int parent_field(struct rest_call *c, const json_t *v, int64_t task_id, i
         return -1;
     if (!*out)
         return 0;
-    rc = task_row_load(c, *out, &p);
+    rc = task_row_load(c->db, c->arena, *out, &p);
     if (rc == -E_NOTFOUND)
         return rest_fail(c, 400, "INVALID_ARG_VALUE",
                          "field 'PARENT_ID': task %lld does not "

@@ -14,6 +14,7 @@
 #include "core/db/db.h"
 #include "core/db/db_json.h"
 #include "core/json/params.h"
+#include "core/rest/list.h"
 #include "core/rest/rest.h"
 #include "modules/tasks/tasks_internal.h"
 
@@ -470,9 +471,8 @@ static int task_list(struct rest_call *c)
     bool count = true;
     json_t *rows;
     int rc;
-    if (paging_parse(rest_param(c, "start"), &offset, &count))
-        return rest_fail(c, 400, "INVALID_ARG_VALUE",
-                         "parameter 'start' must be a non-negative offset or -1");
+    if ((rc = rest_param_start(c, &offset, &count)))
+        return rc;
     if ((rc = list_build(c, &q)) || (count && (rc = list_count(c, &q, &total))))
         goto out;
     rows = json_array();

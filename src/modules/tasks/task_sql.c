@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/arena.h"
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
-#include "core/rest/rest.h"
 #include "modules/tasks/tasks_internal.h"
 
 #define F FIELD_FILTER
@@ -312,7 +312,7 @@ static json_t *group_brief(struct db *db, int64_t group_id)
     return g ? g : json_array();
 }
 
-int task_fetch(struct rest_call *c, int64_t id, const unsigned char *only, json_t **out)
+int task_fetch(struct db *db, int64_t id, const unsigned char *only, json_t **out)
 {
     unsigned char chosen[sizeof(task_fields) / sizeof(task_fields[0])];
     struct strbuf sql;
@@ -326,7 +326,7 @@ int task_fetch(struct rest_call *c, int64_t id, const unsigned char *only, json_
     strbuf_addstr(&sql, "SELECT ");
     task_select_sql(chosen, &sql);
     strbuf_addstr(&sql, " FROM tasks_task t WHERE t.id = ?");
-    if ((rc = db_prepare_dyn(c->db, sql.buf, &st)))
+    if ((rc = db_prepare_dyn(db, sql.buf, &st)))
         goto out;
     db_bind_int(st, 1, id);
     rc = db_step(st);
@@ -342,7 +342,7 @@ out:
     strbuf_release(&sql);
     if (!rc && (gid = json_object_get(*out, "groupId"))) {
         json_object_set_new(*out, "group",
-                            group_brief(c->db, strtoll(json_string_value(gid), NULL, 10)));
+                            group_brief(db, strtoll(json_string_value(gid), NULL, 10)));
     }
     return rc;
 }
@@ -354,10 +354,10 @@ static int64_t col_time(struct db_stmt *st, int col)
     return db_col_type(st, col) == DB_NULL ? TASKS_NO_TIME : db_col_int(st, col);
 }
 
-static const char *col_dup(struct rest_call *c, struct db_stmt *st, int col)
+static const char *col_dup(struct arena *a, struct db_stmt *st, int col)
 {
     const char *s = db_col_text(st, col);
-    return s ? arena_strdup(c->arena, s) : NULL;
+    return s ? arena_strdup(a, s) : NULL;
 }
 
 static char col_yn(struct db_stmt *st, int col)
@@ -366,10 +366,10 @@ static char col_yn(struct db_stmt *st, int col)
     return s && *s == 'Y' ? 'Y' : 'N';
 }
 
-int task_row_load(struct rest_call *c, int64_t id, struct task_row *r)
+int task_row_load(struct db *db, struct arena *a, int64_t id, struct task_row *r)
 {
     struct db_stmt *st;
-    int rc = db_prepare(c->db, SQL_LOAD, &st);
+    int rc = db_prepare(db, SQL_LOAD, &st);
     memset(r, 0, sizeof(*r));
     if (rc)
         return rc;
@@ -381,11 +381,11 @@ int task_row_load(struct rest_call *c, int64_t id, struct task_row *r)
     }
     r->id = db_col_int(st, 0);
     r->parent_id = db_col_int(st, 1);
-    r->title = col_dup(c, st, 2);
-    r->description = col_dup(c, st, 3);
+    r->title = col_dup(a, st, 2);
+    r->description = col_dup(a, st, 3);
     r->priority = db_col_int(st, 4);
     r->status = db_col_int(st, 5);
-    r->mark = col_dup(c, st, 6);
+    r->mark = col_dup(a, st, 6);
     r->group_id = db_col_int(st, 7);
     r->created_by = db_col_int(st, 8);
     r->responsible_id = db_col_int(st, 9);
@@ -406,7 +406,7 @@ int task_row_load(struct rest_call *c, int64_t id, struct task_row *r)
     r->allow_time_tracking = col_yn(st, 24);
     r->add_in_report = col_yn(st, 25);
     r->time_estimate = db_col_int(st, 26);
-    r->xml_id = col_dup(c, st, 27);
+    r->xml_id = col_dup(a, st, 27);
     db_reset(st);
     if (!r->title)
         r->title = "";

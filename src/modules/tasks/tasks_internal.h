@@ -15,6 +15,7 @@
 #include "core/rest/filter.h"
 #include "core/rest/list.h"
 
+struct arena;
 struct db;
 struct db_stmt;
 struct rest_call;
@@ -84,6 +85,12 @@ json_t *tasks_fields_param(struct rest_call *c, const char *name);
 int tasks_list_order(struct rest_call *c, const struct field_def *fields, size_t n,
                      const json_t *order, const char *default_field, const char *default_dir,
                      const char *tiebreak, struct strbuf *sql);
+/* The list of a task's items (task.commentitem.getlist, task.elapseditem.getlist): l's rows
+ * with <alias>.task_id = task_id, narrowed by the FILTER argument (index 2) and ordered by
+ * ORDER (index 1; by ID ascending when empty, <alias>.id last), then run. Releases l. Returns
+ * 0 or rest_fail's value. */
+int tasks_item_list(struct rest_call *c, struct rest_list *l, const struct field_def *fields,
+                    size_t n, const char *alias, int64_t task_id);
 /* ---- tasks: fields and rows (task_sql.c) ----------------------------------------------- */
 
 /* How a task field is written in the camelCase answer of tasks.task.*. */
@@ -124,7 +131,7 @@ int task_select_sql(const unsigned char *chosen, struct strbuf *sql);
 /* The task as tasks.task.get answers it: the fields only chooses (task_fields_n flags), or
  * every selectable field when only is NULL, plus its workgroup. *out: new reference. Returns
  * 0, -E_NOTFOUND or a database error. */
-int task_fetch(struct rest_call *c, int64_t id, const unsigned char *only, json_t **out);
+int task_fetch(struct db *db, int64_t id, const unsigned char *only, json_t **out);
 
 /* The writable state of one task. Dates are Unix seconds or TASKS_NO_TIME; strings are owned
  * by the call's arena. */
@@ -137,8 +144,8 @@ struct task_row {
     char task_control, allow_change_deadline, allow_time_tracking, add_in_report;
 };
 
-/* Loads task id into row. Returns 0, -E_NOTFOUND or a database error. */
-int task_row_load(struct rest_call *c, int64_t id, struct task_row *row);
+/* Loads task id into row, its strings in a. Returns 0, -E_NOTFOUND or a database error. */
+int task_row_load(struct db *db, struct arena *a, int64_t id, struct task_row *row);
 /* Inserts row (row->id set on return) / writes every column of row back. */
 int task_row_insert(struct db *db, struct task_row *row);
 int task_row_save(struct db *db, const struct task_row *row);

@@ -263,3 +263,18 @@ int tasks_list_order(struct rest_call *c, const struct field_def *fields, size_t
     return 0;
 }
 
+int tasks_item_list(struct rest_call *c, struct rest_list *l, const struct field_def *fields,
+                    size_t n, const char *alias, int64_t task_id)
+{
+    char tiebreak[32];
+    snprintf(tiebreak, sizeof(tiebreak), "%s.id", alias);
+    strbuf_addf(&l->where, "%s.task_id = ?", alias);
+    json_array_append_new(l->binds, json_integer(task_id));
+    if (rest_list_filter(c, fields, n, tasks_arg(c, 2, "FILTER"), l) ||
+        tasks_list_order(c, fields, n, tasks_arg(c, 1, "ORDER"), "ID", "ASC", tiebreak,
+                         &l->order)) {
+        rest_list_release(l);
+        return -1;
+    }
+    return rest_list_run(c, l);
+}
