@@ -33,6 +33,18 @@ out=$(post "$A/crm.deal.list" '{"start":100}')
 expect_jq "last page has no next" "$out" '"\(.result|length)/\(.total)/\(has("next"))"' "20/120/false"
 out=$(post "$A/crm.deal.list" '{"start":"abc"}')
 expect_code "bad start" "$out" "400 INVALID_ARG_VALUE"
+# every list refuses a start that is not an offset or -1 the same way
+bad_start="parameter 'start' must be a non-negative offset or -1"
+for call in "crm.deal.list|{}" "crm.item.list|{\"entityTypeId\":2}" "crm.activity.list|{}" \
+    "crm.product.list|{}" "crm.dealcategory.list|{}" "user.get|{}" \
+    "crm.timeline.comment.list|{\"filter\":{\"ENTITY_TYPE\":\"deal\",\"ENTITY_ID\":1}}" \
+    "crm.item.productrow.list|{\"filter\":{\"=ownerType\":\"D\",\"=ownerId\":1}}"; do
+    method=${call%%|*}
+    body=$(jq -c '. + {"start": -5}' <<<"${call#*|}")
+    out=$(post "$A/$method" "$body")
+    expect_eq "$method: start=-5 refused in the one wording" \
+        "$(jq -r '.error + " " + .error_description' <<<"$out")" "INVALID_ARG_VALUE $bad_start"
+done
 
 # the SDKs' fetchList: order ID ASC, >ID, start=-1, stop below 50 rows
 last=0
