@@ -9,8 +9,8 @@ import { fmtMoney, t } from '../i18n/index.js';
 import { Icon } from '../ui/icons.js';
 import { Form, toNumber } from '../ui/form.js';
 import { Confirm, ErrorBox, Modal, PageHead, Pager, Spinner, toast, useAsync } from '../ui/kit.js';
-import * as meta from '../crm/meta.js';
-import { UNITS, unitLabel } from '../crm/productrows.js';
+import * as meta from './meta.js';
+import { UNITS, unitLabel } from './productrows.js';
 
 const PAGE = 50;
 const SELECT = ['ID', 'NAME', 'PRICE', 'CURRENCY_ID', 'MEASURE', 'ACTIVE', 'VAT_INCLUDED', 'DESCRIPTION'];

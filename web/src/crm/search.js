@@ -1,13 +1,16 @@
 // Results of the top search box, shown only when the server has a CRM search method.
 import { html } from '../h.js';
-import { rest } from '../api.js';
+import { has, rest } from '../api.js';
 import { t } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { Loaded, PageHead, useAsync } from '../ui/kit.js';
-import { searchMethod } from '../shell.js';
-import { recordTitle } from '../crm/entities.js';
+import { recordTitle } from './entities.js';
 
 const TYPES = { 1: 'lead', 2: 'deal', 3: 'contact', 4: 'company', 7: 'quote', LEAD: 'lead', DEAL: 'deal', CONTACT: 'contact', COMPANY: 'company', QUOTE: 'quote' };
+
+// The search methods the top search box may use, the first one the server has wins.
+export const SEARCH_METHODS = ['crm.search', 'search'];
+const searchMethod = () => SEARCH_METHODS.find((m) => has(m));
 
 export function CrmSearch() {
     const q = new URLSearchParams(location.search).get('q') || '';

@@ -8,11 +8,11 @@ import { t } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
 import { Form } from '../ui/form.js';
 import { Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
-import { ENTITIES, LINK_TYPES, recordTitle, titleSelect } from '../crm/entities.js';
-import { describe, fromForm, toForm } from '../crm/formfields.js';
-import * as meta from '../crm/meta.js';
-import { recordRest } from '../crm/records.js';
-import { DuplicateWarning } from '../crm/duplicates.js';
+import { ENTITIES, LINK_TYPES, recordTitle, titleSelect } from './entities.js';
+import { describe, fromForm, toForm } from './formfields.js';
+import * as meta from './meta.js';
+import { recordRest } from './records.js';
+import { DuplicateWarning } from './duplicates.js';
 import { useSession } from '../session.js';
 
 export function CrmEdit({ entity, id }) {

@@ -10,7 +10,7 @@ import { fmtMoney, fmtNumber, t } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
 import { Icon } from '../ui/icons.js';
 import { errorText, Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
-import * as meta from '../crm/meta.js';
+import * as meta from './meta.js';
 
 const SELECT = ['ID', 'TITLE', 'STAGE_ID', 'OPPORTUNITY', 'CURRENCY_ID', 'ASSIGNED_BY_ID', 'COMPANY_ID'];
 const PER_STAGE_MAX = 2000; // deals loaded per column; counts stay exact beyond it
@@ -129,9 +129,9 @@ export function Kanban({ category }) {
     const started = useMemo(() => performance.now(), [cat]);
     return html`<div class="page page-wide">
         <${PageHead} title=${t('nav.deals')}>
-            <div class="view-switch" role="group" aria-label=${t('crm.view')}>
-                <${Link} href="/crm/deal/kanban" class="active" aria-current="page"><${Icon} name="kanban" size=${16} /> ${t('crm.kanban')}<//>
-                ${has('crm.deal.list') && html`<${Link} href="/crm/deal"><${Icon} name="list" size=${16} /> ${t('crm.list')}<//>`}
+            <div class="view-switch" role="group" aria-label=${t('common.view')}>
+                <${Link} href="/crm/deal/kanban" class="active" aria-current="page"><${Icon} name="kanban" size=${16} /> ${t('common.kanban')}<//>
+                ${has('crm.deal.list') && html`<${Link} href="/crm/deal"><${Icon} name="list" size=${16} /> ${t('common.list')}<//>`}
             </div>
             ${has('crm.deal.add') && html`<${Link} class="btn btn-primary" href=${`/crm/deal/new${cat ? `?category=${cat}` : ''}`}><${Icon} name="plus" size=${16} /> ${t('crm.new')}<//>`}
         <//>

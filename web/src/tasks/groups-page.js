@@ -9,9 +9,9 @@ import { Link, navigate } from '../router.js';
 import { Form } from '../ui/form.js';
 import { Icon } from '../ui/icons.js';
 import { ErrorBox, Modal, PageHead, Pager, Spinner, toast, useAsync } from '../ui/kit.js';
-import { userName, users } from '../tasks/common.js';
-import { groupFields, groupParams, groupValues, roleName, visibilityName, visibilityOf } from '../tasks/groups.js';
-import { TaskViews } from '../tasks/views.js';
+import { userName, users } from './common.js';
+import { groupFields, groupParams, groupValues, roleName, visibilityName, visibilityOf } from './groups.js';
+import { TaskViews } from './views.js';
 
 // The create / edit dialog; onSaved(id) after the server accepts.
 export function GroupDialog({ group, onClose, onSaved }) {

@@ -8,7 +8,7 @@ import { fmtDateTime, t } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
 import { Icon } from '../ui/icons.js';
 import { Confirm, errorText, Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
-import { actionsOf, crmLink, isOverdue, statusName, userName, users } from '../tasks/common.js';
+import { actionsOf, crmLink, isOverdue, statusName, userName, users } from './common.js';
 
 function People({ label, ids, people }) {
     if (!ids || !ids.length) return null;

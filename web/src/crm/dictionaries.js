@@ -7,7 +7,7 @@ import { html } from '../h.js';
 import { rest } from '../api.js';
 import { t } from '../i18n/index.js';
 import { Loaded, PageHead, useAsync } from '../ui/kit.js';
-import { Stages } from './admin-pipelines.js';
+import { Stages } from './pipelines.js';
 
 const label = (d) => {
     const k = `dict.${d.ID}`;

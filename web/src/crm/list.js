@@ -9,11 +9,11 @@ import { t } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { Icon } from '../ui/icons.js';
 import { ErrorBox, Modal, PageHead, Pager, Spinner, errorText, toast, useAsync } from '../ui/kit.js';
-import { ENTITIES, recordTitle, titleSelect } from '../crm/entities.js';
-import { FieldValue, fieldText, linkTitles } from '../crm/display.js';
-import * as meta from '../crm/meta.js';
-import { can, recordCall } from '../crm/records.js';
-import { FilterBar } from '../crm/listfilter.js';
+import { ENTITIES, recordTitle, titleSelect } from './entities.js';
+import { FieldValue, fieldText, linkTitles } from './display.js';
+import * as meta from './meta.js';
+import { can, recordCall } from './records.js';
+import { FilterBar } from './listfilter.js';
 import { option, saveOption } from '../options.js';
 
 const HUGE = 10000;
@@ -111,9 +111,9 @@ export function CrmList({ entity }) {
     const stageRows = c && def.stage ? c.dicts[c.fields[def.stage]?.statusType || def.dict] || [] : [];
     return html`<div class="page">
         <${PageHead} title=${t(def.many)}>
-            ${entity === 'deal' && html`<div class="view-switch" role="group" aria-label=${t('crm.view')}>
-                <${Link} href="/crm/deal/kanban"><${Icon} name="kanban" size=${16} /> ${t('crm.kanban')}<//>
-                <${Link} href="/crm/deal" class="active" aria-current="page"><${Icon} name="list" size=${16} /> ${t('crm.list')}<//>
+            ${entity === 'deal' && html`<div class="view-switch" role="group" aria-label=${t('common.view')}>
+                <${Link} href="/crm/deal/kanban"><${Icon} name="kanban" size=${16} /> ${t('common.kanban')}<//>
+                <${Link} href="/crm/deal" class="active" aria-current="page"><${Icon} name="list" size=${16} /> ${t('common.list')}<//>
             </div>`}
             <button type="button" class="btn" onClick=${() => setChoosing(true)} disabled=${!c}><${Icon} name="columns" size=${16} /> ${t('crm.columns')}</button>
             ${can(entity, 'add') && html`<${Link} class="btn btn-primary" href=${`/crm/${entity}/new`}><${Icon} name="plus" size=${16} /> ${t('crm.new')}<//>`}

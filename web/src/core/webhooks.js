@@ -8,7 +8,7 @@ import { Form } from '../ui/form.js';
 import { Icon } from '../ui/icons.js';
 import { Confirm, CopyButton, ErrorBox, Modal, PageHead, Pager, Spinner, toast, useAsync } from '../ui/kit.js';
 import { useSession } from '../session.js';
-import { fullName } from './admin-users.js';
+import { fullName } from './users.js';
 
 function AddDialog({ users, scopes, onClose, onAdded }) {
     const s = useSession();

@@ -9,7 +9,7 @@ import { batch, rest } from '../api.js';
 import { t } from '../i18n/index.js';
 import { Icon } from '../ui/icons.js';
 import { errorText, Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
-import * as meta from '../crm/meta.js';
+import * as meta from './meta.js';
 
 function semName(s) {
     return s.SEMANTICS === 'S' ? t('pipe.won') : s.SEMANTICS === 'F' ? t('pipe.lost') : t('pipe.progress');

@@ -10,8 +10,8 @@ import { navigate } from '../router.js';
 import { Form } from '../ui/form.js';
 import { Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
 import { useSession } from '../session.js';
-import { crmLink, fromLocalInput, toLocalInput, userName, users } from '../tasks/common.js';
-import { visibleGroups } from '../tasks/groups.js';
+import { crmLink, fromLocalInput, toLocalInput, userName, users } from './common.js';
+import { visibleGroups } from './groups.js';
 
 function fieldsOf(people, groups, crm) {
     const userOpts = people.map((u) => ({ value: String(u.ID), label: userName(people, u.ID) }));

@@ -11,7 +11,7 @@ import { t } from '../i18n/index.js';
 import { Form } from '../ui/form.js';
 import { Icon } from '../ui/icons.js';
 import { Confirm, errorText, Loaded, Modal, PageHead, toast, useAsync } from '../ui/kit.js';
-import { fullName } from './admin-users.js';
+import { fullName } from './users.js';
 
 const ACTIONS = ['READ', 'ADD', 'UPDATE', 'DELETE'];
 const LEVELS = ['none', 'own', 'department', 'subdepartment', 'all'];

@@ -9,9 +9,9 @@ import { fmtDateTime, fmtNumber, t } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
 import { Icon } from '../ui/icons.js';
 import { errorText, Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
-import { actionFor, isOverdue, STATUSES, statusName, userName, users } from '../tasks/common.js';
-import { visibleGroups } from '../tasks/groups.js';
-import { TaskViews } from '../tasks/views.js';
+import { actionFor, isOverdue, STATUSES, statusName, userName, users } from './common.js';
+import { visibleGroups } from './groups.js';
+import { TaskViews } from './views.js';
 
 const SELECT = ['ID', 'TITLE', 'STATUS', 'DEADLINE', 'RESPONSIBLE_ID', 'GROUP_ID'];
 

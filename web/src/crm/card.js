@@ -9,13 +9,13 @@ import { Link, navigate } from '../router.js';
 import { Icon } from '../ui/icons.js';
 import { Confirm, errorText, Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
 import { checkField } from '../ui/form.js';
-import { ENTITIES, recordTitle, titleSelect } from '../crm/entities.js';
-import { FieldValue, linkTitles } from '../crm/display.js';
-import * as meta from '../crm/meta.js';
-import { can, recordRest } from '../crm/records.js';
-import { NewTaskLink } from '../tasks/from-crm.js';
-import { canConvert, ConvertDialog } from '../crm/convert.js';
-import { hasProductRows, ProductRows } from '../crm/productrows.js';
+import { ENTITIES, recordTitle, titleSelect } from './entities.js';
+import { FieldValue, linkTitles } from './display.js';
+import * as meta from './meta.js';
+import { can, recordRest } from './records.js';
+import { Slot } from '../registry.js';
+import { canConvert, ConvertDialog } from './convert.js';
+import { hasProductRows, ProductRows } from './productrows.js';
 
 const SKIP = /^(ID|TITLE|CURRENCY_ID|STAGE_SEMANTIC_ID|STATUS_SEMANTIC_ID|IS_NEW|HAS_PHONE|HAS_EMAIL|HAS_IMOL|CONTACT_IDS|COMPANY_IDS|ORIGINATOR_ID|ORIGIN_ID|ORIGIN_VERSION|UTM_.*)$/;
 const TIMELINE_TYPE = { lead: 'lead', deal: 'deal', contact: 'contact', company: 'company', quote: 'quote', invoice: 'invoice' };
@@ -141,7 +141,7 @@ export function CrmCard({ entity, id }) {
             return html`
                 <${PageHead} title=${name}>
                     ${canConvert(entity, rec) && html`<button type="button" class="btn btn-primary" onClick=${() => setConverting(true)}>${t('conv.button')}</button>`}
-                    <${NewTaskLink} entity=${entity} id=${rec.ID} responsible=${rec.ASSIGNED_BY_ID} />
+                    <${Slot} name="crm.card.actions" entity=${entity} id=${rec.ID} responsible=${rec.ASSIGNED_BY_ID} />
                     ${can(entity, 'update') && html`<${Link} class="btn" href=${`/crm/${entity}/${id}/edit`}><${Icon} name="edit" size=${16} /> ${t('common.edit')}<//>`}
                     ${can(entity, 'delete') && html`<button type="button" class="btn btn-danger" onClick=${() => setConfirm(true)}><${Icon} name="trash" size=${16} /> ${t('common.delete')}</button>`}
                 <//>

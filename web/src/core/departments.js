@@ -8,7 +8,7 @@ import { t } from '../i18n/index.js';
 import { Form } from '../ui/form.js';
 import { Icon } from '../ui/icons.js';
 import { Confirm, Loaded, Modal, PageHead, toast, useAsync } from '../ui/kit.js';
-import { fullName } from './admin-users.js';
+import { fullName } from './users.js';
 
 // Rows in tree order with their depth.
 function flatten(rows) {

@@ -10,9 +10,9 @@ import { Link, navigate } from '../router.js';
 import { Icon } from '../ui/icons.js';
 import { Confirm, errorText, Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
 import { useSession } from '../session.js';
-import { userName, users } from '../tasks/common.js';
-import { rightsIn, ROLES, roleName, visibilityName, visibilityOf } from '../tasks/groups.js';
-import { GroupDialog } from './task-groups.js';
+import { userName, users } from './common.js';
+import { rightsIn, ROLES, roleName, visibilityName, visibilityOf } from './groups.js';
+import { GroupDialog } from './groups-page.js';
 
 // sonet_group.user.update / .delete / .add answer the ids they changed and skip the others.
 function touched(answer, id) {

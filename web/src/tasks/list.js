@@ -9,9 +9,9 @@ import { Link } from '../router.js';
 import { Icon } from '../ui/icons.js';
 import { ErrorBox, PageHead, Pager, Spinner, useAsync } from '../ui/kit.js';
 import { useSession } from '../session.js';
-import { isOverdue, statusName, userName, users } from '../tasks/common.js';
-import { visibleGroups } from '../tasks/groups.js';
-import { TaskViews } from '../tasks/views.js';
+import { isOverdue, statusName, userName, users } from './common.js';
+import { visibleGroups } from './groups.js';
+import { TaskViews } from './views.js';
 
 const ROLES = {
     doing: (me) => ({ RESPONSIBLE_ID: me }),
@@ -82,7 +82,7 @@ export function TasksList() {
             ${Object.keys(ROLES).map((r) => html`<button type="button" key=${r} class=${role === r ? 'active' : ''} aria-pressed=${role === r} onClick=${() => pick(r)}>
                 ${t(`task.role.${r}`)} <span class="badge" aria-label=${t('task.openCount', { n: counts.data?.[r] ?? 0 })}>${fmtNumber(counts.data?.[r] ?? 0)}</span></button>`)}
         </div>
-        <form class="filters" role="search" onSubmit=${apply} aria-label=${t('crm.filters')}>
+        <form class="filters" role="search" onSubmit=${apply} aria-label=${t('common.filters')}>
             <label class="visually-hidden" for="tf-text">${t('task.title')}</label>
             <input id="tf-text" type="search" maxlength="200" placeholder=${t('task.searchTitle')} value=${draft.text} onInput=${(e) => setDraft({ ...draft, text: e.target.value })} />
             <label class="visually-hidden" for="tf-status">${t('task.status')}</label>
