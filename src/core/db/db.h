@@ -19,6 +19,10 @@ enum db_type { DB_NULL, DB_INT, DB_FLOAT, DB_TEXT, DB_BLOB };
 
 enum db_step_result { DB_ROW = 1, DB_DONE = 0 }; /* negative values are -E_* errors */
 
+/* The SQL a backend speaks where dialects differ. Query builders (rest/filter.c) take it from
+ * db_dialect, so no caller names a backend. */
+enum sql_dialect { SQL_SQLITE, SQL_POSTGRES };
+
 struct db_options {
     const char *path;       /* SQLite file */
     int busy_timeout_ms;    /* for other processes holding locks (kazi backup, migrate) */
@@ -96,6 +100,9 @@ int db_backup(struct db *db, const char *path);
 /* Total nanoseconds spent in db_step across all threads (for /metrics). */
 uint64_t db_time_ns(void);
 uint64_t db_query_count(void);
+
+/* The dialect of db's backend, for code that builds SQL text (filter_compile). */
+enum sql_dialect db_dialect(const struct db *db);
 
 /* Simple health check: runs "SELECT 1". Returns 0 when the database answers. */
 int db_ping(struct db *db);

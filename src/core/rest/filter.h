@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/base/strbuf.h"
+#include "core/db/db.h" /* enum sql_dialect */
 
 #define REST_PAGE_SIZE 50       /* rows per list page, fixed by the protocol */
 #define FILTER_MAX_DEPTH 8      /* nested filter groups below the top level */
@@ -50,8 +51,6 @@ struct field_def {
                               for the value, e.g. "t.id IN (SELECT owner_id FROM crm_fm WHERE
                               type='PHONE' AND value = ?)" */
 };
-
-enum sql_dialect { SQL_SQLITE, SQL_POSTGRES };
 
 /* Finds a field by client name, case-insensitively (legacy clients send UPPER_CASE, crm.item.*
  * camelCase). Returns a pointer into fields (borrowed) or NULL. */
