@@ -61,8 +61,6 @@ static const struct module_route core_routes[] = {
     {"GET", "/login", assets_http_app},
     {"GET", "/setup", assets_http_app},
     {"GET", "/settings", assets_http_app},
-    {"GET", "/crm", assets_http_app},
-    {"GET", "/crm/*path", assets_http_app},
     {"GET", "/admin", assets_http_app},
     {"GET", "/admin/*path", assets_http_app},
     {"GET", "/assets/:name", assets_http_file},
