@@ -1,6 +1,8 @@
 /* Storage API: a small surface (prepare, bind, step, transaction, last id) with the backend
- * behind a vtable so SQLite today and PostgreSQL later share every caller. SQL text uses "?"
- * placeholders; backends rewrite them if they need to. Each thread gets its own connection
+ * behind a vtable (db_backend.h), designed so that a second backend could serve every caller
+ * unchanged; SQLite is the only one. SQL text uses "?" placeholders, which SQLite takes as
+ * they are (a backend numbering its parameters would have to rewrite them); where dialects
+ * differ, SQL builders ask db_dialect. Each thread gets its own connection
  * (db_conn) with a prepared-statement cache; writes go through one process-wide writer lock
  * so concurrent writers queue in order instead of spinning in the busy handler.
  * Not here: query building (modules keep their SQL in <m>_sql.c) and migrations (migrate.h). */
@@ -40,9 +42,10 @@ void db_global_close(void);
  * not open or cannot be opened (logged). */
 struct db *db_conn(void);
 
-/* Returns a prepared statement from the connection's cache (keyed by the SQL text), reset and
- * with bindings cleared. sql must stay valid for the life of the connection (use string
- * literals or interned strings; see db_prepare_dyn for built-up SQL). Borrowed. */
+/* Returns a prepared statement from the connection's cache, reset and with bindings cleared.
+ * The cache is keyed by the address of sql, not its text: sql must stay valid for the life of
+ * the connection and one statement must always come from the same array (static strings;
+ * see db_prepare_dyn for built-up SQL). Borrowed. */
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 /* Same for SQL built at run time, e.g. lists with filters: the connection keeps the last few
  * compiled by text, so a repeated shape skips compiling. Finish it with db_finalize, which

@@ -62,9 +62,9 @@ const struct field_def *filter_field_find(const struct field_def *fields, size_t
  * placeholder order. The expression is self-contained (parenthesised when compound), so it
  * can be combined with AND; an empty, null or missing filter gives "1=1".
  *
- * Bind representation (the db layer maps them): JSON integer -> db_bind_int, JSON real ->
- * db_bind_double, JSON string -> db_bind_text (may contain NUL bytes; use json_string_length),
- * JSON null -> db_bind_null. Values are already in the stored form: datetimes as Unix seconds,
+ * Bind representation (the code that runs the query binds them, in order, so): JSON integer
+ * -> db_bind_int, JSON real -> db_bind_double, JSON string -> db_bind_text (may contain NUL
+ * bytes; use json_string_length), JSON null -> db_bind_null. Values are already in the stored form: datetimes as Unix seconds,
  * FIELD_BOOL as 0/1, FIELD_CHAR as "Y"/"N", FIELD_DATE as "YYYY-MM-DD", LIKE patterns escaped
  * with '\'. A FIELD_INT value that is fractional or beyond int64 ("1.5", "1e30") stays a real,
  * so a backend must bind typed parameters rather than text for the server to parse.
