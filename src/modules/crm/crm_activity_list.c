@@ -289,8 +289,8 @@ static int list_plan(struct list_req *q)
     if (!rc && (rc = narrow(c, &q->where, q->binds)))
         rc = crm_fail_db(c, rc);
     if (!rc && (strbuf_addstr(&q->where, " AND ") ||
-                filter_compile(list_fields, N_LIST_FIELDS, rest, SQL_SQLITE, &q->where, q->binds,
-                               err, sizeof(err)) ||
+                filter_compile(list_fields, N_LIST_FIELDS, rest, db_dialect(c->db), &q->where,
+                               q->binds, err, sizeof(err)) ||
                 select_compile(list_fields, N_LIST_FIELDS, rest_param(c, "select"), false,
                                q->chosen, err, sizeof(err))))
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);

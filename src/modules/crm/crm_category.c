@@ -427,8 +427,8 @@ static int dealcategory_list(struct rest_call *c)
     strbuf_init(&where, CRM_SQL_CAP);
     strbuf_init(&order, CRM_SQL_CAP);
     strbuf_init(&sql, 0);
-    if (filter_compile(legacy_fdefs, N_LEGACY_FDEFS, rest_param(c, "filter"), SQL_SQLITE, &where,
-                       binds, err, sizeof(err)) ||
+    if (filter_compile(legacy_fdefs, N_LEGACY_FDEFS, rest_param(c, "filter"), db_dialect(c->db),
+                       &where, binds, err, sizeof(err)) ||
         order_compile(legacy_fdefs, N_LEGACY_FDEFS, rest_param(c, "order"), "c.id", &order, err,
                       sizeof(err))) {
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);

@@ -338,10 +338,9 @@ static int plist_plan(struct rest_call *c, struct plist *p)
     }
     if (select_compile(p->fd, N_FIELDS, rest_param(c, "select"), false, p->chosen, err,
                        sizeof(err)) ||
-        filter_compile(p->fd, N_FIELDS, rest_param(c, "filter"), SQL_SQLITE, &p->where, p->binds,
-                       err, sizeof(err)) ||
-        order_compile(p->fd, N_FIELDS, rest_param(c, "order"), "t.id", &p->order, err,
-                      sizeof(err)))
+        filter_compile(p->fd, N_FIELDS, rest_param(c, "filter"), db_dialect(c->db), &p->where,
+                       p->binds, err, sizeof(err)) ||
+        order_compile(p->fd, N_FIELDS, rest_param(c, "order"), "t.id", &p->order, err, sizeof(err)))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     return 0;
 }

@@ -252,7 +252,7 @@ static int item_list(struct rest_call *c)
                        "parameter 'start' must be a non-negative offset or -1");
         goto out;
     }
-    if (filter_compile(row_fields, N_ROW_FIELDS, filter, SQL_SQLITE, &where, binds, err,
+    if (filter_compile(row_fields, N_ROW_FIELDS, filter, db_dialect(c->db), &where, binds, err,
                        sizeof(err)) ||
         order_compile(row_fields, N_ROW_FIELDS, rest_param(c, "order"), "r.id", &order, err,
                       sizeof(err))) {

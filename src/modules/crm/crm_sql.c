@@ -574,7 +574,7 @@ static int plan_where(struct list_plan *p, const struct crm_query *q)
 {
     char err[256];
     enum perm_level lvl = PERM_LEVEL_ALL;
-    int rc = filter_compile(p->fd, p->n, q->filter, SQL_SQLITE, &p->where, p->binds, err,
+    int rc = filter_compile(p->fd, p->n, q->filter, db_dialect(p->c->db), &p->where, p->binds, err,
                             sizeof(err));
     if (rc)
         return rest_fail(p->c, 400, "INVALID_ARG_VALUE", "%s", err);

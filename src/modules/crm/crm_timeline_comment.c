@@ -317,7 +317,7 @@ static int comment_list(struct rest_call *c)
     strbuf_addstr(&where, "t.type = 'comment' AND t.owner_type = ? AND t.owner_id = ? AND ");
     json_array_append_new(binds, json_integer(type));
     json_array_append_new(binds, json_integer(owner));
-    if (filter_compile(list_fields, N_LIST_FIELDS, rest, SQL_SQLITE, &where, binds, err,
+    if (filter_compile(list_fields, N_LIST_FIELDS, rest, db_dialect(c->db), &where, binds, err,
                        sizeof(err)) ||
         select_compile(list_fields, N_LIST_FIELDS, rest_param(c, "select"), true, chosen, err,
                        sizeof(err))) {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/auth/ident.h"
+#include "core/accounts/ident.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
 #include "core/json/params.h"
@@ -79,8 +79,8 @@ static int dep_get(struct rest_call *c)
     if (!filter)
         return -1;
     ident_list_init(&l, SQL_SELECT, SQL_COUNT);
-    if (filter_compile(dep_fields, N_DEP_FIELDS, filter, ident_dialect(c->db), &l.where, l.binds,
-                       err, sizeof(err)))
+    if (filter_compile(dep_fields, N_DEP_FIELDS, filter, db_dialect(c->db), &l.where, l.binds, err,
+                       sizeof(err)))
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     json_decref(filter);
     if (!rc)

@@ -1,6 +1,6 @@
 /* Shared helpers of the identity methods (contracts in ident.h): JSON binds, list parameters,
  * the paged list runner and value formatting. It holds no state and knows no entity. */
-#include "core/auth/ident.h"
+#include "core/accounts/ident.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,12 +39,6 @@ int ident_bind_json(struct db_stmt *st, const json_t *binds, int first)
         idx++;
     }
     return idx;
-}
-
-enum sql_dialect ident_dialect(struct db *db)
-{
-    (void)db; /* SQLite is the only backend so far; PostgreSQL will answer here */
-    return SQL_SQLITE;
 }
 
 json_t *ident_id_str(int64_t id)

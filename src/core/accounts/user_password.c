@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/auth/crypto.h"
-#include "core/auth/ident.h"
+#include "core/accounts/ident.h"
 #include "core/auth/throttle.h"
+#include "core/base/crypto.h"
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
@@ -193,7 +193,7 @@ static int64_t pw_exec(struct db *db, const char *sql, const char *text, int64_t
 static int pw_store(struct rest_call *c, struct pw_set *p)
 {
     /* the session this call came through, when it is one of the user's own */
-    int64_t keep = c->auth->kind == REST_AUTH_SESSION && p->own ? c->auth->credential_id : 0;
+    int64_t keep = c->auth->kind == AUTH_SESSION && p->own ? c->auth->credential_id : 0;
     int64_t n;
     if (db_begin_write(c->db))
         return rest_fail(c, 503, "DATABASE_BUSY", "database is busy, nothing was written");

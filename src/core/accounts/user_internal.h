@@ -1,5 +1,5 @@
 /* Internals of the user.* methods: the users' field whitelist, row rendering and writes
- * (user_sql.c) and time-zone offsets (user_tz.c). Internal to src/core/auth/. */
+ * (user_sql.c) and time-zone offsets (user_tz.c). Internal to src/core/accounts/. */
 #ifndef KAZI_USER_INTERNAL_H
 #define KAZI_USER_INTERNAL_H
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/auth/ident.h"
+#include "core/accounts/ident.h"
+#include "core/accounts/user_internal.h"
 #include "core/auth/perm.h"
-#include "core/auth/user_internal.h"
 #include "core/auth/users.h"
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
@@ -191,7 +191,7 @@ static int user_list(struct rest_call *c)
     rc = search_terms(c, filter, &l);
     if (!rc && strbuf_addstr(&l.where, " AND "))
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "filter is too long");
-    if (!rc && filter_compile(user_fields, user_fields_n, filter, ident_dialect(c->db), &l.where,
+    if (!rc && filter_compile(user_fields, user_fields_n, filter, db_dialect(c->db), &l.where,
                               l.binds, err, sizeof(err)))
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     json_decref(filter);

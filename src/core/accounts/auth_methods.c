@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/accounts/accounts.h"
 #include "core/auth/session.h"
 #include "core/auth/webhooks.h"
 #include "core/base/error.h"

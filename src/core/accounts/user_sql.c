@@ -6,8 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/auth/ident.h"
-#include "core/auth/user_internal.h"
+#include "core/accounts/ident.h"
+#include "core/accounts/user_internal.h"
 #include "core/auth/users.h"
 #include "core/base/error.h"
 #include "core/base/timeutil.h"

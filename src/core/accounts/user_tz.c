@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/auth/user_internal.h"
+#include "core/accounts/user_internal.h"
 #include "core/base/xalloc.h"
 
 #define TZ_DIR "/usr/share/zoneinfo/"

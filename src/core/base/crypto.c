@@ -1,7 +1,7 @@
 /* Password hashing (Argon2id), random tokens, SHA-256 and constant-time comparison with
  * libsodium. Thin on purpose: the algorithms and their constant-time code are libsodium's; this
  * file only fixes the parameters and maps results to the error enum. */
-#include "core/auth/crypto.h"
+#include "core/base/crypto.h"
 
 #include <sodium.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* Helpers shared by the identity REST methods (user.*, department.*, role.*) and the
  * permission engine: binding the filter compiler's JSON binds, running paged list queries,
  * reading id and list parameters, and formatting values the way Bitrix24 does. No method's
- * logic lives here. Internal to src/core/auth/. */
+ * logic lives here. Internal to src/core/accounts/. */
 #ifndef KAZI_IDENT_H
 #define KAZI_IDENT_H
 
@@ -22,9 +22,6 @@ struct rest_call;
 /* Binds the values of binds (a JSON array in filter.h's representation) to st, starting at
  * parameter first (1-based). Returns the next free parameter index, or a negative -E_*. */
 int ident_bind_json(struct db_stmt *st, const json_t *binds, int first);
-
-/* The SQL dialect of db's backend, for filter_compile. */
-enum sql_dialect ident_dialect(struct db *db);
 
 /* A string JSON value of id ("42"), as legacy methods write ids. New reference. */
 json_t *ident_id_str(int64_t id);

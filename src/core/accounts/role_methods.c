@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/auth/ident.h"
+#include "core/accounts/ident.h"
 #include "core/auth/perm.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
