@@ -78,6 +78,9 @@ if [ "$has_crm" = yes ]; then
     kazi_start --https off || { not_ok "kazi starts with crm off"; t_finish; exit 1; }
     out=$(get "$HTTP_URL/crm/deal/kanban")
     expect_eq "crm off: the app's /crm pages are gone (404)" "${out%% *}" 404
+    out=$(req GET "$HTTP_URL/crm/deal/kanban" -H 'Accept: text/html,application/xhtml+xml')
+    expect_match "crm off: a browser going there gets the app (404), which says CRM is off" \
+        "$out" '^404 <!doctype html>'
     out=$(get "$HTTP_URL/tasks/1")
     expect_eq "crm off: the app's /tasks pages are still served" "${out%% *}" 200
     out=$(get "$HTTP_URL$P/events")
