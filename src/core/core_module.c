@@ -3,6 +3,7 @@
  * by the REST and auth layers' tables, which this table points at. */
 #include <stdio.h>
 
+#include "core/accounts/accounts.h"
 #include "core/auth/session.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
@@ -13,8 +14,6 @@
 
 extern const struct migration migrations_core[];
 extern const struct rest_method rest_core_methods[];
-extern const struct rest_method user_methods[], department_methods[], role_methods[];
-extern const struct rest_method user_password_methods[];
 extern const struct rest_method rest_modules_methods[];
 extern const struct rest_method rest_option_methods[];
 
@@ -62,8 +61,6 @@ static const struct module_route core_routes[] = {
     {"GET", "/login", assets_http_app},
     {"GET", "/setup", assets_http_app},
     {"GET", "/settings", assets_http_app},
-    {"GET", "/crm", assets_http_app},
-    {"GET", "/crm/*path", assets_http_app},
     {"GET", "/admin", assets_http_app},
     {"GET", "/admin/*path", assets_http_app},
     {"GET", "/assets/:name", assets_http_file},

@@ -76,14 +76,15 @@ struct module {
     const char *name;  /* "crm"; also the run-time switch name */
     const char *title; /* "CRM" */
     bool always_on;    /* core: cannot be switched off */
-    const struct rest_method *methods;    /* terminated by an entry with name == NULL */
-    /* more method tables, one per resource file, NULL-terminated; may be NULL */
+    /* REST method tables, one per resource file, NULL-terminated; may be NULL. Each table
+     * ends with an entry whose name is NULL. */
     const struct rest_method *const *method_tables;
     const struct module_route *routes;    /* terminated by method == NULL */
     const struct perm_entity *perms;      /* terminated by entity == NULL */
     const struct module_ref *refs;        /* terminated by kind == NULL; may be NULL */
     const struct migration *migrations;   /* terminated by version == 0 */
-    const char *const *events;            /* event names emitted, NULL-terminated */
+    const char *const *events;            /* event names emitted, NULL-terminated; the
+                                             `events` REST method lists them */
     int (*init)(void);  /* after migrations, before serving; may be NULL */
     void (*fini)(void); /* at shutdown, after the last request; may be NULL */
 };

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Switching the tasks module off. At run time (KAZI_MODULES without "tasks"): `kazi modules`
-# shows it off, `kazi routes` lists none of its methods, `methods` leaves them out and calling
-# one answers 404 ERROR_METHOD_NOT_FOUND, while core (and CRM, when built in) keep working on
-# the same data. At build time: `make MODULES="<all but tasks>" BUILD_DIR=...` builds a second
+# shows it off, `kazi routes` lists none of its methods, `methods` and `events` leave its
+# methods and events out and calling one answers 404 ERROR_METHOD_NOT_FOUND, while core (and
+# CRM, when built in) keep working on the same data. With CRM switched off, the app's /crm
+# pages are gone too: each module serves its own pages. At build time: `make MODULES="<all but tasks>" BUILD_DIR=...` builds a second
 # kazi into a directory of its own, whose `kazi modules` does not know tasks and whose server
 # answers 404 for tasks.task.add. KAZI_SKIP_BUILD=1 skips the build (it takes a minute or two).
 # shellcheck source=tests/api/lib.sh
@@ -35,6 +36,15 @@ out=$(post "$HTTP_URL$P/tasks.task.add" '{"fields":{"TITLE":"Kept","RESPONSIBLE_
 expect_eq "tasks on: tasks.task.add works" "$(j "$out" .result.task.id)" 1
 out=$(get "$HTTP_URL/tasks/1")
 expect_eq "tasks on: the app's /tasks pages are served" "${out%% *}" 200
+out=$(get "$HTTP_URL$P/events")
+expect_eq "tasks on: events lists ONTASKADD" "$(j "$out" '[.result[] | select(. == "ONTASKADD")] | length')" 1
+out=$(get "$HTTP_URL$P/events?SCOPE=task")
+expect_eq "events with SCOPE=task lists the tasks module's events only" \
+    "$(j "$out" '(.result | map(select(test("^ONTASK"))) | length > 0) and (.result | all(test("^ON(TASK|SONETGROUP)")))')" true
+if [ "$has_crm" = yes ]; then
+    out=$(get "$HTTP_URL/crm/deal/kanban")
+    expect_eq "crm on: the app's /crm pages are served" "${out%% *}" 200
+fi
 kazi_stop
 
 # ---------------------------------------------------------------- off at run time
@@ -48,6 +58,8 @@ kazi_start --https off || { not_ok "kazi starts with tasks off"; t_finish; exit 
 U=$HTTP_URL$P
 out=$(get "$U/methods?full=true")
 expect_eq "methods leaves the tasks methods out" "$(j "$out" '[.result[] | select(test("^(tasks?|sonet_group)\\."))] | length')" 0
+out=$(get "$U/events")
+expect_eq "events leaves the tasks events out" "$(j "$out" '[.result[] | select(test("^ON(TASK|SONETGROUP)"))] | length')" 0
 for m in tasks.task.add tasks.task.list task.commentitem.add sonet_group.get; do
     out=$(post "$U/$m" '{"fields":{"TITLE":"x","RESPONSIBLE_ID":1}}')
     expect_eq "$m answers 404 ERROR_METHOD_NOT_FOUND" "${out%% *} $(j "$out" .error)" "404 ERROR_METHOD_NOT_FOUND"
@@ -61,6 +73,20 @@ if [ "$has_crm" = yes ]; then
     expect_match "crm still works" "$out" '^200 \{"result":[0-9]+'
 fi
 kazi_stop
+if [ "$has_crm" = yes ]; then
+    export KAZI_MODULES=tasks
+    kazi_start --https off || { not_ok "kazi starts with crm off"; t_finish; exit 1; }
+    out=$(get "$HTTP_URL/crm/deal/kanban")
+    expect_eq "crm off: the app's /crm pages are gone (404)" "${out%% *}" 404
+    out=$(req GET "$HTTP_URL/crm/deal/kanban" -H 'Accept: text/html,application/xhtml+xml')
+    expect_match "crm off: a browser going there gets the app (404), which says CRM is off" \
+        "$out" '^404 <!doctype html>'
+    out=$(get "$HTTP_URL/tasks/1")
+    expect_eq "crm off: the app's /tasks pages are still served" "${out%% *}" 200
+    out=$(get "$HTTP_URL$P/events")
+    expect_eq "crm off: events leaves the CRM events out" "$(j "$out" '[.result[] | select(test("^ONCRM"))] | length')" 0
+    kazi_stop
+fi
 unset KAZI_MODULES
 kazi_start --https off || { not_ok "kazi starts with tasks on again"; t_finish; exit 1; }
 out=$(get "$HTTP_URL$P/tasks.task.get?taskId=1")

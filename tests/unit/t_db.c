@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "core/auth/crypto.h"
+#include "core/base/crypto.h"
 #include "core/base/log.h"
 #include "core/db/db.h"
 #include "core/db/migrate.h"

@@ -41,7 +41,7 @@ static void with_crm(const char *name, void (*body)(struct rest_call *c))
 {
     char path[300];
     struct arena arena = ARENA_INIT;
-    struct rest_auth admin = {.kind = REST_AUTH_WEBHOOK, .user_id = 1, .is_admin = true};
+    struct auth_identity admin = {.kind = AUTH_WEBHOOK, .user_id = 1, .is_admin = true};
     const struct module *mods[] = {&core_module, &crm_module};
     snprintf(path, sizeof(path), "%s/%s.db", t_tmpdir(), name);
     unlink(path);

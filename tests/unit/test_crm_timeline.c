@@ -103,7 +103,7 @@ TEST(crm_timeline_tasks)
 {
     char path[300];
     struct arena arena = ARENA_INIT;
-    struct rest_auth admin = {.kind = REST_AUTH_WEBHOOK, .user_id = 1, .is_admin = true};
+    struct auth_identity admin = {.kind = AUTH_WEBHOOK, .user_id = 1, .is_admin = true};
     const struct module *mods[] = {&core_module, &crm_module};
     snprintf(path, sizeof(path), "%s/crm_timeline_tasks.db", t_tmpdir());
     unlink(path);

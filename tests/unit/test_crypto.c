@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/auth/crypto.h"
+#include "core/base/crypto.h"
 #include "core/base/error.h"
 #include "t.h"
 

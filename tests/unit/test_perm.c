@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "core/auth/ident.h"
+#include "core/accounts/ident.h"
 #include "core/auth/perm.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
@@ -58,14 +58,14 @@ static const char TREE[] =
     "CREATE TABLE test_item (id INTEGER PRIMARY KEY, owner INTEGER);"
     "INSERT INTO test_item VALUES (1,1),(2,2),(3,3),(4,4),(5,5),(6,6),(7,7),(8,8),(9,NULL);";
 
-static struct rest_auth as_user(int64_t id)
+static struct auth_identity as_user(int64_t id)
 {
-    return (struct rest_auth){.kind = REST_AUTH_WEBHOOK, .user_id = id};
+    return (struct auth_identity){.kind = AUTH_WEBHOOK, .user_id = id};
 }
 
 static int level_of(struct db *db, int64_t uid, const char *entity, enum perm_action a)
 {
-    struct rest_auth au = as_user(uid);
+    struct auth_identity au = as_user(uid);
     enum perm_level l = PERM_LEVEL_ALL;
     if (perm_level(db, &au, entity, a, &l))
         return -1;
@@ -76,7 +76,7 @@ static int level_of(struct db *db, int64_t uid, const char *entity, enum perm_ac
 static const char *visible(struct db *db, int64_t uid, enum perm_level level)
 {
     static char out[256];
-    struct rest_auth au = as_user(uid);
+    struct auth_identity au = as_user(uid);
     struct strbuf sql;
     struct db_stmt *st = NULL;
     json_t *binds = json_array();
@@ -102,7 +102,7 @@ out:
 
 static bool allows(struct db *db, int64_t uid, enum perm_level level, int64_t owner)
 {
-    struct rest_auth au = as_user(uid);
+    struct auth_identity au = as_user(uid);
     bool ok = false;
     if (perm_allows_owner(db, &au, level, owner, &ok))
         return false;
@@ -130,7 +130,7 @@ TEST(perm_names)
 
 static void body_levels(struct db *db)
 {
-    struct rest_auth admin = {.kind = REST_AUTH_WEBHOOK, .user_id = 7, .is_admin = true};
+    struct auth_identity admin = {.kind = AUTH_WEBHOOK, .user_id = 7, .is_admin = true};
     enum perm_level l = PERM_LEVEL_NONE;
     CHECK_INT(exec(db, TREE), 0);
     /* fresh install: everybody has the default role "Employee", ALL for everything */
@@ -254,7 +254,7 @@ TEST(perm_rows)
 
 TEST(perm_sql_text)
 {
-    struct rest_auth au = as_user(5);
+    struct auth_identity au = as_user(5);
     struct strbuf sb;
     json_t *binds = json_array();
     strbuf_init(&sb, 0);

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "core/auth/crypto.h"
 #include "core/auth/session.h"
 #include "core/auth/throttle.h"
 #include "core/auth/users.h"
+#include "core/base/crypto.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/base/timeutil.h"
@@ -259,9 +259,9 @@ static void body_sessions(struct db *db)
     CHECK_INT(f.expires_at, now + SESSION_REMEMBER_S);
     CHECK_INT(session_find(db, token2, now + SESSION_REMEMBER_S, &f), -E_PERM);
     /* the session's own token works as `auth` with every scope */
-    struct rest_auth a = {0};
+    struct auth_identity a = {0};
     CHECK_INT(session_resolve_token(db, token2, &a), 0);
-    CHECK_INT(a.kind, REST_AUTH_SESSION);
+    CHECK_INT(a.kind, AUTH_SESSION);
     CHECK_INT(a.user_id, uid);
     CHECK(a.scopes == NULL && a.is_admin);
     /* deactivated user: sessions stop working */
@@ -287,7 +287,7 @@ static void body_tokens(struct db *db)
     char tok[TOKEN_LEN + 1], expired[TOKEN_LEN + 1], all[TOKEN_LEN + 1], err[200];
     char scratch[TOKEN_LEN + 1];
     int64_t id, id2, id_exp, id_all;
-    struct rest_auth a = {0};
+    struct auth_identity a = {0};
     int64_t uid = add_user(db, "bob@example.com", false);
     int64_t now = (int64_t)time_now_real();
     CHECK(uid > 0);
@@ -302,7 +302,7 @@ static void body_tokens(struct db *db)
     CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_token"), 3);
     CHECK_INT((int)strlen(tok), TOKEN_LEN);
     CHECK_INT(session_resolve_token(db, tok, &a), 0);
-    CHECK_INT(a.kind, REST_AUTH_TOKEN);
+    CHECK_INT(a.kind, AUTH_TOKEN);
     CHECK_INT(a.user_id, uid);
     CHECK(!a.is_admin);
     CHECK_STR(a.scopes, "crm,user");

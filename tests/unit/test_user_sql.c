@@ -5,7 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/auth/user_internal.h"
+#include "core/accounts/user_internal.h"
 #include "core/base/log.h"
 #include "core/db/db.h"
 #include "core/db/migrate.h"

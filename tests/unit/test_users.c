@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "core/auth/crypto.h"
 #include "core/auth/users.h"
 #include "core/auth/webhooks.h"
+#include "core/base/crypto.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/base/timeutil.h"

@@ -1,5 +1,6 @@
 // Client-side routes over the History API. kazi serves index.html for the app's sections
-// (/, /login, /setup, /settings, /crm/..., /admin/...), so a reload lands on the same screen.
+// (/, /login, /setup, /settings, /admin/... and each module's, e.g. /crm/..., /tasks/...), so a
+// reload lands on the same screen. Which screen a path shows is decided in routes.js.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './h.js';
 
@@ -47,4 +48,10 @@ export function Link({ href, children, ...rest }) {
     };
     const { onNavigate, ...attrs } = rest;
     return html`<a href=${href} onClick=${click} ...${attrs}>${children}</a>`;
+}
+
+// Replaces the current address with `to` once rendered (a route that only forwards).
+export function Redirect({ to }) {
+    useEffect(() => navigate(to, true), [to]);
+    return null;
 }

@@ -12,11 +12,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/auth/crypto.h"
 #include "core/auth/session.h"
 #include "core/auth/session_sql.h"
 #include "core/auth/throttle.h"
 #include "core/auth/users.h"
+#include "core/base/crypto.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/base/timeutil.h"

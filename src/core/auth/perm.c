@@ -9,12 +9,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/auth/ident.h"
+#include "core/accounts/ident.h"
+#include "core/auth/identity.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
 #include "core/db/db_json.h"
 #include "core/registry.h"
-#include "core/rest/rest.h"
 
 /* The roles of user ?: assigned directly or through a department they belong to, else the
  * default role. Per role, the row for the entity wins over the role's '*' row. */
@@ -131,7 +131,7 @@ enum perm_level perm_level_effective(const char *entity, enum perm_level level)
     return p && p->owned ? level : PERM_LEVEL_NONE;
 }
 
-int perm_level(struct db *db, const struct rest_auth *auth, const char *entity,
+int perm_level(struct db *db, const struct auth_identity *auth, const char *entity,
                enum perm_action action, enum perm_level *out)
 {
     struct db_stmt *st;
@@ -175,7 +175,7 @@ static int add_uid(json_t *binds, int64_t uid, int times)
     return 0;
 }
 
-int perm_sql(const struct rest_auth *auth, enum perm_level level, const char *owner_col,
+int perm_sql(const struct auth_identity *auth, enum perm_level level, const char *owner_col,
              struct strbuf *where, json_t *binds)
 {
     size_t start = where->len;
@@ -198,7 +198,7 @@ int perm_sql(const struct rest_auth *auth, enum perm_level level, const char *ow
     return add_uid(binds, uid, 3);
 }
 
-int perm_allows_owner(struct db *db, const struct rest_auth *auth, enum perm_level level,
+int perm_allows_owner(struct db *db, const struct auth_identity *auth, enum perm_level level,
                       int64_t owner_id, bool *allowed)
 {
     struct strbuf sql;

@@ -14,7 +14,7 @@
 #include "core/module.h"
 
 struct db;
-struct rest_auth;
+struct auth_identity;
 
 enum perm_level {
     PERM_LEVEL_NONE = 0,
@@ -26,17 +26,17 @@ enum perm_level {
 
 /* The caller's level for entity/action (admins: ALL), as perm_level_effective reads it for
  * entity: on an entity without an owner only NONE or ALL. Returns 0 or a database error. */
-int perm_level(struct db *db, const struct rest_auth *auth, const char *entity,
+int perm_level(struct db *db, const struct auth_identity *auth, const char *entity,
                enum perm_action action, enum perm_level *out);
 
 /* Appends to where a condition (no leading AND) that keeps only rows whose owner_col holds a
  * user the level allows, with bind values appended to binds (a JSON array). For ALL it
  * appends "1=1", for NONE "1=0". */
-int perm_sql(const struct rest_auth *auth, enum perm_level level, const char *owner_col,
+int perm_sql(const struct auth_identity *auth, enum perm_level level, const char *owner_col,
              struct strbuf *where, json_t *binds);
 
 /* True when a row owned by owner_id is within level for the caller. */
-int perm_allows_owner(struct db *db, const struct rest_auth *auth, enum perm_level level,
+int perm_allows_owner(struct db *db, const struct auth_identity *auth, enum perm_level level,
                       int64_t owner_id, bool *allowed);
 
 /* The declaration of entity (case-insensitive) among the enabled modules' perms tables, or

@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/auth/crypto.h"
+#include "core/auth/identity.h"
 #include "core/auth/session_sql.h"
+#include "core/base/crypto.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
-#include "core/rest/rest.h"
 
 #define SESSION_TEXT_MAX 255 /* user agent and address are kept for the user's session list */
 #define SESSION_COOKIES_TRIED 4
@@ -248,7 +248,7 @@ char *session_cookie_clear(struct arena *a, bool secure)
                         secure ? "; Secure" : "");
 }
 
-int session_resolve_cookie(struct db *db, const struct http_request *req, struct rest_auth *out,
+int session_resolve_cookie(struct db *db, const struct http_request *req, struct auth_identity *out,
                            bool *csrf_ok)
 {
     struct session_info s;
@@ -256,12 +256,12 @@ int session_resolve_cookie(struct db *db, const struct http_request *req, struct
     int rc = session_from_request(db, req, &s);
     if (rc)
         return rc;
-    *out = (struct rest_auth){REST_AUTH_SESSION, s.user_id, s.is_admin, s.id, NULL};
+    *out = (struct auth_identity){AUTH_SESSION, s.user_id, s.is_admin, s.id, NULL};
     *csrf_ok = session_csrf_ok(req, &s);
     return 0;
 }
 
-int session_resolve_token(struct db *db, const char *token, struct rest_auth *out)
+int session_resolve_token(struct db *db, const char *token, struct auth_identity *out)
 {
     struct session_info s;
     int64_t now = (int64_t)time_now_real();
@@ -276,6 +276,6 @@ int session_resolve_token(struct db *db, const char *token, struct rest_auth *ou
     rc = session_find(db, token, now, &s);
     if (rc)
         return rc;
-    *out = (struct rest_auth){REST_AUTH_SESSION, s.user_id, s.is_admin, s.id, NULL};
+    *out = (struct auth_identity){AUTH_SESSION, s.user_id, s.is_admin, s.id, NULL};
     return 0;
 }

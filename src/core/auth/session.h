@@ -1,7 +1,8 @@
 /* Browser sign-in and application tokens: sessions (cookie "kazi_session", HttpOnly, SameSite,
  * Secure on HTTPS) with a CSRF token for cookie-authenticated calls, and bearer tokens passed
  * as the `auth` parameter. Tokens are random, stored as SHA-256 only. The HTTP sign-in API is
- * auth_routes.c; the token and webhook REST methods are auth_methods.c. */
+ * auth_routes.c; the token and webhook REST methods are
+ * src/core/accounts/auth_methods.c. */
 #ifndef KAZI_SESSION_H
 #define KAZI_SESSION_H
 
@@ -12,10 +13,9 @@
 
 #include "core/base/arena.h"
 #include "core/http/http.h"
-#include "core/module.h"
 
 struct db;
-struct rest_auth;
+struct auth_identity;
 
 #define SESSION_COOKIE "kazi_session"
 #define SESSION_CSRF_HEADER "X-CSRF-Token"
@@ -34,13 +34,13 @@ struct rest_auth;
  * an inactive user, -E_PERM for an expired one (401 expired_token), or a database error.
  * out->scopes points into thread-local storage valid until the next session_resolve_* call on
  * the same thread. Call it outside a transaction (a session's last_seen may be written). */
-int session_resolve_token(struct db *db, const char *token, struct rest_auth *out);
+int session_resolve_token(struct db *db, const char *token, struct auth_identity *out);
 
 /* Resolves the session cookie of req, if any. Returns 0 and fills out (scopes NULL: all),
  * -E_NOTFOUND when there is no valid session. *csrf_ok tells whether the request carries the
  * session's CSRF token in SESSION_CSRF_HEADER (required for every cookie-authenticated REST
  * call, GET included, since REST methods can write). Call it outside a transaction. */
-int session_resolve_cookie(struct db *db, const struct http_request *req, struct rest_auth *out,
+int session_resolve_cookie(struct db *db, const struct http_request *req, struct auth_identity *out,
                            bool *csrf_ok);
 
 /* Handlers of the sign-in API (auth_routes.c), listed in core's route table:
@@ -52,13 +52,6 @@ int auth_http_state(struct http_request *req, struct http_response *res);
 int auth_http_setup(struct http_request *req, struct http_response *res);
 int auth_http_login(struct http_request *req, struct http_response *res);
 int auth_http_logout(struct http_request *req, struct http_response *res);
-/* REST methods webhook.* and token.* (administrators, scope "admin"). */
-extern const struct rest_method auth_methods[];
-
-/* Base URL ("https://crm.example.com", no trailing slash) put in front of the URL webhook.add
- * returns; without it the URL is a path ("/rest/1/secret/"). Call once at start-up. The
- * string is copied. */
-void auth_set_base_url(const char *base);
 
 /*
  * Sessions. The functions below are the pieces the sign-in API is built from.
@@ -124,10 +117,10 @@ int tokens_create(struct db *db, int64_t user_id, const char *scopes, const char
                   int64_t expires_at, int64_t *id, char *token, char *err, size_t errlen);
 
 /* Looks up an application token as of now (Unix seconds) and fills out (kind
- * REST_AUTH_TOKEN; scopes in thread-local storage valid until the next call on this thread,
+ * AUTH_TOKEN; scopes in thread-local storage valid until the next call on this thread,
  * NULL for every scope). Returns 0, -E_NOTFOUND (unknown, revoked, or user inactive), -E_PERM
  * (expired) or a database error. */
-int tokens_find(struct db *db, const char *token, int64_t now, struct rest_auth *out);
+int tokens_find(struct db *db, const char *token, int64_t now, struct auth_identity *out);
 
 /* Revokes a token; later calls with it get invalid_token. Returns 0 or -E_NOTFOUND (unknown
  * or already revoked). */

@@ -1,19 +1,19 @@
 /* Application tokens (core_token): bearer secrets passed as the `auth` parameter, with scopes,
- * an optional expiry and revocation. Only the SHA-256 is stored. Who may create them is the
- * REST layer's business (auth_methods.c); this file only stores and checks. */
+ * an optional expiry and revocation. Only the SHA-256 is stored. Who may create them is decided
+ * by the token.* methods (src/core/accounts/auth_methods.c); this file only stores and checks. */
 #include <stdio.h>
 #include <string.h>
 
-#include "core/auth/crypto.h"
+#include "core/auth/identity.h"
 #include "core/auth/session.h"
 #include "core/auth/session_sql.h"
 #include "core/auth/webhooks.h"
+#include "core/base/crypto.h"
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
-#include "core/rest/rest.h"
 
-/* Scopes of the last token resolved on this thread (rest_auth.scopes points here). */
+/* Scopes of the last token resolved on this thread (auth_identity.scopes points here). */
 static _Thread_local char tokens_scopes[WEBHOOK_SCOPES_MAX];
 
 static int tokens_user_active(struct db *db, int64_t user_id)
@@ -63,7 +63,7 @@ int tokens_create(struct db *db, int64_t user_id, const char *scopes, const char
     return 0;
 }
 
-int tokens_find(struct db *db, const char *token, int64_t now, struct rest_auth *out)
+int tokens_find(struct db *db, const char *token, int64_t now, struct auth_identity *out)
 {
     struct db_stmt *st;
     char hash[65];
@@ -84,7 +84,7 @@ int tokens_find(struct db *db, const char *token, int64_t now, struct rest_auth 
             rc = -E_PERM;
         } else {
             snprintf(tokens_scopes, sizeof(tokens_scopes), "%s", scopes ? scopes : "");
-            *out = (struct rest_auth){REST_AUTH_TOKEN, db_col_int(st, 1), db_col_int(st, 5) != 0,
+            *out = (struct auth_identity){AUTH_TOKEN, db_col_int(st, 1), db_col_int(st, 5) != 0,
                                       db_col_int(st, 0), scopes ? tokens_scopes : NULL};
             rc = 0;
         }

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/auth/crypto.h"
+#include "core/base/crypto.h"
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"

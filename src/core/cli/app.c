@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/auth/crypto.h"
+#include "core/base/crypto.h"
 #include "core/base/fsmode.h"
 #include "core/base/log.h"
 #include "core/db/db.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/auth/session.h"
+#include "core/accounts/accounts.h"
 #include "core/base/log.h"
 #include "core/base/timeutil.h"
 #include "core/cli/app.h"

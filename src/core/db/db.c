@@ -471,6 +471,12 @@ uint64_t db_query_count(void)
     return step_count;
 }
 
+enum sql_dialect db_dialect(const struct db *db)
+{
+    (void)db; /* one backend per process: the dialect is the backend's */
+    return ops->dialect;
+}
+
 int db_ping(struct db *db)
 {
     struct db_stmt *st;

@@ -1,6 +1,8 @@
 /* Storage API: a small surface (prepare, bind, step, transaction, last id) with the backend
- * behind a vtable so SQLite today and PostgreSQL later share every caller. SQL text uses "?"
- * placeholders; backends rewrite them if they need to. Each thread gets its own connection
+ * behind a vtable (db_backend.h), designed so that a second backend could serve every caller
+ * unchanged; SQLite is the only one. SQL text uses "?" placeholders, which SQLite takes as
+ * they are (a backend numbering its parameters would have to rewrite them); where dialects
+ * differ, SQL builders ask db_dialect. Each thread gets its own connection
  * (db_conn) with a prepared-statement cache; writes go through one process-wide writer lock
  * so concurrent writers queue in order instead of spinning in the busy handler.
  * Not here: query building (modules keep their SQL in <m>_sql.c) and migrations (migrate.h). */
@@ -19,6 +21,10 @@ enum db_type { DB_NULL, DB_INT, DB_FLOAT, DB_TEXT, DB_BLOB };
 
 enum db_step_result { DB_ROW = 1, DB_DONE = 0 }; /* negative values are -E_* errors */
 
+/* The SQL a backend speaks where dialects differ. Query builders (rest/filter.c) take it from
+ * db_dialect, so no caller names a backend. */
+enum sql_dialect { SQL_SQLITE, SQL_POSTGRES };
+
 struct db_options {
     const char *path;       /* SQLite file */
     int busy_timeout_ms;    /* for other processes holding locks (kazi backup, migrate) */
@@ -36,9 +42,10 @@ void db_global_close(void);
  * not open or cannot be opened (logged). */
 struct db *db_conn(void);
 
-/* Returns a prepared statement from the connection's cache (keyed by the SQL text), reset and
- * with bindings cleared. sql must stay valid for the life of the connection (use string
- * literals or interned strings; see db_prepare_dyn for built-up SQL). Borrowed. */
+/* Returns a prepared statement from the connection's cache, reset and with bindings cleared.
+ * The cache is keyed by the address of sql, not its text: sql must stay valid for the life of
+ * the connection and one statement must always come from the same array (static strings;
+ * see db_prepare_dyn for built-up SQL). Borrowed. */
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 /* Same for SQL built at run time, e.g. lists with filters: the connection keeps the last few
  * compiled by text, so a repeated shape skips compiling. Finish it with db_finalize, which
@@ -96,6 +103,9 @@ int db_backup(struct db *db, const char *path);
 /* Total nanoseconds spent in db_step across all threads (for /metrics). */
 uint64_t db_time_ns(void);
 uint64_t db_query_count(void);
+
+/* The dialect of db's backend, for code that builds SQL text (filter_compile). */
+enum sql_dialect db_dialect(const struct db *db);
 
 /* Simple health check: runs "SELECT 1". Returns 0 when the database answers. */
 int db_ping(struct db *db);

@@ -8,6 +8,7 @@
 
 struct db_ops {
     const char *name;
+    enum sql_dialect dialect;
     int (*global_open)(const struct db_options *opt);
     int (*open)(void **conn);
     void (*close)(void *conn);

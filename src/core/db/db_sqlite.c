@@ -322,6 +322,7 @@ static void lite_global_close(void *any_conn)
 
 const struct db_ops db_sqlite_ops = {
     .name = "sqlite",
+    .dialect = SQL_SQLITE,
     .global_open = lite_global_open,
     .open = lite_open,
     .close = lite_close,

@@ -158,6 +158,22 @@ int assets_http_app(struct http_request *req, struct http_response *res)
     return send_file(req, res, "index.html", "no-cache");
 }
 
+int assets_http_missing(struct http_request *req, struct http_response *res)
+{
+    const char *accept = http_header(req, "Accept");
+    bool page = (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD")) && accept &&
+                strstr(accept, "text/html") && strncmp(req->path, "/rest/", 6) &&
+                strncmp(req->path, "/api/", 5) && strncmp(req->path, "/assets/", 8) &&
+                assets_find(assets_web, "index.html");
+    if (!page)
+        return http_error(res, 404, "NOT_FOUND", "path '%s' is not found", req->path);
+    http_add_header(res, "Content-Security-Policy", csp);
+    http_add_header(res, "Referrer-Policy", "same-origin");
+    http_add_header(res, "X-Frame-Options", "DENY");
+    int status = send_file(req, res, "index.html", "no-cache");
+    return status == 200 ? 404 : status;
+}
+
 int assets_http_file(struct http_request *req, struct http_response *res)
 {
     const char *name = http_param(req, "name");

@@ -33,6 +33,12 @@ int assets_accepts_gzip(const char *accept_encoding);
  * (no-cache + ETag), with the Content-Security-Policy and the other security headers. */
 int assets_http_app(struct http_request *req, struct http_response *res);
 
+/* A path no route serves: for a browser navigating there (GET or HEAD accepting text/html,
+ * outside /rest/, /api/ and /assets/) the app's index.html with status 404, so the app shows
+ * its own "not found" or "not available" page (a module switched off has no routes); for
+ * anyone else the JSON 404. */
+int assets_http_missing(struct http_request *req, struct http_response *res);
+
 /* GET /assets/:name: a content-hashed file, cacheable for a year; 404 JSON when unknown. */
 int assets_http_file(struct http_request *req, struct http_response *res);
 

@@ -11,7 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "core/auth/crypto.h"
+#include "core/base/crypto.h"
 #include "core/base/error.h"
 #include "core/base/xalloc.h"
 #include "core/db/db.h"

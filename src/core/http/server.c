@@ -28,6 +28,7 @@
 #include "core/base/timeutil.h"
 #include "core/base/xalloc.h"
 #include "core/config/config.h"
+#include "core/http/assets.h"
 #include "core/http/metrics.h"
 #include "core/http/tls.h"
 #include "core/json/params.h"
@@ -587,8 +588,7 @@ static void dispatch(struct req_ctx *c)
                                "method '%s' is not allowed on '%s'", req->method, req->path);
         break;
     default:
-        c->status =
-            http_error(&c->res, 404, "NOT_FOUND", "path '%s' is not found", req->path);
+        c->status = assets_http_missing(req, &c->res);
         break;
     }
     if (c->status < 100 || c->status > 599)

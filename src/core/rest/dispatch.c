@@ -171,7 +171,7 @@ static int decode_body(struct http_request *req, json_t *obj, char *err, size_t 
 
 /* Authenticates the request into auth. Returns 0, or fails the call (401/403). */
 static int authenticate(struct rest_call *c, struct http_request *req, int64_t uid,
-                        const char *secret, struct rest_auth *auth)
+                        const char *secret, struct auth_identity *auth)
 {
     struct db *db = db_conn();
     int rc;
@@ -185,7 +185,7 @@ static int authenticate(struct rest_call *c, struct http_request *req, int64_t u
                              "webhook is unknown, revoked or expired, or its user is inactive");
         if (rc)
             return rest_fail(c, 503, "DATABASE_BUSY", "credentials cannot be checked now");
-        *auth = (struct rest_auth){REST_AUTH_WEBHOOK, wh->user_id, wh->is_admin != 0, wh->id,
+        *auth = (struct auth_identity){AUTH_WEBHOOK, wh->user_id, wh->is_admin != 0, wh->id,
                                    wh->scopes};
         return 0;
     }
@@ -289,7 +289,7 @@ static int rest_http(struct http_request *req, struct http_response *res)
     double t0 = time_now_real();
     char method[METHOD_NAME_MAX], secret[128], err[300] = "";
     int64_t uid;
-    struct rest_auth auth = {0};
+    struct auth_identity auth = {0};
     struct rest_call call = {.arena = req->arena, .total = -1, .next = -1};
     int status;
     cors_headers(res, false);
@@ -334,7 +334,7 @@ static int rest_http(struct http_request *req, struct http_response *res)
         rest_fail(&call, 404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
         goto out;
     }
-    if (auth.kind != REST_AUTH_NONE && !ratelimit_take(auth.kind, auth.credential_id)) {
+    if (auth.kind != AUTH_NONE && !ratelimit_take(auth.kind, auth.credential_id)) {
         http_add_header(res, "Retry-After", "1");
         rest_fail(&call, 503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
         goto out;
@@ -368,7 +368,7 @@ out:
 static bool rest_credential_ok(struct http_request *req)
 {
     struct db *db = db_conn();
-    struct rest_auth auth;
+    struct auth_identity auth;
     bool csrf_ok = false;
     if (!db)
         return false;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/base/strbuf.h"
+#include "core/db/db.h" /* enum sql_dialect */
 
 #define REST_PAGE_SIZE 50       /* rows per list page, fixed by the protocol */
 #define FILTER_MAX_DEPTH 8      /* nested filter groups below the top level */
@@ -51,8 +52,6 @@ struct field_def {
                               type='PHONE' AND value = ?)" */
 };
 
-enum sql_dialect { SQL_SQLITE, SQL_POSTGRES };
-
 /* Finds a field by client name, case-insensitively (legacy clients send UPPER_CASE, crm.item.*
  * camelCase). Returns a pointer into fields (borrowed) or NULL. */
 const struct field_def *filter_field_find(const struct field_def *fields, size_t n,
@@ -63,9 +62,9 @@ const struct field_def *filter_field_find(const struct field_def *fields, size_t
  * placeholder order. The expression is self-contained (parenthesised when compound), so it
  * can be combined with AND; an empty, null or missing filter gives "1=1".
  *
- * Bind representation (the db layer maps them): JSON integer -> db_bind_int, JSON real ->
- * db_bind_double, JSON string -> db_bind_text (may contain NUL bytes; use json_string_length),
- * JSON null -> db_bind_null. Values are already in the stored form: datetimes as Unix seconds,
+ * Bind representation (the code that runs the query binds them, in order, so): JSON integer
+ * -> db_bind_int, JSON real -> db_bind_double, JSON string -> db_bind_text (may contain NUL
+ * bytes; use json_string_length), JSON null -> db_bind_null. Values are already in the stored form: datetimes as Unix seconds,
  * FIELD_BOOL as 0/1, FIELD_CHAR as "Y"/"N", FIELD_DATE as "YYYY-MM-DD", LIKE patterns escaped
  * with '\'. A FIELD_INT value that is fractional or beyond int64 ("1.5", "1e30") stays a real,
  * so a backend must bind typed parameters rather than text for the server to parse.

@@ -55,7 +55,7 @@ int rest_list_filter(struct rest_call *c, const struct field_def *fields, size_t
         filter = NULL;
     if (strbuf_addstr(&l->where, " AND "))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "filter is too long");
-    if (filter_compile(fields, n, filter, SQL_SQLITE, &l->where, l->binds, err, sizeof(err)))
+    if (filter_compile(fields, n, filter, db_dialect(c->db), &l->where, l->binds, err, sizeof(err)))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     return 0;
 }

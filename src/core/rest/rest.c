@@ -89,7 +89,7 @@ static int add_refs(const struct module *mod)
 int rest_table_build(const struct module *const *mods, int n_mods)
 {
     for (int i = 0; i < n_mods; i++) {
-        if (add_table(mods[i]->methods, mods[i]) || add_refs(mods[i]))
+        if (add_refs(mods[i]))
             return -E_EXISTS;
         for (const struct rest_method *const *t = mods[i]->method_tables; t && *t; t++)
             if (add_table(*t, mods[i]))

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/auth/identity.h"
 #include "core/base/arena.h"
 #include "core/base/strbuf.h"
 #include "core/module.h"
@@ -18,21 +19,11 @@ struct db;
 struct config;
 struct router;
 
-enum rest_auth_kind { REST_AUTH_NONE, REST_AUTH_WEBHOOK, REST_AUTH_TOKEN, REST_AUTH_SESSION };
-
-struct rest_auth {
-    enum rest_auth_kind kind;
-    int64_t user_id;
-    bool is_admin;
-    int64_t credential_id;   /* webhook or token id, for the rate limiter */
-    const char *scopes;      /* comma list; NULL means every scope (browser session) */
-};
-
 struct rest_call {
     struct arena *arena;     /* request arena: everything here lives until the reply is sent */
     struct db *db;           /* the thread's connection, in the transaction the flags asked for */
     const struct rest_method *method;
-    const struct rest_auth *auth;
+    const struct auth_identity *auth;
     json_t *params;          /* decoded parameters, an object (borrowed) */
     json_t *result;          /* set by the handler; the dispatcher takes the reference */
     int64_t total;           /* list methods: rows matching, or -1 when not counted */

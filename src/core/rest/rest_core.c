@@ -52,7 +52,7 @@ static int scope_method(struct rest_call *c)
     json_t *f = rest_param(c, "full");
     if (f && params_to_bool(f, &full))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'full' must be a boolean");
-    struct rest_auth all = {0};
+    struct auth_identity all = {0};
     struct rest_call probe = *c;
     if (full)
         probe.auth = &all;

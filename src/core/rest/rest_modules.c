@@ -1,8 +1,10 @@
 /* kazi's own system methods for the browser app: `kazi.modules` (which modules this build has
  * and which run, so navigation shows only enabled ones) and `kazi.settings.get/update` (the
- * company name). Switching a module needs a restart with another `modules` setting; these
+ * company name); and Bitrix24's `events`, the events the running modules emit (each module's
+ * `events` table). Switching a module needs a restart with another `modules` setting; these
  * methods do not change the running set. */
 #include <string.h>
+#include <strings.h>
 
 #include "core/auth/session_sql.h"
 #include "core/base/log.h"
@@ -39,6 +41,35 @@ static int kazi_modules_method(struct rest_call *c)
     json_array_append_new(rows, module_row(&core_module, true));
     for (const struct module *const *m = kazi_modules; *m; m++)
         json_array_append_new(rows, module_row(*m, module_running(*m)));
+    c->result = rows;
+    return 0;
+}
+
+/* True when one of m's methods needs scope. */
+static bool module_has_scope(const struct module *m, const char *scope)
+{
+    for (const struct rest_method *const *t = m->method_tables; t && *t; t++)
+        for (const struct rest_method *r = *t; r->name; r++)
+            if (r->scope && !strcasecmp(r->scope, scope))
+                return true;
+    return false;
+}
+
+/* events: the names of the events the enabled modules emit, in start-up order. With SCOPE,
+ * only those of modules that have methods of that scope ("crm", "task"). A switched-off
+ * module's events are not listed: nothing emits them. */
+static int events_method(struct rest_call *c)
+{
+    const char *scope = rest_param_str(c, "scope");
+    int n = 0;
+    const struct module *const *on = registry_modules(&n);
+    json_t *rows = json_array();
+    for (int i = 0; i < n; i++) {
+        if (scope && *scope && !module_has_scope(on[i], scope))
+            continue;
+        for (const char *const *e = on[i]->events; e && *e; e++)
+            json_array_append_new(rows, json_string(*e));
+    }
     c->result = rows;
     return 0;
 }
@@ -99,6 +130,7 @@ static int settings_update(struct rest_call *c)
 
 const struct rest_method rest_modules_methods[] = {
     {.name = "kazi.modules", .scope = "basic", .fn = kazi_modules_method},
+    {.name = "events", .scope = "basic", .fn = events_method},
     {.name = "kazi.settings.get", .scope = "basic", .fn = settings_get},
     {.name = "kazi.settings.update",
      .scope = "admin",

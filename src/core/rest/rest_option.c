@@ -35,10 +35,10 @@ static void option_scope(const struct rest_call *c, struct option_scope *s)
 {
     s->owner = c->method->data ? c->auth->user_id : 0;
     switch (c->auth->kind) {
-    case REST_AUTH_WEBHOOK:
+    case AUTH_WEBHOOK:
         snprintf(s->app, sizeof(s->app), "hook:%lld", (long long)c->auth->credential_id);
         break;
-    case REST_AUTH_TOKEN:
+    case AUTH_TOKEN:
         snprintf(s->app, sizeof(s->app), "token:%lld", (long long)c->auth->credential_id);
         break;
     default:

@@ -92,8 +92,8 @@ static int plan_where(struct list_plan *p, const struct crm_query *q, struct res
 {
     char err[256];
     enum perm_level lvl = PERM_LEVEL_ALL;
-    int rc =
-        filter_compile(p->fd, p->n, q->filter, SQL_SQLITE, &l->where, l->binds, err, sizeof(err));
+    int rc = filter_compile(p->fd, p->n, q->filter, db_dialect(p->c->db), &l->where, l->binds, err,
+                            sizeof(err));
     if (rc)
         return rest_fail(p->c, 400, "INVALID_ARG_VALUE", "%s", err);
     if ((rc = rest_perm_level(p->c, p->def->perm_entity, PERM_READ, &lvl)))

@@ -1,8 +1,10 @@
 /* The CRM module: leads, deals, contacts, companies and quotes with their dictionaries,
  * pipelines, currencies and user fields, all driven by one entity engine (crm_entity.h). This
- * file is the module's table for core: methods, permission entities, events, migrations, and
- * start-up, which builds each entity's statements from its field table. */
+ * file is the module's table for core: methods, the web app's /crm pages, permission entities,
+ * events, migrations, and start-up, which builds each entity's statements from its field
+ * table. */
 #include "core/base/log.h"
+#include "core/http/assets.h"
 #include "core/module.h"
 #include "modules/crm/crm_fields.h"
 #include "modules/crm/crm_internal.h"
@@ -49,6 +51,13 @@ static const char *const crm_events[] = {
     "ONCRMTIMELINECOMMENTUPDATE", "ONCRMTIMELINECOMMENTDELETE", NULL,
 };
 
+/* the browser app's CRM screens: index.html, so a reload or a shared link works */
+static const struct module_route crm_routes[] = {
+    {"GET", "/crm", assets_http_app},
+    {"GET", "/crm/*path", assets_http_app},
+    {NULL, NULL, NULL},
+};
+
 static void crm_fini(void)
 {
     crm_timeline_fini();
@@ -75,6 +84,7 @@ const struct module crm_module = {
     .name = "crm",
     .title = "CRM",
     .method_tables = crm_method_tables,
+    .routes = crm_routes,
     .perms = crm_perms,
     .refs = crm_refs,
     .migrations = migrations_crm,

@@ -242,7 +242,7 @@ static int item_list(struct rest_call *c)
     rest_list_init(&l, crm_prow_list_select, crm_prow_list_count);
     if ((rc = list_owner(c, filter, &def, &owner)) || (rc = rest_list_start(c, &l)))
         goto fail;
-    if (filter_compile(row_fields, N_ROW_FIELDS, filter, SQL_SQLITE, &l.where, l.binds, err,
+    if (filter_compile(row_fields, N_ROW_FIELDS, filter, db_dialect(c->db), &l.where, l.binds, err,
                        sizeof(err)) ||
         order_compile(row_fields, N_ROW_FIELDS, rest_param(c, "order"), "r.id", &l.order, err,
                       sizeof(err))) {

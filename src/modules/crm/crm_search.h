@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 struct db;
-struct rest_auth;
+struct auth_identity;
 struct strbuf;
 struct crm_entity_def;
 
@@ -48,7 +48,7 @@ bool crm_search_match(const char *q, struct strbuf *sb);
  * caller and, per entity, its READ level (perm.h's enum perm_level as int; entities with
  * level 0 are left out), and at most limit hits, best first, as
  * [{entityTypeId, id, title, subtitle, rank}] (new reference in *out). */
-int crm_search_sql_query(struct db *db, const char *match, const struct rest_auth *auth,
+int crm_search_sql_query(struct db *db, const char *match, const struct auth_identity *auth,
                          const struct crm_entity_def *const *defs, const int *levels, int n_defs,
                          int limit, json_t **out);
 

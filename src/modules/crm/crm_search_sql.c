@@ -183,7 +183,7 @@ int crm_search_sql_comm(struct db *db, int type, int64_t id, json_t **out)
 }
 
 /* " AND (<rows of entities the caller may read>)" */
-static int narrow(const struct rest_auth *auth, const struct crm_entity_def *const *defs,
+static int narrow(const struct auth_identity *auth, const struct crm_entity_def *const *defs,
                   const int *levels, int n_defs, struct strbuf *sql, json_t *binds)
 {
     int n = 0, rc = strbuf_addstr(sql, " AND (");
@@ -250,7 +250,7 @@ out:
     return rc;
 }
 
-int crm_search_sql_query(struct db *db, const char *match, const struct rest_auth *auth,
+int crm_search_sql_query(struct db *db, const char *match, const struct auth_identity *auth,
                          const struct crm_entity_def *const *defs, const int *levels, int n_defs,
                          int limit, json_t **out)
 {

@@ -278,7 +278,7 @@ static int status_query(struct rest_call *c, const json_t *filter, const json_t 
     int rc;
     strbuf_init(&sql, CRM_SQL_CAP);
     strbuf_addstr(&sql, "SELECT " SQL_STATUS_COLS " FROM crm_status s WHERE ");
-    if (filter_compile(status_fdefs, N_STATUS_FDEFS, filter, SQL_SQLITE, &sql, binds, err,
+    if (filter_compile(status_fdefs, N_STATUS_FDEFS, filter, db_dialect(c->db), &sql, binds, err,
                        sizeof(err))) {
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
         goto out;

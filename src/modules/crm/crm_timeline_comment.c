@@ -325,7 +325,7 @@ static int comment_list(struct rest_call *c)
     strbuf_addstr(&l.where, "t.type = 'comment' AND t.owner_type = ? AND t.owner_id = ? AND ");
     json_array_append_new(l.binds, json_integer(type));
     json_array_append_new(l.binds, json_integer(owner));
-    if (filter_compile(list_fields, N_LIST_FIELDS, rest, SQL_SQLITE, &l.where, l.binds, err,
+    if (filter_compile(list_fields, N_LIST_FIELDS, rest, db_dialect(c->db), &l.where, l.binds, err,
                        sizeof(err)) ||
         select_compile(list_fields, N_LIST_FIELDS, rest_param(c, "select"), true, chosen, err,
                        sizeof(err)) ||

@@ -425,8 +425,8 @@ int crm_entity_write(struct rest_call *c, const struct crm_entity_def *def, int6
         .uf_vals = json_object(),
         .fm = json_object(),
     };
-    struct rest_auth system = {0};
-    const struct rest_auth *saved = c->auth;
+    struct auth_identity system = {0};
+    const struct auth_identity *saved = c->auth;
     if (opts & CRM_NO_PERM) { /* checks see an administrator */
         system = saved ? *saved : system;
         system.is_admin = true;

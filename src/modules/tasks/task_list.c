@@ -348,7 +348,7 @@ static int list_where(struct rest_call *c, const struct list_query *q,
         json_array_append_new(binds, json_integer(c->auth->user_id));
     if (strbuf_addstr(where, " AND "))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "filter is too long");
-    if (filter_compile(fields, task_fields_n, q->filter, SQL_SQLITE, where, binds, err,
+    if (filter_compile(fields, task_fields_n, q->filter, db_dialect(c->db), where, binds, err,
                        sizeof(err)))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     return 0;

@@ -93,7 +93,7 @@ export function FilterBar({ entity, ctx, textField, stageField, stageRows, order
             onInput=${(e) => set(k, e.target.value)} /></label>
         ${errors[k] && html`<p class="field-error" id=${`f-${k}-err`} role="alert">${errors[k]}</p>`}`;
 
-    return html`<div class="filter-bar"><form class="filters" role="search" aria-label=${t('crm.filters')} onSubmit=${(e) => { e.preventDefault(); setChosen(''); run(draft, undefined); }}>
+    return html`<div class="filter-bar"><form class="filters" role="search" aria-label=${t('common.filters')} onSubmit=${(e) => { e.preventDefault(); setChosen(''); run(draft, undefined); }}>
         <label class="visually-hidden" for="f-text">${fields[textField]?.title || textField}</label>
         <input id="f-text" type="search" maxlength="200" placeholder=${t('crm.searchField', { field: fields[textField]?.title || textField })} value=${draft.text} onInput=${(e) => set('text', e.target.value)} />
         ${stageField && html`<label class="visually-hidden" for="f-stage">${t('crm.stage')}</label>

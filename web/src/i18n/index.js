@@ -1,6 +1,8 @@
-// One catalogue per language (en, pt, sw), one lookup: t('key', {vars}). The chosen language is
-// kept in localStorage and, once signed in, in the user's LANGUAGE_ID. Dates, numbers and money
-// are formatted with Intl for the language's locale. Missing keys fall back to English.
+// One catalogue per language (en, pt, sw), one lookup: t('key', {vars}). The files here hold
+// the strings of the shell and of core; each web module brings its own (web/src/<module>/i18n/)
+// and registerModule() merges them in with addStrings. The chosen language is kept in
+// localStorage and, once signed in, in the user's LANGUAGE_ID. Dates, numbers and money are
+// formatted with Intl for the language's locale. Missing keys fall back to English.
 import en from './en.js';
 import pt from './pt.js';
 import sw from './sw.js';
@@ -14,6 +16,20 @@ const catalogues = { en, pt, sw };
 const STORE = 'kazi.lang';
 
 let lang = pick(localStorage.getItem(STORE) || navigator.language || 'en');
+
+// Merges a module's strings {en: {...}, pt: {...}, sw: {...}} into the catalogues. A key that
+// is already there is a mistake (two owners for one string) and throws; languages the app does
+// not offer are ignored.
+export function addStrings(strings, owner = '') {
+    for (const [code, dict] of Object.entries(strings)) {
+        const cat = catalogues[code];
+        if (!cat) continue;
+        for (const [k, v] of Object.entries(dict)) {
+            if (Object.prototype.hasOwnProperty.call(cat, k)) throw new Error(`addStrings: '${k}' (${code}) of '${owner}' is defined twice`);
+            cat[k] = v;
+        }
+    }
+}
 
 function pick(code) {
     const c = String(code || '').slice(0, 2).toLowerCase();

@@ -1,6 +1,7 @@
 // The "New task" button of a CRM card: opens the task form linked to the record (UF_CRM_TASK
-// "D_12" style) with the record's responsible person proposed. Shown only when the tasks
-// module is on and the user may add tasks.
+// "D_12" style) with the record's responsible person proposed. tasks/index.js puts it into the
+// card's "crm.card.actions" slot, so it shows only when the tasks module is on; it also needs
+// the right to add tasks.
 import { html } from '../h.js';
 import { has } from '../api.js';
 import { t } from '../i18n/index.js';

@@ -7,13 +7,13 @@ import { Link } from '../router.js';
 import { Icon } from '../ui/icons.js';
 
 const VIEWS = [
-    { key: 'list', href: '/tasks', icon: 'list', label: 'crm.list' },
-    { key: 'kanban', href: '/tasks/kanban', icon: 'kanban', label: 'crm.kanban' },
+    { key: 'list', href: '/tasks', icon: 'list', label: 'common.list' },
+    { key: 'kanban', href: '/tasks/kanban', icon: 'kanban', label: 'common.kanban' },
     { key: 'groups', href: '/tasks/groups', icon: 'users', label: 'group.list', need: 'sonet_group.get' },
 ];
 
 export function TaskViews({ current }) {
-    return html`<div class="view-switch" role="group" aria-label=${t('crm.view')}>
+    return html`<div class="view-switch" role="group" aria-label=${t('common.view')}>
         ${VIEWS.filter((v) => !v.need || has(v.need)).map((v) => html`<${Link} key=${v.key} href=${v.href} class=${v.key === current ? 'active' : ''}
             aria-current=${v.key === current ? 'page' : undefined}><${Icon} name=${v.icon} size=${16} /> ${t(v.label)}<//>`)}
     </div>`;

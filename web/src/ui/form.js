@@ -102,7 +102,7 @@ function MultiField({ f, value, set, id, common }) {
         ${rows.map((r, i) => html`<div class="multi-row" key=${i}>
             <input type=${f.kind === 'EMAIL' ? 'email' : f.kind === 'PHONE' ? 'tel' : 'text'} aria-label=${`${f.label} ${i + 1}`}
                 aria-invalid=${common['aria-invalid']} value=${r.VALUE || ''} onInput=${(e) => update(i, { VALUE: e.target.value })} />
-            <select aria-label=${t('crm.valueType')} value=${r.VALUE_TYPE || f.types[0]} onChange=${(e) => update(i, { VALUE_TYPE: e.target.value })}>
+            <select aria-label=${t('common.valueType')} value=${r.VALUE_TYPE || f.types[0]} onChange=${(e) => update(i, { VALUE_TYPE: e.target.value })}>
                 ${f.types.map((ty) => html`<option value=${ty} selected=${ty === (r.VALUE_TYPE || f.types[0])}>${t(`vt.${ty}`)}</option>`)}
             </select>
             <button type="button" class="icon-btn" onClick=${() => remove(i)} aria-label=${t('common.remove')}><${Icon} name="x" size=${16} /></button>
