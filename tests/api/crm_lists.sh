@@ -43,7 +43,7 @@ for call in "crm.deal.list|{}" "crm.item.list|{\"entityTypeId\":2}" "crm.activit
     body=$(jq -c '. + {"start": -5}' <<<"${call#*|}")
     out=$(post "$A/$method" "$body")
     expect_eq "$method: start=-5 refused in the one wording" \
-        "$(jq -r '.error + " " + .error_description' <<<"$out")" "INVALID_ARG_VALUE $bad_start"
+        "${out%% *} $(jqo "$out" '.error + " " + .error_description')" "400 INVALID_ARG_VALUE $bad_start"
 done
 
 # the SDKs' fetchList: order ID ASC, >ID, start=-1, stop below 50 rows
