@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/accounts/ident.h"
 #include "core/auth/identity.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
