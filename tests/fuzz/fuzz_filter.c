@@ -1,5 +1,5 @@
 // fuzz-sources: src/core/rest/filter.c src/core/db/sqlfunc.c
-// fuzz-pkgs: jansson sqlite3
+// fuzz-pkgs: jansson sqlite3 libsodium
 /* libFuzzer target for the list-query compiler. Byte 0 picks filter, order, select or paging
  * (and the dialect and flags); the rest is JSON. Whatever compiles must prepare and run on an
  * in-memory SQLite table that matches the field table, use exactly one bind per "?", and
