@@ -48,6 +48,24 @@ unsigned server_active_requests(void);
 /* The actual port of a listener (useful with port 0), 0 if none. */
 int server_port(bool tls);
 
+/* Protocol upgrade (RFC 9110 section 7.8), for WebSocket. A handler that accepts an upgrade
+ * calls http_upgrade and returns its value (101): the reply carries "Upgrade: protocol" and,
+ * when accept_name is not NULL, that header (name and value static or arena). Once the reply
+ * is sent, fn runs on the worker thread with the socket (non-blocking state unchanged), the
+ * bytes the client sent after its headers (extra, valid only during the call) and a handle.
+ * From then the socket belongs to fn's owner until it calls http_upgrade_close(handle), from
+ * any thread, exactly once; the socket must not be closed otherwise. Plain HTTP and HTTPS
+ * alike (over HTTPS the socket is a local pair libmicrohttpd encrypts behind). */
+struct http_upgraded;
+typedef void (*http_upgrade_fn)(void *arg, int fd, const char *extra, size_t extra_len,
+                                struct http_upgraded *handle);
+int http_upgrade(struct http_request *req, const char *protocol, const char *accept_name,
+                 const char *accept_value, http_upgrade_fn fn, void *arg);
+void http_upgrade_close(struct http_upgraded *handle);
+/* Called at the start of server_stop, before the listeners stop: the owner of upgraded sockets
+ * closes them all (http_upgrade_close) and takes no more. */
+void server_set_upgrade_stop(void (*fn)(void));
+
 /* Visits every field of an application/x-www-form-urlencoded or multipart/form-data body of
  * req, decoded by libmicrohttpd's post processor. Values of one field may arrive in several
  * pieces for large parts: off tells where a piece starts. Returns 0, -E_INVAL for a body the

@@ -1,0 +1,796 @@
+/* The live channel (contracts in live.h). One thread owns every upgraded socket: it waits in
+ * epoll, frames with libwslay, sends heartbeats and hands each connection the events it may
+ * see. Published events sit in a ring; a connection keeps only the id of the last event it
+ * was given, so a connection that stops reading costs no memory beyond libwslay's one queued
+ * message: when it falls more than `queue` events behind it gets "resync" and is closed. */
+#include "core/events/live.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gnutls/crypto.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <wslay/wslay.h>
+
+#include "core/auth/session.h"
+#include "core/base/error.h"
+#include "core/base/log.h"
+#include "core/base/timeutil.h"
+#include "core/base/xalloc.h"
+#include "core/db/db.h"
+#include "core/events/bus.h"
+#include "core/http/server.h"
+#include "core/rest/rest.h"
+
+#define LIVE_MAX_KINDS 32
+#define LIVE_RING 4096               /* events kept for replay; a power of two */
+#define LIVE_MAX_FRAME 65536         /* larger client messages: close 1009 */
+#define LIVE_LINGER_NS 2000000000ull /* after our close frame, wait this long for the peer's */
+#define LIVE_DROP_NS 10000000000ull  /* a dropped connection's last words get this long */
+#define LIVE_SNDBUF 16384            /* SO_SNDBUF of an upgraded socket (the kernel doubles it) */
+#define LIVE_IN_FLIGHT 4             /* messages handed to libwslay at a time */
+#define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+struct kind {
+    const char *prefix, *entity, *scope;
+    size_t prefix_len;
+    live_read_fn fn;
+    const void *ctx;
+};
+
+static struct kind kinds[LIVE_MAX_KINDS];
+static int n_kinds;
+
+/* one published event: the message and who may receive it (sorted user ids) */
+struct entry {
+    uint64_t id;
+    char *msg;
+    size_t len;
+    const char *scope;
+    int64_t *users;
+    size_t n_users;
+};
+
+/* an event checked inside a transaction that has not ended yet (per thread) */
+struct pending {
+    struct pending *next;
+    struct entry e;
+};
+
+static _Thread_local struct pending *pend_head, *pend_last;
+
+/* a connected user: how many connections, and whether an administrator */
+struct user {
+    int64_t id;
+    bool admin;
+    unsigned conns;
+};
+
+struct conn {
+    struct conn *prev, *next;
+    int fd;
+    struct http_upgraded *handle;
+    wslay_event_context_ptr ws;
+    int64_t user_id;
+    char *scopes;         /* NULL: every scope */
+    uint64_t last_id;     /* last event id handed over (or skipped) */
+    uint64_t replay_from; /* the client's last_event_id, 0: none */
+    bool want_replay;
+    char *extra; /* bytes read before the upgrade, fed to libwslay first */
+    size_t extra_len, extra_off;
+    uint64_t last_recv, last_ping; /* time_mono_ns() */
+    uint64_t close_at;             /* lingering or dropping: hard close after this, 0: open */
+    uint16_t close_code;           /* to send once the last message is out (libwslay sends control
+                                    * frames first), 0: none */
+    const char *close_reason;
+    bool eof, wr_shut;
+    unsigned events; /* current epoll interest */
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct entry ring[LIVE_RING];
+static uint64_t last_published; /* id of the newest event in ring, 0: none yet */
+static struct user *users;
+static size_t n_users, cap_users;
+static struct conn *adopt_head; /* upgraded, not yet taken by the thread */
+static unsigned n_conns;
+
+static struct live_options opts;
+static int ep = -1, wake_fd = -1;
+static pthread_t thread;
+static bool running;
+static _Atomic bool stopping;
+static struct conn *conns; /* the thread's own list */
+
+int live_register(const char *prefix, const char *entity, const char *scope, live_read_fn fn,
+                  const void *ctx)
+{
+    if (n_kinds >= LIVE_MAX_KINDS)
+        return -E_TOOBIG;
+    kinds[n_kinds++] = (struct kind){prefix, entity, scope, strlen(prefix), fn, ctx};
+    return 0;
+}
+
+unsigned live_connections(void)
+{
+    pthread_mutex_lock(&lock);
+    unsigned n = n_conns;
+    pthread_mutex_unlock(&lock);
+    return n;
+}
+
+/* The kind of a record event: a registered prefix followed by what happened to the record;
+ * other events of the prefix (ONCRMDEALUSERFIELDADD: about a field) are not the record's. */
+static const struct kind *kind_of(const char *name)
+{
+    static const char *const what[] = {"ADD", "UPDATE", "DELETE", "MOVETOCATEGORY"};
+    const struct kind *best = NULL;
+    for (int i = 0; i < n_kinds; i++)
+        if (!strncmp(name, kinds[i].prefix, kinds[i].prefix_len) &&
+            (!best || kinds[i].prefix_len > best->prefix_len))
+            best = &kinds[i];
+    for (size_t i = 0; best && i < sizeof(what) / sizeof(what[0]); i++)
+        if (!strcmp(name + best->prefix_len, what[i]))
+            return best;
+    return NULL;
+}
+
+/* The record id of an event: FIELDS.ID, else FIELDS_AFTER.ID, else FIELDS_BEFORE.ID. */
+static int64_t event_id(const json_t *data)
+{
+    static const char *const keys[] = {"FIELDS", "FIELDS_AFTER", "FIELDS_BEFORE"};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        json_t *id = json_object_get(json_object_get(data, keys[i]), "ID");
+        if (json_is_integer(id))
+            return json_integer_value(id);
+        if (json_is_string(id))
+            return strtoll(json_string_value(id), NULL, 10);
+    }
+    return 0;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Bus subscriber: decides, for every user connected now, whether they may read the record,
+ * and sets the event aside until the transaction ends. */
+static int on_event(const struct event *ev, void *ctx)
+{
+    (void)ctx;
+    const struct kind *k = kind_of(ev->name);
+    int64_t id = k ? event_id(ev->data) : 0;
+    if (!k || id <= 0)
+        return 0;
+    pthread_mutex_lock(&lock);
+    size_t n = n_users;
+    struct user *snap = n ? xcalloc(n, sizeof(*snap)) : NULL;
+    if (n)
+        memcpy(snap, users, n * sizeof(*snap));
+    pthread_mutex_unlock(&lock);
+    if (!n)
+        return 0;
+    int64_t *allowed = xcalloc(n, sizeof(*allowed));
+    size_t n_allowed = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct rest_auth auth = {
+            .kind = REST_AUTH_SESSION, .user_id = snap[i].id, .is_admin = snap[i].admin};
+        bool ok = false;
+        if (!k->fn(k->ctx, ev->db, &auth, id, &ok) && ok)
+            allowed[n_allowed++] = snap[i].id;
+    }
+    free(snap);
+    if (!n_allowed) {
+        free(allowed);
+        return 0;
+    }
+    qsort(allowed, n_allowed, sizeof(*allowed), cmp_i64);
+    json_t *msg = json_pack("{s:I, s:s, s:s, s:{s:{s:I}}}", "id", (json_int_t)0, "event", ev->name,
+                            "entity", k->entity, "data", "FIELDS", "ID", (json_int_t)id);
+    struct pending *p = xcalloc(1, sizeof(*p));
+    p->e.msg = json_dumps(msg, JSON_COMPACT); /* the id is filled in when published */
+    json_decref(msg);
+    p->e.scope = k->scope;
+    p->e.users = allowed;
+    p->e.n_users = n_allowed;
+    if (!p->e.msg) {
+        free(allowed);
+        free(p);
+        return 0;
+    }
+    if (pend_last)
+        pend_last->next = p;
+    else
+        pend_head = p;
+    pend_last = p;
+    return 0;
+}
+
+static void entry_free(struct entry *e)
+{
+    free(e->msg);
+    free(e->users);
+    memset(e, 0, sizeof(*e));
+}
+
+static void wake(void)
+{
+    uint64_t one = 1;
+    if (wake_fd >= 0 && write(wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+        log_warn("live: cannot wake the connection thread: %s", strerror(errno));
+}
+
+/* db write-end hook: publishes this thread's events on commit, drops them on rollback. */
+static void on_write_end(bool committed)
+{
+    struct pending *p = pend_head;
+    pend_head = pend_last = NULL;
+    if (!p)
+        return;
+    if (committed)
+        pthread_mutex_lock(&lock);
+    while (p) {
+        struct pending *next = p->next;
+        if (committed) {
+            struct entry *slot = &ring[(last_published + 1) % LIVE_RING];
+            entry_free(slot);
+            *slot = p->e;
+            slot->id = ++last_published;
+            /* {"id":0,... -> the real id */
+            char head[32];
+            int hl = snprintf(head, sizeof(head), "{\"id\":%llu", (unsigned long long)slot->id);
+            size_t rest = strlen(p->e.msg) - strlen("{\"id\":0");
+            char *m = xmalloc((size_t)hl + rest + 1);
+            memcpy(m, head, (size_t)hl);
+            memcpy(m + hl, p->e.msg + strlen("{\"id\":0"), rest + 1);
+            free(slot->msg);
+            slot->msg = m;
+            slot->len = (size_t)hl + rest;
+        } else {
+            entry_free(&p->e);
+        }
+        free(p);
+        p = next;
+    }
+    if (committed) {
+        pthread_mutex_unlock(&lock);
+        wake();
+    }
+}
+
+/* ---- users ---------------------------------------------------------------------------------- */
+
+static void user_add(int64_t id, bool admin)
+{
+    for (size_t i = 0; i < n_users; i++)
+        if (users[i].id == id) {
+            users[i].conns++;
+            users[i].admin = admin;
+            return;
+        }
+    if (n_users == cap_users) {
+        cap_users = cap_users ? cap_users * 2 : 16;
+        users = xrealloc(users, cap_users * sizeof(*users));
+    }
+    users[n_users++] = (struct user){id, admin, 1};
+}
+
+static void user_drop(int64_t id)
+{
+    for (size_t i = 0; i < n_users; i++)
+        if (users[i].id == id && --users[i].conns == 0) {
+            users[i] = users[--n_users];
+            return;
+        }
+}
+
+/* ---- framing -------------------------------------------------------------------------------- */
+
+static ssize_t ws_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
+{
+    (void)flags;
+    struct conn *c = user;
+    if (c->extra_off < c->extra_len) {
+        size_t n = c->extra_len - c->extra_off < len ? c->extra_len - c->extra_off : len;
+        memcpy(buf, c->extra + c->extra_off, n);
+        c->extra_off += n;
+        return (ssize_t)n;
+    }
+    ssize_t n;
+    do
+        n = recv(c->fd, buf, len, 0);
+    while (n < 0 && errno == EINTR);
+    if (n > 0) {
+        c->last_recv = time_mono_ns();
+        return n;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+        return -1;
+    }
+    c->eof = true;
+    wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+    return -1;
+}
+
+static ssize_t ws_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags,
+                       void *user)
+{
+    (void)flags;
+    struct conn *c = user;
+    ssize_t n;
+    do
+        n = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    while (n < 0 && errno == EINTR);
+    if (n >= 0)
+        return n;
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+    else {
+        c->eof = true;
+        wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+    }
+    return -1;
+}
+
+static void ws_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg,
+                   void *user)
+{
+    (void)ctx;
+    (void)arg;
+    struct conn *c = user; /* clients have nothing to say; any message shows they are alive */
+    c->last_recv = time_mono_ns();
+}
+
+static const struct wslay_event_callbacks ws_callbacks = {
+    .recv_callback = ws_recv,
+    .send_callback = ws_send,
+    .on_msg_recv_callback = ws_msg,
+};
+
+static void queue_text(struct conn *c, const char *s, size_t len)
+{
+    struct wslay_event_msg m = {WSLAY_TEXT_FRAME, (const uint8_t *)s, len};
+    wslay_event_queue_msg(c->ws, &m);
+}
+
+/* ---- the connection thread --------------------------------------------------------------------
+ */
+
+static void conn_free(struct conn *c)
+{
+    epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    pthread_mutex_lock(&lock);
+    user_drop(c->user_id);
+    n_conns--;
+    pthread_mutex_unlock(&lock);
+    wslay_event_context_free(c->ws);
+    http_upgrade_close(c->handle);
+    free(c->scopes);
+    free(c->extra);
+    free(c);
+}
+
+static bool scope_ok(const struct conn *c, const char *scope)
+{
+    if (!c->scopes)
+        return true;
+    size_t n = strlen(scope);
+    for (const char *p = c->scopes; *p;) {
+        size_t l = strcspn(p, ",");
+        if (l == n && !strncasecmp(p, scope, n))
+            return true;
+        p += l;
+        p += *p == ',';
+    }
+    return false;
+}
+
+static bool entry_for(const struct entry *e, const struct conn *c)
+{
+    return bsearch(&c->user_id, e->users, e->n_users, sizeof(int64_t), cmp_i64) &&
+           scope_ok(c, e->scope);
+}
+
+/* Closes with code after an optional last text message; the peer gets `ns` to take it. */
+static void conn_drop(struct conn *c, const char *last, uint16_t code, const char *reason,
+                      uint64_t ns)
+{
+    if (c->close_at)
+        return;
+    if (last)
+        queue_text(c, last, strlen(last));
+    c->close_code = code;
+    c->close_reason = reason;
+    c->close_at = time_mono_ns() + ns;
+}
+
+static const char RESYNC[] = "{\"event\":\"resync\"}";
+
+/* Hands c the events after c->last_id it may see, a few at a time; under lock. */
+static void feed(struct conn *c)
+{
+    if (c->close_at)
+        return;
+    if (c->want_replay) {
+        c->want_replay = false;
+        uint64_t oldest = last_published > LIVE_RING ? last_published - LIVE_RING + 1 : 1;
+        if (c->replay_from > last_published || c->replay_from + 1 < oldest) {
+            queue_text(c, RESYNC, sizeof(RESYNC) - 1); /* cannot replay: start over */
+            c->last_id = last_published;
+        } else {
+            c->last_id = c->replay_from;
+        }
+    }
+    if (last_published - c->last_id > opts.queue) {
+        conn_drop(c, RESYNC, 1008, "too slow", LIVE_DROP_NS);
+        return;
+    }
+    while (c->last_id < last_published &&
+           wslay_event_get_queued_msg_count(c->ws) < LIVE_IN_FLIGHT) {
+        const struct entry *e = &ring[++c->last_id % LIVE_RING];
+        if (entry_for(e, c))
+            queue_text(c, e->msg, e->len);
+    }
+}
+
+/* Runs libwslay's reads and writes for c and sets the epoll interest; frees c when done. */
+static void pump(struct conn *c, bool readable)
+{
+    if (readable) {
+        if (c->wr_shut) { /* lingering: discard until the peer closes */
+            char buf[512];
+            ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+                c->eof = true;
+        } else if (wslay_event_recv(c->ws)) {
+            c->eof = true;
+        }
+    }
+    if (!c->eof && !c->wr_shut) {
+        pthread_mutex_lock(&lock);
+        feed(c);
+        pthread_mutex_unlock(&lock);
+        if (wslay_event_want_write(c->ws) && wslay_event_send(c->ws))
+            c->eof = true;
+    }
+    if (!c->eof && c->close_code && !wslay_event_get_queued_msg_count(c->ws)) {
+        const char *r = c->close_reason;
+        wslay_event_queue_close(c->ws, c->close_code, (const uint8_t *)r, r ? strlen(r) : 0);
+        c->close_code = 0;
+        if (wslay_event_send(c->ws))
+            c->eof = true;
+    }
+    if (c->eof) {
+        conn_free(c);
+        return;
+    }
+    if (!c->wr_shut && wslay_event_get_close_sent(c->ws) &&
+        !wslay_event_get_queued_msg_count(c->ws)) {
+        /* our close frame is out: stop writing, let the peer read it and answer */
+        shutdown(c->fd, SHUT_WR);
+        c->wr_shut = true;
+        uint64_t linger = time_mono_ns() + LIVE_LINGER_NS;
+        if (!c->close_at || c->close_at > linger)
+            c->close_at = linger;
+    }
+    unsigned want = EPOLLIN | (!c->wr_shut && wslay_event_want_write(c->ws) ? EPOLLOUT : 0);
+    if (want != c->events) {
+        struct epoll_event ev = {.events = want, .data.ptr = c};
+        epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+        c->events = want;
+    }
+}
+
+static void adopt(void)
+{
+    pthread_mutex_lock(&lock);
+    struct conn *list = adopt_head;
+    adopt_head = NULL;
+    pthread_mutex_unlock(&lock);
+    while (list) {
+        struct conn *c = list;
+        list = c->next;
+        c->prev = NULL;
+        c->next = conns;
+        if (conns)
+            conns->prev = c;
+        conns = c;
+        c->events = EPOLLIN;
+        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+        if (epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev)) {
+            c->eof = true;
+            pump(c, false);
+            continue;
+        }
+        pump(c, c->extra_len > 0);
+    }
+}
+
+/* Once a second: pings, and drops connections silent for two ping intervals or past their
+ * close deadline. */
+static void tick(uint64_t now)
+{
+    uint64_t every = (uint64_t)opts.ping_s * 1000000000ull;
+    for (struct conn *c = conns, *next; c; c = next) {
+        next = c->next;
+        if (c->close_at && now > c->close_at) {
+            c->eof = true;
+            pump(c, false);
+            continue;
+        }
+        if (c->close_at)
+            continue;
+        if (now - c->last_recv > 2 * every) {
+            conn_drop(c, NULL, 1001, "no answer to ping", LIVE_LINGER_NS);
+            pump(c, false);
+            continue;
+        }
+        if (now - c->last_ping >= every) {
+            struct wslay_event_msg m = {WSLAY_PING, NULL, 0};
+            wslay_event_queue_msg(c->ws, &m);
+            c->last_ping = now;
+            pump(c, false);
+        }
+    }
+}
+
+static void *run(void *arg)
+{
+    (void)arg;
+    struct epoll_event evs[256];
+    uint64_t next_tick = time_mono_ns() + 1000000000ull;
+    uint64_t fed = 0;
+    while (!stopping) {
+        int n = epoll_wait(ep, evs, (int)(sizeof(evs) / sizeof(evs[0])), 1000);
+        bool woken = false;
+        for (int i = 0; i < n; i++) {
+            if (!evs[i].data.ptr) {
+                uint64_t v;
+                if (read(wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+                    log_warn("live: wake read: %s", strerror(errno));
+                woken = true;
+                continue;
+            }
+            struct conn *c = evs[i].data.ptr;
+            pump(c, (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0);
+        }
+        (void)woken;
+        adopt();
+        pthread_mutex_lock(&lock);
+        uint64_t latest = last_published;
+        pthread_mutex_unlock(&lock);
+        if (latest != fed) {
+            fed = latest;
+            for (struct conn *c = conns, *next; c; c = next) {
+                next = c->next;
+                pump(c, false);
+            }
+        }
+        uint64_t now = time_mono_ns();
+        if (now >= next_tick) {
+            tick(now);
+            next_tick = now + 1000000000ull;
+        }
+    }
+    adopt();
+    while (conns) {
+        conns->eof = true;
+        pump(conns, false);
+    }
+    return NULL;
+}
+
+/* ---- the endpoint -----------------------------------------------------------------------------
+ */
+
+struct ws_init {
+    int64_t user_id;
+    bool admin;
+    char *scopes;
+    uint64_t last_event_id;
+};
+
+static void on_upgraded(void *arg, int fd, const char *extra, size_t extra_len,
+                        struct http_upgraded *handle)
+{
+    struct ws_init *in = arg;
+    struct conn *c = xcalloc(1, sizeof(*c));
+    c->fd = fd;
+    c->handle = handle;
+    c->user_id = in->user_id;
+    c->scopes = in->scopes;
+    c->last_recv = c->last_ping = time_mono_ns();
+    if (extra_len) {
+        c->extra = xmalloc(extra_len);
+        memcpy(c->extra, extra, extra_len);
+        c->extra_len = extra_len;
+    }
+    /* a notice is small: a modest kernel buffer bounds what a stalled peer holds there too */
+    int sndbuf = LIVE_SNDBUF;
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    if (wslay_event_context_server_init(&c->ws, &ws_callbacks, c)) {
+        http_upgrade_close(handle);
+        free(c->scopes);
+        free(c->extra);
+        free(c);
+        free(in);
+        return;
+    }
+    wslay_event_config_set_max_recv_msg_length(c->ws, LIVE_MAX_FRAME);
+    pthread_mutex_lock(&lock);
+    user_add(in->user_id, in->admin);
+    n_conns++;
+    c->last_id = last_published;
+    if (in->last_event_id) {
+        c->want_replay = true;
+        c->replay_from = in->last_event_id;
+    }
+    c->next = adopt_head;
+    adopt_head = c;
+    pthread_mutex_unlock(&lock);
+    free(in);
+    wake();
+}
+
+/* host[:port] of an Origin value ("https://crm.example.com:8443"), or NULL. */
+static const char *origin_host(const char *origin)
+{
+    const char *p = strstr(origin, "://");
+    return p ? p + 3 : NULL;
+}
+
+static bool origin_ok(const struct http_request *req)
+{
+    const char *origin = http_header(req, "Origin");
+    if (!origin)
+        return true; /* not a browser: browsers always send it on a WebSocket handshake */
+    const char *host = http_header(req, "Host");
+    const char *oh = origin_host(origin);
+    return host && oh && !strcasecmp(oh, host);
+}
+
+static bool token_has(const char *value, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = value; p && *p;) {
+        p += strspn(p, " \t,");
+        size_t l = strcspn(p, " \t,");
+        if (l == n && !strncasecmp(p, word, n))
+            return true;
+        p += l;
+    }
+    return false;
+}
+
+int live_http_ws(struct http_request *req, struct http_response *res)
+{
+    if (!running || stopping)
+        return http_error(res, 503, "SERVICE_UNAVAILABLE", "live channel is not running");
+    struct db *db = db_conn();
+    if (!db)
+        return http_error(res, 503, "SERVICE_UNAVAILABLE", "database is not available");
+    struct rest_auth auth = {0};
+    const char *token = http_query_arg(req, "auth");
+    int rc;
+    if (token)
+        rc = session_resolve_token(db, token, &auth);
+    else {
+        bool csrf_ok;
+        rc = session_resolve_cookie(db, req, &auth, &csrf_ok);
+    }
+    if (rc == -E_NOTFOUND || rc == -E_PERM)
+        return http_error(res, 401, "NO_AUTH_FOUND",
+                          "live channel needs a session cookie or 'auth' in the query string");
+    if (rc)
+        return http_error(res, 500, "INTERNAL_SERVER_ERROR", "database error");
+    if (!origin_ok(req))
+        return http_error(res, 403, "ACCESS_DENIED",
+                          "origin '%s' is not this server's: the live channel takes no other",
+                          http_header(req, "Origin"));
+    const char *upgrade = http_header(req, "Upgrade");
+    const char *key = http_header(req, "Sec-WebSocket-Key");
+    const char *version = http_header(req, "Sec-WebSocket-Version");
+    if (!upgrade || !token_has(upgrade, "websocket") ||
+        !token_has(http_header(req, "Connection"), "upgrade")) {
+        http_add_header(res, "Upgrade", "websocket");
+        return http_error(res, 426, "UPGRADE_REQUIRED",
+                          "request is not a WebSocket handshake: send 'Upgrade: websocket'");
+    }
+    if (!key || strlen(key) != 24 || !version || strcmp(version, "13")) {
+        http_add_header(res, "Sec-WebSocket-Version", "13");
+        return http_error(res, 400, "INVALID_REQUEST",
+                          "WebSocket handshake needs 'Sec-WebSocket-Key' and version 13");
+    }
+    const char *last = http_query_arg(req, "last_event_id");
+    if (!last)
+        last = http_header(req, "Last-Event-ID");
+    char *end = NULL;
+    unsigned long long last_id = last ? strtoull(last, &end, 10) : 0;
+    if (last && (end == last || *end))
+        return http_error(res, 400, "INVALID_ARG_VALUE", "'last_event_id' is not a number: '%s'",
+                          last);
+    /* Sec-WebSocket-Accept: base64(SHA-1(key + GUID)) (RFC 6455 section 4.2.2) */
+    char buf[64];
+    unsigned char digest[20];
+    snprintf(buf, sizeof(buf), "%s" WS_GUID, key);
+    if (gnutls_hash_fast(GNUTLS_DIG_SHA1, buf, strlen(buf), digest))
+        return http_error(res, 500, "INTERNAL_SERVER_ERROR", "hash failed");
+    char *accept = arena_alloc(req->arena, 32);
+    sodium_bin2base64(accept, 32, digest, sizeof(digest), sodium_base64_VARIANT_ORIGINAL);
+    struct ws_init *in = xcalloc(1, sizeof(*in));
+    in->user_id = auth.user_id;
+    in->admin = auth.is_admin;
+    in->scopes = auth.scopes ? xstrdup(auth.scopes) : NULL;
+    in->last_event_id = last_id;
+    return http_upgrade(req, "websocket", "Sec-WebSocket-Accept", accept, on_upgraded, in);
+}
+
+int live_start(const struct live_options *o)
+{
+    opts = *o;
+    if (!opts.ping_s)
+        opts.ping_s = 30;
+    if (!opts.queue)
+        opts.queue = 256;
+    if (opts.queue > LIVE_RING / 2)
+        opts.queue = LIVE_RING / 2;
+    ep = epoll_create1(EPOLL_CLOEXEC);
+    wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+    if (ep < 0 || wake_fd < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, wake_fd, &ev) ||
+        events_subscribe("*", on_event, NULL)) {
+        live_stop();
+        return error("live: cannot start the connection thread");
+    }
+    db_set_write_end_hook(on_write_end);
+    server_set_upgrade_stop(live_stop);
+    stopping = false;
+    if (pthread_create(&thread, NULL, run, NULL)) {
+        live_stop();
+        return error("live: cannot start the connection thread");
+    }
+    running = true;
+    return 0;
+}
+
+void live_stop(void)
+{
+    stopping = true;
+    if (running) {
+        wake();
+        pthread_join(thread, NULL);
+        running = false;
+    }
+    if (ep >= 0)
+        close(ep);
+    if (wake_fd >= 0)
+        close(wake_fd);
+    ep = wake_fd = -1;
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < LIVE_RING; i++)
+        entry_free(&ring[i]);
+    free(users);
+    users = NULL;
+    n_users = cap_users = 0;
+    pthread_mutex_unlock(&lock);
+}
