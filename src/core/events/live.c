@@ -381,7 +381,10 @@ static void conn_free(struct conn *c)
     n_conns--;
     pthread_mutex_unlock(&lock);
     wslay_event_context_free(c->ws);
-    http_upgrade_close(c->handle);
+    if (c->handle)
+        http_upgrade_close(c->handle);
+    else
+        close(c->fd);
     free(c->scopes);
     free(c->extra);
     free(c);
@@ -612,8 +615,18 @@ static void on_upgraded(void *arg, int fd, const char *extra, size_t extra_len,
 {
     struct ws_init *in = arg;
     struct conn *c = xcalloc(1, sizeof(*c));
-    c->fd = fd;
+    /* a copy of the descriptor keeps the connection once libmicrohttpd lets go of its own:
+     * its per-connection state (a memory pool of max_header + 16 KB, all of it written by
+     * the upgrade) is freed now rather than held for the life of the socket */
+    c->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     c->handle = handle;
+    if (c->fd >= 0) {
+        http_upgrade_close(handle);
+        c->handle = NULL;
+    } else {
+        c->fd = fd;
+    }
+    fd = c->fd;
     c->user_id = in->user_id;
     c->scopes = in->scopes;
     c->last_recv = c->last_ping = time_mono_ns();
@@ -629,7 +642,10 @@ static void on_upgraded(void *arg, int fd, const char *extra, size_t extra_len,
     if (fl >= 0)
         fcntl(fd, F_SETFL, fl | O_NONBLOCK);
     if (wslay_event_context_server_init(&c->ws, &ws_callbacks, c)) {
-        http_upgrade_close(handle);
+        if (c->handle)
+            http_upgrade_close(c->handle);
+        else
+            close(c->fd);
         free(c->scopes);
         free(c->extra);
         free(c);
