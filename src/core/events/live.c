@@ -737,6 +737,10 @@ int live_http_ws(struct http_request *req, struct http_response *res)
         return http_error(res, 400, "INVALID_REQUEST",
                           "WebSocket handshake needs 'Sec-WebSocket-Key' and version 13");
     }
+    if (opts.max_conns && live_connections() >= opts.max_conns)
+        return http_error(res, 503, "SERVICE_UNAVAILABLE",
+                          "live channel has %u connections, the limit (max_connections)",
+                          opts.max_conns);
     const char *last = http_query_arg(req, "last_event_id");
     if (!last)
         last = http_header(req, "Last-Event-ID");

@@ -33,6 +33,7 @@ int live_register(const char *prefix, const char *entity, const char *scope, liv
 struct live_options {
     unsigned ping_s; /* heartbeat interval; a connection silent for two of them is dropped */
     unsigned queue;  /* most events a connection may fall behind before it gets "resync" */
+    unsigned max_conns; /* most open connections; more upgrades get 503 */
 };
 
 /* Subscribes to the event bus and starts the connection thread. Call after the modules'
