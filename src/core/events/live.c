@@ -93,6 +93,12 @@ struct conn {
     const char *close_reason;
     bool eof, wr_shut;
     unsigned events; /* current epoll interest */
+    /* where the client's byte stream is, so the libwslay context can be let go between
+     * frames: the header read so far, payload bytes left, a fragmented message open */
+    uint8_t hdr[14];
+    uint8_t hdr_len;
+    bool in_msg;
+    uint64_t in_left;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -296,14 +302,94 @@ static void user_drop(int64_t id)
 
 /* ---- framing -------------------------------------------------------------------------------- */
 
+/* An idle connection has no libwslay context (about 9 KB, two 4 KB buffers): one is made when
+ * there is something to send or read and freed again once everything queued is out and the
+ * input stands between frames. To know where frames end, the bytes handed to libwslay are
+ * cut at the end of the current frame header or payload, and the header's length fields are
+ * read here (libwslay still parses and checks every frame itself). */
+static size_t hdr_size(const struct conn *c)
+{
+    if (c->hdr_len < 2)
+        return 2;
+    uint8_t l = c->hdr[1] & 0x7f;
+    return 2 + (l == 126 ? 2 : l == 127 ? 8 : 0) + ((c->hdr[1] & 0x80) ? 4 : 0);
+}
+
+static size_t in_cap(const struct conn *c, size_t len)
+{
+    size_t room =
+        c->in_left ? (c->in_left < len ? (size_t)c->in_left : len) : hdr_size(c) - c->hdr_len;
+    return room < len ? room : len;
+}
+
+static void in_track(struct conn *c, const uint8_t *p, size_t n)
+{
+    while (n) {
+        if (c->in_left) {
+            size_t k = c->in_left < n ? (size_t)c->in_left : n;
+            c->in_left -= k;
+            p += k;
+            n -= k;
+            continue;
+        }
+        c->hdr[c->hdr_len++] = *p++;
+        n--;
+        if (c->hdr_len < 2 || c->hdr_len < hdr_size(c))
+            continue;
+        uint64_t len = c->hdr[1] & 0x7f;
+        if (len == 126)
+            len = (uint64_t)c->hdr[2] << 8 | c->hdr[3];
+        else if (len == 127)
+            for (int i = 2; i < 10; i++)
+                len = (i > 2 ? len << 8 : 0) | c->hdr[i];
+        if ((c->hdr[0] & 0x0f) < 8) /* a data frame: its message goes on unless FIN */
+            c->in_msg = !(c->hdr[0] & 0x80);
+        c->in_left = len;
+        c->hdr_len = 0;
+    }
+}
+
+static const struct wslay_event_callbacks ws_callbacks;
+
+static bool ws_need(struct conn *c)
+{
+    if (c->ws)
+        return true;
+    if (wslay_event_context_server_init(&c->ws, &ws_callbacks, c)) {
+        c->ws = NULL;
+        c->eof = true;
+        return false;
+    }
+    wslay_event_config_set_max_recv_msg_length(c->ws, LIVE_MAX_FRAME);
+    return true;
+}
+
+static void ws_release(struct conn *c)
+{
+    if (c->ws && !c->close_at && !c->close_code && !c->hdr_len && !c->in_left && !c->in_msg &&
+        c->extra_off >= c->extra_len && !wslay_event_get_queued_msg_count(c->ws) &&
+        !wslay_event_want_write(c->ws) && !wslay_event_get_close_sent(c->ws) &&
+        !wslay_event_get_close_received(c->ws)) {
+        wslay_event_context_free(c->ws);
+        c->ws = NULL;
+    }
+}
+
+static size_t ws_queued(const struct conn *c)
+{
+    return c->ws ? wslay_event_get_queued_msg_count(c->ws) : 0;
+}
+
 static ssize_t ws_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
 {
     (void)flags;
     struct conn *c = user;
+    len = in_cap(c, len);
     if (c->extra_off < c->extra_len) {
         size_t n = c->extra_len - c->extra_off < len ? c->extra_len - c->extra_off : len;
         memcpy(buf, c->extra + c->extra_off, n);
         c->extra_off += n;
+        in_track(c, buf, n);
         return (ssize_t)n;
     }
     ssize_t n;
@@ -312,6 +398,7 @@ static ssize_t ws_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
     while (n < 0 && errno == EINTR);
     if (n > 0) {
         c->last_recv = time_mono_ns();
+        in_track(c, buf, (size_t)n);
         return n;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -361,7 +448,8 @@ static const struct wslay_event_callbacks ws_callbacks = {
 static void queue_text(struct conn *c, const char *s, size_t len)
 {
     struct wslay_event_msg m = {WSLAY_TEXT_FRAME, (const uint8_t *)s, len};
-    wslay_event_queue_msg(c->ws, &m);
+    if (ws_need(c))
+        wslay_event_queue_msg(c->ws, &m);
 }
 
 /* ---- the connection thread --------------------------------------------------------------------
@@ -380,7 +468,8 @@ static void conn_free(struct conn *c)
     user_drop(c->user_id);
     n_conns--;
     pthread_mutex_unlock(&lock);
-    wslay_event_context_free(c->ws);
+    if (c->ws)
+        wslay_event_context_free(c->ws);
     if (c->handle)
         http_upgrade_close(c->handle);
     else
@@ -445,8 +534,7 @@ static void feed(struct conn *c)
         conn_drop(c, RESYNC, 1008, "too slow", LIVE_DROP_NS);
         return;
     }
-    while (c->last_id < last_published &&
-           wslay_event_get_queued_msg_count(c->ws) < LIVE_IN_FLIGHT) {
+    while (c->last_id < last_published && ws_queued(c) < LIVE_IN_FLIGHT && !c->eof) {
         const struct entry *e = &ring[++c->last_id % LIVE_RING];
         if (entry_for(e, c))
             queue_text(c, e->msg, e->len);
@@ -462,7 +550,7 @@ static void pump(struct conn *c, bool readable)
             ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
             if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
                 c->eof = true;
-        } else if (wslay_event_recv(c->ws)) {
+        } else if (ws_need(c) && wslay_event_recv(c->ws)) {
             c->eof = true;
         }
     }
@@ -470,10 +558,10 @@ static void pump(struct conn *c, bool readable)
         pthread_mutex_lock(&lock);
         feed(c);
         pthread_mutex_unlock(&lock);
-        if (wslay_event_want_write(c->ws) && wslay_event_send(c->ws))
+        if (c->ws && wslay_event_want_write(c->ws) && wslay_event_send(c->ws))
             c->eof = true;
     }
-    if (!c->eof && c->close_code && !wslay_event_get_queued_msg_count(c->ws)) {
+    if (!c->eof && c->close_code && !ws_queued(c) && ws_need(c)) {
         const char *r = c->close_reason;
         wslay_event_queue_close(c->ws, c->close_code, (const uint8_t *)r, r ? strlen(r) : 0);
         c->close_code = 0;
@@ -484,8 +572,7 @@ static void pump(struct conn *c, bool readable)
         conn_free(c);
         return;
     }
-    if (!c->wr_shut && wslay_event_get_close_sent(c->ws) &&
-        !wslay_event_get_queued_msg_count(c->ws)) {
+    if (!c->wr_shut && c->ws && wslay_event_get_close_sent(c->ws) && !ws_queued(c)) {
         /* our close frame is out: stop writing, let the peer read it and answer */
         shutdown(c->fd, SHUT_WR);
         c->wr_shut = true;
@@ -493,7 +580,9 @@ static void pump(struct conn *c, bool readable)
         if (!c->close_at || c->close_at > linger)
             c->close_at = linger;
     }
-    unsigned want = EPOLLIN | (!c->wr_shut && wslay_event_want_write(c->ws) ? EPOLLOUT : 0);
+    ws_release(c);
+    unsigned want =
+        EPOLLIN | (!c->wr_shut && c->ws && wslay_event_want_write(c->ws) ? EPOLLOUT : 0);
     if (want != c->events) {
         struct epoll_event ev = {.events = want, .data.ptr = c};
         epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
@@ -547,7 +636,8 @@ static void tick(uint64_t now)
         }
         if (now - c->last_ping >= every) {
             struct wslay_event_msg m = {WSLAY_PING, NULL, 0};
-            wslay_event_queue_msg(c->ws, &m);
+            if (ws_need(c))
+                wslay_event_queue_msg(c->ws, &m);
             c->last_ping = now;
             pump(c, false);
         }
@@ -641,18 +731,6 @@ static void on_upgraded(void *arg, int fd, const char *extra, size_t extra_len,
     int fl = fcntl(fd, F_GETFL);
     if (fl >= 0)
         fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-    if (wslay_event_context_server_init(&c->ws, &ws_callbacks, c)) {
-        if (c->handle)
-            http_upgrade_close(c->handle);
-        else
-            close(c->fd);
-        free(c->scopes);
-        free(c->extra);
-        free(c);
-        free(in);
-        return;
-    }
-    wslay_event_config_set_max_recv_msg_length(c->ws, LIVE_MAX_FRAME);
     pthread_mutex_lock(&lock);
     user_add(in->user_id, in->admin);
     n_conns++;
