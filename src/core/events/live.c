@@ -31,12 +31,13 @@
 #include "core/rest/rest.h"
 
 #define LIVE_MAX_KINDS 32
-#define LIVE_RING 4096               /* events kept for replay; a power of two */
-#define LIVE_MAX_FRAME 65536         /* larger client messages: close 1009 */
-#define LIVE_LINGER_NS 2000000000ull /* after our close frame, wait this long for the peer's */
-#define LIVE_DROP_NS 10000000000ull  /* a dropped connection's last words get this long */
-#define LIVE_SNDBUF 16384            /* SO_SNDBUF of an upgraded socket (the kernel doubles it) */
-#define LIVE_IN_FLIGHT 4             /* messages handed to libwslay at a time */
+#define LIVE_RING 4096                 /* events kept for replay; a power of two */
+#define LIVE_MAX_FRAME 65536           /* larger client messages: close 1009 */
+#define LIVE_LINGER_NS 2000000000ull   /* after our close frame, wait this long for the peer's */
+#define LIVE_DROP_NS 10000000000ull    /* a dropped connection's last words get this long */
+#define LIVE_SNDBUF 16384              /* SO_SNDBUF of an upgraded socket (the kernel doubles it) */
+#define LIVE_CTX_KEEP_NS 2000000000ull /* a context that carried an event is kept this long */
+#define LIVE_IN_FLIGHT 4               /* messages handed to libwslay at a time */
 #define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 struct kind {
@@ -87,6 +88,7 @@ struct conn {
     char *extra; /* bytes read before the upgrade, fed to libwslay first */
     size_t extra_len, extra_off;
     uint64_t last_recv, last_ping; /* time_mono_ns() */
+    uint64_t last_event;           /* when an event was last queued */
     uint64_t close_at;             /* lingering or dropping: hard close after this, 0: open */
     uint16_t close_code;           /* to send once the last message is out (libwslay sends control
                                     * frames first), 0: none */
@@ -536,8 +538,10 @@ static void feed(struct conn *c)
     }
     while (c->last_id < last_published && ws_queued(c) < LIVE_IN_FLIGHT && !c->eof) {
         const struct entry *e = &ring[++c->last_id % LIVE_RING];
-        if (entry_for(e, c))
+        if (entry_for(e, c)) {
             queue_text(c, e->msg, e->len);
+            c->last_event = time_mono_ns();
+        }
     }
 }
 
@@ -580,7 +584,9 @@ static void pump(struct conn *c, bool readable)
         if (!c->close_at || c->close_at > linger)
             c->close_at = linger;
     }
-    ws_release(c);
+    /* kept a little while events flow, so a burst does not make and free it per event */
+    if (time_mono_ns() - c->last_event > LIVE_CTX_KEEP_NS)
+        ws_release(c);
     unsigned want =
         EPOLLIN | (!c->wr_shut && c->ws && wslay_event_want_write(c->ws) ? EPOLLOUT : 0);
     if (want != c->events) {
@@ -633,6 +639,10 @@ static void tick(uint64_t now)
             conn_drop(c, NULL, 1001, "no answer to ping", LIVE_LINGER_NS);
             pump(c, false);
             continue;
+        }
+        if (c->ws && now - c->last_event > LIVE_CTX_KEEP_NS) {
+            ws_release(c);
+            pump(c, false);
         }
         if (now - c->last_ping >= every) {
             struct wslay_event_msg m = {WSLAY_PING, NULL, 0};
