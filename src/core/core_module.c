@@ -55,6 +55,7 @@ static const struct module_route core_routes[] = {
     {"GET", "/healthz", healthz},
     {"GET", "/metrics", metrics},
     {"GET", "/live", live_http_ws},
+    {"GET", "/live/sse", live_http_sse},
     {"GET", "/api/auth/state", auth_http_state},
     {"POST", "/api/auth/setup", auth_http_setup},
     {"POST", "/api/auth/login", auth_http_login},

@@ -7,7 +7,7 @@ import time
 from urllib.parse import urlparse
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from ws_client import WS, frame, login, rest  # noqa: E402
+from ws_client import SSE, WS, frame, login, rest  # noqa: E402
 
 FIRST, SLOW, PA, PB, PC, PW = sys.argv[1:7]
 failed = 0
@@ -150,6 +150,36 @@ wcr = WS(HOST, PORT, path=f"/live?last_event_id={mark}", cookie=cid, origin=ORIG
 time.sleep(1)
 seen = [x for x in wcr.messages if x.get("data", {}).get("FIELDS", {}).get("ID") == bob_deal]
 check("replay to Cid leaves out Bob's deal", not seen, seen)
+
+# ---- the Server-Sent Events fallback
+def fid(e):
+    return ((e["data"] or {}).get("data") or {}).get("FIELDS", {}).get("ID")
+
+
+s = SSE(HOST, PORT)
+check("SSE without credentials: 401", s.status == 401, s.status)
+s.close()
+s = SSE(HOST, PORT, cookie=bob, origin="http://evil.example")
+check("SSE from a foreign Origin: 403", s.status == 403, s.status)
+s.close()
+sb = SSE(HOST, PORT, cookie=bob, origin=ORIGIN)
+check("SSE: 200 text/event-stream", sb.status == 200 and sb.headers.get("content-type") == "text/event-stream",
+      (sb.status, sb.headers))
+sc = SSE(HOST, PORT, cookie=cid, origin=ORIGIN)
+time.sleep(0.5)
+d3 = rest(A + "/crm.deal.add", {"fields": {"TITLE": "over SSE", "ASSIGNED_BY_ID": 2}}).get("result")
+check("SSE: Bob gets the event, with its id",
+      sb.wait(lambda x: any(fid(e) == d3 and e["id"] for e in x.events), 10), sb.events)
+c3 = rest(A + "/crm.deal.add", {"fields": {"TITLE": "Cid over SSE", "ASSIGNED_BY_ID": 3}}).get("result")
+check("SSE: Cid gets his own deal", sc.wait(lambda x: any(fid(e) == c3 for e in x.events), 10), sc.events)
+seen = [e for e in sc.events if fid(e) == d3]
+check("SSE: Cid gets nothing about Bob's deal", not seen, seen)
+check("SSE: heartbeat comments arrive", sb.wait(lambda x: x.comments >= 3, 10), sb.comments)
+first_id = next((e["id"] for e in sb.events if e["id"]), "1")
+sr = SSE(HOST, PORT, cookie=bob, origin=ORIGIN, headers=[f"Last-Event-ID: {int(first_id) - 1}"])
+check("SSE: Last-Event-ID replays", sr.wait(lambda x: any(e["id"] == first_id for e in x.events), 10), sr.events)
+for x in (sb, sc, sr):
+    x.close()
 
 # ---- a consumer that stops reading (second server: live_queue 16)
 su = urlparse(SLOW)

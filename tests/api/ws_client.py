@@ -188,3 +188,95 @@ class WS:
             self.sock.close()
         except OSError:
             pass
+
+
+class SSE:
+    """A GET /live/sse stream: status, headers, and the events parsed by a reader thread from
+    the chunked body (each {"id": str or None, "data": decoded JSON}); comments are counted."""
+
+    def __init__(self, host, port, path="/live/sse", cookie=None, origin=None, headers=None, timeout=30):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Accept: text/event-stream"]
+        if cookie:
+            lines.append(f"Cookie: kazi_session={cookie}")
+        if origin:
+            lines.append(f"Origin: {origin}")
+        lines += headers or []
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            c = self.sock.recv(4096)
+            if not c:
+                break
+            buf += c
+        head, _, self.buf = buf.partition(b"\r\n\r\n")
+        first = head.split(b"\r\n")[0].decode(errors="replace").split()
+        self.status = int(first[1]) if len(first) > 1 else 0
+        self.headers = {}
+        for line in head.split(b"\r\n")[1:]:
+            k, _, v = line.decode(errors="replace").partition(":")
+            self.headers[k.strip().lower()] = v.strip()
+        self.events, self.comments, self.closed = [], 0, False
+        self.lock = threading.Condition()
+        if self.status == 200:
+            threading.Thread(target=self._reader, daemon=True).start()
+
+    def _more(self):
+        c = self.sock.recv(65536)
+        if not c:
+            raise EOFError
+        self.buf += c
+
+    def _reader(self):
+        self.sock.settimeout(None)
+        text = b""
+        try:
+            while True:
+                while b"\r\n" not in self.buf:
+                    self._more()
+                size_line, _, self.buf = self.buf.partition(b"\r\n")
+                size = int(size_line.split(b";")[0], 16)
+                while len(self.buf) < size + 2:
+                    self._more()
+                text += self.buf[:size]
+                self.buf = self.buf[size + 2:]
+                if size == 0:
+                    break
+                while b"\n\n" in text:
+                    block, _, text = text.partition(b"\n\n")
+                    ev = {"id": None, "data": None}
+                    comment = False
+                    for line in block.decode().split("\n"):
+                        if line.startswith(":"):
+                            comment = True
+                        elif line.startswith("id: "):
+                            ev["id"] = line[4:]
+                        elif line.startswith("data: "):
+                            ev["data"] = json.loads(line[6:])
+                    with self.lock:
+                        if ev["data"] is not None:
+                            self.events.append(ev)
+                        elif comment:
+                            self.comments += 1
+                        self.lock.notify_all()
+        except (EOFError, OSError, ValueError):
+            pass
+        with self.lock:
+            self.closed = True
+            self.lock.notify_all()
+
+    def wait(self, pred, timeout):
+        end = time.time() + timeout
+        with self.lock:
+            while not pred(self):
+                left = end - time.time()
+                if left <= 0:
+                    return False
+                self.lock.wait(left)
+            return True
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass

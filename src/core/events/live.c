@@ -97,6 +97,12 @@ struct conn {
     unsigned events; /* current epoll interest */
     /* where the client's byte stream is, so the libwslay context can be let go between
      * frames: the header read so far, payload bytes left, a fragmented message open */
+    /* Server-Sent Events: text waits in out for the worker thread that sends the stream */
+    bool sse, suspended, ending;
+    struct http_stream *hs;
+    char *out;
+    size_t out_len, out_cap;
+    unsigned out_msgs;
     uint8_t hdr[14];
     uint8_t hdr_len;
     bool in_msg;
@@ -116,7 +122,8 @@ static int ep = -1, wake_fd = -1;
 static pthread_t thread;
 static bool running;
 static _Atomic bool stopping;
-static struct conn *conns; /* the thread's own list */
+static struct conn *conns;     /* the thread's own list */
+static struct conn *sse_conns; /* Server-Sent Events streams, under lock */
 
 int live_register(const char *prefix, const char *entity, const char *scope, live_read_fn fn,
                   const void *ctx)
@@ -379,7 +386,29 @@ static void ws_release(struct conn *c)
 
 static size_t ws_queued(const struct conn *c)
 {
+    if (c->sse)
+        return c->out_msgs;
     return c->ws ? wslay_event_get_queued_msg_count(c->ws) : 0;
+}
+
+/* Appends an SSE event ("id: N" when id, "data: ...", a blank line) or a comment line. */
+static void sse_append(struct conn *c, uint64_t id, const char *data, size_t len, bool comment)
+{
+    char head[48];
+    int hl = comment ? 0
+             : id    ? snprintf(head, sizeof(head), "id: %llu\ndata: ", (unsigned long long)id)
+                     : snprintf(head, sizeof(head), "data: ");
+    size_t need = c->out_len + (size_t)hl + len + 2;
+    if (need > c->out_cap) {
+        c->out_cap = need < 1024 ? 1024 : need * 2;
+        c->out = xrealloc(c->out, c->out_cap);
+    }
+    memcpy(c->out + c->out_len, head, (size_t)hl);
+    memcpy(c->out + c->out_len + hl, data, len);
+    memcpy(c->out + need - 2, "\n\n", 2);
+    c->out_len = need;
+    if (!comment)
+        c->out_msgs++;
 }
 
 static ssize_t ws_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
@@ -447,10 +476,12 @@ static const struct wslay_event_callbacks ws_callbacks = {
     .on_msg_recv_callback = ws_msg,
 };
 
-static void queue_text(struct conn *c, const char *s, size_t len)
+static void queue_text(struct conn *c, uint64_t id, const char *s, size_t len)
 {
     struct wslay_event_msg m = {WSLAY_TEXT_FRAME, (const uint8_t *)s, len};
-    if (ws_need(c))
+    if (c->sse)
+        sse_append(c, id, s, len, false);
+    else if (ws_need(c))
         wslay_event_queue_msg(c->ws, &m);
 }
 
@@ -509,7 +540,7 @@ static void conn_drop(struct conn *c, const char *last, uint16_t code, const cha
     if (c->close_at)
         return;
     if (last)
-        queue_text(c, last, strlen(last));
+        queue_text(c, 0, last, strlen(last));
     c->close_code = code;
     c->close_reason = reason;
     c->close_at = time_mono_ns() + ns;
@@ -526,7 +557,7 @@ static void feed(struct conn *c)
         c->want_replay = false;
         uint64_t oldest = last_published > LIVE_RING ? last_published - LIVE_RING + 1 : 1;
         if (c->replay_from > last_published || c->replay_from + 1 < oldest) {
-            queue_text(c, RESYNC, sizeof(RESYNC) - 1); /* cannot replay: start over */
+            queue_text(c, 0, RESYNC, sizeof(RESYNC) - 1); /* cannot replay: start over */
             c->last_id = last_published;
         } else {
             c->last_id = c->replay_from;
@@ -539,7 +570,7 @@ static void feed(struct conn *c)
     while (c->last_id < last_published && ws_queued(c) < LIVE_IN_FLIGHT && !c->eof) {
         const struct entry *e = &ring[++c->last_id % LIVE_RING];
         if (entry_for(e, c)) {
-            queue_text(c, e->msg, e->len);
+            queue_text(c, e->id, e->msg, e->len);
             c->last_event = time_mono_ns();
         }
     }
@@ -594,6 +625,22 @@ static void pump(struct conn *c, bool readable)
         epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
         c->events = want;
     }
+}
+
+/* Resumes the suspended streams that have something to read: new events, or a heartbeat
+ * due (ping: then a comment is added first). */
+static void sse_wake(bool ping)
+{
+    pthread_mutex_lock(&lock);
+    for (struct conn *c = sse_conns; c; c = c->next) {
+        if (ping && c->out_len < 4096) /* a stream nobody reads gains no more */
+            sse_append(c, 0, ": ping", 6, true);
+        if (c->suspended && (ping || c->ending || c->last_id < last_published || c->want_replay)) {
+            c->suspended = false;
+            http_stream_resume(c->hs);
+        }
+    }
+    pthread_mutex_unlock(&lock);
 }
 
 static void adopt(void)
@@ -659,7 +706,7 @@ static void *run(void *arg)
     (void)arg;
     struct epoll_event evs[256];
     uint64_t next_tick = time_mono_ns() + 1000000000ull;
-    uint64_t fed = 0;
+    uint64_t fed = 0, last_sse_ping = time_mono_ns();
     while (!stopping) {
         int n = epoll_wait(ep, evs, (int)(sizeof(evs) / sizeof(evs[0])), 1000);
         bool woken = false;
@@ -685,10 +732,15 @@ static void *run(void *arg)
                 next = c->next;
                 pump(c, false);
             }
+            sse_wake(false);
         }
         uint64_t now = time_mono_ns();
         if (now >= next_tick) {
             tick(now);
+            if (now - last_sse_ping >= (uint64_t)opts.ping_s * 1000000000ull) {
+                sse_wake(true);
+                last_sse_ping = now;
+            }
             next_tick = now + 1000000000ull;
         }
     }
@@ -786,7 +838,10 @@ static bool token_has(const char *value, const char *word)
     return false;
 }
 
-int live_http_ws(struct http_request *req, struct http_response *res)
+/* What GET /live and /live/sse check alike: running, the credential (401), the Origin (403),
+ * the connection limit (503) and last_event_id (400). Returns 0 and *out (caller-freed), or
+ * the status of the error written into res. */
+static int live_begin(struct http_request *req, struct http_response *res, struct ws_init **out)
 {
     if (!running || stopping)
         return http_error(res, 503, "SERVICE_UNAVAILABLE", "live channel is not running");
@@ -811,20 +866,6 @@ int live_http_ws(struct http_request *req, struct http_response *res)
         return http_error(res, 403, "ACCESS_DENIED",
                           "origin '%s' is not this server's: the live channel takes no other",
                           http_header(req, "Origin"));
-    const char *upgrade = http_header(req, "Upgrade");
-    const char *key = http_header(req, "Sec-WebSocket-Key");
-    const char *version = http_header(req, "Sec-WebSocket-Version");
-    if (!upgrade || !token_has(upgrade, "websocket") ||
-        !token_has(http_header(req, "Connection"), "upgrade")) {
-        http_add_header(res, "Upgrade", "websocket");
-        return http_error(res, 426, "UPGRADE_REQUIRED",
-                          "request is not a WebSocket handshake: send 'Upgrade: websocket'");
-    }
-    if (!key || strlen(key) != 24 || !version || strcmp(version, "13")) {
-        http_add_header(res, "Sec-WebSocket-Version", "13");
-        return http_error(res, 400, "INVALID_REQUEST",
-                          "WebSocket handshake needs 'Sec-WebSocket-Key' and version 13");
-    }
     if (opts.max_conns && live_connections() >= opts.max_conns)
         return http_error(res, 503, "SERVICE_UNAVAILABLE",
                           "live channel has %u connections, the limit (max_connections)",
@@ -837,20 +878,128 @@ int live_http_ws(struct http_request *req, struct http_response *res)
     if (last && (end == last || *end))
         return http_error(res, 400, "INVALID_ARG_VALUE", "'last_event_id' is not a number: '%s'",
                           last);
-    /* Sec-WebSocket-Accept: base64(SHA-1(key + GUID)) (RFC 6455 section 4.2.2) */
-    char buf[64];
-    unsigned char digest[20];
-    snprintf(buf, sizeof(buf), "%s" WS_GUID, key);
-    if (gnutls_hash_fast(GNUTLS_DIG_SHA1, buf, strlen(buf), digest))
-        return http_error(res, 500, "INTERNAL_SERVER_ERROR", "hash failed");
-    char *accept = arena_alloc(req->arena, 32);
-    sodium_bin2base64(accept, 32, digest, sizeof(digest), sodium_base64_VARIANT_ORIGINAL);
     struct ws_init *in = xcalloc(1, sizeof(*in));
     in->user_id = auth.user_id;
     in->admin = auth.is_admin;
     in->scopes = auth.scopes ? xstrdup(auth.scopes) : NULL;
     in->last_event_id = last_id;
+    *out = in;
+    return 0;
+}
+
+static int refuse(struct ws_init *in, int status)
+{
+    free(in->scopes);
+    free(in);
+    return status;
+}
+
+int live_http_ws(struct http_request *req, struct http_response *res)
+{
+    struct ws_init *in = NULL;
+    int st = live_begin(req, res, &in);
+    if (st)
+        return st;
+    const char *upgrade = http_header(req, "Upgrade");
+    const char *key = http_header(req, "Sec-WebSocket-Key");
+    const char *version = http_header(req, "Sec-WebSocket-Version");
+    if (!upgrade || !token_has(upgrade, "websocket") ||
+        !token_has(http_header(req, "Connection"), "upgrade")) {
+        http_add_header(res, "Upgrade", "websocket");
+        return refuse(in, http_error(res, 426, "UPGRADE_REQUIRED",
+                                     "request is not a WebSocket handshake: send 'Upgrade: "
+                                     "websocket', or read '/live/sse'"));
+    }
+    if (!key || strlen(key) != 24 || !version || strcmp(version, "13")) {
+        http_add_header(res, "Sec-WebSocket-Version", "13");
+        return refuse(in,
+                      http_error(res, 400, "INVALID_REQUEST",
+                                 "WebSocket handshake needs 'Sec-WebSocket-Key' and version 13"));
+    }
+    /* Sec-WebSocket-Accept: base64(SHA-1(key + GUID)) (RFC 6455 section 4.2.2) */
+    char buf[64];
+    unsigned char digest[20];
+    snprintf(buf, sizeof(buf), "%s" WS_GUID, key);
+    if (gnutls_hash_fast(GNUTLS_DIG_SHA1, buf, strlen(buf), digest))
+        return refuse(in, http_error(res, 500, "INTERNAL_SERVER_ERROR", "hash failed"));
+    char *accept = arena_alloc(req->arena, 32);
+    sodium_bin2base64(accept, 32, digest, sizeof(digest), sodium_base64_VARIANT_ORIGINAL);
     return http_upgrade(req, "websocket", "Sec-WebSocket-Accept", accept, on_upgraded, in);
+}
+
+/* The worker thread asks for more of a stream: the events it may see, else it waits
+ * (suspended) until sse_wake resumes it. */
+static ssize_t sse_read(void *arg, struct http_stream *hs, char *buf, size_t max)
+{
+    struct conn *c = arg;
+    pthread_mutex_lock(&lock);
+    c->hs = hs;
+    if (!c->ending)
+        feed(c);
+    if (!c->out_len && (c->ending || c->close_code)) {
+        pthread_mutex_unlock(&lock);
+        return -1; /* stopping, or dropped and its last words are out */
+    }
+    size_t n = c->out_len < max ? c->out_len : max;
+    if (n) {
+        memcpy(buf, c->out, n);
+        memmove(c->out, c->out + n, c->out_len - n);
+        c->out_len -= n;
+        if (!c->out_len)
+            c->out_msgs = 0;
+    } else {
+        http_stream_suspend(hs);
+        c->suspended = true;
+    }
+    pthread_mutex_unlock(&lock);
+    return (ssize_t)n;
+}
+
+static void sse_free(void *arg)
+{
+    struct conn *c = arg;
+    pthread_mutex_lock(&lock);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        sse_conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    user_drop(c->user_id);
+    n_conns--;
+    pthread_mutex_unlock(&lock);
+    free(c->scopes);
+    free(c->out);
+    free(c);
+}
+
+int live_http_sse(struct http_request *req, struct http_response *res)
+{
+    struct ws_init *in = NULL;
+    int st = live_begin(req, res, &in);
+    if (st)
+        return st;
+    struct conn *c = xcalloc(1, sizeof(*c));
+    c->fd = -1;
+    c->sse = true;
+    c->user_id = in->user_id;
+    c->scopes = in->scopes;
+    pthread_mutex_lock(&lock);
+    user_add(in->user_id, in->admin);
+    n_conns++;
+    c->last_id = last_published;
+    if (in->last_event_id) {
+        c->want_replay = true;
+        c->replay_from = in->last_event_id;
+    }
+    c->next = sse_conns;
+    if (sse_conns)
+        sse_conns->prev = c;
+    sse_conns = c;
+    sse_append(c, 0, ":", 1, true); /* something to send at once: the stream is open */
+    pthread_mutex_unlock(&lock);
+    free(in);
+    return http_stream(req, "text/event-stream", sse_read, sse_free, c);
 }
 
 int live_start(const struct live_options *o)
@@ -884,6 +1033,15 @@ int live_start(const struct live_options *o)
 void live_stop(void)
 {
     stopping = true;
+    pthread_mutex_lock(&lock); /* streams end: their worker threads finish them */
+    for (struct conn *c = sse_conns; c; c = c->next) {
+        c->ending = true;
+        if (c->suspended) {
+            c->suspended = false;
+            http_stream_resume(c->hs);
+        }
+    }
+    pthread_mutex_unlock(&lock);
     if (running) {
         wake();
         pthread_join(thread, NULL);

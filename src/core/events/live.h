@@ -44,6 +44,9 @@ void live_stop(void);
 
 /* GET /live: the WebSocket upgrade (401 without credentials, 403 for a foreign Origin). */
 int live_http_ws(struct http_request *req, struct http_response *res);
+/* GET /live/sse: the same events as Server-Sent Events, for clients that cannot open a
+ * WebSocket; the same credentials, Origin check, replay (Last-Event-ID) and limits. */
+int live_http_sse(struct http_request *req, struct http_response *res);
 
 /* Connections open now (for tests and /metrics). */
 unsigned live_connections(void);

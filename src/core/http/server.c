@@ -52,6 +52,7 @@ struct req_ctx {
     bool trusted;         /* may send up to max_body (a credential was checked) */
     bool close;           /* answer with Connection: close */
     struct upgrade *upgrade; /* set by http_upgrade: the reply hands the socket over */
+    struct http_stream *stream; /* set by http_stream: a body its owner feeds */
     const char *log_path; /* canonical path, secrets masked, escaped (arena) */
     struct conn_slot *slot;
 };
@@ -458,9 +459,18 @@ static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *k
 }
 
 static struct MHD_Response *upgrade_response(struct req_ctx *c);
+static struct MHD_Response *stream_response(struct MHD_Connection *conn, struct req_ctx *c);
 
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct req_ctx *c)
 {
+    if (c->stream && c->status == 200) {
+        struct MHD_Response *sr = stream_response(conn, c);
+        c->answered = true;
+        enum MHD_Result sret = sr ? MHD_queue_response(conn, 200, sr) : MHD_NO;
+        if (sr)
+            MHD_destroy_response(sr);
+        return sret;
+    }
     if (c->upgrade && c->status == 101) {
         struct MHD_Response *u = upgrade_response(c);
         c->answered = true;
@@ -778,6 +788,70 @@ static struct MHD_Response *upgrade_response(struct req_ctx *c)
     return r;
 }
 
+/* ---- streams (Server-Sent Events): a 200 whose body comes as its owner has it ---- */
+
+struct http_stream {
+    struct MHD_Connection *conn;
+    http_stream_read_fn read;
+    http_stream_free_fn free;
+    void *arg;
+    const char *content_type;
+};
+
+int http_stream(struct http_request *req, const char *content_type, http_stream_read_fn rd,
+                http_stream_free_fn fr, void *arg)
+{
+    struct req_ctx *c = (struct req_ctx *)((char *)req - offsetof(struct req_ctx, req));
+    struct http_stream *s = arena_alloc(&c->arena, sizeof(*s));
+    *s = (struct http_stream){.read = rd, .free = fr, .arg = arg, .content_type = content_type};
+    c->stream = s;
+    return 200;
+}
+
+void http_stream_suspend(struct http_stream *s)
+{
+    MHD_suspend_connection(s->conn);
+}
+
+void http_stream_resume(struct http_stream *s)
+{
+    MHD_resume_connection(s->conn);
+}
+
+static ssize_t on_stream(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct http_stream *s = cls;
+    (void)pos;
+    ssize_t n = s->read(s->arg, s, buf, max);
+    return n > 0 ? n : n == 0 ? 0 : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void stream_free(void *cls)
+{
+    struct http_stream *s = cls;
+    s->free(s->arg);
+    free(s);
+}
+
+static struct MHD_Response *stream_response(struct MHD_Connection *conn, struct req_ctx *c)
+{
+    struct http_stream *s = xcalloc(1, sizeof(*s)); /* outlives the request's arena */
+    *s = *c->stream;
+    s->conn = conn;
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, on_stream, s, stream_free);
+    if (!r) {
+        stream_free(s);
+        return NULL;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, s->content_type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "X-Accel-Buffering", "no");
+    for (int i = 0; i < c->res.n_headers; i++)
+        MHD_add_response_header(r, c->res.headers[i].name, c->res.headers[i].value);
+    return r;
+}
+
 static struct MHD_Daemon *start_one(const char *addr, bool tls)
 {
     char host[256], port_s[16];
@@ -798,6 +872,7 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
         flags |= MHD_USE_IPv6;
     if (tls)
         flags |= MHD_USE_TLS;
+    flags |= MHD_ALLOW_SUSPEND_RESUME; /* streams wait for data suspended */
     struct MHD_OptionItem tls_opts[] = {
         {MHD_OPTION_HTTPS_MEM_CERT, 0, cert_copy},
         {MHD_OPTION_HTTPS_MEM_KEY, 0, key_copy},

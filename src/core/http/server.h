@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/http/router.h"
 
@@ -62,6 +63,20 @@ typedef void (*http_upgrade_fn)(void *arg, int fd, const char *extra, size_t ext
 int http_upgrade(struct http_request *req, const char *protocol, const char *accept_name,
                  const char *accept_value, http_upgrade_fn fn, void *arg);
 void http_upgrade_close(struct http_upgraded *handle);
+/* A streamed reply (Server-Sent Events): a handler calls http_stream and returns its value
+ * (200); the body is sent chunked as read(arg, stream, buf, max) gives it, on a worker thread:
+ * bytes written (> 0), -1 for the end, or 0 for "nothing now" after calling
+ * http_stream_suspend(stream) inside read; http_stream_resume(stream), from any thread, makes
+ * libmicrohttpd call read again. free(arg) runs once the connection is done (also when the
+ * reply was never sent); resume must not be called after it. */
+struct http_stream;
+typedef ssize_t (*http_stream_read_fn)(void *arg, struct http_stream *s, char *buf, size_t max);
+typedef void (*http_stream_free_fn)(void *arg);
+int http_stream(struct http_request *req, const char *content_type, http_stream_read_fn rd,
+                http_stream_free_fn fr, void *arg);
+void http_stream_suspend(struct http_stream *s);
+void http_stream_resume(struct http_stream *s);
+
 /* Called at the start of server_stop, before the listeners stop: the owner of upgraded sockets
  * closes them all (http_upgrade_close) and takes no more. */
 void server_set_upgrade_stop(void (*fn)(void));
