@@ -3,8 +3,10 @@
 # 403 for a foreign Origin), events delivered per user as REST would decide (a user whose role
 # reads only their own deals gets nothing about another's deal), close 1009 for a frame over
 # 64 KB and 1002 for garbage without harm to other connections, heartbeats and dropping a
-# silent peer, replay by last_event_id and "resync" when replay is impossible, and a consumer
-# that stops reading getting "resync" and being closed. The checks are in live_checks.py.
+# silent peer, replay by last_event_id and "resync" when replay is impossible, a consumer that
+# stops reading getting "resync" and being closed, and the same over the Server-Sent Events
+# fallback GET /live/sse (refusals, per-user delivery, heartbeat comments, Last-Event-ID).
+# The checks are in live_checks.py.
 # shellcheck source=tests/api/lib.sh
 source "$(dirname "$0")/lib.sh"
 

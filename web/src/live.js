@@ -3,7 +3,9 @@
 // "entity", "data": {"FIELDS": {"ID"}}}); screens re-fetch through REST, so what they show is
 // still decided by REST. After a drop it reconnects with backoff (1 s doubling to 30 s) and asks
 // for the events it missed (last_event_id); when the server cannot replay them it sends
-// "resync", which every subscriber gets, as if everything had changed.
+// "resync", which every subscriber gets, as if everything had changed. Where no WebSocket
+// opens (none in the browser, or three attempts in a row fail, e.g. behind a proxy that drops
+// the upgrade) it reads the same events as Server-Sent Events from /live/sse instead.
 import { useEffect, useRef } from 'preact/hooks';
 
 const subs = new Set();
@@ -12,6 +14,8 @@ let lastId = 0;
 let backoff = 1000;
 let retry = null;
 let idle = null;
+let failures = 0;
+let sse = typeof WebSocket === 'undefined';
 
 function deliver(msg) {
     for (const s of [...subs]) {
@@ -19,23 +23,34 @@ function deliver(msg) {
     }
 }
 
+function onMessage(e) {
+    let msg;
+    try { msg = JSON.parse(e.data); } catch { return; }
+    if (msg.id) lastId = msg.id;
+    deliver(msg);
+}
+
 function connect() {
     clearTimeout(retry);
     retry = null;
-    if (ws || !subs.size || typeof WebSocket === 'undefined') return;
+    if (ws || !subs.size) return;
+    if (sse) {
+        if (typeof EventSource === 'undefined') return;
+        // EventSource reconnects by itself and sends Last-Event-ID
+        ws = new EventSource(`/live/sse${lastId ? `?last_event_id=${lastId}` : ''}`);
+        ws.onmessage = onMessage;
+        return;
+    }
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/live${lastId ? `?last_event_id=${lastId}` : ''}`;
     const sock = new WebSocket(url);
     ws = sock;
-    sock.onopen = () => { backoff = 1000; };
-    sock.onmessage = (e) => {
-        let msg;
-        try { msg = JSON.parse(e.data); } catch { return; }
-        if (msg.id) lastId = msg.id;
-        deliver(msg);
-    };
+    let opened = false;
+    sock.onopen = () => { backoff = 1000; failures = 0; opened = true; };
+    sock.onmessage = onMessage;
     sock.onclose = () => {
         if (ws !== sock) return;
         ws = null;
+        if (!opened && ++failures >= 3 && typeof EventSource !== 'undefined') sse = true;
         if (!subs.size) return;
         retry = setTimeout(connect, backoff);
         backoff = Math.min(backoff * 2, 30000);
