@@ -709,19 +709,16 @@ static void *run(void *arg)
     uint64_t fed = 0, last_sse_ping = time_mono_ns();
     while (!stopping) {
         int n = epoll_wait(ep, evs, (int)(sizeof(evs) / sizeof(evs[0])), 1000);
-        bool woken = false;
         for (int i = 0; i < n; i++) {
             if (!evs[i].data.ptr) {
                 uint64_t v;
                 if (read(wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
                     log_warn("live: wake read: %s", strerror(errno));
-                woken = true;
                 continue;
             }
             struct conn *c = evs[i].data.ptr;
             pump(c, (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0);
         }
-        (void)woken;
         adopt();
         pthread_mutex_lock(&lock);
         uint64_t latest = last_published;
