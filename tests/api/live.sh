@@ -17,7 +17,7 @@ for u in "admin@example.com Ada --admin" "bob@example.com Bob" "cid@example.com 
     "$KAZI_BIN" user add --data "$DATA" --email "$1" --name "$2" --last-name Test \
         --password-file "$T_DIR/pw" ${3:-} >/dev/null 2>>"$T_DIR/cli.err"
 done
-PA=$(hook_path 1 crm,user,task)
+PA=$(hook_path 1 crm,user,task,admin)
 PB=$(hook_path 2 crm,task)
 PC=$(hook_path 3 crm)
 check "users and webhooks created" test -n "$PA" -a -n "$PB" -a -n "$PC"

@@ -32,6 +32,10 @@ ada = login(FIRST, "admin@example.com", PW)
 bob = login(FIRST, "bob@example.com", PW)
 cid = login(FIRST, "cid@example.com", PW)
 
+def fid_ws(m):
+    return ((m.get("data") or {}).get("FIELDS") or {}).get("ID")
+
+
 # ---- the handshake
 w = WS(HOST, PORT, read=False)
 check("upgrade without credentials: 401", w.status == 401, w.status)
@@ -103,6 +107,23 @@ check("Bob gets ONTASKADD for it",
       wb.messages)
 seen = [x for x in wc.messages if x.get("entity") == "task"]
 check("Cid, no participant, gets no task event", not seen, seen)
+
+# a token's scopes limit the modules whose events it gets
+tok = (rest(A + "/token.add", {"USER_ID": 2, "SCOPES": "task", "TITLE": "board"}).get("result") or {}).get("TOKEN")
+check("application token with scope 'task' made for Bob", bool(tok))
+wt = WS(HOST, PORT, path=f"/live?auth={tok}")
+check("the token connects", wt.status == 101, wt.status)
+time.sleep(0.3)
+d_t = rest(A + "/crm.deal.add", {"fields": {"TITLE": "not for a task token", "ASSIGNED_BY_ID": 2}}).get("result")
+t2 = ((rest(B + "/tasks.task.add", {"fields": {"TITLE": "for the token", "RESPONSIBLE_ID": 2}}).get("result") or {})
+      .get("task") or {}).get("id")
+check("the 'task' token gets the task event",
+      wt.wait(lambda x: any(m.get("entity") == "task" and str(m["data"]["FIELDS"]["ID"]) == str(t2)
+                            for m in x.messages), 10), wt.messages)
+check("Bob's browser got the deal", wb.wait(lambda x: any(fid_ws(m) == d_t for m in x.messages), 10))
+seen = [m for m in wt.messages if m.get("entity") == "deal"]
+check("the 'task' token gets no CRM event", not seen, seen)
+wt.close()
 
 # ---- bad frames: 1009, 1002, and nobody else is affected
 wx = WS(HOST, PORT, cookie=bob, origin=ORIGIN)
