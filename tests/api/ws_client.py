@@ -64,7 +64,50 @@ def _mask_big(payload, key):
     return (p ^ k).to_bytes(len(payload) + (-len(payload) % 4), "big")[: len(payload)]
 
 
-class WS:
+class _Stream:
+    """What both clients share: the request and its answer's head, waiting on what the reader
+    thread collected, closing."""
+
+    def _request(self, lines, cookie, origin, headers):
+        if cookie:
+            lines.append(f"Cookie: kazi_session={cookie}")
+        if origin:
+            lines.append(f"Origin: {origin}")
+        lines += headers or []
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                break
+            buf += chunk
+        head, _, self.buf = buf.partition(b"\r\n\r\n")
+        first = head.split(b"\r\n")[0].decode(errors="replace").split()
+        self.status = int(first[1]) if len(first) > 1 else 0
+        self.headers = {}
+        for line in head.split(b"\r\n")[1:]:
+            k, _, v = line.decode(errors="replace").partition(":")
+            self.headers[k.strip().lower()] = v.strip()
+
+    def wait(self, pred, timeout):
+        """Waits until pred(self) holds (under the lock); returns whether it did."""
+        end = time.time() + timeout
+        with self.lock:
+            while not pred(self):
+                left = end - time.time()
+                if left <= 0:
+                    return False
+                self.lock.wait(left)
+            return True
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+class WS(_Stream):
     """A connection. status is the handshake's HTTP status; when 101, messages (text frames
     decoded as JSON), pings and the close code are collected by a reader thread (read=True),
     which answers pings unless pong=False."""
@@ -85,25 +128,7 @@ class WS:
             f"Sec-WebSocket-Key: {key}",
             "Sec-WebSocket-Version: 13",
         ]
-        if cookie:
-            lines.append(f"Cookie: kazi_session={cookie}")
-        if origin:
-            lines.append(f"Origin: {origin}")
-        lines += headers or []
-        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-        buf = b""
-        while b"\r\n\r\n" not in buf:
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                break
-            buf += chunk
-        head, _, self.buf = buf.partition(b"\r\n\r\n")
-        first = head.split(b"\r\n")[0].decode(errors="replace")
-        self.status = int(first.split()[1]) if len(first.split()) > 1 else 0
-        self.headers = {}
-        for line in head.split(b"\r\n")[1:]:
-            k, _, v = line.decode(errors="replace").partition(":")
-            self.headers[k.strip().lower()] = v.strip()
+        self._request(lines, cookie, origin, headers)
         want = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
         self.accept_ok = self.headers.get("sec-websocket-accept") == want
         self.messages = []
@@ -168,54 +193,20 @@ class WS:
             self.closed = True
             self.lock.notify_all()
 
-    def wait(self, pred, timeout):
-        """Waits until pred(self) holds (under the lock); returns whether it did."""
-        end = time.time() + timeout
-        with self.lock:
-            while not pred(self):
-                left = end - time.time()
-                if left <= 0:
-                    return False
-                self.lock.wait(left)
-            return True
 
     def events(self, name=None):
         with self.lock:
             return [m for m in self.messages if name is None or m.get("event") == name]
 
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
 
-
-class SSE:
+class SSE(_Stream):
     """A GET /live/sse stream: status, headers, and the events parsed by a reader thread from
     the chunked body (each {"id": str or None, "data": decoded JSON}); comments are counted."""
 
     def __init__(self, host, port, path="/live/sse", cookie=None, origin=None, headers=None, timeout=30):
         self.sock = socket.create_connection((host, port), timeout=timeout)
         lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Accept: text/event-stream"]
-        if cookie:
-            lines.append(f"Cookie: kazi_session={cookie}")
-        if origin:
-            lines.append(f"Origin: {origin}")
-        lines += headers or []
-        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-        buf = b""
-        while b"\r\n\r\n" not in buf:
-            c = self.sock.recv(4096)
-            if not c:
-                break
-            buf += c
-        head, _, self.buf = buf.partition(b"\r\n\r\n")
-        first = head.split(b"\r\n")[0].decode(errors="replace").split()
-        self.status = int(first[1]) if len(first) > 1 else 0
-        self.headers = {}
-        for line in head.split(b"\r\n")[1:]:
-            k, _, v = line.decode(errors="replace").partition(":")
-            self.headers[k.strip().lower()] = v.strip()
+        self._request(lines, cookie, origin, headers)
         self.events, self.comments, self.closed = [], 0, False
         self.lock = threading.Condition()
         if self.status == 200:
@@ -265,18 +256,3 @@ class SSE:
             self.closed = True
             self.lock.notify_all()
 
-    def wait(self, pred, timeout):
-        end = time.time() + timeout
-        with self.lock:
-            while not pred(self):
-                left = end - time.time()
-                if left <= 0:
-                    return False
-                self.lock.wait(left)
-            return True
-
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass

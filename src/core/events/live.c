@@ -488,18 +488,25 @@ static void queue_text(struct conn *c, uint64_t id, const char *s, size_t len)
 /* ---- the connection thread --------------------------------------------------------------------
  */
 
-static void conn_free(struct conn *c)
+/* Takes c off the list at *head and out of the counts (user and connections); the caller
+ * holds lock when the list is shared. */
+static void conn_unlink(struct conn **head, struct conn *c)
 {
-    epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
     if (c->prev)
         c->prev->next = c->next;
     else
-        conns = c->next;
+        *head = c->next;
     if (c->next)
         c->next->prev = c->prev;
-    pthread_mutex_lock(&lock);
     user_drop(c->user_id);
     n_conns--;
+}
+
+static void conn_free(struct conn *c)
+{
+    epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+    pthread_mutex_lock(&lock);
+    conn_unlink(&conns, c);
     pthread_mutex_unlock(&lock);
     if (c->ws)
         wslay_event_context_free(c->ws);
@@ -759,30 +766,36 @@ struct ws_init {
     uint64_t last_event_id;
 };
 
-static void on_upgraded(void *arg, int fd, const char *extra, size_t extra_len,
-                        struct http_upgraded *handle)
+/* A new connection of in's user, counted and placed after the newest event (or set to replay
+ * from in->last_event_id); frees in, keeps its scopes. Under lock. */
+static struct conn *conn_new(struct ws_init *in)
 {
-    struct ws_init *in = arg;
     struct conn *c = xcalloc(1, sizeof(*c));
-    /* a copy of the descriptor keeps the connection once libmicrohttpd lets go of its own:
-     * its per-connection state (a memory pool of max_header + 16 KB, all of it written by
-     * the upgrade) is freed now rather than held for the life of the socket */
-    c->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-    c->handle = handle;
-    if (c->fd >= 0) {
-        http_upgrade_close(handle);
-        c->handle = NULL;
-    } else {
-        c->fd = fd;
-    }
-    fd = c->fd;
     c->user_id = in->user_id;
     c->scopes = in->scopes;
     c->last_recv = c->last_ping = time_mono_ns();
-    if (extra_len) {
-        c->extra = xmalloc(extra_len);
-        memcpy(c->extra, extra, extra_len);
-        c->extra_len = extra_len;
+    user_add(in->user_id, in->admin);
+    n_conns++;
+    c->last_id = last_published;
+    if (in->last_event_id) {
+        c->want_replay = true;
+        c->replay_from = in->last_event_id;
+    }
+    free(in);
+    return c;
+}
+
+static void on_upgraded(void *arg, int fd, const char *extra, size_t extra_len,
+                        struct http_upgraded *handle)
+{
+    /* a copy of the descriptor keeps the connection once libmicrohttpd lets go of its own:
+     * its per-connection state (a memory pool of max_header + 16 KB, all of it written by
+     * the upgrade) is freed now rather than held for the life of the socket */
+    int own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (own >= 0) {
+        http_upgrade_close(handle);
+        handle = NULL;
+        fd = own;
     }
     /* a notice is small: a modest kernel buffer bounds what a stalled peer holds there too */
     int sndbuf = LIVE_SNDBUF;
@@ -791,17 +804,17 @@ static void on_upgraded(void *arg, int fd, const char *extra, size_t extra_len,
     if (fl >= 0)
         fcntl(fd, F_SETFL, fl | O_NONBLOCK);
     pthread_mutex_lock(&lock);
-    user_add(in->user_id, in->admin);
-    n_conns++;
-    c->last_id = last_published;
-    if (in->last_event_id) {
-        c->want_replay = true;
-        c->replay_from = in->last_event_id;
+    struct conn *c = conn_new(arg);
+    c->fd = fd;
+    c->handle = handle;
+    if (extra_len) {
+        c->extra = xmalloc(extra_len);
+        memcpy(c->extra, extra, extra_len);
+        c->extra_len = extra_len;
     }
     c->next = adopt_head;
     adopt_head = c;
     pthread_mutex_unlock(&lock);
-    free(in);
     wake();
 }
 
@@ -956,14 +969,7 @@ static void sse_free(void *arg)
 {
     struct conn *c = arg;
     pthread_mutex_lock(&lock);
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        sse_conns = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
-    user_drop(c->user_id);
-    n_conns--;
+    conn_unlink(&sse_conns, c);
     pthread_mutex_unlock(&lock);
     free(c->scopes);
     free(c->out);
@@ -976,26 +982,16 @@ int live_http_sse(struct http_request *req, struct http_response *res)
     int st = live_begin(req, res, &in);
     if (st)
         return st;
-    struct conn *c = xcalloc(1, sizeof(*c));
+    pthread_mutex_lock(&lock);
+    struct conn *c = conn_new(in);
     c->fd = -1;
     c->sse = true;
-    c->user_id = in->user_id;
-    c->scopes = in->scopes;
-    pthread_mutex_lock(&lock);
-    user_add(in->user_id, in->admin);
-    n_conns++;
-    c->last_id = last_published;
-    if (in->last_event_id) {
-        c->want_replay = true;
-        c->replay_from = in->last_event_id;
-    }
     c->next = sse_conns;
     if (sse_conns)
         sse_conns->prev = c;
     sse_conns = c;
     sse_append(c, 0, ":", 1, true); /* something to send at once: the stream is open */
     pthread_mutex_unlock(&lock);
-    free(in);
     return http_stream(req, "text/event-stream", sse_read, sse_free, c);
 }
 
