@@ -22,7 +22,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
         -Wvla -Wimplicit-fallthrough -Wno-missing-field-initializers
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD_DIR)/gen $(WARN) $(PKG_CFLAGS) $(MODULE_DEFS) \
                -DKAZI_VERSION='"$(VERSION)"' -MMD -MP
-LDLIBS := $(PKG_LIBS) -lpthread -lm
+LDLIBS := $(PKG_LIBS) -lwslay -lpthread -lm # libwslay-dev ships no pkg-config file
 
 REL := $(BUILD_DIR)/release
 ASAN := $(BUILD_DIR)/asan

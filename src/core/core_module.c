@@ -7,6 +7,7 @@
 #include "core/auth/session.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
+#include "core/events/live.h"
 #include "core/http/assets.h"
 #include "core/http/metrics.h"
 #include "core/module.h"
@@ -52,6 +53,8 @@ static int metrics(struct http_request *req, struct http_response *res)
 static const struct module_route core_routes[] = {
     {"GET", "/healthz", healthz},
     {"GET", "/metrics", metrics},
+    {"GET", "/live", live_http_ws},
+    {"GET", "/live/sse", live_http_sse},
     {"GET", "/api/auth/state", auth_http_state},
     {"POST", "/api/auth/setup", auth_http_setup},
     {"POST", "/api/auth/login", auth_http_login},

@@ -1,6 +1,6 @@
 // The only way the app talks to kazi: the sign-in API (/api/auth/*) and REST calls to
 // /rest/<method> with the session cookie and the X-CSRF-Token header. Errors become ApiError
-// with the HTTP status, the protocol's code and its description. No other endpoints are used.
+// with the HTTP status, the protocol's code and its description. The live channel is live.js.
 
 let csrf = '';
 let onSignedOut = null;

@@ -13,6 +13,7 @@
 #include "core/base/timeutil.h"
 #include "core/cli/app.h"
 #include "core/cli/cli.h"
+#include "core/events/live.h"
 #include "core/http/metrics.h"
 #include "core/http/router.h"
 #include "core/http/server.h"
@@ -127,6 +128,10 @@ int cli_serve(int argc, char **argv)
     const struct module *const *mods = registry_modules(&n_mods);
     if (registry_add_routes(router) || rest_init(&cfg, mods, n_mods, router) || registry_start())
         goto out;
+    struct live_options lo = {(unsigned)cfg.live_ping, (unsigned)cfg.live_queue,
+                              (unsigned)cfg.max_connections};
+    if (live_start(&lo))
+        goto out_modules;
     if (start_server(&cfg, router, &cert, &key))
         goto out_modules;
     log_info("kazi %s started in %.1f ms (data '%s', modules '%s')", KAZI_VERSION,

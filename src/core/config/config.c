@@ -74,6 +74,10 @@ static const struct option_def options[] = {
         "raise it behind a reverse proxy)"),
     INT(rate_limit_burst, "0", 0, 1000000, "REST rate limit bucket size per webhook/token (0: off)"),
     DBL(rate_limit_rate, "2", 0.001, 1000000, "REST requests per second drained from the bucket"),
+    INT(live_ping, "30", 1, 3600,
+        "live channel (GET /live) heartbeat in seconds; a connection silent for two is dropped"),
+    INT(live_queue, "256", 1, 2048,
+        "events a live connection may fall behind before it gets \"resync\" and is closed"),
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 

@@ -41,6 +41,8 @@ struct config {
     int64_t max_connections_per_ip;  /* per listener and client address; 0 = no limit */
     int64_t rate_limit_burst;        /* leaky bucket size per webhook/token; 0 = off */
     double rate_limit_rate;          /* requests drained per second */
+    int64_t live_ping;               /* live channel heartbeat, seconds */
+    int64_t live_queue;              /* events a live connection may fall behind */
 };
 
 /* A sub-command's own flag (not a configuration option), e.g. --email E or --admin. */

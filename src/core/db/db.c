@@ -381,6 +381,13 @@ int db_begin_write(struct db *db)
     return 0;
 }
 
+static void (*write_end_hook)(bool committed);
+
+void db_set_write_end_hook(void (*fn)(bool committed))
+{
+    write_end_hook = fn;
+}
+
 static int end_txn(struct db *db, const char *sql)
 {
     if (!db->txn)
@@ -395,10 +402,13 @@ static int end_txn(struct db *db, const char *sql)
     /* without a free-space figure, a committed write is the sign that space is back */
     if (!rc && commit && db->txn == 2 && space_full)
         storage_check_free(-1);
-    if (db->txn == 2)
+    bool was_write = db->txn == 2;
+    if (was_write)
         pthread_mutex_unlock(&writer_lock);
     db->txn = 0;
     db->doomed = false;
+    if (was_write && write_end_hook)
+        write_end_hook(!rc && commit);
     return rc;
 }
 

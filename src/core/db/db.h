@@ -83,6 +83,10 @@ int db_begin_write(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
 bool db_in_transaction(const struct db *db);
+/* fn runs on the writing thread after every write transaction ends (the writer lock already
+ * released), told whether it committed: what the thread set aside during the transaction is
+ * published or dropped there (the live channel's events). Set once at start-up. */
+void db_set_write_end_hook(void (*fn)(bool committed));
 
 /* Runs the cached statement sql (a static string) with n integer parameters, expecting no
  * rows. Returns 0 or a negative error; db_changes() tells how many rows it changed. */

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,8 @@ struct req_ctx {
     bool bad_path;        /* the target is not a clean origin-form path: 400 */
     bool trusted;         /* may send up to max_body (a credential was checked) */
     bool close;           /* answer with Connection: close */
+    struct upgrade *upgrade; /* set by http_upgrade: the reply hands the socket over */
+    struct http_stream *stream; /* set by http_stream: a body its owner feeds */
     const char *log_path; /* canonical path, secrets masked, escaped (arena) */
     struct conn_slot *slot;
 };
@@ -68,6 +71,7 @@ struct conn_slot {
     int fd;
     _Atomic bool cut;          /* shut down by the sweeper */
     _Atomic uint64_t deadline; /* time_mono_ns() value, 0: none */
+    _Atomic bool upgraded;     /* handed over by http_upgrade: no more deadlines */
 };
 
 static struct MHD_Daemon *daemons[2];
@@ -367,7 +371,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     /* a kept-alive connection's next request: its headers within the idle timeout plus the
      * header timeout (libmicrohttpd's idle timer restarts with every byte; this does not) */
-    if (c->slot && !c->slot->cut)
+    if (c->slot && !c->slot->cut && !c->slot->upgraded)
         c->slot->deadline = deadline_in(opts.timeout_s + opts.header_timeout_s);
     ctx_free(c);
     *con_cls = NULL;
@@ -455,8 +459,27 @@ static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *k
     return MHD_YES;
 }
 
+static struct MHD_Response *upgrade_response(struct req_ctx *c);
+static struct MHD_Response *stream_response(struct MHD_Connection *conn, struct req_ctx *c);
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct req_ctx *c)
 {
+    if (c->stream && c->status == 200) {
+        struct MHD_Response *sr = stream_response(conn, c);
+        c->answered = true;
+        enum MHD_Result sret = sr ? MHD_queue_response(conn, 200, sr) : MHD_NO;
+        if (sr)
+            MHD_destroy_response(sr);
+        return sret;
+    }
+    if (c->upgrade && c->status == 101) {
+        struct MHD_Response *u = upgrade_response(c);
+        c->answered = true;
+        enum MHD_Result uret = u ? MHD_queue_response(conn, 101, u) : MHD_NO;
+        if (u)
+            MHD_destroy_response(u);
+        return uret;
+    }
     size_t len;
     char *body = strbuf_detach(&c->res.body, &len);
     struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
@@ -694,6 +717,141 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     log_debug("http: %s", buf);
 }
 
+/* ---- protocol upgrade (WebSocket): the socket leaves HTTP for the handler's own loop ---- */
+
+struct upgrade {
+    http_upgrade_fn fn;
+    void *arg;
+    struct http_header headers[4];
+    int n_headers;
+};
+
+static void (*upgrade_stop)(void);
+
+void server_set_upgrade_stop(void (*fn)(void))
+{
+    upgrade_stop = fn;
+}
+
+int http_upgrade(struct http_request *req, const char *protocol, const char *accept_name,
+                 const char *accept_value, http_upgrade_fn fn, void *arg)
+{
+    struct req_ctx *c = (struct req_ctx *)((char *)req - offsetof(struct req_ctx, req));
+    struct upgrade *u = arena_alloc(&c->arena, sizeof(*u));
+    *u = (struct upgrade){.fn = fn, .arg = arg};
+    u->headers[u->n_headers++] = (struct http_header){"Upgrade", protocol};
+    if (accept_name)
+        u->headers[u->n_headers++] = (struct http_header){accept_name, accept_value};
+    c->upgrade = u;
+    return 101;
+}
+
+void http_upgrade_close(struct http_upgraded *h)
+{
+    MHD_upgrade_action((struct MHD_UpgradeResponseHandle *)h, MHD_UPGRADE_ACTION_CLOSE);
+}
+
+static void on_upgraded(void *cls, struct MHD_Connection *conn, void *con_cls, const char *extra,
+                        size_t extra_len, MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
+{
+    struct upgrade *u = cls;
+    (void)con_cls;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct conn_slot *slot = ci ? ci->socket_context : NULL;
+    if (slot) {
+        /* no header deadline any more, and no longer a request in flight */
+        slot->upgraded = true;
+        slot->deadline = 0;
+        if (slot->cur && slot->cur->started) {
+            slot->cur->started = false;
+            active--;
+        }
+    }
+    u->fn(u->arg, (int)sock, extra, extra_len, (struct http_upgraded *)urh);
+    free(u);
+}
+
+static struct MHD_Response *upgrade_response(struct req_ctx *c)
+{
+    struct upgrade *u = xcalloc(1, sizeof(*u)); /* outlives the request's arena */
+    *u = *c->upgrade;
+    struct MHD_Response *r = MHD_create_response_for_upgrade(on_upgraded, u);
+    if (!r) {
+        free(u);
+        return NULL;
+    }
+    for (int i = 0; i < u->n_headers; i++)
+        MHD_add_response_header(r, u->headers[i].name, u->headers[i].value);
+    for (int i = 0; i < c->res.n_headers; i++)
+        MHD_add_response_header(r, c->res.headers[i].name, c->res.headers[i].value);
+    return r;
+}
+
+/* ---- streams (Server-Sent Events): a 200 whose body comes as its owner has it ---- */
+
+struct http_stream {
+    struct MHD_Connection *conn;
+    http_stream_read_fn read;
+    http_stream_free_fn free;
+    void *arg;
+    const char *content_type;
+};
+
+int http_stream(struct http_request *req, const char *content_type, http_stream_read_fn rd,
+                http_stream_free_fn fr, void *arg)
+{
+    struct req_ctx *c = (struct req_ctx *)((char *)req - offsetof(struct req_ctx, req));
+    struct http_stream *s = arena_alloc(&c->arena, sizeof(*s));
+    *s = (struct http_stream){.read = rd, .free = fr, .arg = arg, .content_type = content_type};
+    c->stream = s;
+    return 200;
+}
+
+void http_stream_suspend(struct http_stream *s)
+{
+    MHD_suspend_connection(s->conn);
+}
+
+void http_stream_resume(struct http_stream *s)
+{
+    MHD_resume_connection(s->conn);
+}
+
+static ssize_t on_stream(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct http_stream *s = cls;
+    (void)pos;
+    ssize_t n = s->read(s->arg, s, buf, max);
+    return n > 0 ? n : n == 0 ? 0 : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void stream_free(void *cls)
+{
+    struct http_stream *s = cls;
+    s->free(s->arg);
+    free(s);
+}
+
+static struct MHD_Response *stream_response(struct MHD_Connection *conn, struct req_ctx *c)
+{
+    struct http_stream *s = xcalloc(1, sizeof(*s)); /* outlives the request's arena */
+    *s = *c->stream;
+    s->conn = conn;
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, on_stream, s, stream_free);
+    if (!r) {
+        stream_free(s);
+        return NULL;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, s->content_type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "X-Accel-Buffering", "no");
+    for (int i = 0; i < c->res.n_headers; i++)
+        MHD_add_response_header(r, c->res.headers[i].name, c->res.headers[i].value);
+    return r;
+}
+
 static struct MHD_Daemon *start_one(const char *addr, bool tls)
 {
     char host[256], port_s[16];
@@ -708,11 +866,13 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
         error("listen address '%s' cannot be resolved", addr);
         return NULL;
     }
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_UPGRADE;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (tls)
         flags |= MHD_USE_TLS;
+    flags |= MHD_ALLOW_SUSPEND_RESUME; /* streams wait for data suspended */
     struct MHD_OptionItem tls_opts[] = {
         {MHD_OPTION_HTTPS_MEM_CERT, 0, cert_copy},
         {MHD_OPTION_HTTPS_MEM_KEY, 0, key_copy},
@@ -793,6 +953,8 @@ fail:
 
 void server_stop(unsigned grace_s)
 {
+    if (upgrade_stop)
+        upgrade_stop(); /* upgraded sockets go back to libmicrohttpd before it stops */
     MHD_socket listen_fd[2] = {MHD_INVALID_SOCKET, MHD_INVALID_SOCKET};
     for (int i = 0; i < 2; i++)
         if (daemons[i])

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/http/router.h"
 
@@ -47,6 +48,38 @@ void server_stop(unsigned grace_s);
 unsigned server_active_requests(void);
 /* The actual port of a listener (useful with port 0), 0 if none. */
 int server_port(bool tls);
+
+/* Protocol upgrade (RFC 9110 section 7.8), for WebSocket. A handler that accepts an upgrade
+ * calls http_upgrade and returns its value (101): the reply carries "Upgrade: protocol" and,
+ * when accept_name is not NULL, that header (name and value static or arena). Once the reply
+ * is sent, fn runs on the worker thread with the socket (non-blocking state unchanged), the
+ * bytes the client sent after its headers (extra, valid only during the call) and a handle.
+ * From then the socket belongs to fn's owner until it calls http_upgrade_close(handle), from
+ * any thread, exactly once; the socket must not be closed otherwise. Plain HTTP and HTTPS
+ * alike (over HTTPS the socket is a local pair libmicrohttpd encrypts behind). */
+struct http_upgraded;
+typedef void (*http_upgrade_fn)(void *arg, int fd, const char *extra, size_t extra_len,
+                                struct http_upgraded *handle);
+int http_upgrade(struct http_request *req, const char *protocol, const char *accept_name,
+                 const char *accept_value, http_upgrade_fn fn, void *arg);
+void http_upgrade_close(struct http_upgraded *handle);
+/* A streamed reply (Server-Sent Events): a handler calls http_stream and returns its value
+ * (200); the body is sent chunked as read(arg, stream, buf, max) gives it, on a worker thread:
+ * bytes written (> 0), -1 for the end, or 0 for "nothing now" after calling
+ * http_stream_suspend(stream) inside read; http_stream_resume(stream), from any thread, makes
+ * libmicrohttpd call read again. free(arg) runs once the connection is done (also when the
+ * reply was never sent); resume must not be called after it. */
+struct http_stream;
+typedef ssize_t (*http_stream_read_fn)(void *arg, struct http_stream *s, char *buf, size_t max);
+typedef void (*http_stream_free_fn)(void *arg);
+int http_stream(struct http_request *req, const char *content_type, http_stream_read_fn rd,
+                http_stream_free_fn fr, void *arg);
+void http_stream_suspend(struct http_stream *s);
+void http_stream_resume(struct http_stream *s);
+
+/* Called at the start of server_stop, before the listeners stop: the owner of upgraded sockets
+ * closes them all (http_upgrade_close) and takes no more. */
+void server_set_upgrade_stop(void (*fn)(void));
 
 /* Visits every field of an application/x-www-form-urlencoded or multipart/form-data body of
  * req, decoded by libmicrohttpd's post processor. Values of one field may arrive in several

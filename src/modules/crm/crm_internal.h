@@ -265,4 +265,7 @@ int crm_binding_ids(struct db *db, const struct crm_binding_def *b, int64_t src_
  * that lost a binding. */
 int crm_binding_drop_record(struct db *db, int type_id, int64_t id);
 
+/* Registers every entity's record events on the live channel (crm_live.c). */
+int crm_live_init(void);
+
 #endif

@@ -73,7 +73,7 @@ static int crm_init(void)
             return error("crm: entity '%s' cannot start", (*e)->name);
         }
     }
-    if (crm_timeline_init() || crm_search_init()) {
+    if (crm_timeline_init() || crm_search_init() || crm_live_init()) {
         crm_fini();
         return error("crm: the timeline or the search index cannot start");
     }

@@ -257,4 +257,7 @@ int group_member_set(struct rest_call *c, int64_t group_id, int64_t user_id, cha
 int group_visible(struct db *db, const struct rest_call *c, int64_t id, bool *exists,
                   bool *visible);
 
+/* Registers the task events on the live channel (task_live.c). */
+int task_live_init(void);
+
 #endif

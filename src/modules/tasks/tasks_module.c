@@ -46,4 +46,5 @@ const struct module tasks_module = {
     .perms = tasks_perms,
     .migrations = migrations_tasks,
     .events = tasks_events,
+    .init = task_live_init,
 };

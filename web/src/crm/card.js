@@ -7,6 +7,7 @@ import { batch, call, has, rest } from '../api.js';
 import { fmtDateTime, fmtMoney, t } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
 import { Icon } from '../ui/icons.js';
+import { useLive } from '../live.js';
 import { Confirm, errorText, Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
 import { checkField } from '../ui/form.js';
 import { ENTITIES, recordTitle, titleSelect } from './entities.js';
@@ -131,6 +132,8 @@ export function CrmCard({ entity, id }) {
         ]);
         return { fields, rec, dicts, users, pipelines, titles, rel, stages: stageDict ? dicts[stageDict] || [] : [] };
     }, [entity, id]);
+    // another user's change to this record: read it again
+    useLive(entity, () => state.reload(), (m) => String(m.data?.FIELDS?.ID) === String(id));
     return html`<div class="page">
         <${Loaded} state=${state}>${(d) => {
             const { fields, rec } = d;

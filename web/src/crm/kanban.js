@@ -8,6 +8,7 @@ import { html } from '../h.js';
 import { batch, has, rest } from '../api.js';
 import { fmtMoney, fmtNumber, t } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
+import { useLive } from '../live.js';
 import { Icon } from '../ui/icons.js';
 import { errorText, Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
 import * as meta from './meta.js';
@@ -50,6 +51,8 @@ function Board({ cat, stages, initial, users }) {
     const [dragging, setDragging] = useState(null);
     const [expanded, setExpanded] = useState({});
     const live = useRef(null);
+    // another user's change: the board as the server has it now
+    useLive('deal', () => loadDeals(cat, stages).then((r) => { setBy(r.by); setTotals(r.totals); }, () => {}));
     const findDeal = (id) => {
         for (const s of stages) {
             const d = by[s.STATUS_ID].find((x) => String(x.ID) === String(id));

@@ -8,6 +8,7 @@ import { batch, has } from '../api.js';
 import { t } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { Icon } from '../ui/icons.js';
+import { useLive } from '../live.js';
 import { ErrorBox, Modal, PageHead, Pager, Spinner, errorText, toast, useAsync } from '../ui/kit.js';
 import { ENTITIES, recordTitle, titleSelect } from './entities.js';
 import { FieldValue, fieldText, linkTitles } from './display.js';
@@ -73,6 +74,7 @@ export function CrmList({ entity }) {
         const titles = await linkTitles(rows, Object.fromEntries(shown.map((n) => [n, c.fields[n]])), batch);
         return { rows, total: env.total, next: env.next, titles };
     }, [ctx.data, cols, order, filter, page]);
+    useLive(entity, () => data.reload()); // another user's change: the page again
 
     const apply = (f, o) => {
         setFilter(f);

@@ -7,6 +7,7 @@ import { html } from '../h.js';
 import { batch, has, rest } from '../api.js';
 import { fmtDateTime, fmtNumber, t } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
+import { useLive } from '../live.js';
 import { Icon } from '../ui/icons.js';
 import { errorText, Loaded, PageHead, toast, useAsync } from '../ui/kit.js';
 import { actionFor, isOverdue, STATUSES, statusName, userName, users } from './common.js';
@@ -31,11 +32,13 @@ async function loadBoard(group) {
     return { by, totals };
 }
 
-function Board({ initial, people }) {
+function Board({ group, initial, people }) {
     const [by, setBy] = useState(initial.by);
     const [totals, setTotals] = useState(initial.totals);
     const [over, setOver] = useState(null);
     const live = useRef(null);
+    // another user's change: the board as the server has it now
+    useLive('task', () => loadBoard(group).then((r) => { setBy(r.by); setTotals(r.totals); }, () => {}));
     const colOf = (st) => (st === '1' ? '2' : st);
     const find = (id) => {
         for (const s of STATUSES) {
@@ -122,6 +125,6 @@ export function TasksKanban({ group: groupId }) {
                 ${d.groups.map((g) => html`<${Link} key=${g.ID} href=${`/tasks/group/${g.ID}`} class=${Number(g.ID) === group ? 'active' : ''}
                     aria-current=${Number(g.ID) === group ? 'page' : undefined}>${g.NAME}<//>`)}
             </nav>
-            <${Board} key=${group} initial=${d.initial} people=${d.people} />`}<//>
+            <${Board} key=${group} group=${group} initial=${d.initial} people=${d.people} />`}<//>
     </div>`;
 }
