@@ -28,7 +28,7 @@
 #include "core/db/db.h"
 #include "core/events/bus.h"
 #include "core/http/server.h"
-#include "core/rest/rest.h"
+#include "core/auth/identity.h"
 
 #define LIVE_MAX_KINDS 32
 #define LIVE_RING 4096                 /* events kept for replay; a power of two */
@@ -198,8 +198,8 @@ static int on_event(const struct event *ev, void *ctx)
     int64_t *allowed = xcalloc(n, sizeof(*allowed));
     size_t n_allowed = 0;
     for (size_t i = 0; i < n; i++) {
-        struct rest_auth auth = {
-            .kind = REST_AUTH_SESSION, .user_id = snap[i].id, .is_admin = snap[i].admin};
+        struct auth_identity auth = {
+            .kind = AUTH_SESSION, .user_id = snap[i].id, .is_admin = snap[i].admin};
         bool ok = false;
         if (!k->fn(k->ctx, ev->db, &auth, id, &ok) && ok)
             allowed[n_allowed++] = snap[i].id;
@@ -858,7 +858,7 @@ static int live_begin(struct http_request *req, struct http_response *res, struc
     struct db *db = db_conn();
     if (!db)
         return http_error(res, 503, "SERVICE_UNAVAILABLE", "database is not available");
-    struct rest_auth auth = {0};
+    struct auth_identity auth = {0};
     const char *token = http_query_arg(req, "auth");
     int rc;
     if (token)

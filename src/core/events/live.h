@@ -17,11 +17,11 @@
 #include "core/http/http.h"
 
 struct db;
-struct rest_auth;
+struct auth_identity;
 
 /* Whether auth may read record id: sets *ok and returns 0, or a database error (the event is
  * then sent to nobody). Runs inside the emitter's transaction, on its connection. */
-typedef int (*live_read_fn)(const void *ctx, struct db *db, const struct rest_auth *auth,
+typedef int (*live_read_fn)(const void *ctx, struct db *db, const struct auth_identity *auth,
                             int64_t id, bool *ok);
 
 /* Registers prefix + ADD / UPDATE / DELETE / MOVETOCATEGORY for the live channel; the

@@ -9,7 +9,7 @@
 #include "modules/crm/crm_entity.h"
 #include "modules/crm/crm_internal.h"
 
-static int can_read(const void *ctx, struct db *db, const struct rest_auth *auth, int64_t id,
+static int can_read(const void *ctx, struct db *db, const struct auth_identity *auth, int64_t id,
                     bool *ok)
 {
     const struct crm_entity_def *def = ctx;

@@ -7,7 +7,7 @@
 #include "core/rest/rest.h"
 #include "modules/tasks/tasks_internal.h"
 
-static int can_read(const void *ctx, struct db *db, const struct rest_auth *auth, int64_t id,
+static int can_read(const void *ctx, struct db *db, const struct auth_identity *auth, int64_t id,
                     bool *ok)
 {
     (void)ctx;
