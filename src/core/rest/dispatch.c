@@ -131,6 +131,8 @@ static int form_field(void *ctx, const char *key, const char *filename, const ch
 {
     struct form_state *f = ctx;
     int rc;
+    if (!key) /* a multipart part without a name: 400 */
+        return -E_INVAL;
     if (off == 0 || !f->open || strcmp(f->key.buf, key)) {
         if ((rc = form_flush(f)))
             return rc;
