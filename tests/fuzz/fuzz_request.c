@@ -53,16 +53,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 _Static_assert(sizeof(SESSION_TOKEN) - 1 == SESSION_TOKEN_LEN, "session token length");
 _Static_assert(sizeof(SESSION_CSRF) - 1 == SESSION_CSRF_LEN, "csrf token length");
 
-#define RESET_EVERY 2000        /* inputs between database restores */
-#define REPLY_CAP (1024 * 1024) /* reply bytes kept for the checks; the rest is read and dropped   \
-                                 */
-#define MAX_ROUNDS 10000        /* loop passes per input before the connection counts as stuck */
+#define RESET_EVERY 2000 /* inputs between database restores */
+#define REPLY_CAP                                                                                  \
+    (1024 * 1024)        /* reply bytes kept for the checks; the rest is read and dropped          \
+                          */
+#define MAX_ROUNDS 10000 /* loop passes per input before the connection counts as stuck */
 
 static char dir[256], db_path[300], snapshot_path[300];
 static struct config cfg;
 static struct router *router;
 static unsigned long inputs;
 static bool show; /* FUZZ_REQUEST_SHOW=1: print every reply (to check what seeds reach) */
+static unsigned long by_class[6]; /* first replies: none, 1xx (never final), 2xx ... 5xx */
 
 static void die(const char *what)
 {
@@ -206,8 +208,8 @@ static void check_json(int status, const char *body, size_t len)
 
 /* The reply is empty (the server closed) or starts with interim 1xx replies and then a final
  * status line, headers and, for a JSON reply, a body that check_json accepts. Later pipelined
- * replies are only read. */
-static void check_reply(const uint8_t *in, size_t in_len, const struct strbuf *reply)
+ * replies are only read. Returns the final status, 0 when there is none. */
+static int check_reply(const uint8_t *in, size_t in_len, const struct strbuf *reply)
 {
     const char *p = reply->buf, *end = reply->buf + reply->len;
     size_t skip = 0;
@@ -223,7 +225,8 @@ static void check_reply(const uint8_t *in, size_t in_len, const struct strbuf *r
         const char *hdr_end = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
         if (!hdr_end)
             die("the reply's header block has no end");
-        const char *h = memmem(p, (size_t)(hdr_end - p), "\r\n", 2) + 2;
+        /* the status line's CRLF may be the first half of the blank line */
+        const char *h = (const char *)memmem(p, (size_t)(hdr_end + 2 - p), "\r\n", 2) + 2;
         const char *body = hdr_end + 4;
         if (status < 200) { /* 100 Continue and the like, then the real reply */
             p = body;
@@ -240,8 +243,9 @@ static void check_reply(const uint8_t *in, size_t in_len, const struct strbuf *r
             else if (reply->len < REPLY_CAP)
                 die("the reply is shorter than its Content-Length");
         }
-        return;
+        return status;
     }
+    return 0;
 }
 
 /* ---- the fixture --------------------------------------------------------------------------- */
@@ -340,6 +344,10 @@ static void make_records(void)
 static void cleanup(void)
 {
     char path[400];
+    fprintf(stderr,
+            "fuzz_request: %lu inputs; first reply none %lu, 2xx %lu, 3xx %lu, 4xx %lu, "
+            "5xx %lu\n",
+            inputs, by_class[0], by_class[2], by_class[3], by_class[4], by_class[5]);
     static const char *const files[] = {"kazi.db", "kazi.db-wal", "kazi.db-shm", "snapshot.db"};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
@@ -442,7 +450,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (show)
         fprintf(stderr, "---- %zu bytes in, %zu out\n%.*s\n", size, reply.len,
                 (int)(reply.len < 2000 ? reply.len : 2000), reply.buf);
-    check_reply(data, size, &reply);
+    by_class[check_reply(data, size, &reply) / 100]++;
     strbuf_release(&reply);
     return 0;
 }
