@@ -84,7 +84,7 @@ FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,
 FUZZ_OBJ := $(patsubst %.c,$(FUZZ)/obj/%.o,$(LIB_SRC) $(MIG_GEN))
 
 fuzz-lib: $(FUZZ)/libkazi.a
-gen: $(MIG_GEN)
+gen: $(MIG_GEN) # the generated sources alone (embedded migrations)
 
 $(FUZZ)/libkazi.a: $(FUZZ_OBJ)
 	@rm -f $@
