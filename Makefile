@@ -51,7 +51,7 @@ ASAN_LIB_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(LIB_SRC) $(MIG_GEN) $(WEB_GEN))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(UNIT_SRC))
 
-.PHONY: all release asan test run bench fuzz clean deps format routes
+.PHONY: all release asan test run bench fuzz fuzz-lib gen clean deps format routes
 all: release
 release: $(REL)/kazi
 asan: $(ASAN)/kazi $(ASAN)/unit-tests
@@ -72,6 +72,27 @@ $(REL)/obj/%.o: %.c | $(MIG_GEN)
 $(ASAN)/obj/%.o: %.c | $(MIG_GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_CFLAGS) -c $< -o $@
+
+# the fuzz targets' library: every source built by clang with coverage for libFuzzer plus the
+# sanitizers, without main.c and without the web app (a target brings its own assets table).
+# clang also applies -Wformat-nonliteral to the va_list logger handed to libmicrohttpd, which
+# receives the library's own format strings.
+FUZZ := $(BUILD_DIR)/fuzz
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=undefined $(BASE_CFLAGS) -Wno-format-nonliteral
+FUZZ_OBJ := $(patsubst %.c,$(FUZZ)/obj/%.o,$(LIB_SRC) $(MIG_GEN))
+
+fuzz-lib: $(FUZZ)/libkazi.a
+gen: $(MIG_GEN) # the generated sources alone (embedded migrations)
+
+$(FUZZ)/libkazi.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ)/obj/%.o: %.c | $(MIG_GEN)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
 $(BUILD_DIR)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -109,8 +130,11 @@ bench: deps
 	$(MAKE) release
 	bench/run
 
+# FUZZ_RUNS executions per target, split over FUZZ_JOBS processes (one per free core)
+FUZZ_RUNS ?= 10000000
+FUZZ_JOBS ?= 1
 fuzz: deps
-	tests/fuzz/run-fuzzers 300
+	tests/fuzz/run-fuzzers --runs $(FUZZ_RUNS) --jobs $(FUZZ_JOBS)
 
 format:
 	clang-format -i $$(find src tests tools -name '*.[ch]')

@@ -37,6 +37,14 @@ done
 
 out=$(req GET "$HTTP_URL/no/such/path")
 expect_match "unknown path is a 404 JSON error" "$out" '^404 \{"error":"NOT_FOUND","error_description":"[^"]+"\}$'
+# messages quote the path: bytes that are not UTF-8, or a message cut inside a character,
+# still make a JSON envelope (the reply body was empty)
+out=$(req GET "$HTTP_URL/rest/%DEhz")
+expect_match "a REST error quoting a non-UTF-8 path is a JSON error" "$out" \
+    '^400 \{"error":"INVALID_REQUEST","error_description":"path .\/rest\/\?hz. [^"]+"\}$'
+out=$(req GET "$HTTP_URL/rest/$(for i in $(seq 1 300); do printf '%%C3%%A9'; done)")
+expect_match "a REST error cut inside a UTF-8 character is a JSON error" "$out" \
+    '^400 \{"error":"INVALID_REQUEST","error_description":"path [^"]+"\}$'
 
 curl -s -D "$T_DIR/hdr" -o "$T_DIR/body" -X POST "$HTTP_URL/healthz"
 expect_match "POST /healthz is 405" "$(head -1 "$T_DIR/hdr")" '^HTTP/1.1 405'

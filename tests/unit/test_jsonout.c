@@ -1,6 +1,8 @@
 /* Tests for core/json/jsonout: strings escaped byte for byte as jansson's dump escapes them,
  * text that is not UTF-8 refused as jansson refuses it (and nothing appended), caps. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/base/error.h"
 #include "core/json/jsonout.h"
@@ -96,5 +98,34 @@ TEST(jsonout_values_and_caps)
     CHECK_INT(jsonout_str(&b, "abc", 3), -E_TOOBIG); /* "abc" is 5 bytes, 1 left */
     CHECK_STR(b.buf, "[1,\"x\"]");
     json_decref(v);
+    strbuf_release(&b);
+}
+
+/* Error messages quote client input: every byte outside a valid sequence becomes '?', valid
+ * text is left alone, and the result is always a JSON string. */
+TEST(jsonout_scrub_makes_utf8)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"plain", "plain"},
+        {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
+        {"/rest/\xdehz", "/rest/?hz"},
+        {"cut \xc3", "cut ?"},
+        {"cut \xe2\x82", "cut ??"},
+        {"\xc0\x80 \xed\xa0\x80 \xf4\x90\x80\x80", "?? ??? ????"},
+        {"\x80\xbf", "??"},
+        {"", ""},
+    };
+    char buf[64];
+    struct strbuf b;
+    strbuf_init(&b, 0);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(buf, sizeof(buf), "%s", cases[i].in);
+        jsonout_scrub(buf);
+        CHECK_STR(buf, cases[i].out);
+        strbuf_reset(&b);
+        CHECK_INT(jsonout_str(&b, buf, strlen(buf)), 0);
+    }
     strbuf_release(&b);
 }

@@ -986,3 +986,49 @@ int server_port(bool tls)
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     return info ? info->port : 0;
 }
+
+/* ---- embedded mode: no listener, no threads, the caller drives the loop ----------------------
+ * For the request fuzzer (tests/fuzz/fuzz_request.c): connections are handed in as sockets and
+ * every callback runs on the caller's thread inside server_run, so one process drives the same
+ * libmicrohttpd state machine and the same callbacks as the listeners above, deterministically.
+ * The daemon gets the options of start_one that shape a request (memory, timeout and
+ * connection limits, the callbacks); keep the two lists in step. */
+
+int server_start_embedded(const struct server_options *opt, const struct router *router)
+{
+    opts = *opt;
+    the_router = router;
+    daemons[0] = MHD_start_daemon(
+        MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(opts.max_header + 16384),
+        MHD_OPTION_CONNECTION_TIMEOUT, opts.timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, opts.max_connections,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+        MHD_OPTION_END);
+    if (daemons[0])
+        return 0;
+    error("the embedded HTTP daemon cannot start");
+    return -E_IO;
+}
+
+int server_add_connection(int fd, const struct sockaddr *addr, socklen_t addrlen)
+{
+    if (!daemons[0] || MHD_add_connection(daemons[0], fd, addr, addrlen) != MHD_YES)
+        return -E_IO;
+    return 0;
+}
+
+int server_run(void)
+{
+    return daemons[0] && MHD_run(daemons[0]) == MHD_YES ? 0 : -E_IO;
+}
+
+unsigned server_connections(void)
+{
+    const union MHD_DaemonInfo *info =
+        daemons[0] ? MHD_get_daemon_info(daemons[0], MHD_DAEMON_INFO_CURRENT_CONNECTIONS) : NULL;
+    return info ? info->num_connections : 0;
+}

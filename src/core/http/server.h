@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "core/http/router.h"
@@ -89,5 +90,20 @@ int http_form_each(struct http_request *req,
                    int (*fn)(void *ctx, const char *key, const char *filename, const char *data,
                              uint64_t off, size_t size),
                    void *ctx);
+
+/* Embedded mode, for the request fuzzer: one daemon without a listening socket and without
+ * threads, with the same callbacks and per-connection limits as a listener (max_body,
+ * max_header, timeout_s, max_connections and access_log_fd of opt are used; the addresses
+ * and threads are not). Connections come from server_add_connection; every callback runs on
+ * the thread calling server_run. Stop it with server_stop. Returns 0 or -E_IO (logged). */
+int server_start_embedded(const struct server_options *opt, const struct router *router);
+/* Hands a connected stream socket to the embedded daemon, which owns and closes it from now
+ * on; addr is the peer address requests report. Returns 0 or -E_IO. */
+int server_add_connection(int fd, const struct sockaddr *addr, socklen_t addrlen);
+/* One pass of the embedded daemon's loop: reads what is readable, runs the callbacks, writes
+ * what it can and frees closed connections; never blocks. Returns 0 or -E_IO. */
+int server_run(void);
+/* Connections the embedded daemon holds (0 once every one it was given is closed). */
+unsigned server_connections(void);
 
 #endif

@@ -32,6 +32,21 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
+void jsonout_scrub(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    size_t n = strlen(s);
+    while (*p) {
+        size_t len = utf8_seq(p, n);
+        if (!len) {
+            *p = '?';
+            len = 1;
+        }
+        p += len;
+        n -= len;
+    }
+}
+
 /* Bytes jsonout_str writes for s (quotes included), or 0 when s is not valid UTF-8 or holds
  * a NUL byte. */
 static size_t quoted_len(const unsigned char *p, const unsigned char *end)

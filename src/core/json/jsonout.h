@@ -15,6 +15,11 @@
  * would refuse as a string, or -E_TOOBIG when b's cap is reached. */
 int jsonout_str(struct strbuf *b, const char *s, size_t len);
 
+/* Replaces in place every byte of the NUL-terminated s that does not belong to a valid UTF-8
+ * sequence with '?', so text that quotes client input (an error message naming a path, or cut
+ * short in the middle of a character) always makes a JSON string. */
+void jsonout_scrub(char *s);
+
 /* Appends "key": with key quoted as jsonout_str does; the same returns. */
 int jsonout_key(struct strbuf *b, const char *key);
 

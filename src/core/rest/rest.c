@@ -16,6 +16,7 @@
 #include "core/base/log.h"
 #include "core/base/xalloc.h"
 #include "core/db/db.h"
+#include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/filter.h"
 #include "core/rest/rest_internal.h"
@@ -174,6 +175,9 @@ int rest_fail(struct rest_call *c, int status, const char *code, const char *fmt
     va_start(ap, fmt);
     vsnprintf(c->error_description, sizeof(c->error_description), fmt, ap);
     va_end(ap);
+    /* messages quote client input, which may not be UTF-8 or may be cut inside a character;
+     * the envelope could not be rendered then */
+    jsonout_scrub(c->error_description);
     return -1;
 }
 
