@@ -11,6 +11,7 @@
 // fuzz-lib: kazi
 // fuzz-sources: tests/fuzz/assets_fixture.c
 // fuzz-pkgs: libmicrohttpd sqlite3 jansson libsodium gnutls
+// fuzz-ldlibs: -lwslay
 // fuzz-flags: -max_len=16384 -dict=tests/fuzz/request.dict
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,7 +29,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/auth/crypto.h"
+#include "core/base/crypto.h"
 #include "core/auth/session.h"
 #include "core/auth/users.h"
 #include "core/auth/webhooks.h"
