@@ -51,7 +51,7 @@ ASAN_LIB_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(LIB_SRC) $(MIG_GEN) $(WEB_GEN))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(UNIT_SRC))
 
-.PHONY: all release asan test run bench fuzz fuzz-lib gen clean deps format routes
+.PHONY: all release asan test test-quick run bench fuzz fuzz-lib gen clean deps format routes
 all: release
 release: $(REL)/kazi
 asan: $(ASAN)/kazi $(ASAN)/unit-tests
@@ -125,6 +125,11 @@ run: deps
 test: deps
 	$(MAKE) asan
 	tests/run-all
+
+# the edit-test loop: unit, layering and API suites (no fuzzing, SDKs, browser or load tests)
+test-quick: deps
+	$(MAKE) asan
+	KAZI_TEST_QUICK=1 tests/run-all
 
 bench: deps
 	$(MAKE) release

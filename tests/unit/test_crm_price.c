@@ -1,5 +1,6 @@
 /* Product-row price arithmetic (src/modules/crm/crm_price.c): the four unit prices, discounts
  * as rate and sum, totals and taxes, and the inputs it refuses. */
+#ifdef KAZI_WITH_CRM
 #include <math.h>
 
 #include "core/base/error.h"
@@ -96,3 +97,4 @@ TEST(crm_price_refusals)
     p = (struct crm_price){.price = 10, .quantity = 1, .tax_rate = -5};
     CHECK_INT(crm_price_calc(&p, CRM_PRICE_FINAL, err, sizeof(err)), -E_INVAL);
 }
+#endif
