@@ -62,18 +62,6 @@ static int value_type(const char *type_id, const json_t *item, char *buf, size_t
     return 0;
 }
 
-static int fm_exec(struct db *db, const char *sql, int64_t id)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, id);
-    rc = db_step(st);
-    db_reset(st);
-    return rc < 0 ? rc : 0;
-}
-
 static int fm_insert(struct db *db, int owner_type, int64_t owner_id, const char *type_id,
                      const char *vtype, const char *value)
 {
@@ -115,7 +103,7 @@ static int fm_change(struct db *db, int owner_type, int64_t owner_id, const char
     if (rc < 0 || !*found)
         return rc < 0 ? rc : 0;
     if (!value)
-        return fm_exec(db, SQL_DELETE, id);
+        return db_run_ints(db, SQL_DELETE, 1, &id);
     if ((rc = db_prepare(db, SQL_CHANGE, &st)))
         return rc;
     db_bind_text(st, 1, value, -1);
