@@ -129,7 +129,7 @@ int cli_serve(int argc, char **argv)
     if (registry_add_routes(router) || rest_init(&cfg, mods, n_mods, router) || registry_start())
         goto out;
     struct live_options lo = {(unsigned)cfg.live_ping, (unsigned)cfg.live_queue,
-                              (unsigned)cfg.max_connections};
+                              (unsigned)cfg.max_connections, (unsigned)cfg.live_threads};
     if (live_start(&lo))
         goto out_modules;
     if (start_server(&cfg, router, &cert, &key))

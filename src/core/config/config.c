@@ -78,6 +78,9 @@ static const struct option_def options[] = {
         "live channel (GET /live) heartbeat in seconds; a connection silent for two is dropped"),
     INT(live_queue, "256", 1, 2048,
         "events a live connection may fall behind before it gets \"resync\" and is closed"),
+    INT(live_threads, "0", 0, 64,
+        "threads that send live channel events, each owning a share of the connections (0: one "
+        "per CPU core)"),
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 

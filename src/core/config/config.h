@@ -43,6 +43,7 @@ struct config {
     double rate_limit_rate;          /* requests drained per second */
     int64_t live_ping;               /* live channel heartbeat, seconds */
     int64_t live_queue;              /* events a live connection may fall behind */
+    int64_t live_threads;            /* live channel threads, 0: one per core */
 };
 
 /* A sub-command's own flag (not a configuration option), e.g. --email E or --admin. */

@@ -1,6 +1,7 @@
-/* The live channel (contracts in live.h). One thread owns every upgraded socket: it waits in
- * epoll, frames with libwslay, sends heartbeats and hands each connection the events it may
- * see. Published events sit in a ring; a connection keeps only the id of the last event it
+/* The live channel (contracts in live.h). A few connection threads (one per core unless
+ * configured) each own a share of the upgraded sockets: each waits in its own epoll, frames with
+ * libwslay, sends heartbeats and hands its connections the events they may see, so the sends
+ * of one event run on every core at once. Published events sit in a ring; a connection keeps only the id of the last event it
  * was given, so a connection that stops reading costs no memory beyond libwslay's one queued
  * message: when it falls more than `queue` events behind it gets "resync" and is closed. */
 #include "core/events/live.h"
@@ -38,6 +39,7 @@
 #define LIVE_SNDBUF 16384              /* SO_SNDBUF of an upgraded socket (the kernel doubles it) */
 #define LIVE_CTX_KEEP_NS 2000000000ull /* a context that carried an event is kept this long */
 #define LIVE_IN_FLIGHT 4               /* messages handed to libwslay at a time */
+#define LIVE_MAX_THREADS 64
 #define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 struct kind {
@@ -75,8 +77,11 @@ struct user {
     unsigned conns;
 };
 
+struct shard;
+
 struct conn {
     struct conn *prev, *next;
+    struct shard *sh; /* the connection thread that owns it; NULL for a stream */
     int fd;
     struct http_upgraded *handle;
     wslay_event_context_ptr ws;
@@ -114,15 +119,23 @@ static struct entry ring[LIVE_RING];
 static uint64_t last_published; /* id of the newest event in ring, 0: none yet */
 static struct user *users;
 static size_t n_users, cap_users;
-static struct conn *adopt_head; /* upgraded, not yet taken by the thread */
 static unsigned n_conns;
 
 static struct live_options opts;
-static int ep = -1, wake_fd = -1;
-static pthread_t thread;
+/* one connection thread and the sockets it owns */
+struct shard {
+    int ep, wake_fd;
+    pthread_t thread;
+    bool started;
+    struct conn *conns;      /* the thread's own list */
+    struct conn *adopt_head; /* upgraded, not yet taken by the thread; under lock */
+    unsigned n;              /* connections given to it (adopted or waiting); under lock */
+};
+
+static struct shard shards[LIVE_MAX_THREADS];
+static unsigned n_shards;
 static bool running;
 static _Atomic bool stopping;
-static struct conn *conns;     /* the thread's own list */
 static struct conn *sse_conns; /* Server-Sent Events streams, under lock */
 
 int live_register(const char *prefix, const char *entity, const char *scope, live_read_fn fn,
@@ -238,11 +251,17 @@ static void entry_free(struct entry *e)
     memset(e, 0, sizeof(*e));
 }
 
-static void wake(void)
+static void wake_shard(struct shard *sh)
 {
     uint64_t one = 1;
-    if (wake_fd >= 0 && write(wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-        log_warn("live: cannot wake the connection thread: %s", strerror(errno));
+    if (sh->wake_fd >= 0 && write(sh->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+        log_warn("live: cannot wake a connection thread: %s", strerror(errno));
+}
+
+static void wake(void)
+{
+    for (unsigned i = 0; i < n_shards; i++)
+        wake_shard(&shards[i]);
 }
 
 /* db write-end hook: publishes this thread's events on commit, drops them on rollback. */
@@ -504,9 +523,11 @@ static void conn_unlink(struct conn **head, struct conn *c)
 
 static void conn_free(struct conn *c)
 {
-    epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+    struct shard *sh = c->sh;
+    epoll_ctl(sh->ep, EPOLL_CTL_DEL, c->fd, NULL);
     pthread_mutex_lock(&lock);
-    conn_unlink(&conns, c);
+    conn_unlink(&sh->conns, c);
+    sh->n--;
     pthread_mutex_unlock(&lock);
     if (c->ws)
         wslay_event_context_free(c->ws);
@@ -629,7 +650,7 @@ static void pump(struct conn *c, bool readable)
         EPOLLIN | (!c->wr_shut && c->ws && wslay_event_want_write(c->ws) ? EPOLLOUT : 0);
     if (want != c->events) {
         struct epoll_event ev = {.events = want, .data.ptr = c};
-        epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+        epoll_ctl(c->sh->ep, EPOLL_CTL_MOD, c->fd, &ev);
         c->events = want;
     }
 }
@@ -650,23 +671,23 @@ static void sse_wake(bool ping)
     pthread_mutex_unlock(&lock);
 }
 
-static void adopt(void)
+static void adopt(struct shard *sh)
 {
     pthread_mutex_lock(&lock);
-    struct conn *list = adopt_head;
-    adopt_head = NULL;
+    struct conn *list = sh->adopt_head;
+    sh->adopt_head = NULL;
     pthread_mutex_unlock(&lock);
     while (list) {
         struct conn *c = list;
         list = c->next;
         c->prev = NULL;
-        c->next = conns;
-        if (conns)
-            conns->prev = c;
-        conns = c;
+        c->next = sh->conns;
+        if (sh->conns)
+            sh->conns->prev = c;
+        sh->conns = c;
         c->events = EPOLLIN;
         struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
-        if (epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev)) {
+        if (epoll_ctl(sh->ep, EPOLL_CTL_ADD, c->fd, &ev)) {
             c->eof = true;
             pump(c, false);
             continue;
@@ -677,10 +698,10 @@ static void adopt(void)
 
 /* Once a second: pings, and drops connections silent for two ping intervals or past their
  * close deadline. */
-static void tick(uint64_t now)
+static void tick(struct shard *sh, uint64_t now)
 {
     uint64_t every = (uint64_t)opts.ping_s * 1000000000ull;
-    for (struct conn *c = conns, *next; c; c = next) {
+    for (struct conn *c = sh->conns, *next; c; c = next) {
         next = c->next;
         if (c->close_at && now > c->close_at) {
             c->eof = true;
@@ -708,50 +729,53 @@ static void tick(uint64_t now)
     }
 }
 
+/* A connection thread. The first one also resumes the Server-Sent Events streams. */
 static void *run(void *arg)
 {
-    (void)arg;
+    struct shard *sh = arg;
+    bool streams = sh == &shards[0];
     struct epoll_event evs[256];
     uint64_t next_tick = time_mono_ns() + 1000000000ull;
     uint64_t fed = 0, last_sse_ping = time_mono_ns();
     while (!stopping) {
-        int n = epoll_wait(ep, evs, (int)(sizeof(evs) / sizeof(evs[0])), 1000);
+        int n = epoll_wait(sh->ep, evs, (int)(sizeof(evs) / sizeof(evs[0])), 1000);
         for (int i = 0; i < n; i++) {
             if (!evs[i].data.ptr) {
                 uint64_t v;
-                if (read(wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+                if (read(sh->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
                     log_warn("live: wake read: %s", strerror(errno));
                 continue;
             }
             struct conn *c = evs[i].data.ptr;
             pump(c, (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0);
         }
-        adopt();
+        adopt(sh);
         pthread_mutex_lock(&lock);
         uint64_t latest = last_published;
         pthread_mutex_unlock(&lock);
         if (latest != fed) {
             fed = latest;
-            for (struct conn *c = conns, *next; c; c = next) {
+            for (struct conn *c = sh->conns, *next; c; c = next) {
                 next = c->next;
                 pump(c, false);
             }
-            sse_wake(false);
+            if (streams)
+                sse_wake(false);
         }
         uint64_t now = time_mono_ns();
         if (now >= next_tick) {
-            tick(now);
-            if (now - last_sse_ping >= (uint64_t)opts.ping_s * 1000000000ull) {
+            tick(sh, now);
+            if (streams && now - last_sse_ping >= (uint64_t)opts.ping_s * 1000000000ull) {
                 sse_wake(true);
                 last_sse_ping = now;
             }
             next_tick = now + 1000000000ull;
         }
     }
-    adopt();
-    while (conns) {
-        conns->eof = true;
-        pump(conns, false);
+    adopt(sh);
+    while (sh->conns) {
+        sh->conns->eof = true;
+        pump(sh->conns, false);
     }
     return NULL;
 }
@@ -812,10 +836,16 @@ static void on_upgraded(void *arg, int fd, const char *extra, size_t extra_len,
         memcpy(c->extra, extra, extra_len);
         c->extra_len = extra_len;
     }
-    c->next = adopt_head;
-    adopt_head = c;
+    struct shard *sh = &shards[0]; /* the thread with the fewest */
+    for (unsigned i = 1; i < n_shards; i++)
+        if (shards[i].n < sh->n)
+            sh = &shards[i];
+    c->sh = sh;
+    sh->n++;
+    c->next = sh->adopt_head;
+    sh->adopt_head = c;
     pthread_mutex_unlock(&lock);
-    wake();
+    wake_shard(sh);
 }
 
 /* host[:port] of an Origin value ("https://crm.example.com:8443"), or NULL. */
@@ -1004,20 +1034,38 @@ int live_start(const struct live_options *o)
         opts.queue = 256;
     if (opts.queue > LIVE_RING / 2)
         opts.queue = LIVE_RING / 2;
-    ep = epoll_create1(EPOLL_CLOEXEC);
-    wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
-    if (ep < 0 || wake_fd < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, wake_fd, &ev) ||
-        events_subscribe("*", on_event, NULL)) {
+    if (!opts.threads) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        opts.threads = cores > 0 ? (unsigned)cores : 1;
+    }
+    if (opts.threads > LIVE_MAX_THREADS)
+        opts.threads = LIVE_MAX_THREADS;
+    n_shards = opts.threads;
+    for (unsigned i = 0; i < n_shards; i++)
+        shards[i] = (struct shard){.ep = -1, .wake_fd = -1};
+    for (unsigned i = 0; i < n_shards; i++) {
+        struct shard *sh = &shards[i];
+        *sh = (struct shard){.ep = epoll_create1(EPOLL_CLOEXEC),
+                             .wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)};
+        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+        if (sh->ep < 0 || sh->wake_fd < 0 || epoll_ctl(sh->ep, EPOLL_CTL_ADD, sh->wake_fd, &ev)) {
+            live_stop();
+            return error("live: cannot start the connection threads");
+        }
+    }
+    if (events_subscribe("*", on_event, NULL)) {
         live_stop();
-        return error("live: cannot start the connection thread");
+        return error("live: cannot start the connection threads");
     }
     db_set_write_end_hook(on_write_end);
     server_set_upgrade_stop(live_stop);
     stopping = false;
-    if (pthread_create(&thread, NULL, run, NULL)) {
-        live_stop();
-        return error("live: cannot start the connection thread");
+    for (unsigned i = 0; i < n_shards; i++) {
+        if (pthread_create(&shards[i].thread, NULL, run, &shards[i])) {
+            live_stop();
+            return error("live: cannot start the connection threads");
+        }
+        shards[i].started = true;
     }
     running = true;
     return 0;
@@ -1035,16 +1083,19 @@ void live_stop(void)
         }
     }
     pthread_mutex_unlock(&lock);
-    if (running) {
-        wake();
-        pthread_join(thread, NULL);
-        running = false;
+    wake();
+    for (unsigned i = 0; i < n_shards; i++) {
+        struct shard *sh = &shards[i];
+        if (sh->started)
+            pthread_join(sh->thread, NULL);
+        if (sh->ep >= 0)
+            close(sh->ep);
+        if (sh->wake_fd >= 0)
+            close(sh->wake_fd);
+        *sh = (struct shard){.ep = -1, .wake_fd = -1};
     }
-    if (ep >= 0)
-        close(ep);
-    if (wake_fd >= 0)
-        close(wake_fd);
-    ep = wake_fd = -1;
+    n_shards = 0;
+    running = false;
     pthread_mutex_lock(&lock);
     for (size_t i = 0; i < LIVE_RING; i++)
         entry_free(&ring[i]);

@@ -34,12 +34,13 @@ struct live_options {
     unsigned ping_s; /* heartbeat interval; a connection silent for two of them is dropped */
     unsigned queue;  /* most events a connection may fall behind before it gets "resync" */
     unsigned max_conns; /* most open connections; more upgrades get 503 */
+    unsigned threads;   /* connection threads sharing the sockets (0: one per CPU core) */
 };
 
-/* Subscribes to the event bus and starts the connection thread. Call after the modules'
+/* Subscribes to the event bus and starts the connection threads. Call after the modules'
  * init and before the server starts. Returns 0 or -E_IO. */
 int live_start(const struct live_options *opt);
-/* Closes every connection and stops the thread (also run by server_stop). */
+/* Closes every connection and stops the threads (also run by server_stop). */
 void live_stop(void);
 
 /* GET /live: the WebSocket upgrade (401 without credentials, 403 for a foreign Origin). */
