@@ -3,6 +3,7 @@
  * test opens its own database and closes it even when a check fails. */
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -193,11 +194,14 @@ TEST(db_transactions)
 }
 
 /* A second thread gets its own connection and sees committed data only. */
+static _Atomic bool other_read; /* the second thread has read the count */
+
 static void *other_thread(void *arg)
 {
     int64_t *out = arg;
     struct db *db = db_conn();
     out[0] = db ? t_db_scalar(db, "SELECT COUNT(*) FROM k") : -2;
+    other_read = true;
     out[1] = db ? db_begin_write(db) : -2; /* waits for the main thread's writer lock */
     if (db && !out[1]) {
         out[2] = db_exec(db, "INSERT INTO k VALUES (9)");
@@ -213,8 +217,11 @@ static void body_threads(struct db *db)
     CHECK_INT(db_exec(db, "CREATE TABLE k (v INTEGER); INSERT INTO k VALUES (1)"), 0);
     CHECK_INT(db_begin_write(db), 0);
     CHECK_INT(db_exec(db, "INSERT INTO k VALUES (2)"), 0);
+    other_read = false;
     CHECK_INT(pthread_create(&th, NULL, other_thread, seen), 0);
-    usleep(100 * 1000);
+    for (int i = 0; i < 3000 && !other_read; i++) /* it reads before the commit, however slow */
+        usleep(10 * 1000);
+    usleep(50 * 1000); /* and most likely waits for the writer lock by now */
     CHECK_INT(db_commit(db), 0);
     pthread_join(th, NULL);
     CHECK_INT(seen[0], 1);

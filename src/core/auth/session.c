@@ -139,20 +139,30 @@ static void session_touch(struct db *db, struct session_info *s, int64_t now)
         s->expires_at = now + SESSION_IDLE_S;
 }
 
+int session_secret_step(struct db *db, const char *sql, const char *secret, struct db_stmt **st)
+{
+    char hash[65];
+    size_t len = strlen(secret);
+    if (len == 0 || len > TOKEN_MAX)
+        return -E_NOTFOUND;
+    crypto_sha256_hex(secret, len, hash);
+    int rc = db_prepare(db, sql, st);
+    if (rc)
+        return rc;
+    db_bind_text(*st, 1, hash, -1);
+    rc = db_step(*st);
+    if (rc != DB_ROW) {
+        db_reset(*st);
+        return rc == DB_DONE ? -E_NOTFOUND : rc < 0 ? rc : -E_DB;
+    }
+    return 0;
+}
+
 int session_find(struct db *db, const char *token, int64_t now, struct session_info *out)
 {
     struct db_stmt *st;
-    char hash[65];
-    size_t len = strlen(token);
-    if (len == 0 || len > TOKEN_MAX)
-        return -E_NOTFOUND;
-    crypto_sha256_hex(token, len, hash);
-    int rc = db_prepare(db, SESSION_SQL_FIND, &st);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, hash, -1);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
+    int rc = session_secret_step(db, SESSION_SQL_FIND, token, &st);
+    if (!rc) {
         memset(out, 0, sizeof(*out));
         out->id = db_col_int(st, 0);
         out->user_id = db_col_int(st, 1);
@@ -162,11 +172,8 @@ int session_find(struct db *db, const char *token, int64_t now, struct session_i
         out->expires_at = db_col_int(st, 4);
         out->remember = db_col_int(st, 5) != 0;
         out->is_admin = db_col_int(st, 6) != 0;
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = -E_NOTFOUND;
+        db_reset(st);
     }
-    db_reset(st);
     if (rc)
         return rc;
     if (out->expires_at <= now)
@@ -208,29 +215,14 @@ bool session_csrf_ok(const struct http_request *req, const struct session_info *
     return session_csrf_match(http_header(req, SESSION_CSRF_HEADER), s);
 }
 
-static int session_exec_id(struct db *db, const char *sql, int64_t v)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, v);
-    rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? 0 : rc < 0 ? rc : -E_DB;
-}
-
 int session_delete(struct db *db, int64_t id)
 {
-    int rc = session_exec_id(db, SESSION_SQL_DELETE, id);
-    if (rc)
-        return rc;
-    return db_changes(db) ? 0 : -E_NOTFOUND;
+    return db_change_ints(db, SESSION_SQL_DELETE, 1, &id);
 }
 
 int session_prune(struct db *db, int64_t now)
 {
-    return session_exec_id(db, SESSION_SQL_PRUNE, now);
+    return db_run_ints(db, SESSION_SQL_PRUNE, 1, &now);
 }
 
 char *session_cookie_set(struct arena *a, const char *token, bool remember, bool secure)

@@ -15,6 +15,7 @@
 #include "core/http/http.h"
 
 struct db;
+struct db_stmt;
 struct auth_identity;
 
 #define SESSION_COOKIE "kazi_session"
@@ -85,6 +86,10 @@ int session_create(struct db *db, int64_t user_id, bool remember, const char *us
  * (and a browser-session's idle expiry moved on) in a short write transaction of its own; a
  * failed update does not fail the lookup. */
 int session_find(struct db *db, const char *token, int64_t now, struct session_info *out);
+/* Looks a secret up by its SHA-256 (hex, bound as ?1 of the cached statement sql): returns 0
+ * with *st on the first row (the caller reads it, then db_reset), -E_NOTFOUND for no row or a
+ * secret that is empty or longer than TOKEN_MAX, or a database error. */
+int session_secret_step(struct db *db, const char *sql, const char *secret, struct db_stmt **st);
 
 /* session_find for the first cookie SESSION_COOKIE of req that names a live session. Returns
  * 0, -E_NOTFOUND (no cookie, unknown or expired), or a database error. */

@@ -66,30 +66,18 @@ int tokens_create(struct db *db, int64_t user_id, const char *scopes, const char
 int tokens_find(struct db *db, const char *token, int64_t now, struct auth_identity *out)
 {
     struct db_stmt *st;
-    char hash[65];
-    size_t len = strlen(token);
-    if (len == 0 || len > TOKEN_MAX)
-        return -E_NOTFOUND;
-    crypto_sha256_hex(token, len, hash);
-    int rc = db_prepare(db, TOKEN_SQL_FIND, &st);
+    int rc = session_secret_step(db, TOKEN_SQL_FIND, token, &st);
     if (rc)
         return rc;
-    db_bind_text(st, 1, hash, -1);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        const char *scopes = db_col_text(st, 2);
-        if (db_col_type(st, 4) != DB_NULL) {
-            rc = -E_NOTFOUND; /* revoked: as if it never existed */
-        } else if (db_col_type(st, 3) != DB_NULL && db_col_int(st, 3) <= now) {
-            rc = -E_PERM;
-        } else {
-            snprintf(tokens_scopes, sizeof(tokens_scopes), "%s", scopes ? scopes : "");
-            *out = (struct auth_identity){AUTH_TOKEN, db_col_int(st, 1), db_col_int(st, 5) != 0,
+    const char *scopes = db_col_text(st, 2);
+    if (db_col_type(st, 4) != DB_NULL) {
+        rc = -E_NOTFOUND; /* revoked: as if it never existed */
+    } else if (db_col_type(st, 3) != DB_NULL && db_col_int(st, 3) <= now) {
+        rc = -E_PERM;
+    } else {
+        snprintf(tokens_scopes, sizeof(tokens_scopes), "%s", scopes ? scopes : "");
+        *out = (struct auth_identity){AUTH_TOKEN, db_col_int(st, 1), db_col_int(st, 5) != 0,
                                       db_col_int(st, 0), scopes ? tokens_scopes : NULL};
-            rc = 0;
-        }
-    } else if (rc == DB_DONE) {
-        rc = -E_NOTFOUND;
     }
     db_reset(st);
     return rc;
@@ -97,10 +85,7 @@ int tokens_find(struct db *db, const char *token, int64_t now, struct auth_ident
 
 int tokens_revoke(struct db *db, int64_t id)
 {
-    int rc = db_run_ints(db, TOKEN_SQL_REVOKE, 2, (int64_t[]){(int64_t)time_now_real(), id});
-    if (rc)
-        return rc;
-    return db_changes(db) ? 0 : -E_NOTFOUND;
+    return db_change_ints(db, TOKEN_SQL_REVOKE, 2, (int64_t[]){(int64_t)time_now_real(), id});
 }
 
 /* A Unix time column as ISO 8601, or null for SQL NULL. */

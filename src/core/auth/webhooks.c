@@ -100,10 +100,7 @@ int webhooks_find(struct db *db, int64_t user_id, const char *secret, struct web
 
 int webhooks_revoke(struct db *db, int64_t id)
 {
-    int rc = db_run_ints(db, SQL_REVOKE, 2, (int64_t[]){(int64_t)time_now_real(), id});
-    if (rc)
-        return rc;
-    return db_changes(db) ? 0 : -E_NOTFOUND;
+    return db_change_ints(db, SQL_REVOKE, 2, (int64_t[]){(int64_t)time_now_real(), id});
 }
 
 int webhooks_has_scope(const char *scopes, const char *scope)

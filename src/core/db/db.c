@@ -441,6 +441,12 @@ int db_run_ints(struct db *db, const char *sql, int n, const int64_t *values)
     return rc == DB_DONE ? 0 : rc < 0 ? rc : -E_DB;
 }
 
+int db_change_ints(struct db *db, const char *sql, int n, const int64_t *values)
+{
+    int rc = db_run_ints(db, sql, n, values);
+    return rc ? rc : db_changes(db) ? 0 : -E_NOTFOUND;
+}
+
 int db_exec(struct db *db, const char *sql)
 {
     if (db->doomed)

@@ -91,6 +91,8 @@ void db_set_write_end_hook(void (*fn)(bool committed));
 /* Runs the cached statement sql (a static string) with n integer parameters, expecting no
  * rows. Returns 0 or a negative error; db_changes() tells how many rows it changed. */
 int db_run_ints(struct db *db, const char *sql, int n, const int64_t *values);
+/* db_run_ints for an UPDATE or DELETE of one record: -E_NOTFOUND when it changed no row. */
+int db_change_ints(struct db *db, const char *sql, int n, const int64_t *values);
 /* Runs one or more statements without results (migrations, pragmas). */
 int db_exec(struct db *db, const char *sql);
 /* Row id of the last insert on this connection. */
