@@ -51,7 +51,8 @@ ASAN_LIB_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(LIB_SRC) $(MIG_GEN) $(WEB_GEN))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(UNIT_SRC))
 
-.PHONY: all release asan test test-quick run bench fuzz fuzz-lib gen clean deps format routes
+.PHONY: all release asan test test-quick run bench fuzz fuzz-lib gen clean deps format format-check \
+        routes
 all: release
 release: $(REL)/kazi
 asan: $(ASAN)/kazi $(ASAN)/unit-tests
@@ -141,8 +142,13 @@ FUZZ_JOBS ?= 1
 fuzz: deps
 	tests/fuzz/run-fuzzers --runs $(FUZZ_RUNS) --jobs $(FUZZ_JOBS)
 
-format:
-	clang-format -i $$(find src tests tools -name '*.[ch]')
+# clang-format (.clang-format) over the C files, prettier (.prettierrc) over the browser app and
+# the JavaScript tests and benchmarks; format-check writes nothing and lists the files that differ
+format: deps
+	tools/format
+
+format-check: deps
+	tools/format --check
 
 routes: release
 	$(REL)/kazi routes

@@ -45,7 +45,7 @@ test('setup: empty and invalid fields are shown at the field and nothing is sent
         await page.getByText('Too long: at most 200 characters.').waitFor();
     });
     expect(sent === 0, `${sent} setup requests were sent with invalid input`);
-    expect(await field(page, 'E-mail').getAttribute('aria-invalid') === 'true', 'the e-mail field is not marked invalid');
+    expect((await field(page, 'E-mail').getAttribute('aria-invalid')) === 'true', 'the e-mail field is not marked invalid');
     await shot(page, '02-setup-errors');
 });
 

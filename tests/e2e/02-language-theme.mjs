@@ -20,7 +20,7 @@ test('language: Portuguese changes visible strings', async () => {
     await pickLanguage('Português');
     await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Utilizadores' }).waitFor();
     await page.getByRole('heading', { name: 'Olá, Amani' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang) === 'pt', 'html lang is not pt');
+    expect((await page.evaluate(() => document.documentElement.lang)) === 'pt', 'html lang is not pt');
     await shot(page, '05-home-pt');
 });
 
@@ -41,7 +41,7 @@ test('dark theme: the toggle switches colours and is remembered', async () => {
     await page.getByRole('button', { name: 'Switch to the light theme' }).waitFor();
     const dark = await bg();
     expect(light !== dark, `background stayed ${light}`);
-    expect(await page.evaluate(() => document.documentElement.dataset.theme) === 'dark', 'data-theme is not dark');
+    expect((await page.evaluate(() => document.documentElement.dataset.theme)) === 'dark', 'data-theme is not dark');
     await page.goto('/admin/users');
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     await shot(page, '07-users-dark');
@@ -57,7 +57,7 @@ test('keyboard: the skip link is the first stop and moves focus to the content',
     const first = await page.evaluate(() => document.activeElement.textContent);
     expect(first === 'Skip to content', `first focus is '${first}'`);
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(() => document.activeElement.id) === 'main', 'focus did not move to the content');
+    expect((await page.evaluate(() => document.activeElement.id)) === 'main', 'focus did not move to the content');
 });
 
 test('phone width: navigation opens from the menu button', async () => {

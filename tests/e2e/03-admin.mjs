@@ -61,9 +61,15 @@ test('users: edit and deactivate', async () => {
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.getByText('Head of sales').waitFor();
-    await page.getByRole('row', { name: /Zawadi/ }).getByRole('button', { name: 'Deactivate' }).click();
+    await page
+        .getByRole('row', { name: /Zawadi/ })
+        .getByRole('button', { name: 'Deactivate' })
+        .click();
     await page.getByRole('dialog', { name: 'Deactivate' }).getByRole('button', { name: 'Deactivate' }).click();
-    await page.getByRole('row', { name: /Zawadi/ }).getByText('Inactive').waitFor();
+    await page
+        .getByRole('row', { name: /Zawadi/ })
+        .getByText('Inactive')
+        .waitFor();
 });
 
 test('departments: add a department and a sub-department', async () => {
@@ -91,17 +97,30 @@ test('roles: add a role, set a permission, assign it', async () => {
     await page.getByRole('heading', { name: 'Sales team' }).waitFor();
     // records with an owner offer every level; CRM settings and products (no owner) offer
     // none and all only, and the new role's "own" under Everything else gives them none
-    const options = (label) => page.getByLabel(label).locator('option').evaluateAll((os) => os.map((o) => `${o.value}=${o.textContent.trim()}`));
+    const options = (label) =>
+        page
+            .getByLabel(label)
+            .locator('option')
+            .evaluateAll((os) => os.map((o) => `${o.value}=${o.textContent.trim()}`));
     const users = await options('Users: Change');
-    expect(users.join('|') === '=As everything else|none=None|own=Own|department=Department|subdepartment=Department and below|all=All', `Users: Change offers ${users.join('|')}`);
+    expect(
+        users.join('|') === '=As everything else|none=None|own=Own|department=Department|subdepartment=Department and below|all=All',
+        `Users: Change offers ${users.join('|')}`,
+    );
     for (const label of ['CRM settings: Change', 'CRM settings: Add', 'Products: Change']) {
         const o = await options(label);
         expect(o.join('|') === '=As everything else: none|none=None|all=All', `${label} offers ${o.join('|')}`);
     }
     const read = await options('CRM settings: Read');
     expect(read.join('|') === '=As everything else|none=None|all=All', `CRM settings: Read offers ${read.join('|')}`);
-    await page.getByRole('row', { name: /CRM settings/ }).getByText('No owner: none or all').waitFor();
-    await page.getByRole('note').getByText(/Entries without an owner/).waitFor();
+    await page
+        .getByRole('row', { name: /CRM settings/ })
+        .getByText('No owner: none or all')
+        .waitFor();
+    await page
+        .getByRole('note')
+        .getByText(/Entries without an owner/)
+        .waitFor();
     await page.getByLabel('Users: Change').selectOption('none');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved').first().waitFor();
@@ -128,9 +147,15 @@ test('webhooks: the URL is shown once with a copy button, then listed without it
     await dialog.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('cell', { name: 'Accounting sync' }).waitFor();
     expect(!(await page.content()).includes(url.split('/').slice(-2)[0]), 'the secret is still on the page');
-    await page.getByRole('row', { name: /Accounting sync/ }).getByRole('button', { name: 'Revoke' }).click();
+    await page
+        .getByRole('row', { name: /Accounting sync/ })
+        .getByRole('button', { name: 'Revoke' })
+        .click();
     await page.getByRole('dialog', { name: 'Revoke' }).getByRole('button', { name: 'Revoke' }).click();
-    await page.getByRole('row', { name: /Accounting sync/ }).getByText('Revoked').waitFor();
+    await page
+        .getByRole('row', { name: /Accounting sync/ })
+        .getByText('Revoked')
+        .waitFor();
     expect((await fetch(`${url}user.current`)).status === 401, 'a revoked webhook still answers');
     await shot(page, '16-webhooks');
 });

@@ -24,7 +24,10 @@ crmTest('lead form: bad input is shown at the field and nothing is sent', async 
     const form = page.locator('form#crm-lead');
     const sent = await countRequests(page, '/rest/crm.lead.add', 'POST', async () => {
         await field(form, 'Lead name').fill('T'.repeat(300));
-        await form.getByRole('group', { name: /E-mail/ }).getByRole('button', { name: 'Add' }).click();
+        await form
+            .getByRole('group', { name: /E-mail/ })
+            .getByRole('button', { name: 'Add' })
+            .click();
         await form.getByLabel('E-mail 1').fill('maji@@safi');
         await field(form, 'Amount').fill('a lot');
         await form.getByRole('button', { name: 'Create' }).click();
@@ -89,7 +92,8 @@ crmTest('the top search finds the lead', async () => {
 crmTest('kanban: drag a deal to the won stage', async () => {
     const cmd = {};
     ['Borehole pump', 'Solar panels for the clinic', 'Rainwater tanks'].forEach((title, i) => {
-        cmd[`d${i}`] = `crm.deal.add?fields[TITLE]=${encodeURIComponent(title)}&fields[OPPORTUNITY]=${(i + 1) * 1200}&fields[CURRENCY_ID]=USD`;
+        cmd[`d${i}`] =
+            `crm.deal.add?fields[TITLE]=${encodeURIComponent(title)}&fields[OPPORTUNITY]=${(i + 1) * 1200}&fields[CURRENCY_ID]=USD`;
     });
     const b = await restCall(page, 'batch', { cmd });
     expect(b.result && !Object.keys(b.result.result_error || {}).length, `deals not created: ${JSON.stringify(b)}`);
@@ -111,7 +115,13 @@ crmTest('kanban: drag a deal to the won stage', async () => {
 
 crmTest('kanban: a move the server refuses is put back with a message', async () => {
     const board = page.getByTestId('kanban');
-    await page.route('**/rest/crm.deal.update', (r) => r.fulfill({ status: 403, contentType: 'application/json', body: JSON.stringify({ error: 'ACCESS_DENIED', error_description: 'access denied' }) }));
+    await page.route('**/rest/crm.deal.update', (r) =>
+        r.fulfill({
+            status: 403,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: 'ACCESS_DENIED', error_description: 'access denied' }),
+        }),
+    );
     await board.getByRole('article', { name: 'Borehole pump' }).dragTo(board.locator('[data-stage="LOSE"] .kcol-body'));
     await page.getByText(/“Borehole pump” could not be moved: You do not have permission/).waitFor();
     await board.locator('[data-stage="NEW"]').getByRole('article', { name: 'Borehole pump' }).waitFor();

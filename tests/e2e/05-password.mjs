@@ -36,8 +36,8 @@ test('add user: a short or mismatched password is refused at the field, nothing 
         await dialog.getByText('The passwords do not match.').waitFor();
     });
     expect(sent === 0, `${sent} requests were sent with an invalid password`);
-    expect(await field(dialog, 'Password').getAttribute('aria-invalid') === null, 'the password is marked invalid');
-    expect(await field(dialog, 'Repeat the password').getAttribute('aria-invalid') === 'true', 'the repeat is not marked invalid');
+    expect((await field(dialog, 'Password').getAttribute('aria-invalid')) === null, 'the password is marked invalid');
+    expect((await field(dialog, 'Repeat the password').getAttribute('aria-invalid')) === 'true', 'the repeat is not marked invalid');
     await shot(admin, '40-user-add-password-errors');
 });
 
@@ -86,7 +86,7 @@ test('settings: a wrong current password is refused, the right one changes it', 
     await field(form, 'Current password').fill(NEEMA.password);
     await form.getByRole('button', { name: 'Change password' }).click();
     await neema.getByText('Your password was changed').waitFor();
-    expect(await field(form, 'Current password').inputValue() === '', 'the form was not emptied');
+    expect((await field(form, 'Current password').inputValue()) === '', 'the form was not emptied');
     await neema.reload();
     await neema.getByRole('navigation', { name: 'Main' }).waitFor(); // this session stays
     const again = await newPage(browser);

@@ -99,7 +99,10 @@ taskTest('a task made from a deal card shows on the deal timeline', async () => 
     await field(form, 'Title').fill('Call the client about the service date');
     await form.getByRole('button', { name: 'Create task' }).click();
     await page.getByRole('heading', { name: 'Call the client about the service date' }).waitFor();
-    await page.getByTestId('task-crm').getByRole('link', { name: `Deal #${dealId}` }).click();
+    await page
+        .getByTestId('task-crm')
+        .getByRole('link', { name: `Deal #${dealId}` })
+        .click();
     await page.getByRole('heading', { name: 'Pump service contract' }).waitFor();
     await page.getByText('Task: Call the client about the service date').waitFor();
     await shot(page, '54-deal-timeline-task');

@@ -18,7 +18,14 @@ const crmTest = (name, fn) => testIf(() => on, 'the CRM module is not enabled', 
 
 crmTest('new lead form: a phone another lead has shows a duplicate warning', async () => {
     const r = await restCall(page, 'crm.lead.add', {
-        fields: { TITLE: 'Kisima Water — borehole', NAME: 'Zawadi', LAST_NAME: 'Otieno', OPPORTUNITY: 4200, CURRENCY_ID: 'USD', PHONE: [{ VALUE: '+255 700 111 222', VALUE_TYPE: 'WORK' }] },
+        fields: {
+            TITLE: 'Kisima Water — borehole',
+            NAME: 'Zawadi',
+            LAST_NAME: 'Otieno',
+            OPPORTUNITY: 4200,
+            CURRENCY_ID: 'USD',
+            PHONE: [{ VALUE: '+255 700 111 222', VALUE_TYPE: 'WORK' }],
+        },
     });
     leadId = r.result;
     expect(leadId > 0, `lead not created: ${JSON.stringify(r)}`);
@@ -48,7 +55,10 @@ crmTest('convert the lead to a contact and a deal through the dialog', async () 
     await made.getByRole('link', { name: /^Contact #\d+$/ }).waitFor();
     await shot(page, '58-lead-converted');
     const lead = (await restCall(page, 'crm.lead.get', { id: leadId })).result;
-    expect(lead.STATUS_ID === 'CONVERTED' && Number(lead.CONTACT_ID) > 0, `lead after conversion: ${lead.STATUS_ID} contact ${lead.CONTACT_ID}`);
+    expect(
+        lead.STATUS_ID === 'CONVERTED' && Number(lead.CONTACT_ID) > 0,
+        `lead after conversion: ${lead.STATUS_ID} contact ${lead.CONTACT_ID}`,
+    );
     await made.getByRole('link', { name: /^Deal #\d+$/ }).click();
     await page.getByRole('heading', { name: 'Kisima Water — borehole' }).waitFor();
     expect(/\/crm\/deal\/\d+$/.test(page.url()), `not on the deal card: ${page.url()}`);

@@ -38,10 +38,16 @@ crmTest('add and rename a stage; it shows on the kanban', async () => {
     await input.press('Enter');
     await page.getByText('Saved').first().waitFor();
     const rows = (await restCall(page, 'crm.status.list', { filter: { ENTITY_ID: `DEAL_STAGE_${cat}` } })).result || [];
-    expect(rows.some((s) => s.NAME === 'Site visit' && s.STATUS_ID.startsWith(`C${cat}:`)), `stages: ${rows.map((s) => `${s.STATUS_ID}=${s.NAME}`).join(', ')}`);
+    expect(
+        rows.some((s) => s.NAME === 'Site visit' && s.STATUS_ID.startsWith(`C${cat}:`)),
+        `stages: ${rows.map((s) => `${s.STATUS_ID}=${s.NAME}`).join(', ')}`,
+    );
     await shot(page, '59-pipeline-editor');
     await page.goto(`/crm/deal/kanban/${cat}`);
-    await page.getByTestId('kanban').getByRole('heading', { name: /Site visit/ }).waitFor();
+    await page
+        .getByTestId('kanban')
+        .getByRole('heading', { name: /Site visit/ })
+        .waitFor();
     await shot(page, '60-pipeline-kanban');
 });
 

@@ -16,10 +16,17 @@ async function startWith(modules) {
     await stop('an earlier module');
     const env = { ...process.env, KAZI_MODULES: modules };
     serverErr = '';
-    server = spawn(process.env.KAZI_BIN, ['serve', '--data', process.env.KAZI_DATA, '--http', '127.0.0.1:0', '--https', 'off'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(process.env.KAZI_BIN, ['serve', '--data', process.env.KAZI_DATA, '--http', '127.0.0.1:0', '--https', 'off'], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    server.stdout.on('data', (d) => { out += d; });
-    server.stderr.on('data', (d) => { serverErr += d; });
+    server.stdout.on('data', (d) => {
+        out += d;
+    });
+    server.stderr.on('data', (d) => {
+        serverErr += d;
+    });
     for (let i = 0; i < 400 && !/listening on/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
     base = (out.match(/http:\/\/[^\s]+/) || [''])[0];
     expect(base, `the second kazi did not start: ${out}`);
@@ -82,7 +89,10 @@ test('tasks module off: no Tasks entries in the navigation', async () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     const links = await nav.getByRole('link').allTextContents();
     expect(!links.some((l) => /My tasks|Task board/.test(l)), `tasks entries with the module off: ${links.join(', ')}`);
-    expect(links.some((l) => /Deals/.test(l)), `no CRM entries with the CRM on: ${links.join(', ')}`);
+    expect(
+        links.some((l) => /Deals/.test(l)),
+        `no CRM entries with the CRM on: ${links.join(', ')}`,
+    );
     await shot(page, '56-tasks-module-off');
 });
 
@@ -90,7 +100,11 @@ test('tasks module off: the tasks methods are not served', async () => {
     if (!page) return;
     const r = await page.evaluate(async () => {
         const st = await (await fetch('/api/auth/state')).json();
-        const res = await fetch('/rest/tasks.task.list', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': st.csrf }, body: '{}' });
+        const res = await fetch('/rest/tasks.task.list', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': st.csrf },
+            body: '{}',
+        });
         return res.status;
     });
     expect(r >= 400, `tasks.task.list answered ${r} with the module off`);
@@ -102,7 +116,10 @@ test('tasks module off: a task address shows the not-available page', async () =
     await notAvailable(page, 'Not available', 'Tasks is not available', '/tasks/1');
     expect(!(await page.getByTestId('new-task').count()), 'a New task button with tasks off');
     await goInApp(page, '/crm/deal/kanban');
-    await page.getByRole('heading', { name: /Deals|Pipeline/ }).first().waitFor();
+    await page
+        .getByRole('heading', { name: /Deals|Pipeline/ })
+        .first()
+        .waitFor();
     expect(!page.problems.length, page.problems.join('\n'));
     await page.context().close();
     page = null;
@@ -118,7 +135,10 @@ test('crm module off: no CRM menu, administration pages, home cards or search', 
     const links = await nav.getByRole('link').allTextContents();
     const crm = links.filter((l) => /Deals|Leads|Contacts|Companies|Quotes|Invoices|Products|Pipelines|^\s*Lists/.test(l));
     expect(!crm.length, `CRM entries with the module off: ${crm.join(', ')}`);
-    expect(links.some((l) => /Users/.test(l)), `the administration entries went too: ${links.join(', ')}`);
+    expect(
+        links.some((l) => /Users/.test(l)),
+        `the administration entries went too: ${links.join(', ')}`,
+    );
     const titles = await nav.locator('.nav-title').allTextContents();
     expect(!titles.includes('CRM'), `a CRM section with the module off: ${titles.join(', ')}`);
     expect(!(await page.getByRole('search').count()), 'the CRM search box is shown with the module off');

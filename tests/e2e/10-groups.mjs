@@ -19,8 +19,8 @@ let otherId = 0;
 let secretId = 0;
 let p2 = null;
 
-const members = async () => ((await restCall(page, 'sonet_group.user.get', { ID: groupId })).result || [])
-    .map((m) => `${m.USER_ID}${m.ROLE}`).join(',');
+const members = async () =>
+    ((await restCall(page, 'sonet_group.user.get', { ID: groupId })).result || []).map((m) => `${m.USER_ID}${m.ROLE}`).join(',');
 
 test('sign in as the administrator; a second user exists', async () => {
     await signIn(page, ADMIN);
@@ -112,7 +112,7 @@ groupTest('a task made from the group page shows on its board', async () => {
     await page.getByRole('link', { name: 'New task in this group' }).click();
     await page.getByRole('heading', { name: 'New task' }).waitFor();
     const form = page.locator('form#task');
-    expect(await field(form, 'Workgroup').inputValue() === String(groupId), 'the workgroup is not preselected');
+    expect((await field(form, 'Workgroup').inputValue()) === String(groupId), 'the workgroup is not preselected');
     await field(form, 'Title').fill('Survey the borehole site');
     await form.getByRole('button', { name: 'Create task' }).click();
     await page.getByRole('heading', { name: 'Survey the borehole site' }).waitFor();
@@ -125,14 +125,17 @@ groupTest('a task made from the group page shows on its board', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
 });
 
-groupTest('the group page links to the group\'s task list', async () => {
+groupTest("the group page links to the group's task list", async () => {
     await page.getByRole('link', { name: 'Workgroup page' }).click();
     await page.getByRole('heading', { name: NAME }).waitFor();
     await page.getByRole('link', { name: 'Task list' }).click();
     await page.getByRole('heading', { name: 'My tasks' }).waitFor();
     await page.getByTestId('tasks-table').getByRole('link', { name: 'Survey the borehole site' }).waitFor();
-    expect(await page.getByRole('button', { name: /All I can see/ }).getAttribute('aria-pressed') === 'true', 'the list is not of every visible task');
-    expect(await page.getByLabel('Workgroup').inputValue() === String(groupId), 'the workgroup filter is not set');
+    expect(
+        (await page.getByRole('button', { name: /All I can see/ }).getAttribute('aria-pressed')) === 'true',
+        'the list is not of every visible task',
+    );
+    expect((await page.getByLabel('Workgroup').inputValue()) === String(groupId), 'the workgroup filter is not set');
     await shot(page, '93-group-task-list');
 });
 

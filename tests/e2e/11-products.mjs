@@ -50,8 +50,14 @@ prodTest('catalogue: a bad price or no name is refused at the field, nothing wri
     await dlg.waitFor({ state: 'detached' });
     await page.getByRole('cell', { name: 'Panel bracket', exact: true }).waitFor();
     await shot(page, '81-product-catalogue');
-    await page.getByRole('row', { name: /Solar pump/ }).getByRole('cell', { name: 'set', exact: true }).waitFor();
-    const names = (await products()).map((p) => `${p.NAME}=${Number(p.PRICE)}/${p.MEASURE}`).sort().join(',');
+    await page
+        .getByRole('row', { name: /Solar pump/ })
+        .getByRole('cell', { name: 'set', exact: true })
+        .waitFor();
+    const names = (await products())
+        .map((p) => `${p.NAME}=${Number(p.PRICE)}/${p.MEASURE}`)
+        .sort()
+        .join(',');
     expect(names.includes('Panel bracket=85.5/796') && names.includes('Solar pump=1200/839'), `catalogue: ${names}`);
 });
 
@@ -84,13 +90,15 @@ prodTest('deal card: rows from the catalogue with quantity and discount set the 
     await panel.getByTestId('rows-total').getByText('$2,502.00').waitFor();
     await page.locator('p.muted', { hasText: '$2,502.00' }).first().waitFor();
     await panel.getByRole('cell', { name: '2 set' }).waitFor();
-    const saved = (await restCall(page, 'crm.item.productrow.list', { filter: { '=ownerType': 'D', '=ownerId': deal } })).result?.productRows || [];
+    const saved =
+        (await restCall(page, 'crm.item.productrow.list', { filter: { '=ownerType': 'D', '=ownerId': deal } })).result?.productRows || [];
     expect(saved.map((r) => r.measureCode).join(',') === '839,796', `row units: ${JSON.stringify(saved)}`);
     await shot(page, '83-deal-product-rows');
 });
 
 prodTest('invoice card: a refused save keeps the editor; catalogue and free-text rows set the amount', async () => {
-    const inv = (await restCall(page, 'crm.item.add', { entityTypeId: 31, fields: { title: 'Survey invoice', currencyId: 'USD' } })).result?.item?.id;
+    const inv = (await restCall(page, 'crm.item.add', { entityTypeId: 31, fields: { title: 'Survey invoice', currencyId: 'USD' } })).result
+        ?.item?.id;
     expect(inv > 0, 'invoice not created');
     await page.goto(`/crm/invoice/${inv}`);
     await page.getByRole('heading', { name: 'Survey invoice' }).waitFor();
@@ -103,12 +111,24 @@ prodTest('invoice card: a refused save keeps the editor; catalogue and free-text
     await panel.getByLabel('Add a product').fill('Site survey');
     await panel.getByRole('button', { name: /^Add “Site survey”/ }).click();
     await panel.getByLabel('Price of row 2', { exact: true }).fill('300');
-    await page.route('**/rest/crm.item.productrow.set', (r) => r.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'INVALID_ARG_VALUE', error_description: 'row 2: price is too large' }) }));
+    await page.route('**/rest/crm.item.productrow.set', (r) =>
+        r.fulfill({
+            status: 400,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: 'INVALID_ARG_VALUE', error_description: 'row 2: price is too large' }),
+        }),
+    );
     await panel.getByRole('button', { name: 'Save products' }).click();
-    await panel.getByRole('alert').getByText(/price is too large/).waitFor();
+    await panel
+        .getByRole('alert')
+        .getByText(/price is too large/)
+        .waitFor();
     await page.unroute('**/rest/crm.item.productrow.set');
-    expect(await panel.getByLabel('Price of row 2', { exact: true }).inputValue() === '300', 'the editor lost the free-text price');
-    expect(Number((await restCall(page, 'crm.item.get', { entityTypeId: 31, id: inv })).result?.item?.opportunity) === 0, 'a refused save changed the amount');
+    expect((await panel.getByLabel('Price of row 2', { exact: true }).inputValue()) === '300', 'the editor lost the free-text price');
+    expect(
+        Number((await restCall(page, 'crm.item.get', { entityTypeId: 31, id: inv })).result?.item?.opportunity) === 0,
+        'a refused save changed the amount',
+    );
     await shot(page, '84-invoice-rows-refused');
     await panel.getByRole('button', { name: 'Save products' }).click();
     await panel.getByRole('button', { name: 'Edit products' }).waitFor();

@@ -20,7 +20,11 @@ const crmTest = (name, fn) => testIf(() => on, 'the CRM module is not enabled', 
 const rowTitles = async () => page.locator('table.table tbody tr td.cell-title').allInnerTexts();
 
 crmTest('amount filters: a bad value is shown at its field and no list is asked for', async () => {
-    for (const [title, amount] of [['Filter test — small pumps', 800], ['Filter test — solar farm', 5200], ['Filter test — fleet', 12500]]) {
+    for (const [title, amount] of [
+        ['Filter test — small pumps', 800],
+        ['Filter test — solar farm', 5200],
+        ['Filter test — fleet', 12500],
+    ]) {
         const r = await restCall(page, 'crm.lead.add', { fields: { TITLE: title, OPPORTUNITY: amount, CURRENCY_ID: 'USD' } });
         expect(r.result > 0, `lead not created: ${JSON.stringify(r)}`);
     }
@@ -29,7 +33,9 @@ crmTest('amount filters: a bad value is shown at its field and no list is asked 
     await page.getByRole('button', { name: 'More filters' }).click();
     await field(page, 'Amount from').fill('lots');
     let asked = 0;
-    const count = (req) => { if (req.url().includes('/rest/crm.lead.list')) asked++; };
+    const count = (req) => {
+        if (req.url().includes('/rest/crm.lead.list')) asked++;
+    };
     page.on('request', count);
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByText('Enter a number such as 1500').first().waitFor();
@@ -47,7 +53,11 @@ crmTest('an amount range and a text filter narrow the list', async () => {
     await field(page, 'Amount to').fill('9000');
     await page.getByPlaceholder(/Search by/).fill('Filter test');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await page.waitForFunction(() => [...document.querySelectorAll('table.table tbody td.cell-title')].map((x) => x.textContent).join('|') === 'Filter test — solar farm');
+    await page.waitForFunction(
+        () =>
+            [...document.querySelectorAll('table.table tbody td.cell-title')].map((x) => x.textContent).join('|') ===
+            'Filter test — solar farm',
+    );
     expect((await rowTitles()).length === 1, 'more than one row left');
 });
 
@@ -60,8 +70,10 @@ crmTest('save the filter under a name; it is kept on the server for this user', 
     await dlg.getByRole('button', { name: 'Save' }).click();
     await dlg.waitFor({ state: 'detached' });
     const saved = (await restCall(page, 'user.option.get', { option: 'crm.filters.lead' })).result;
-    expect(Array.isArray(saved) && saved.length === 1 && saved[0].name === 'Mid-size leads' && saved[0].draft.min === '1000',
-        `saved filter on the server: ${JSON.stringify(saved)}`);
+    expect(
+        Array.isArray(saved) && saved.length === 1 && saved[0].name === 'Mid-size leads' && saved[0].draft.min === '1000',
+        `saved filter on the server: ${JSON.stringify(saved)}`,
+    );
     await shot(page, '71-crm-filter-saved');
 });
 
@@ -71,8 +83,12 @@ crmTest('in a new browser context the saved filter is there and applies', async 
     await other.goto('/crm/lead');
     await other.getByRole('heading', { name: 'Leads' }).waitFor();
     await other.getByLabel('Saved filters').selectOption('Mid-size leads');
-    await other.waitForFunction(() => [...document.querySelectorAll('table.table tbody td.cell-title')].map((x) => x.textContent).join('|') === 'Filter test — solar farm');
-    expect(await field(other, 'Amount from').inputValue() === '1000', 'the saved amount is not shown in the bar');
+    await other.waitForFunction(
+        () =>
+            [...document.querySelectorAll('table.table tbody td.cell-title')].map((x) => x.textContent).join('|') ===
+            'Filter test — solar farm',
+    );
+    expect((await field(other, 'Amount from').inputValue()) === '1000', 'the saved amount is not shown in the bar');
     await other.getByRole('button', { name: 'Delete saved filter “Mid-size leads”' }).click();
     await other.getByRole('dialog', { name: 'Delete saved filter' }).getByRole('button', { name: 'Delete' }).click();
     await other.getByLabel('Saved filters').waitFor({ state: 'detached' });
@@ -91,7 +107,11 @@ crmTest('column choices are kept on the server', async () => {
     await page.getByRole('columnheader', { name: 'Source' }).waitFor();
     await page.waitForFunction(async () => {
         const st = await (await fetch('/api/auth/state')).json();
-        const r = await fetch('/rest/user.option.get', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': st.csrf }, body: '{"option":"crm.cols.lead"}' });
+        const r = await fetch('/rest/user.option.get', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': st.csrf },
+            body: '{"option":"crm.cols.lead"}',
+        });
         const v = (await r.json()).result;
         return Array.isArray(v) && v.includes('SOURCE_ID');
     });
@@ -126,7 +146,7 @@ crmTest('an administrator adds a lead source; the lead form offers it', async ()
     await page.getByRole('columnheader', { name: 'Kind' }).waitFor();
     await page.getByRole('button', { name: 'Sources' }).click();
     await page.getByRole('heading', { name: 'Sources', level: 2 }).waitFor();
-    expect(await page.getByRole('columnheader', { name: 'Kind' }).count() === 0, 'sources show a kind column');
+    expect((await page.getByRole('columnheader', { name: 'Kind' }).count()) === 0, 'sources show a kind column');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByText('This field is required.').waitFor();
     await page.getByPlaceholder('Name of a new entry').fill('Radio advert');

@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import { ADMIN, expect, launch, newPage, run, shot, signIn, test } from './lib.mjs';
 
 const src = 'web/src';
-const owners = ['i18n', ...readdirSync(src, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(src, d.name, 'i18n', 'en.js')) && d.name !== 'i18n')
-    .map((d) => `${d.name}/i18n`)];
+const owners = [
+    'i18n',
+    ...readdirSync(src, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(join(src, d.name, 'i18n', 'en.js')) && d.name !== 'i18n')
+        .map((d) => `${d.name}/i18n`),
+];
 const cats = {};
 for (const o of owners) {
     cats[o] = {};
@@ -25,7 +28,8 @@ test('every module catalogue is complete in pt and sw', async () => {
             for (const [k, v] of Object.entries(cats[o].en)) {
                 if (!(k in cats[o][lang]) && !/^(m|m²|l|kg|g|h)$/.test(v)) problems.push(`${o}/${lang}.js lacks '${k}'`);
             }
-            for (const k of Object.keys(cats[o][lang])) if (!(k in cats[o].en)) problems.push(`${o}/${lang}.js has '${k}' that en.js does not`);
+            for (const k of Object.keys(cats[o][lang]))
+                if (!(k in cats[o].en)) problems.push(`${o}/${lang}.js has '${k}' that en.js does not`);
         }
     }
     expect(!problems.length, problems.join('\n'));
@@ -34,15 +38,28 @@ test('every module catalogue is complete in pt and sw', async () => {
 test('no string key has two owners', async () => {
     const seen = new Map();
     const twice = [];
-    for (const o of owners) for (const k of Object.keys(cats[o].en)) {
-        if (seen.has(k)) twice.push(`'${k}' in ${seen.get(k)} and ${o}`);
-        seen.set(k, o);
-    }
+    for (const o of owners)
+        for (const k of Object.keys(cats[o].en)) {
+            if (seen.has(k)) twice.push(`'${k}' in ${seen.get(k)} and ${o}`);
+            seen.set(k, o);
+        }
     expect(!twice.length, twice.join('\n'));
 });
 
 const browser = await launch();
-const screens = ['/', '/crm/deal/kanban', '/crm/lead', '/crm/products', '/tasks', '/tasks/kanban', '/tasks/groups', '/admin/pipelines', '/admin/lists', '/admin/roles', '/settings'];
+const screens = [
+    '/',
+    '/crm/deal/kanban',
+    '/crm/lead',
+    '/crm/products',
+    '/tasks',
+    '/tasks/kanban',
+    '/tasks/groups',
+    '/admin/pipelines',
+    '/admin/lists',
+    '/admin/roles',
+    '/settings',
+];
 
 // Visible text, labels and placeholders that are a catalogue key (a string nobody registered).
 async function rawKeys(page) {
@@ -56,7 +73,10 @@ async function rawKeys(page) {
     return [...new Set(words.filter((w) => allKeys.has(w)))];
 }
 
-for (const [lang, locale, shotName, home] of [['pt', 'pt-BR', 'pt', 'Olá'], ['sw', 'sw-KE', 'sw', 'Habari']]) {
+for (const [lang, locale, shotName, home] of [
+    ['pt', 'pt-BR', 'pt', 'Olá'],
+    ['sw', 'sw-KE', 'sw', 'Habari'],
+]) {
     test(`${locale} at 390 px: every module's screens are translated`, async () => {
         const page = await newPage(browser, { viewport: { width: 390, height: 844 }, locale: 'en-GB' });
         await signIn(page, ADMIN);
@@ -76,7 +96,7 @@ for (const [lang, locale, shotName, home] of [['pt', 'pt-BR', 'pt', 'Olá'], ['s
             }
             const keys = await rawKeys(page);
             if (keys.length) found.push(`${path}: ${keys.join(', ')}`);
-            expect(await page.evaluate(() => document.documentElement.lang) === lang, `html lang is not ${lang} on ${path}`);
+            expect((await page.evaluate(() => document.documentElement.lang)) === lang, `html lang is not ${lang} on ${path}`);
             await shot(page, `60-${shotName}-390${path.replace(/\//g, '-').replace(/-$/, '') || '-home'}`);
         }
         expect(!found.length, `untranslated keys shown:\n${found.join('\n')}`);

@@ -6,7 +6,11 @@ import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 export const BASE = process.env.KAZI_URL;
-export const ADMIN = { email: 'admin@example.com', password: process.env.KAZI_E2E_PASSWORD || 'correct horse battery', company: 'Baobab Trading' };
+export const ADMIN = {
+    email: 'admin@example.com',
+    password: process.env.KAZI_E2E_PASSWORD || 'correct horse battery',
+    company: 'Baobab Trading',
+};
 export const MEMBER = { email: 'member@example.com', password: process.env.KAZI_E2E_PASSWORD || 'correct horse battery' };
 const SHOTS = process.env.KAZI_E2E_SHOTS || 'build/e2e/screens';
 mkdirSync(SHOTS, { recursive: true });
@@ -20,14 +24,28 @@ export async function launch() {
     return chromium.launch({
         executablePath: process.env.KAZI_CHROMIUM || '/usr/bin/chromium',
         headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+        ],
     });
 }
 
 // A page in a fresh context; problems (page errors, CSP reports, failed requests to kazi) are
 // collected in page.problems.
 export async function newPage(browser, opts = {}) {
-    const context = await browser.newContext({ baseURL: BASE, viewport: { width: 1280, height: 800 }, locale: 'en-GB', colorScheme: 'light', ...opts });
+    const context = await browser.newContext({
+        baseURL: BASE,
+        viewport: { width: 1280, height: 800 },
+        locale: 'en-GB',
+        colorScheme: 'light',
+        ...opts,
+    });
     const page = await context.newPage();
     page.problems = [];
     page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
@@ -46,7 +64,9 @@ export async function shot(page, name) {
 // Counts requests whose URL contains part and method matches while fn runs.
 export async function countRequests(page, part, method, fn) {
     let n = 0;
-    const on = (r) => { if (r.url().includes(part) && r.method() === method) n++; };
+    const on = (r) => {
+        if (r.url().includes(part) && r.method() === method) n++;
+    };
     page.on('request', on);
     try {
         await fn();
@@ -71,11 +91,18 @@ export async function signIn(page, who) {
 
 // REST call from the page with the session (for test set-up only, never for checks).
 export async function restCall(page, method, params) {
-    return page.evaluate(async ([m, p]) => {
-        const st = await (await fetch('/api/auth/state')).json();
-        const r = await fetch(`/rest/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': st.csrf }, body: JSON.stringify(p) });
-        return r.json();
-    }, [method, params]);
+    return page.evaluate(
+        async ([m, p]) => {
+            const st = await (await fetch('/api/auth/state')).json();
+            const r = await fetch(`/rest/${m}`, {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': st.csrf },
+                body: JSON.stringify(p),
+            });
+            return r.json();
+        },
+        [method, params],
+    );
 }
 
 export function cli(...args) {
@@ -109,7 +136,10 @@ export async function run() {
             }
             failed++;
             console.log(`not ok - ${t.name}`);
-            for (const line of String(e.stack || e).split('\n').slice(0, 8)) console.log(`#   ${line}`);
+            for (const line of String(e.stack || e)
+                .split('\n')
+                .slice(0, 8))
+                console.log(`#   ${line}`);
         }
     }
     return failed;

@@ -71,7 +71,7 @@ test('b24jssdk: profile tells admin and non-admin apart', () =>
         assert.equal(l.ADMIN, false);
     }));
 
-test('b24jssdk: scope lists granted scopes, full=true the server\'s', () =>
+test("b24jssdk: scope lists granted scopes, full=true the server's", () =>
     withLog(admin.log, async () => {
         const granted = (await admin.hook.callMethod('scope')).getData().result;
         assert.ok(Array.isArray(granted), 'scope must answer an array');
@@ -200,7 +200,13 @@ test('b24jssdk: batch substitutes $result[...] references', () =>
 
 test('b24jssdk: batch with a command list answers arrays', () =>
     withLog(admin.log, async () => {
-        const res = await admin.hook.callBatch([['server.time', {}], ['user.current', {}]], true);
+        const res = await admin.hook.callBatch(
+            [
+                ['server.time', {}],
+                ['user.current', {}],
+            ],
+            true,
+        );
         assert.ok(res.isSuccess, `errors: ${res.getErrorMessages().join('; ')}`);
         const [time, me] = res.getData();
         assert.match(time, ISO_DATETIME);

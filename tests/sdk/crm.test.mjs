@@ -62,7 +62,11 @@ const entities = [
         service: 'leads',
         label: 'TITLE',
         add: (t) => ({
-            TITLE: t, NAME: 'Amina', LAST_NAME: 'Kamau', OPPORTUNITY: 1500, CURRENCY_ID: 'USD',
+            TITLE: t,
+            NAME: 'Amina',
+            LAST_NAME: 'Kamau',
+            OPPORTUNITY: 1500,
+            CURRENCY_ID: 'USD',
             PHONE: [{ VALUE: '+254 700 000 001', VALUE_TYPE: 'WORK' }],
         }),
         added: { NAME: 'Amina', LAST_NAME: 'Kamau', OPPORTUNITY: '1500.00', CURRENCY_ID: 'USD', HAS_PHONE: 'Y', STATUS_ID: 'NEW' },
@@ -172,7 +176,10 @@ for (const sdk of sdks) {
                 assert.equal(await update(sdk, e, id, e.update), true, `crm.${e.name}.update must answer true`);
                 assertFields(await get(sdk, e, id), { [e.label]: label, ...e.updated }, `crm.${e.name}.get after update`);
                 const rows = await sdk.call(`crm.${e.name}.list`, { filter: { ID: id }, select: ['ID', e.label] });
-                assert.deepEqual(rows.map((r) => [String(r.ID), r[e.label]]), [[String(id), label]]);
+                assert.deepEqual(
+                    rows.map((r) => [String(r.ID), r[e.label]]),
+                    [[String(id), label]],
+                );
                 assert.equal(await sdk.call(`crm.${e.name}.delete`, { id }), true);
                 const err = await sdk.error(raw(sdk)[sdk.name === 'b24jssdk' ? 'callMethod' : 'call'](`crm.${e.name}.get`, { id }));
                 assert.equal(err.status, 400, `crm.${e.name}.get of a deleted record: ${JSON.stringify(err)}`);
@@ -192,13 +199,31 @@ for (const sdk of sdks) {
             // same amounts without the marker must stay out
             await add(sdk, entities[0], { TITLE: `Lead ${marker('other')}`, OPPORTUNITY: 500 });
             // the marker in lower case: %TITLE matches case-insensitively, as Bitrix does
-            const params = { filter: { '>=OPPORTUNITY': 100, '%TITLE': m.toLowerCase() }, order: { OPPORTUNITY: 'DESC' }, select: ['ID', 'TITLE', 'OPPORTUNITY'] };
+            const params = {
+                filter: { '>=OPPORTUNITY': 100, '%TITLE': m.toLowerCase() },
+                order: { OPPORTUNITY: 'DESC' },
+                select: ['ID', 'TITLE', 'OPPORTUNITY'],
+            };
             const rows = sdk.name === '2bad/bitrix' ? (await gb.client.leads.list(params)).result : await sdk.call('crm.lead.list', params);
             const expected = made.filter((r) => r.amount >= 100).sort((a, b) => b.amount - a.amount);
-            assert.deepEqual(ids(rows), expected.map((r) => r.id), 'ids in OPPORTUNITY DESC order');
-            assert.deepEqual(rows.map((r) => r.OPPORTUNITY), ['400.00', '250.00', '150.00', '100.00']);
+            assert.deepEqual(
+                ids(rows),
+                expected.map((r) => r.id),
+                'ids in OPPORTUNITY DESC order',
+            );
+            assert.deepEqual(
+                rows.map((r) => r.OPPORTUNITY),
+                ['400.00', '250.00', '150.00', '100.00'],
+            );
             const asc = await sdk.call('crm.lead.list', { filter: { '%TITLE': m, '<OPPORTUNITY': 100 }, order: { ID: 'DESC' } });
-            assert.deepEqual(ids(asc), made.filter((r) => r.amount < 100).map((r) => r.id).sort((a, b) => b - a), '<OPPORTUNITY with ID DESC');
+            assert.deepEqual(
+                ids(asc),
+                made
+                    .filter((r) => r.amount < 100)
+                    .map((r) => r.id)
+                    .sort((a, b) => b - a),
+                '<OPPORTUNITY with ID DESC',
+            );
         }));
 
     test(`${sdk.name}: deal list by stage and title, newest first`, () =>
@@ -209,11 +234,21 @@ for (const sdk of sdks) {
                 made.push({ id: String(await add(sdk, entities[3], { TITLE: `${m} deal`, STAGE_ID: stage })), stage });
             const params = { filter: { STAGE_ID: 'PREPARATION', '%TITLE': m }, order: { ID: 'DESC' } };
             const rows = sdk.name === '2bad/bitrix' ? (await gb.client.deals.list(params)).result : await sdk.call('crm.deal.list', params);
-            const expected = made.filter((r) => r.stage === 'PREPARATION').map((r) => r.id).sort((a, b) => b - a);
+            const expected = made
+                .filter((r) => r.stage === 'PREPARATION')
+                .map((r) => r.id)
+                .sort((a, b) => b - a);
             assert.deepEqual(ids(rows), expected);
             for (const r of rows) assert.equal(r.STAGE_ID, 'PREPARATION');
-            const two = await sdk.call('crm.deal.list', { filter: { '@STAGE_ID': ['NEW', 'WON'], '%TITLE': m }, order: { STAGE_ID: 'ASC', ID: 'ASC' } });
-            assert.deepEqual(two.map((r) => r.STAGE_ID), ['NEW', 'WON'], '@STAGE_ID with a list, ordered by stage');
+            const two = await sdk.call('crm.deal.list', {
+                filter: { '@STAGE_ID': ['NEW', 'WON'], '%TITLE': m },
+                order: { STAGE_ID: 'ASC', ID: 'ASC' },
+            });
+            assert.deepEqual(
+                two.map((r) => r.STAGE_ID),
+                ['NEW', 'WON'],
+                '@STAGE_ID with a list, ordered by stage',
+            );
         }));
 
     // ---- paging over 125 deals with each package's list helpers ----------------------------
@@ -231,7 +266,8 @@ for (const sdk of sdks) {
                 pagingIds.push(...res.getData().map(String));
             } else {
                 const commands = [];
-                for (let i = 0; i < n; i++) commands.push({ method: 'crm.deal.add', params: { fields: { TITLE: `${pagingTitle} ${i}`, OPPORTUNITY: i * 10 } } });
+                for (let i = 0; i < n; i++)
+                    commands.push({ method: 'crm.deal.add', params: { fields: { TITLE: `${pagingTitle} ${i}`, OPPORTUNITY: i * 10 } } });
                 const payload = await gb.client.batch(commands);
                 pagingIds.push(...payload.result.result.map(String));
             }
@@ -266,17 +302,29 @@ for (const sdk of sdks) {
                 }
                 assert.deepEqual(sizes, [50, 50, 25]);
                 assertSameSet(seen, pagingIds, 'fetchListMethod');
-                assert.deepEqual(seen, [...seen].sort((a, b) => a - b), 'cursor pages come in ID order');
+                assert.deepEqual(
+                    seen,
+                    [...seen].sort((a, b) => a - b),
+                    'cursor pages come in ID order',
+                );
             }));
 
         test('b24jssdk: actions.v2.callList and fetchList return every deal once', () =>
             withLog(sdk.log, async () => {
                 needDeals();
-                const res = await js.hook.actions.v2.callList.make({ method: 'crm.deal.list', params: { filter: pagingFilter(), select: ['ID'] }, idKey: 'ID' });
+                const res = await js.hook.actions.v2.callList.make({
+                    method: 'crm.deal.list',
+                    params: { filter: pagingFilter(), select: ['ID'] },
+                    idKey: 'ID',
+                });
                 assert.ok(res.isSuccess, `errors: ${res.getErrorMessages().join('; ')}`);
                 assertSameSet(ids(res.getData()), pagingIds, 'actions.v2.callList');
                 const seen = [];
-                for await (const chunk of js.hook.actions.v2.fetchList.make({ method: 'crm.deal.list', params: { filter: pagingFilter(), select: ['ID'] }, idKey: 'ID' }))
+                for await (const chunk of js.hook.actions.v2.fetchList.make({
+                    method: 'crm.deal.list',
+                    params: { filter: pagingFilter(), select: ['ID'] },
+                    idKey: 'ID',
+                }))
                     seen.push(...ids(chunk));
                 assertSameSet(seen, pagingIds, 'actions.v2.fetchList');
             }));
@@ -297,7 +345,11 @@ for (const sdk of sdks) {
                     assert.ok(sizes.length < 10, 'paging does not end');
                 }
                 assert.deepEqual(sizes, [50, 50, 25]);
-                assert.deepEqual(seen, [...pagingIds].sort((a, b) => b - a), 'ID DESC across pages');
+                assert.deepEqual(
+                    seen,
+                    [...pagingIds].sort((a, b) => b - a),
+                    'ID DESC across pages',
+                );
             }));
     } else {
         test('2bad/bitrix: deals.list() reads total and fetches the other pages in one batch', () =>
@@ -316,7 +368,10 @@ for (const sdk of sdks) {
             withLog(sdk.log, async () => {
                 needDeals();
                 const payload = await gb.client.list('crm.deal.list', { filter: pagingFilter(), order: { ID: 'DESC' }, select: ['ID'] });
-                assert.deepEqual(ids(payload.result), [...pagingIds].sort((a, b) => b - a));
+                assert.deepEqual(
+                    ids(payload.result),
+                    [...pagingIds].sort((a, b) => b - a),
+                );
                 assert.equal(payload.total, 125);
             }));
     }
@@ -327,7 +382,8 @@ for (const sdk of sdks) {
             withLog(sdk.log, async () => {
                 const m = marker(`B${e.name}`);
                 const adds = {};
-                for (let i = 0; i < 50; i++) adds[`a${i}`] = { method: `crm.${e.name}.add`, params: { fields: { [e.label]: `${m}-${i}` } } };
+                for (let i = 0; i < 50; i++)
+                    adds[`a${i}`] = { method: `crm.${e.name}.add`, params: { fields: { [e.label]: `${m}-${i}` } } };
                 const first = await batch(sdk, adds);
                 assert.deepEqual(first.result_error, [], `batch errors: ${JSON.stringify(first.result_error)}`);
                 const made = Object.keys(adds).map((k) => String(first.result[k]));
@@ -357,7 +413,10 @@ for (const sdk of sdks) {
             const r = await batch(sdk, {
                 co: { method: 'crm.company.add', params: { fields: { TITLE: `${m} Ltd` } } },
                 c: { method: 'crm.contact.add', params: { fields: { NAME: m, COMPANY_ID: '$result[co]' } } },
-                d: { method: 'crm.deal.add', params: { fields: { TITLE: `${m} deal`, CONTACT_ID: '$result[c]', COMPANY_ID: '$result[co]' } } },
+                d: {
+                    method: 'crm.deal.add',
+                    params: { fields: { TITLE: `${m} deal`, CONTACT_ID: '$result[c]', COMPANY_ID: '$result[co]' } },
+                },
                 g: { method: 'crm.deal.get', params: { id: '$result[d]' } },
                 l: { method: 'crm.deal.list', params: { filter: { CONTACT_ID: '$result[c]' }, select: ['ID'] } },
             });

@@ -59,10 +59,12 @@ for (const sdk of sdks) {
     test(`${sdk.name}: crm.item add/get/update/list/delete on a deal`, () =>
         withLog(sdk.log, async () => {
             const title = marker('Item');
-            const added = (await sdk.call('crm.item.add', {
-                entityTypeId: DEAL,
-                fields: { title, opportunity: 250.5, currencyId: 'EUR', probability: 30 },
-            })).result.item;
+            const added = (
+                await sdk.call('crm.item.add', {
+                    entityTypeId: DEAL,
+                    fields: { title, opportunity: 250.5, currencyId: 'EUR', probability: 30 },
+                })
+            ).result.item;
             assert.equal(typeof added.id, 'number', 'item ids are JSON numbers');
             assert.equal(added.title, title);
             assert.equal(added.opportunity, 250.5);
@@ -75,16 +77,25 @@ for (const sdk of sdks) {
             assert.equal(got.id, added.id);
             assert.equal(got.probability, 30);
 
-            const updated = (await sdk.call('crm.item.update', {
-                entityTypeId: DEAL, id: added.id, fields: { title: `${title}-2`, stageId: 'PREPARATION' },
-            })).result.item;
+            const updated = (
+                await sdk.call('crm.item.update', {
+                    entityTypeId: DEAL,
+                    id: added.id,
+                    fields: { title: `${title}-2`, stageId: 'PREPARATION' },
+                })
+            ).result.item;
             assert.equal(updated.title, `${title}-2`);
             assert.equal(updated.stageId, 'PREPARATION');
 
             const list = await sdk.call('crm.item.list', {
-                entityTypeId: DEAL, filter: { '=title': `${title}-2` }, select: ['id', 'title', 'stageId'],
+                entityTypeId: DEAL,
+                filter: { '=title': `${title}-2` },
+                select: ['id', 'title', 'stageId'],
             });
-            assert.deepEqual(list.result.items.map((i) => i.id), [added.id]);
+            assert.deepEqual(
+                list.result.items.map((i) => i.id),
+                [added.id],
+            );
             assert.equal(list.total, 1);
             assert.equal(list.result.items[0].opportunity, undefined, 'select keeps only the fields named');
 
@@ -97,35 +108,58 @@ for (const sdk of sdks) {
     test(`${sdk.name}: a smart invoice of a deal with product rows`, () =>
         withLog(sdk.log, async () => {
             const deal = (await sdk.call('crm.item.add', { entityTypeId: DEAL, fields: { title: marker('InvDeal') } })).result.item;
-            const inv = (await sdk.call('crm.item.add', {
-                entityTypeId: INVOICE, fields: { parentId2: deal.id, currencyId: 'USD' },
-            })).result.item;
+            const inv = (
+                await sdk.call('crm.item.add', {
+                    entityTypeId: INVOICE,
+                    fields: { parentId2: deal.id, currencyId: 'USD' },
+                })
+            ).result.item;
             assert.equal(inv.parentId2, deal.id);
             assert.equal(inv.stageId, 'DT31_1:N');
             assert.equal(inv.accountNumber, String(inv.id));
-            const rows = (await sdk.call('crm.item.productrow.set', {
-                ownerType: 'SI', ownerId: inv.id,
-                productRows: [{ productName: 'Hours', price: 80, quantity: 5 }, { productName: 'Travel', price: 45.5, quantity: 1 }],
-            })).result.productRows;
+            const rows = (
+                await sdk.call('crm.item.productrow.set', {
+                    ownerType: 'SI',
+                    ownerId: inv.id,
+                    productRows: [
+                        { productName: 'Hours', price: 80, quantity: 5 },
+                        { productName: 'Travel', price: 45.5, quantity: 1 },
+                    ],
+                })
+            ).result.productRows;
             assert.equal(rows.length, 2);
             assert.equal(rows[0].ownerType, 'SI');
-            const listed = (await sdk.call('crm.item.productrow.list', { filter: { '=ownerType': 'SI', '=ownerId': inv.id } })).result.productRows;
-            assert.deepEqual(listed.map((r) => r.productName), ['Hours', 'Travel']);
-            const paid = (await sdk.call('crm.item.update', { entityTypeId: INVOICE, id: inv.id, fields: { stageId: 'DT31_1:P' } })).result.item;
+            const listed = (await sdk.call('crm.item.productrow.list', { filter: { '=ownerType': 'SI', '=ownerId': inv.id } })).result
+                .productRows;
+            assert.deepEqual(
+                listed.map((r) => r.productName),
+                ['Hours', 'Travel'],
+            );
+            const paid = (await sdk.call('crm.item.update', { entityTypeId: INVOICE, id: inv.id, fields: { stageId: 'DT31_1:P' } })).result
+                .item;
             assert.equal(paid.opportunity, 445.5, 'the invoice amount follows its rows');
             assert.equal(paid.previousStageId, 'DT31_1:N');
             const byDeal = (await sdk.call('crm.item.list', { entityTypeId: INVOICE, filter: { parentId2: deal.id } })).result.items;
-            assert.deepEqual(byDeal.map((i) => i.id), [inv.id]);
+            assert.deepEqual(
+                byDeal.map((i) => i.id),
+                [inv.id],
+            );
         }));
 
     test(`${sdk.name}: crm.item errors`, () =>
         withLog(sdk.log, async () => {
-            assert.deepEqual(await sdk.error(sdk.raw('crm.item.list', { entityTypeId: 5 })),
-                { status: 400, code: 'ENTITY_TYPE_NOT_SUPPORTED' });
-            assert.deepEqual(await sdk.error(sdk.raw('crm.item.get', { entityTypeId: DEAL, id: 987654 })),
-                { status: 400, code: 'NOT_FOUND' });
-            assert.deepEqual(await sdk.error(sdk.raw('crm.item.add', { entityTypeId: DEAL, fields: { opportunity: 'lots' } })),
-                { status: 400, code: 'INVALID_ARG_VALUE' });
+            assert.deepEqual(await sdk.error(sdk.raw('crm.item.list', { entityTypeId: 5 })), {
+                status: 400,
+                code: 'ENTITY_TYPE_NOT_SUPPORTED',
+            });
+            assert.deepEqual(await sdk.error(sdk.raw('crm.item.get', { entityTypeId: DEAL, id: 987654 })), {
+                status: 400,
+                code: 'NOT_FOUND',
+            });
+            assert.deepEqual(await sdk.error(sdk.raw('crm.item.add', { entityTypeId: DEAL, fields: { opportunity: 'lots' } })), {
+                status: 400,
+                code: 'INVALID_ARG_VALUE',
+            });
         }));
 }
 
@@ -136,7 +170,11 @@ const created = [];
 function assertSameSet(actual, what) {
     const dupes = actual.filter((v, i) => actual.indexOf(v) !== i);
     assert.deepEqual(dupes, [], `${what}: ids returned more than once`);
-    assert.deepEqual([...actual].sort((a, b) => a - b), [...created].sort((a, b) => a - b), `${what}: ids differ`);
+    assert.deepEqual(
+        [...actual].sort((a, b) => a - b),
+        [...created].sort((a, b) => a - b),
+        `${what}: ids differ`,
+    );
 }
 
 test('b24jssdk: 60 contacts through crm.item.add in batches', () =>
@@ -156,7 +194,10 @@ test('b24jssdk: callListMethod over crm.item.list with customKeyForResult items'
         assert.equal(created.length, 60, 'needs the contacts of the batch test');
         const res = await js.hook.callListMethod('crm.item.list', pageParams(), null, 'items');
         assert.ok(res.isSuccess, `errors: ${res.getErrorMessages().join('; ')}`);
-        assertSameSet(res.getData().map((i) => i.id), 'callListMethod');
+        assertSameSet(
+            res.getData().map((i) => i.id),
+            'callListMethod',
+        );
     }));
 
 test('b24jssdk: actions.v2.callList and fetchList walk the id cursor', () =>
@@ -165,7 +206,10 @@ test('b24jssdk: actions.v2.callList and fetchList walk the id cursor', () =>
         const opts = { method: 'crm.item.list', params: pageParams(), idKey: 'id', customKeyForResult: 'items' };
         const res = await js.hook.actions.v2.callList.make(opts);
         assert.ok(res.isSuccess, `errors: ${res.getErrorMessages().join('; ')}`);
-        assertSameSet(res.getData().map((i) => i.id), 'actions.v2.callList');
+        assertSameSet(
+            res.getData().map((i) => i.id),
+            'actions.v2.callList',
+        );
         const sizes = [];
         const seen = [];
         for await (const chunk of js.hook.actions.v2.fetchList.make(opts)) {
@@ -190,5 +234,9 @@ test('2bad/bitrix: crm.item.list paged by hand with start and next', () =>
         }
         assert.equal(start, undefined, 'the last page has no next');
         assertSameSet(seen, 'start/next');
-        assert.deepEqual(seen, [...seen].sort((a, b) => a - b), 'pages come in id order');
+        assert.deepEqual(
+            seen,
+            [...seen].sort((a, b) => a - b),
+            'pages come in id order',
+        );
     }));

@@ -171,11 +171,9 @@ export function addWebhook(userId, scopes) {
  * database. Used only when webhook.revoke does not exist; the caller says so in a diagnostic.
  */
 export function revokeInDatabase(id) {
-    execFileSync(
-        'sqlite3',
-        [`${env.data}/kazi.db`, `UPDATE core_webhook SET revoked_at=strftime('%s') WHERE id=${Number(id)};`],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    execFileSync('sqlite3', [`${env.data}/kazi.db`, `UPDATE core_webhook SET revoked_at=strftime('%s') WHERE id=${Number(id)};`], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
 }
 
 /** An ISO 8601 date-time with an offset, as Bitrix24 sends (2024-06-13T18:23:54+02:00). */

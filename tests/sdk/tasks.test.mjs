@@ -32,9 +32,12 @@ test(`b24jssdk: ${COUNT} tasks.task.add through callBatchByChunk`, () =>
     withLog(js.log, async () => {
         const calls = [];
         for (let i = 0; i < COUNT; i++)
-            calls.push(['tasks.task.add', {
-                fields: { TITLE: `${jsTitle} ${i}`, RESPONSIBLE_ID: env.adminId, PRIORITY: i % 3, TAGS: ['sdk'] },
-            }]);
+            calls.push([
+                'tasks.task.add',
+                {
+                    fields: { TITLE: `${jsTitle} ${i}`, RESPONSIBLE_ID: env.adminId, PRIORITY: i % 3, TAGS: ['sdk'] },
+                },
+            ]);
         const res = await js.hook.callBatchByChunk(calls, true);
         assert.ok(res.isSuccess, `errors: ${res.getErrorMessages().join('; ')}`);
         const data = res.getData();
@@ -55,9 +58,12 @@ test('b24jssdk: tasks.task.get, update and the status flow', () =>
         assert.equal(task.title, `${jsTitle} 0`);
         assert.equal(task.responsibleId, String(env.adminId));
         assert.equal(task.status, '2');
-        task = (await js.hook.callMethod('tasks.task.update', {
-            taskId: id, fields: { TITLE: `${jsTitle} 0 renamed`, DEADLINE: '2030-01-02T03:04:05+00:00' },
-        })).getData().result.task;
+        task = (
+            await js.hook.callMethod('tasks.task.update', {
+                taskId: id,
+                fields: { TITLE: `${jsTitle} 0 renamed`, DEADLINE: '2030-01-02T03:04:05+00:00' },
+            })
+        ).getData().result.task;
         assert.equal(task.title, `${jsTitle} 0 renamed`);
         assert.match(task.deadline, /^2030-01-0[12]T/);
         task = (await js.hook.callMethod('tasks.task.start', { taskId: id })).getData().result.task;
@@ -79,9 +85,17 @@ test('b24jssdk: callListMethod with the `tasks` key returns every task once', ()
     withLog(js.log, async () => {
         needJs();
         const res = await js.hook.callListMethod(
-            'tasks.task.list', { filter: { '%TITLE': jsTitle }, select: ['ID', 'TITLE'] }, null, 'tasks');
+            'tasks.task.list',
+            { filter: { '%TITLE': jsTitle }, select: ['ID', 'TITLE'] },
+            null,
+            'tasks',
+        );
         assert.ok(res.isSuccess, `errors: ${res.getErrorMessages().join('; ')}`);
-        assertSameSet(res.getData().map((t) => t.id), jsIds, 'callListMethod');
+        assertSameSet(
+            res.getData().map((t) => t.id),
+            jsIds,
+            'callListMethod',
+        );
     }));
 
 test('b24jssdk: fetchListMethod pages by the `id` cursor (50, 50, 25)', () =>
@@ -90,7 +104,11 @@ test('b24jssdk: fetchListMethod pages by the `id` cursor (50, 50, 25)', () =>
         const sizes = [];
         const seen = [];
         for await (const chunk of js.hook.fetchListMethod(
-            'tasks.task.list', { filter: { '%TITLE': jsTitle }, select: ['ID'] }, 'id', 'tasks')) {
+            'tasks.task.list',
+            { filter: { '%TITLE': jsTitle }, select: ['ID'] },
+            'id',
+            'tasks',
+        )) {
             sizes.push(chunk.length);
             seen.push(...chunk.map((t) => t.id));
             assert.ok(sizes.length < 10, 'fetchListMethod does not end');
@@ -111,14 +129,24 @@ test('b24jssdk: actions.v2.callList with idKey id and cursorIdKey ID', () =>
         });
         assert.ok(res.isSuccess, `errors: ${res.getErrorMessages().join('; ')}`);
         const rows = res.getData();
-        assert.ok(rows.every((t) => t.priority === '1'), 'PRIORITY filter not applied');
-        assertSameSet(rows.map((t) => t.id), jsIds.filter((_, i) => i % 3 === 1), 'callList');
+        assert.ok(
+            rows.every((t) => t.priority === '1'),
+            'PRIORITY filter not applied',
+        );
+        assertSameSet(
+            rows.map((t) => t.id),
+            jsIds.filter((_, i) => i % 3 === 1),
+            'callList',
+        );
     }));
 
 test('b24jssdk: tasks.task.delete through batch, then nothing is left', () =>
     withLog(js.log, async () => {
         needJs();
-        const res = await js.hook.callBatchByChunk(jsIds.map((taskId) => ['tasks.task.delete', { taskId }]), true);
+        const res = await js.hook.callBatchByChunk(
+            jsIds.map((taskId) => ['tasks.task.delete', { taskId }]),
+            true,
+        );
         assert.ok(res.isSuccess, `errors: ${res.getErrorMessages().join('; ')}`);
         for (const r of res.getData()) assert.deepEqual(r, { task: true });
         const after = await js.hook.callMethod('tasks.task.list', { filter: { '%TITLE': jsTitle } });
@@ -154,9 +182,12 @@ test(`2bad/bitrix: ${COUNT} tasks.task.add through batch() (GET, bracket paramet
     withLog(gb.log, async () => {
         const commands = [];
         for (let i = 0; i < COUNT; i++)
-            commands.push(['tasks.task.add', {
-                fields: { TITLE: `${gbTitle} ${i}`, RESPONSIBLE_ID: env.adminId, ACCOMPLICES: [env.adminId] },
-            }]);
+            commands.push([
+                'tasks.task.add',
+                {
+                    fields: { TITLE: `${gbTitle} ${i}`, RESPONSIBLE_ID: env.adminId, ACCOMPLICES: [env.adminId] },
+                },
+            ]);
         for (const r of await gbBatch(commands)) gbIds.push(r.task.id);
         assert.equal(new Set(gbIds).size, COUNT);
     }));
@@ -169,7 +200,8 @@ test('2bad/bitrix: call() for get, update, start, pause and complete', () =>
         assert.equal(result.task.title, `${gbTitle} 1`);
         assert.deepEqual(result.task.accomplices, [String(env.adminId)]);
         ({ result } = await gb.client.call('tasks.task.update', {
-            taskId, fields: { PRIORITY: 2, UF_CRM_TASK: ['D_1', 'C_2'] },
+            taskId,
+            fields: { PRIORITY: 2, UF_CRM_TASK: ['D_1', 'C_2'] },
         }));
         assert.equal(result.task.priority, '2');
         ({ result } = await gb.client.call('tasks.task.start', { taskId }));
@@ -179,9 +211,13 @@ test('2bad/bitrix: call() for get, update, start, pause and complete', () =>
         ({ result } = await gb.client.call('tasks.task.complete', { taskId }));
         assert.equal(result.task.status, '5');
         ({ result } = await gb.client.call('tasks.task.list', {
-            filter: { UF_CRM_TASK: 'D_1', '%TITLE': gbTitle }, select: ['ID', 'UF_CRM_TASK'],
+            filter: { UF_CRM_TASK: 'D_1', '%TITLE': gbTitle },
+            select: ['ID', 'UF_CRM_TASK'],
         }));
-        assert.deepEqual(result.tasks.map((t) => t.id), [taskId]);
+        assert.deepEqual(
+            result.tasks.map((t) => t.id),
+            [taskId],
+        );
         assert.deepEqual([...result.tasks[0].ufCrmTask].sort(), ['C_2', 'D_1']);
     }));
 
@@ -193,7 +229,10 @@ test('2bad/bitrix: cursor paging with call() (order ID ASC, >ID, start=-1)', () 
         let last = 0;
         for (;;) {
             const payload = await gb.client.call('tasks.task.list', {
-                order: { ID: 'ASC' }, filter: { '%TITLE': gbTitle, '>ID': last }, select: ['ID'], start: -1,
+                order: { ID: 'ASC' },
+                filter: { '%TITLE': gbTitle, '>ID': last },
+                select: ['ID'],
+                start: -1,
             });
             const rows = payload.result.tasks;
             assert.ok(!('next' in payload), 'start=-1 must not send next');

@@ -62,43 +62,50 @@ export function App() {
 
     useEffect(() => {
         if (state.phase === 'login' && location.pathname !== '/login') {
-            if (location.pathname !== '/' && location.pathname !== '/setup') sessionStorage.setItem('kazi.after', location.pathname + location.search);
+            if (location.pathname !== '/' && location.pathname !== '/setup')
+                sessionStorage.setItem('kazi.after', location.pathname + location.search);
             navigate('/login', true);
         }
         if (state.phase === 'setup' && location.pathname !== '/setup') navigate('/setup', true);
     }, [state.phase, path]);
 
-    const session = useMemo(() => state.phase !== 'ready' ? null : {
-        user: state.user,
-        company: state.company,
-        modules: state.modules,
-        allModules: state.allModules,
-        me: state.me,
-        isAdmin: !!state.user.is_admin,
-        lang,
-        theme,
-        setCompany: (company) => setState((s) => ({ ...s, company })),
-        setLang: (code) => {
-            localStorage.setItem('kazi.lang.chosen', '1');
-            setLangState(setLang(code));
-            rest('user.update', { ID: state.user.id, fields: { LANGUAGE_ID: code } }).catch(() => {});
-        },
-        setTheme: (mode) => {
-            saveTheme(state.user.id, mode);
-            setThemeState(mode);
-        },
-        signOut: async () => {
-            try {
-                await auth.logout();
-            } catch {
-                /* the session is gone either way */
-            }
-            setCsrf('');
-            applyTheme('system');
-            setState({ phase: 'login', company: state.company });
-            navigate('/login', true);
-        },
-    }, [state, lang, theme]);
+    const session = useMemo(
+        () =>
+            state.phase !== 'ready'
+                ? null
+                : {
+                      user: state.user,
+                      company: state.company,
+                      modules: state.modules,
+                      allModules: state.allModules,
+                      me: state.me,
+                      isAdmin: !!state.user.is_admin,
+                      lang,
+                      theme,
+                      setCompany: (company) => setState((s) => ({ ...s, company })),
+                      setLang: (code) => {
+                          localStorage.setItem('kazi.lang.chosen', '1');
+                          setLangState(setLang(code));
+                          rest('user.update', { ID: state.user.id, fields: { LANGUAGE_ID: code } }).catch(() => {});
+                      },
+                      setTheme: (mode) => {
+                          saveTheme(state.user.id, mode);
+                          setThemeState(mode);
+                      },
+                      signOut: async () => {
+                          try {
+                              await auth.logout();
+                          } catch {
+                              /* the session is gone either way */
+                          }
+                          setCsrf('');
+                          applyTheme('system');
+                          setState({ phase: 'login', company: state.company });
+                          navigate('/login', true);
+                      },
+                  },
+        [state, lang, theme],
+    );
 
     const chooseLang = (code) => {
         localStorage.setItem('kazi.lang.chosen', '1');

@@ -25,7 +25,11 @@ function deliver(msg) {
 
 function onMessage(e) {
     let msg;
-    try { msg = JSON.parse(e.data); } catch { return; }
+    try {
+        msg = JSON.parse(e.data);
+    } catch {
+        return;
+    }
     if (msg.id) lastId = msg.id;
     deliver(msg);
 }
@@ -45,7 +49,11 @@ function connect() {
     const sock = new WebSocket(url);
     ws = sock;
     let opened = false;
-    sock.onopen = () => { backoff = 1000; failures = 0; opened = true; };
+    sock.onopen = () => {
+        backoff = 1000;
+        failures = 0;
+        opened = true;
+    };
     sock.onmessage = onMessage;
     sock.onclose = () => {
         if (ws !== sock) return;
@@ -86,12 +94,20 @@ export function useLive(entity, fn, match) {
     const pick = useRef(match);
     pick.current = match;
     useEffect(() => {
-        let timer = null, last = null;
+        let timer = null,
+            last = null;
         const off = subscribe(entity, (msg) => {
             if (msg.event !== 'resync' && pick.current && !pick.current(msg)) return;
             last = msg;
-            if (!timer) timer = setTimeout(() => { timer = null; ref.current(last); }, 150);
+            if (!timer)
+                timer = setTimeout(() => {
+                    timer = null;
+                    ref.current(last);
+                }, 150);
         });
-        return () => { clearTimeout(timer); off(); };
+        return () => {
+            clearTimeout(timer);
+            off();
+        };
     }, [entity]);
 }

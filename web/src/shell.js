@@ -39,14 +39,20 @@ function SideNav({ path, open, onNavigate }) {
     const admin = mods.flatMap((m) => m.settings.filter((i) => met(i.need)).map((i) => ({ ...i, href: `/admin/${i.page}` })));
     return html`<nav id="sidenav" class=${`sidenav${open ? ' open' : ''}`} aria-label=${t('nav.main')}>
         <ul>${top.map((i) => html`<${NavLink} key=${i.href} item=${i} path=${path} onNavigate=${onNavigate} />`)}</ul>
-        ${sections.map((sec) => html`<div class="nav-section" key=${sec.name}>
+        ${sections.map(
+            (sec) => html`<div class="nav-section" key=${sec.name}>
             <h2 class="nav-title">${sec.title}</h2>
             <ul>${sec.items.map((i) => html`<${NavLink} key=${i.href} item=${i} path=${path} onNavigate=${onNavigate} />`)}</ul>
-        </div>`)}
-        ${s.isAdmin && admin.length > 0 && html`<div class="nav-section" data-testid="nav-admin">
+        </div>`,
+        )}
+        ${
+            s.isAdmin &&
+            admin.length > 0 &&
+            html`<div class="nav-section" data-testid="nav-admin">
             <h2 class="nav-title">${t('nav.admin')}</h2>
             <ul>${admin.map((i) => html`<${NavLink} key=${i.href} item=${i} path=${path} onNavigate=${onNavigate} />`)}</ul>
-        </div>`}
+        </div>`
+        }
     </nav>`;
 }
 
@@ -74,7 +80,9 @@ function UserMenu() {
             onClick=${() => setOpen(!open)} aria-label=${t('user.menu', { name })}>
             <span class="avatar" aria-hidden="true">${initials}</span><span class="user-name">${name}</span>
         </button>
-        ${open && html`<div class="menu-panel" id="user-menu-panel">
+        ${
+            open &&
+            html`<div class="menu-panel" id="user-menu-panel">
             <div class="menu-who"><strong>${name}</strong><span>${u.email}</span></div>
             <label class="menu-field">${t('user.language')}
                 <select value=${s.lang} onChange=${(e) => s.setLang(e.target.value)} data-testid="lang-select">
@@ -83,7 +91,8 @@ function UserMenu() {
             </label>
             <${Link} class="menu-item" href="/settings" onNavigate=${() => setOpen(false)}><${Icon} name="gear" size=${16} /> ${t('nav.settings')}<//>
             <button type="button" class="menu-item" onClick=${s.signOut}><${Icon} name="logout" size=${16} /> ${t('user.signOut')}</button>
-        </div>`}
+        </div>`
+        }
     </div>`;
 }
 

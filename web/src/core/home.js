@@ -18,8 +18,10 @@ export function Home() {
     return html`<div class="page">
         <${PageHead} title=${t('home.hello', { name: s.user.name || s.user.email })} />
         ${s.company && html`<p class="lead">${s.company}</p>`}
-        <ul class="tiles">${tiles.map((x) => html`<li key=${x.href}><${Link} class="tile" href=${x.href}>
-            <${Icon} name=${x.icon} size=${22} /><span class="tile-title">${t(x.title)}</span><span class="tile-text">${t(x.text)}</span><//></li>`)}
+        <ul class="tiles">${tiles.map(
+            (x) => html`<li key=${x.href}><${Link} class="tile" href=${x.href}>
+            <${Icon} name=${x.icon} size=${22} /><span class="tile-title">${t(x.title)}</span><span class="tile-text">${t(x.text)}</span><//></li>`,
+        )}
         </ul>
     </div>`;
 }

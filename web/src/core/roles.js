@@ -22,9 +22,14 @@ const NARROWING = ['own', 'department', 'subdepartment'];
 export const NEW_ROLE_PERMISSIONS = { '*': { READ: 'all', ADD: 'own', UPDATE: 'own', DELETE: 'none' } };
 
 // The levels an entity row may take: the server's LEVELS, else every level.
-const levelsOf = (e) => (e.ENTITY === '*' ? LEVELS : Array.isArray(e.LEVELS) && e.LEVELS.length ? e.LEVELS : e.OWNED === false ? ['none', 'all'] : LEVELS);
+const levelsOf = (e) =>
+    e.ENTITY === '*' ? LEVELS : Array.isArray(e.LEVELS) && e.LEVELS.length ? e.LEVELS : e.OWNED === false ? ['none', 'all'] : LEVELS;
 // The entity's title in the reader's language, else the server's.
-const titleOf = (e) => { const k = `entity.${e.ENTITY}`; const s = t(k); return s === k ? e.TITLE : s; };
+const titleOf = (e) => {
+    const k = `entity.${e.ENTITY}`;
+    const s = t(k);
+    return s === k ? e.TITLE : s;
+};
 
 function RoleEditor({ role, entities, users, deps, onChanged, onDeleted }) {
     const [perms, setPerms] = useState(() => JSON.parse(JSON.stringify(role.PERMISSIONS || {})));
@@ -79,7 +84,10 @@ function RoleEditor({ role, entities, users, deps, onChanged, onDeleted }) {
             toast(errorText(x), 'error');
         }
     };
-    const uName = (id) => { const u = users.find((x) => Number(x.ID) === Number(id)); return u ? fullName(u) : `#${id}`; };
+    const uName = (id) => {
+        const u = users.find((x) => Number(x.ID) === Number(id));
+        return u ? fullName(u) : `#${id}`;
+    };
     const dName = (id) => deps.find((x) => Number(x.ID) === Number(id))?.NAME || `#${id}`;
     return html`<section class="card role-editor" aria-labelledby="role-title">
         <div class="card-head">
@@ -92,26 +100,37 @@ function RoleEditor({ role, entities, users, deps, onChanged, onDeleted }) {
             <table class="table perm-table">
                 <caption class="visually-hidden">${t('roles.matrix')}</caption>
                 <thead><tr><th scope="col">${t('roles.entity')}</th>${ACTIONS.map((a) => html`<th scope="col">${t(`perm.${a}`)}</th>`)}</tr></thead>
-                <tbody>${rows.map((e) => html`<tr key=${e.ENTITY} data-owned=${e.ENTITY === '*' || e.OWNED !== false ? 'yes' : 'no'}>
+                <tbody>${rows.map(
+                    (e) => html`<tr key=${e.ENTITY} data-owned=${e.ENTITY === '*' || e.OWNED !== false ? 'yes' : 'no'}>
                     <th scope="row">${e.TITLE}${e.ENTITY !== '*' && e.OWNED === false ? html`<span class="muted small perm-note">${t('roles.noOwner')}</span>` : null}</th>
-                    ${ACTIONS.map((a) => html`<td><select aria-label=${`${e.TITLE}: ${t(`perm.${a}`)}`} value=${perms[e.ENTITY]?.[a] || ''}
+                    ${ACTIONS.map(
+                        (a) => html`<td><select aria-label=${`${e.TITLE}: ${t(`perm.${a}`)}`} value=${perms[e.ENTITY]?.[a] || ''}
                         onChange=${(ev) => setLevel(e.ENTITY, a, ev.target.value)}>
                         ${e.ENTITY !== '*' ? html`<option value="">${inheritLabel(e, a)}</option>` : html`<option value="">${t('level.none')}</option>`}
                         ${levelsOf(e).map((l) => html`<option value=${l} selected=${perms[e.ENTITY]?.[a] === l}>${t(`level.${l}`)}</option>`)}
-                    </select></td>`)}
-                </tr>`)}</tbody>
+                    </select></td>`,
+                    )}
+                </tr>`,
+                )}</tbody>
             </table>
         </div>
-        ${NARROWING.some((l) => Object.values(perms['*'] || {}).includes(l)) && rows.some((e) => e.OWNED === false)
-            ? html`<p class="muted small" role="note">${t('roles.ownerlessHint')}</p>` : null}
+        ${
+            NARROWING.some((l) => Object.values(perms['*'] || {}).includes(l)) && rows.some((e) => e.OWNED === false)
+                ? html`<p class="muted small" role="note">${t('roles.ownerlessHint')}</p>`
+                : null
+        }
         ${err && html`<p class="form-error" role="alert">${err}</p>`}
         <div class="form-actions"><button type="button" class="btn btn-primary" disabled=${busy} onClick=${save}>${t('common.save')}</button></div>
         <h3>${t('roles.assigned')}</h3>
         <ul class="chips">
-            ${(role.USERS || []).map((id) => html`<li class="chip" key=${`u${id}`}><${Icon} name="person" size=${14} /> ${uName(id)}
-                <button type="button" class="chip-x" onClick=${() => unassign('u', id)} aria-label=${t('roles.unassign', { name: uName(id) })}><${Icon} name="x" size=${14} /></button></li>`)}
-            ${(role.DEPARTMENTS || []).map((id) => html`<li class="chip" key=${`d${id}`}><${Icon} name="tree" size=${14} /> ${dName(id)}
-                <button type="button" class="chip-x" onClick=${() => unassign('d', id)} aria-label=${t('roles.unassign', { name: dName(id) })}><${Icon} name="x" size=${14} /></button></li>`)}
+            ${(role.USERS || []).map(
+                (id) => html`<li class="chip" key=${`u${id}`}><${Icon} name="person" size=${14} /> ${uName(id)}
+                <button type="button" class="chip-x" onClick=${() => unassign('u', id)} aria-label=${t('roles.unassign', { name: uName(id) })}><${Icon} name="x" size=${14} /></button></li>`,
+            )}
+            ${(role.DEPARTMENTS || []).map(
+                (id) => html`<li class="chip" key=${`d${id}`}><${Icon} name="tree" size=${14} /> ${dName(id)}
+                <button type="button" class="chip-x" onClick=${() => unassign('d', id)} aria-label=${t('roles.unassign', { name: dName(id) })}><${Icon} name="x" size=${14} /></button></li>`,
+            )}
             ${!(role.USERS || []).length && !(role.DEPARTMENTS || []).length && html`<li class="muted">${role.IS_DEFAULT ? t('roles.defaultHint') : t('roles.nobody')}</li>`}
         </ul>
         <form class="toolbar" onSubmit=${doAssign}>
@@ -123,14 +142,26 @@ function RoleEditor({ role, entities, users, deps, onChanged, onDeleted }) {
             </select>
             <button type="submit" class="btn" disabled=${!assign}>${t('roles.assign')}</button>
         </form>
-        ${confirm && html`<${Confirm} title=${t('roles.delete')} text=${t('roles.deleteText', { name: role.NAME })} confirmLabel=${t('common.delete')} danger
-            onConfirm=${async () => { await rest('role.delete', { ID: role.ID }); toast(t('common.deleted'), 'ok'); onDeleted(); }} onClose=${() => setConfirm(false)} />`}
+        ${
+            confirm &&
+            html`<${Confirm} title=${t('roles.delete')} text=${t('roles.deleteText', { name: role.NAME })} confirmLabel=${t('common.delete')} danger
+            onConfirm=${async () => {
+                await rest('role.delete', { ID: role.ID });
+                toast(t('common.deleted'), 'ok');
+                onDeleted();
+            }} onClose=${() => setConfirm(false)} />`
+        }
     </section>`;
 }
 
 export function Roles() {
     const data = useAsync(async () => {
-        const [roles, entities, users, deps] = await Promise.all([rest('role.list'), rest('role.entities'), listAll('user.get', { FILTER: { ACTIVE: true } }, 1000), listAll('department.get', {})]);
+        const [roles, entities, users, deps] = await Promise.all([
+            rest('role.list'),
+            rest('role.entities'),
+            listAll('user.get', { FILTER: { ACTIVE: true } }, 1000),
+            listAll('department.get', {}),
+        ]);
         return { roles: Array.isArray(roles) ? roles : [], entities, users, deps };
     }, []);
     const [sel, setSel] = useState(null);
@@ -150,15 +181,28 @@ export function Roles() {
             const current = roles.find((r) => Number(r.ID) === Number(sel)) || roles[0];
             return html`<div class="split">
                 <ul class="side-list" aria-label=${t('nav.roles')}>
-                    ${roles.map((r) => html`<li key=${r.ID}><button type="button" class=${current && r.ID === current.ID ? 'active' : ''} aria-pressed=${current && r.ID === current.ID}
-                        onClick=${() => setSel(r.ID)}>${r.NAME}<span class="muted small">${t('roles.count', { n: (r.USERS || []).length + (r.DEPARTMENTS || []).length })}</span></button></li>`)}
+                    ${roles.map(
+                        (
+                            r,
+                        ) => html`<li key=${r.ID}><button type="button" class=${current && r.ID === current.ID ? 'active' : ''} aria-pressed=${current && r.ID === current.ID}
+                        onClick=${() => setSel(r.ID)}>${r.NAME}<span class="muted small">${t('roles.count', { n: (r.USERS || []).length + (r.DEPARTMENTS || []).length })}</span></button></li>`,
+                    )}
                 </ul>
-                ${current && html`<${RoleEditor} key=${current.ID} role=${current} entities=${entities} users=${users} deps=${deps}
-                    onChanged=${data.reload} onDeleted=${() => { setSel(null); data.reload(); }} />`}
+                ${
+                    current &&
+                    html`<${RoleEditor} key=${current.ID} role=${current} entities=${entities} users=${users} deps=${deps}
+                    onChanged=${data.reload} onDeleted=${() => {
+                        setSel(null);
+                        data.reload();
+                    }} />`
+                }
             </div>`;
         }}<//>
-        ${adding && html`<${Modal} title=${t('roles.add')} onClose=${() => setAdding(false)}>
+        ${
+            adding &&
+            html`<${Modal} title=${t('roles.add')} onClose=${() => setAdding(false)}>
             <${Form} id="role" fields=${[{ name: 'NAME', label: t('field.name'), required: true, max: 100 }]} onSubmit=${add} onCancel=${() => setAdding(false)} />
-        <//>`}
+        <//>`
+        }
     </div>`;
 }

@@ -19,9 +19,33 @@ const passwordErrors = {
 function PasswordForm() {
     const [round, setRound] = useState(0); // a new key empties the form after a change
     const fields = [
-        { name: 'OLD_PASSWORD', label: t('field.oldPassword'), type: 'password', required: true, max: 1024, autocomplete: 'current-password' },
-        { name: 'PASSWORD', label: t('field.newPassword'), type: 'password', required: true, min: 8, max: 1024, hint: t('setup.passwordHint'), autocomplete: 'new-password' },
-        { name: 'PASSWORD2', label: t('field.newPassword2'), type: 'password', required: true, sameAs: 'PASSWORD', max: 1024, autocomplete: 'new-password' },
+        {
+            name: 'OLD_PASSWORD',
+            label: t('field.oldPassword'),
+            type: 'password',
+            required: true,
+            max: 1024,
+            autocomplete: 'current-password',
+        },
+        {
+            name: 'PASSWORD',
+            label: t('field.newPassword'),
+            type: 'password',
+            required: true,
+            min: 8,
+            max: 1024,
+            hint: t('setup.passwordHint'),
+            autocomplete: 'new-password',
+        },
+        {
+            name: 'PASSWORD2',
+            label: t('field.newPassword2'),
+            type: 'password',
+            required: true,
+            sameAs: 'PASSWORD',
+            max: 1024,
+            autocomplete: 'new-password',
+        },
     ];
     const save = async (v) => {
         try {
@@ -48,10 +72,17 @@ export function Settings() {
         { name: 'WORK_POSITION', label: t('field.position'), max: 255 },
     ];
     const save = async (v) => {
-        await rest('user.update', { ID: s.user.id, fields: { NAME: v.NAME.trim(), LAST_NAME: (v.LAST_NAME || '').trim(), WORK_POSITION: (v.WORK_POSITION || '').trim() } });
+        await rest('user.update', {
+            ID: s.user.id,
+            fields: { NAME: v.NAME.trim(), LAST_NAME: (v.LAST_NAME || '').trim(), WORK_POSITION: (v.WORK_POSITION || '').trim() },
+        });
         toast(t('common.saved'), 'ok');
     };
-    const themes = [['system', t('theme.system')], ['light', t('theme.light')], ['dark', t('theme.dark')]];
+    const themes = [
+        ['system', t('theme.system')],
+        ['light', t('theme.light')],
+        ['dark', t('theme.dark')],
+    ];
     return html`<div class="page narrow">
         <${PageHead} title=${t('nav.settings')} />
         <section class="card">
@@ -64,8 +95,10 @@ export function Settings() {
             </div>
             <fieldset class="field">
                 <legend>${t('settings.theme')}</legend>
-                <div class="radio-row">${themes.map(([v, label]) => html`<label key=${v} class="radio">
-                    <input type="radio" name="theme" value=${v} checked=${s.theme === v} onChange=${() => s.setTheme(v)} /> ${label}</label>`)}</div>
+                <div class="radio-row">${themes.map(
+                    ([v, label]) => html`<label key=${v} class="radio">
+                    <input type="radio" name="theme" value=${v} checked=${s.theme === v} onChange=${() => s.setTheme(v)} /> ${label}</label>`,
+                )}</div>
             </fieldset>
         </section>
         <section class="card">

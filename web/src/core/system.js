@@ -15,11 +15,18 @@ export function Modules() {
         <div class="table-wrap"><table class="table">
             <caption class="visually-hidden">${t('nav.modules')}</caption>
             <thead><tr><th scope="col">${t('modules.module')}</th><th scope="col">${t('modules.key')}</th><th scope="col">${t('field.status')}</th></tr></thead>
-            <tbody>${s.allModules.map((m) => html`<tr key=${m.name}>
+            <tbody>${s.allModules.map(
+                (m) => html`<tr key=${m.name}>
                 <td>${t(`module.${m.name}`) === `module.${m.name}` ? m.title : t(`module.${m.name}`)}</td><td><code>${m.name}</code></td>
-                <td>${m.always_on ? html`<span class="badge">${t('modules.always')}</span>`
-                    : m.enabled ? html`<span class="badge badge-on">${t('modules.on')}</span>` : html`<span class="badge badge-off">${t('modules.off')}</span>`}</td>
-            </tr>`)}</tbody>
+                <td>${
+                    m.always_on
+                        ? html`<span class="badge">${t('modules.always')}</span>`
+                        : m.enabled
+                          ? html`<span class="badge badge-on">${t('modules.on')}</span>`
+                          : html`<span class="badge badge-off">${t('modules.off')}</span>`
+                }</td>
+            </tr>`,
+            )}</tbody>
         </table></div>
         <section class="card">
             <h2>${t('modules.howTitle')}</h2>
@@ -42,7 +49,9 @@ export function Company() {
     return html`<div class="page narrow">
         <${PageHead} title=${t('nav.company')} />
         <section class="card">
-            <${Loaded} state=${data}>${(d) => html`<${Form} id="company" fields=${[{ name: 'COMPANY_NAME', label: t('setup.company'), required: true, max: 200 }]}
+            <${Loaded} state=${data}>${(
+                d,
+            ) => html`<${Form} id="company" fields=${[{ name: 'COMPANY_NAME', label: t('setup.company'), required: true, max: 200 }]}
                 initial=${{ COMPANY_NAME: d.COMPANY_NAME || s.company || '' }} onSubmit=${save} />`}<//>
         </section>
     </div>`;

@@ -16,7 +16,15 @@ export const fullName = (u) => [u.NAME, u.LAST_NAME].filter(Boolean).join(' ') |
 export function passwordFields(required, hint) {
     return [
         { name: 'PASSWORD', label: t('field.password'), type: 'password', required, min: 8, max: 1024, hint, autocomplete: 'new-password' },
-        { name: 'PASSWORD2', label: t('field.password2'), type: 'password', required, sameAs: 'PASSWORD', max: 1024, autocomplete: 'new-password' },
+        {
+            name: 'PASSWORD2',
+            label: t('field.password2'),
+            type: 'password',
+            required,
+            sameAs: 'PASSWORD',
+            max: 1024,
+            autocomplete: 'new-password',
+        },
     ];
 }
 
@@ -26,7 +34,13 @@ function userFields(deps, editing) {
         { name: 'NAME', label: t('field.firstName'), required: true, max: 100 },
         { name: 'LAST_NAME', label: t('field.lastName'), max: 100 },
         { name: 'WORK_POSITION', label: t('field.position'), max: 255 },
-        { name: 'UF_DEPARTMENT', label: t('field.departments'), type: 'checks', options: deps.map((d) => ({ value: Number(d.ID), label: d.NAME })), emptyText: t('users.noDepartments') },
+        {
+            name: 'UF_DEPARTMENT',
+            label: t('field.departments'),
+            type: 'checks',
+            options: deps.map((d) => ({ value: Number(d.ID), label: d.NAME })),
+            emptyText: t('users.noDepartments'),
+        },
         { name: 'IS_ADMIN', label: t('field.isAdmin'), type: 'checkbox' },
         ...(editing ? [{ name: 'ACTIVE', label: t('field.active'), type: 'checkbox' }] : passwordFields(false, t('users.passwordHint'))),
     ];
@@ -36,12 +50,24 @@ function UserDialog({ user, deps, onClose, onSaved }) {
     const editing = !!user;
     const fields = userFields(deps, editing);
     const initial = editing
-        ? { EMAIL: user.EMAIL, NAME: user.NAME, LAST_NAME: user.LAST_NAME, WORK_POSITION: user.WORK_POSITION, UF_DEPARTMENT: (user.UF_DEPARTMENT || []).map(Number), IS_ADMIN: !!user.IS_ADMIN, ACTIVE: user.ACTIVE !== false }
+        ? {
+              EMAIL: user.EMAIL,
+              NAME: user.NAME,
+              LAST_NAME: user.LAST_NAME,
+              WORK_POSITION: user.WORK_POSITION,
+              UF_DEPARTMENT: (user.UF_DEPARTMENT || []).map(Number),
+              IS_ADMIN: !!user.IS_ADMIN,
+              ACTIVE: user.ACTIVE !== false,
+          }
         : { UF_DEPARTMENT: [], IS_ADMIN: false };
     const save = async (v) => {
         const f = {
-            EMAIL: v.EMAIL.trim(), NAME: v.NAME.trim(), LAST_NAME: (v.LAST_NAME || '').trim(),
-            WORK_POSITION: (v.WORK_POSITION || '').trim(), UF_DEPARTMENT: v.UF_DEPARTMENT || [], IS_ADMIN: !!v.IS_ADMIN,
+            EMAIL: v.EMAIL.trim(),
+            NAME: v.NAME.trim(),
+            LAST_NAME: (v.LAST_NAME || '').trim(),
+            WORK_POSITION: (v.WORK_POSITION || '').trim(),
+            UF_DEPARTMENT: v.UF_DEPARTMENT || [],
+            IS_ADMIN: !!v.IS_ADMIN,
         };
         if (editing) {
             f.ACTIVE = !!v.ACTIVE;
@@ -113,13 +139,17 @@ export function Users() {
             <button type="submit" class="btn">${t('common.search')}</button>
         </form>
         <${ErrorBox} error=${list.error} onRetry=${list.reload} />
-        ${list.loading && !list.data ? html`<${Spinner} />` : html`<div class="table-wrap">
+        ${
+            list.loading && !list.data
+                ? html`<${Spinner} />`
+                : html`<div class="table-wrap">
             <table class="table">
                 <caption class="visually-hidden">${t('nav.users')}</caption>
                 <thead><tr><th scope="col">${t('field.name')}</th><th scope="col">${t('field.email')}</th><th scope="col" class="hide-sm">${t('field.departments')}</th>
                     <th scope="col" class="hide-sm">${t('field.lastLogin')}</th><th scope="col">${t('field.status')}</th><th scope="col"><span class="visually-hidden">${t('common.actions')}</span></th></tr></thead>
                 <tbody>
-                    ${rows.map((u) => html`<tr key=${u.ID} class=${u.ACTIVE === false ? 'row-muted' : ''}>
+                    ${rows.map(
+                        (u) => html`<tr key=${u.ID} class=${u.ACTIVE === false ? 'row-muted' : ''}>
                         <td><strong>${fullName(u)}</strong>${u.IS_ADMIN ? html` <span class="badge">${t('users.admin')}</span>` : null}${u.WORK_POSITION ? html`<div class="muted small">${u.WORK_POSITION}</div>` : null}</td>
                         <td>${u.EMAIL}</td>
                         <td class="hide-sm">${(u.UF_DEPARTMENT || []).map(depName).join(', ')}</td>
@@ -127,22 +157,38 @@ export function Users() {
                         <td>${u.ACTIVE === false ? html`<span class="badge badge-off">${t('users.inactive')}</span>` : html`<span class="badge badge-on">${t('users.active')}</span>`}</td>
                         <td class="row-actions">
                             <button type="button" class="btn btn-small" onClick=${() => setDialog({ kind: 'edit', user: u })} aria-label=${t('users.editNamed', { name: fullName(u) })}><${Icon} name="edit" size=${16} /></button>
-                            ${Number(u.ID) !== Number(s.user.id) && html`<button type="button" class="btn btn-small" onClick=${() => setDialog({ kind: 'password', user: u })}
-                                aria-label=${t('users.setPasswordNamed', { name: fullName(u) })}>${t('users.setPassword')}</button>`}
-                            ${u.ACTIVE === false
-                                ? html`<button type="button" class="btn btn-small" onClick=${() => setActive(u, true)}>${t('users.activate')}</button>`
-                                : html`<button type="button" class="btn btn-small" onClick=${() => setDialog({ kind: 'off', user: u })}>${t('users.deactivate')}</button>`}
+                            ${
+                                Number(u.ID) !== Number(s.user.id) &&
+                                html`<button type="button" class="btn btn-small" onClick=${() => setDialog({ kind: 'password', user: u })}
+                                aria-label=${t('users.setPasswordNamed', { name: fullName(u) })}>${t('users.setPassword')}</button>`
+                            }
+                            ${
+                                u.ACTIVE === false
+                                    ? html`<button type="button" class="btn btn-small" onClick=${() => setActive(u, true)}>${t('users.activate')}</button>`
+                                    : html`<button type="button" class="btn btn-small" onClick=${() => setDialog({ kind: 'off', user: u })}>${t('users.deactivate')}</button>`
+                            }
                         </td>
-                    </tr>`)}
+                    </tr>`,
+                    )}
                     ${!rows.length && html`<tr><td colspan="6" class="empty">${t('common.nothing')}</td></tr>`}
                 </tbody>
             </table>
         </div>
         <${Pager} start=${start} count=${rows.length} total=${list.data?.total ?? 0} hasNext=${list.data?.next !== undefined}
-            onPrev=${() => setStart(Math.max(0, start - 50))} onNext=${() => setStart(list.data.next)} />`}
+            onPrev=${() => setStart(Math.max(0, start - 50))} onNext=${() => setStart(list.data.next)} />`
+        }
         ${dialog?.kind === 'password' && html`<${PasswordDialog} user=${dialog.user} onClose=${() => setDialog(null)} />`}
-        ${(dialog?.kind === 'add' || dialog?.kind === 'edit') && html`<${UserDialog} user=${dialog.user} deps=${deps.data || []} onClose=${() => setDialog(null)} onSaved=${() => { setDialog(null); list.reload(); }} />`}
-        ${dialog?.kind === 'off' && html`<${Confirm} title=${t('users.deactivate')} text=${t('users.deactivateText', { name: fullName(dialog.user) })}
-            confirmLabel=${t('users.deactivate')} danger onConfirm=${() => setActive(dialog.user, false)} onClose=${() => setDialog(null)} />`}
+        ${
+            (dialog?.kind === 'add' || dialog?.kind === 'edit') &&
+            html`<${UserDialog} user=${dialog.user} deps=${deps.data || []} onClose=${() => setDialog(null)} onSaved=${() => {
+                setDialog(null);
+                list.reload();
+            }} />`
+        }
+        ${
+            dialog?.kind === 'off' &&
+            html`<${Confirm} title=${t('users.deactivate')} text=${t('users.deactivateText', { name: fullName(dialog.user) })}
+            confirmLabel=${t('users.deactivate')} danger onConfirm=${() => setActive(dialog.user, false)} onClose=${() => setDialog(null)} />`
+        }
     </div>`;
 }

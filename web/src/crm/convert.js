@@ -33,7 +33,12 @@ export function ConvertDialog({ lead, onClose }) {
         try {
             const r = await rest('crm.lead.convert', {
                 id: Number(lead.ID),
-                fields: { CREATE_CONTACT: opt.contact ? 'Y' : 'N', CREATE_COMPANY: opt.company ? 'Y' : 'N', CREATE_DEAL: opt.deal ? 'Y' : 'N', DEAL_CATEGORY_ID: Number(opt.category) },
+                fields: {
+                    CREATE_CONTACT: opt.contact ? 'Y' : 'N',
+                    CREATE_COMPANY: opt.company ? 'Y' : 'N',
+                    CREATE_DEAL: opt.deal ? 'Y' : 'N',
+                    DEAL_CATEGORY_ID: Number(opt.category),
+                },
             });
             setMade(r);
             toast(t('conv.done'), 'ok');
@@ -42,9 +47,14 @@ export function ConvertDialog({ lead, onClose }) {
         }
         setBusy(false);
     };
-    const box = (name, label) => html`<label class="check"><input type="checkbox" name=${name} checked=${opt[name]} onChange=${(e) => setOpt({ ...opt, [name]: e.target.checked })} /> ${label}</label>`;
+    const box = (name, label) =>
+        html`<label class="check"><input type="checkbox" name=${name} checked=${opt[name]} onChange=${(e) => setOpt({ ...opt, [name]: e.target.checked })} /> ${label}</label>`;
     if (made) {
-        const links = [['deal', made.DEAL_ID, 'conv.openDeal'], ['contact', made.CONTACT_ID, 'conv.openContact'], ['company', made.COMPANY_ID, 'conv.openCompany']].filter(([, id]) => Number(id));
+        const links = [
+            ['deal', made.DEAL_ID, 'conv.openDeal'],
+            ['contact', made.CONTACT_ID, 'conv.openContact'],
+            ['company', made.COMPANY_ID, 'conv.openCompany'],
+        ].filter(([, id]) => Number(id));
         const close = () => onClose(true);
         return html`<${Modal} title=${t('conv.title')} onClose=${close}>
             <p>${t('conv.doneText')}</p>
@@ -58,10 +68,14 @@ export function ConvertDialog({ lead, onClose }) {
             <fieldset class="checks-v"><legend>${t('conv.create')}</legend>
                 ${box('contact', t('conv.contact'))}${box('company', t('conv.company'))}${box('deal', t('conv.deal'))}
             </fieldset>
-            ${opt.deal && (pipes.data || []).length > 1 && html`<div class="field"><label for="conv-cat">${t('conv.pipeline')}</label>
+            ${
+                opt.deal &&
+                (pipes.data || []).length > 1 &&
+                html`<div class="field"><label for="conv-cat">${t('conv.pipeline')}</label>
                 <select id="conv-cat" onChange=${(e) => setOpt({ ...opt, category: e.target.value })}>
                     ${pipes.data.map((p) => html`<option value=${p.id} selected=${String(p.id) === opt.category}>${p.name || t('crm.generalPipeline')}</option>`)}
-                </select></div>`}
+                </select></div>`
+            }
             ${err && html`<p class="form-error" role="alert">${err}</p>`}
             <div class="form-actions">
                 <button type="button" class="btn" onClick=${() => onClose(false)}>${t('common.cancel')}</button>

@@ -25,10 +25,13 @@ export function Dictionaries() {
             return html`<nav class="view-switch pipes" aria-label=${t('dict.lists')}>
                     ${list.map((x) => html`<button type="button" key=${x.ID} class=${x.ID === d?.ID ? 'active' : ''} aria-pressed=${x.ID === d?.ID} onClick=${() => setCur(x.ID)}>${label(x)}</button>`)}
                 </nav>
-                ${d && html`<section class="card" aria-labelledby="dict-h">
+                ${
+                    d &&
+                    html`<section class="card" aria-labelledby="dict-h">
                     <div class="card-head"><h2 id="dict-h">${label(d)}</h2></div>
                     <${Stages} key=${d.ID} dict=${d.ID} kinds=${!!d.SEMANTIC_INFO} />
-                </section>`}`;
+                </section>`
+                }`;
         }}<//>
     </div>`;
 }

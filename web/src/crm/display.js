@@ -13,16 +13,28 @@ const MONEY = new Set(['OPPORTUNITY', 'REVENUE', 'TAX_VALUE']);
 export function fieldText(name, f, v, row, ctx) {
     if (v === null || v === undefined || v === '') return '';
     switch (f?.type) {
-        case 'crm_status': return statusName(ctx.dicts?.[f.statusType], v);
-        case 'user': return userName(ctx.users, v);
-        case 'double': return MONEY.has(name) && row?.CURRENCY_ID ? fmtMoney(v, row.CURRENCY_ID) : fmtNumber(v);
-        case 'integer': return name === 'ID' ? String(v) : fmtNumber(v);
-        case 'date': return fmtDate(v);
-        case 'datetime': return fmtDateTime(v);
-        case 'char': return v === 'Y' ? t('common.yes') : v === 'N' ? t('common.no') : String(v);
+        case 'crm_status':
+            return statusName(ctx.dicts?.[f.statusType], v);
+        case 'user':
+            return userName(ctx.users, v);
+        case 'double':
+            return MONEY.has(name) && row?.CURRENCY_ID ? fmtMoney(v, row.CURRENCY_ID) : fmtNumber(v);
+        case 'integer':
+            return name === 'ID' ? String(v) : fmtNumber(v);
+        case 'date':
+            return fmtDate(v);
+        case 'datetime':
+            return fmtDateTime(v);
+        case 'char':
+            return v === 'Y' ? t('common.yes') : v === 'N' ? t('common.no') : String(v);
         // record types with one pipeline (invoices) have no pipeline list: it is the general one
-        case 'crm_category': return (ctx.pipelines || []).find((p) => p.id === Number(v))?.name || (Number(v) && ctx.pipelines?.length ? `#${v}` : t('crm.generalPipeline'));
-        case 'crm_multifield': return (v || []).map((x) => x.VALUE).join(', ');
+        case 'crm_category':
+            return (
+                (ctx.pipelines || []).find((p) => p.id === Number(v))?.name ||
+                (Number(v) && ctx.pipelines?.length ? `#${v}` : t('crm.generalPipeline'))
+            );
+        case 'crm_multifield':
+            return (v || []).map((x) => x.VALUE).join(', ');
         default:
             if (LINK_TYPES[f?.type]) return Number(v) ? ctx.titles?.[`${LINK_TYPES[f.type]}:${v}`] || `#${v}` : '';
             if (Array.isArray(v)) return v.join(', ');
@@ -34,7 +46,14 @@ export function fieldText(name, f, v, row, ctx) {
 export function FieldValue({ name, f, v, row, ctx }) {
     if (f?.type === 'crm_multifield' && Array.isArray(v)) {
         return html`<ul>${v.map((x) => {
-            const href = name === 'EMAIL' ? `mailto:${x.VALUE}` : name === 'PHONE' ? `tel:${String(x.VALUE).replace(/[^\d+]/g, '')}` : name === 'WEB' && /^https?:\/\//.test(x.VALUE) ? x.VALUE : null;
+            const href =
+                name === 'EMAIL'
+                    ? `mailto:${x.VALUE}`
+                    : name === 'PHONE'
+                      ? `tel:${String(x.VALUE).replace(/[^\d+]/g, '')}`
+                      : name === 'WEB' && /^https?:\/\//.test(x.VALUE)
+                        ? x.VALUE
+                        : null;
             return html`<li key=${x.ID || x.VALUE}>${href ? html`<a href=${href} rel="noopener noreferrer">${x.VALUE}</a>` : x.VALUE}
                 ${x.VALUE_TYPE ? html` <span class="muted small">${t(`vt.${x.VALUE_TYPE}`)}</span>` : null}</li>`;
         })}</ul>`;
@@ -66,7 +85,9 @@ export async function linkTitles(rows, fieldDesc, batchFn) {
     const out = {};
     try {
         const r = await batchFn(cmds);
-        for (const e of ents) for (const x of r.result?.[e] || []) out[`${e}:${x.ID}`] = x.TITLE || [x.NAME, x.LAST_NAME].filter(Boolean).join(' ') || `#${x.ID}`;
+        for (const e of ents)
+            for (const x of r.result?.[e] || [])
+                out[`${e}:${x.ID}`] = x.TITLE || [x.NAME, x.LAST_NAME].filter(Boolean).join(' ') || `#${x.ID}`;
     } catch {
         /* titles are a nicety: ids still show */
     }

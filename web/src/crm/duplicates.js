@@ -10,7 +10,10 @@ import { Link } from '../router.js';
 const KINDS = { LEAD: 'lead', CONTACT: 'contact', COMPANY: 'company' };
 
 function valuesOf(v) {
-    return (Array.isArray(v) ? v : []).map((r) => String(r?.VALUE ?? '').trim()).filter((s) => s.length >= 5).slice(0, 20);
+    return (Array.isArray(v) ? v : [])
+        .map((r) => String(r?.VALUE ?? '').trim())
+        .filter((s) => s.length >= 5)
+        .slice(0, 20);
 }
 
 // values: the form's current values; shown for leads, contacts and companies being created.
@@ -30,7 +33,8 @@ export function DuplicateWarning({ values }) {
             if (emails) cmds.email = ['crm.duplicate.findbycomm', { type: 'EMAIL', values: emails.split('\n') }];
             const r = await batch(cmds).catch(() => null);
             if (!live || !r) return;
-            const seen = new Set(), out = [];
+            const seen = new Set(),
+                out = [];
             for (const res of Object.values(r.result || {})) {
                 for (const [kind, ids] of Object.entries(res || {})) {
                     for (const id of ids || []) {
@@ -44,7 +48,10 @@ export function DuplicateWarning({ values }) {
             }
             setFound(out);
         }, 500);
-        return () => { live = false; clearTimeout(timer); };
+        return () => {
+            live = false;
+            clearTimeout(timer);
+        };
     }, [phones, emails]);
     if (!found.length) return null;
     return html`<div class="dup-warning" role="status" data-testid="duplicates">

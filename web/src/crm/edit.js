@@ -24,19 +24,36 @@ export function CrmEdit({ entity, id }) {
     const state = useAsync(async () => {
         const [fields, rec] = await Promise.all([meta.fields(entity), id ? recordRest(entity, 'get', { id: Number(id) }) : null]);
         const categoryId = rec?.CATEGORY_ID ?? params.get('category') ?? 0;
-        const dictIds = [...new Set(Object.values(fields).filter((f) => f.type === 'crm_status' && f.statusType).map((f) => f.statusType))];
+        const dictIds = [
+            ...new Set(
+                Object.values(fields)
+                    .filter((f) => f.type === 'crm_status' && f.statusType)
+                    .map((f) => f.statusType),
+            ),
+        ];
         if (entity === 'deal') dictIds.push(meta.stageDict(categoryId));
-        const linkEnts = [...new Set(Object.values(fields).map((f) => LINK_TYPES[f.type]).filter((e) => e && has(`crm.${e}.list`)))];
+        const linkEnts = [
+            ...new Set(
+                Object.values(fields)
+                    .map((f) => LINK_TYPES[f.type])
+                    .filter((e) => e && has(`crm.${e}.list`)),
+            ),
+        ];
         const [dicts, users, currencies, pipelines, ...linkRows] = await Promise.all([
-            meta.dictionaries(dictIds), meta.users(), meta.currencies().catch(() => []), entity === 'deal' ? meta.pipelines().catch(() => []) : [],
+            meta.dictionaries(dictIds),
+            meta.users(),
+            meta.currencies().catch(() => []),
+            entity === 'deal' ? meta.pipelines().catch(() => []) : [],
             ...linkEnts.map((e) => listAll(`crm.${e}.list`, { select: titleSelect(e), order: { ID: 'DESC' } }, 200).catch(() => [])),
         ]);
         const links = Object.fromEntries(linkEnts.map((e, i) => [e, linkRows[i]]));
         // a linked record older than the newest 200 still shows as the selected option
-        if (rec) for (const [n, f] of Object.entries(fields)) {
-            const e = LINK_TYPES[f.type];
-            if (e && Number(rec[n]) && links[e] && !links[e].some((r) => String(r.ID) === String(rec[n]))) links[e].push({ ID: rec[n], TITLE: `#${rec[n]}` });
-        }
+        if (rec)
+            for (const [n, f] of Object.entries(fields)) {
+                const e = LINK_TYPES[f.type];
+                if (e && Number(rec[n]) && links[e] && !links[e].some((r) => String(r.ID) === String(rec[n])))
+                    links[e].push({ ID: rec[n], TITLE: `#${rec[n]}` });
+            }
         const desc = describe(fields, { dicts, users, currencies, pipelines, links, categoryId }, !!id, entity);
         return { fields, rec, desc };
     }, [entity, id]);
@@ -52,7 +69,8 @@ export function CrmEdit({ entity, id }) {
                 const d0 = desc.find((d) => d.name === 'ASSIGNED_BY_ID');
                 if (d0) initial.ASSIGNED_BY_ID = String(session.user.id);
                 if (entity === 'deal' && params.get('category')) initial.CATEGORY_ID = params.get('category');
-                for (const d of desc) if (d.type === 'select' && d.required && !initial[d.name] && d.options[0]) initial[d.name] = String(d.options[0].value);
+                for (const d of desc)
+                    if (d.type === 'select' && d.required && !initial[d.name] && d.options[0]) initial[d.name] = String(d.options[0].value);
             }
             const save = async (v) => {
                 const f = fromForm(desc, v, rec);

@@ -30,13 +30,31 @@ registerModule({
         { path: '/crm/products', need: 'crm.product.list', screen: () => html`<${CrmProducts} />` },
         { path: '/crm/deal/kanban', screen: () => html`<${Kanban} category="0" key="0" />` },
         { path: '/crm/deal/kanban/:cat', screen: (p) => html`<${Kanban} category=${p.cat} key=${p.cat} />` },
-        { path: '/crm/:entity', when: (p) => entity(p) && can(p.entity, 'list'), screen: (p) => html`<${CrmList} entity=${p.entity} key=${p.entity} />` },
+        {
+            path: '/crm/:entity',
+            when: (p) => entity(p) && can(p.entity, 'list'),
+            screen: (p) => html`<${CrmList} entity=${p.entity} key=${p.entity} />`,
+        },
         { path: '/crm/:entity/new', when: entity, screen: (p) => html`<${CrmEdit} entity=${p.entity} key=${`${p.entity}-new`} />` },
-        { path: '/crm/:entity/:id/edit', when: entity, screen: (p) => html`<${CrmEdit} entity=${p.entity} id=${p.id} key=${`${p.entity}-${p.id}-edit`} />` },
-        { path: '/crm/:entity/:id', when: (p) => entity(p) && /^\d+$/.test(p.id), screen: (p) => html`<${CrmCard} entity=${p.entity} id=${p.id} key=${`${p.entity}-${p.id}`} />` },
+        {
+            path: '/crm/:entity/:id/edit',
+            when: entity,
+            screen: (p) => html`<${CrmEdit} entity=${p.entity} id=${p.id} key=${`${p.entity}-${p.id}-edit`} />`,
+        },
+        {
+            path: '/crm/:entity/:id',
+            when: (p) => entity(p) && /^\d+$/.test(p.id),
+            screen: (p) => html`<${CrmCard} entity=${p.entity} id=${p.id} key=${`${p.entity}-${p.id}`} />`,
+        },
     ],
     menu: [
-        { href: '/crm/deal/kanban', label: 'nav.deals', icon: 'kanban', need: 'crm.deal.list', active: (path) => path.startsWith('/crm/deal') },
+        {
+            href: '/crm/deal/kanban',
+            label: 'nav.deals',
+            icon: 'kanban',
+            need: 'crm.deal.list',
+            active: (path) => path.startsWith('/crm/deal'),
+        },
         { href: '/crm/lead', label: 'nav.leads', icon: 'funnel', need: 'crm.lead.list' },
         { href: '/crm/contact', label: 'nav.contacts', icon: 'person', need: 'crm.contact.list' },
         { href: '/crm/company', label: 'nav.companies', icon: 'building', need: 'crm.company.list' },
@@ -53,6 +71,11 @@ registerModule({
         { page: 'pipelines', label: 'nav.pipelines', icon: 'kanban', need: 'crm.category.add', screen: () => html`<${Pipelines} />` },
         { page: 'lists', label: 'nav.lists', icon: 'list', need: 'crm.status.add', screen: () => html`<${Dictionaries} />` },
     ],
-    search: { methods: SEARCH_METHODS, href: (q) => `/crm/search?q=${encodeURIComponent(q)}`, label: 'search.label', placeholder: 'search.placeholder' },
+    search: {
+        methods: SEARCH_METHODS,
+        href: (q) => `/crm/search?q=${encodeURIComponent(q)}`,
+        label: 'search.label',
+        placeholder: 'search.placeholder',
+    },
     strings: { en, pt, sw },
 });

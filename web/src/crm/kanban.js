@@ -15,11 +15,15 @@ import * as meta from './meta.js';
 
 const SELECT = ['ID', 'TITLE', 'STAGE_ID', 'OPPORTUNITY', 'CURRENCY_ID', 'ASSIGNED_BY_ID', 'COMPANY_ID'];
 const PER_STAGE_MAX = 2000; // deals loaded per column; counts stay exact beyond it
-const SHOW = 100;           // cards rendered per column before "show more"
+const SHOW = 100; // cards rendered per column before "show more"
 
 async function loadDeals(cat, stages) {
-    const list = (s, start) => ['crm.deal.list', { filter: { CATEGORY_ID: cat, STAGE_ID: s.STATUS_ID }, select: SELECT, order: { ID: 'DESC' }, start }];
-    const by = {}, totals = {};
+    const list = (s, start) => [
+        'crm.deal.list',
+        { filter: { CATEGORY_ID: cat, STAGE_ID: s.STATUS_ID }, select: SELECT, order: { ID: 'DESC' }, start },
+    ];
+    const by = {},
+        totals = {};
     for (let i = 0; i < stages.length; i += 50) {
         const part = stages.slice(i, i + 50);
         const r = await batch(Object.fromEntries(part.map((s, j) => [`s${i + j}`, list(s, 0)])));
@@ -41,7 +45,12 @@ async function loadDeals(cat, stages) {
 function sums(deals) {
     const m = new Map();
     for (const d of deals) m.set(d.CURRENCY_ID || '', (m.get(d.CURRENCY_ID || '') || 0) + Number(d.OPPORTUNITY || 0));
-    return [...m.entries()].filter(([, v]) => v).map(([c, v]) => fmtMoney(v, c || undefined)).join(' + ') || fmtMoney(0, deals[0]?.CURRENCY_ID || undefined);
+    return (
+        [...m.entries()]
+            .filter(([, v]) => v)
+            .map(([c, v]) => fmtMoney(v, c || undefined))
+            .join(' + ') || fmtMoney(0, deals[0]?.CURRENCY_ID || undefined)
+    );
 }
 
 function Board({ cat, stages, initial, users }) {
@@ -52,7 +61,15 @@ function Board({ cat, stages, initial, users }) {
     const [expanded, setExpanded] = useState({});
     const live = useRef(null);
     // another user's change: the board as the server has it now
-    useLive('deal', () => loadDeals(cat, stages).then((r) => { setBy(r.by); setTotals(r.totals); }, () => {}));
+    useLive('deal', () =>
+        loadDeals(cat, stages).then(
+            (r) => {
+                setBy(r.by);
+                setTotals(r.totals);
+            },
+            () => {},
+        ),
+    );
     const findDeal = (id) => {
         for (const s of stages) {
             const d = by[s.STATUS_ID].find((x) => String(x.ID) === String(id));
@@ -84,7 +101,8 @@ function Board({ cat, stages, initial, users }) {
         if (!e.altKey || (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft')) return;
         e.preventDefault();
         const i = stages.findIndex((s) => s.STATUS_ID === deal.STAGE_ID) + (e.key === 'ArrowRight' ? 1 : -1);
-        if (i >= 0 && i < stages.length) move(deal.ID, stages[i].STATUS_ID).then(() => setTimeout(() => document.getElementById(`deal-${deal.ID}`)?.focus(), 0));
+        if (i >= 0 && i < stages.length)
+            move(deal.ID, stages[i].STATUS_ID).then(() => setTimeout(() => document.getElementById(`deal-${deal.ID}`)?.focus(), 0));
     };
     return html`<div class="kanban-wrap">
         <p class="visually-hidden" aria-live="polite" ref=${live}></p>
@@ -94,23 +112,47 @@ function Board({ cat, stages, initial, users }) {
                 const show = expanded[s.STATUS_ID] ? deals : deals.slice(0, SHOW);
                 return html`<section key=${s.STATUS_ID} class=${`kcol${over === s.STATUS_ID ? ' drop' : ''}`} style=${s.COLOR ? `--stage:${s.COLOR}` : ''}
                     aria-labelledby=${`st-${s.STATUS_ID}`} data-stage=${s.STATUS_ID}
-                    onDragOver=${(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; if (over !== s.STATUS_ID) setOver(s.STATUS_ID); }}
-                    onDragLeave=${(e) => { if (!e.currentTarget.contains(e.relatedTarget)) setOver(null); }}
-                    onDrop=${(e) => { e.preventDefault(); setOver(null); move(e.dataTransfer.getData('text/plain'), s.STATUS_ID); }}>
+                    onDragOver=${(e) => {
+                        e.preventDefault();
+                        e.dataTransfer.dropEffect = 'move';
+                        if (over !== s.STATUS_ID) setOver(s.STATUS_ID);
+                    }}
+                    onDragLeave=${(e) => {
+                        if (!e.currentTarget.contains(e.relatedTarget)) setOver(null);
+                    }}
+                    onDrop=${(e) => {
+                        e.preventDefault();
+                        setOver(null);
+                        move(e.dataTransfer.getData('text/plain'), s.STATUS_ID);
+                    }}>
                     <div class="kcol-head">
                         <h2 class="kcol-title" id=${`st-${s.STATUS_ID}`}><span>${s.NAME}</span><span class="badge" aria-label=${t('kanban.count', { n: totals[s.STATUS_ID] })}>${fmtNumber(totals[s.STATUS_ID])}</span></h2>
                         <div class="kcol-sum">${sums(deals)}${totals[s.STATUS_ID] > deals.length ? ' …' : ''}</div>
                     </div>
                     <div class="kcol-body">
-                        ${show.map((d) => html`<article key=${d.ID} id=${`deal-${d.ID}`} class=${`kcard${dragging === d.ID ? ' dragging' : ''}`} draggable="true" tabindex="0"
+                        ${show.map(
+                            (
+                                d,
+                            ) => html`<article key=${d.ID} id=${`deal-${d.ID}`} class=${`kcard${dragging === d.ID ? ' dragging' : ''}`} draggable="true" tabindex="0"
                             data-deal=${d.ID} aria-label=${d.TITLE} aria-describedby="kanban-help"
-                            onDragStart=${(e) => { e.dataTransfer.setData('text/plain', String(d.ID)); e.dataTransfer.effectAllowed = 'move'; setDragging(d.ID); }}
-                            onDragEnd=${() => { setDragging(null); setOver(null); }}
-                            onKeyDown=${(e) => { if (e.key === 'Enter' && e.target === e.currentTarget) navigate(`/crm/deal/${d.ID}`); else key(e, d); }}>
+                            onDragStart=${(e) => {
+                                e.dataTransfer.setData('text/plain', String(d.ID));
+                                e.dataTransfer.effectAllowed = 'move';
+                                setDragging(d.ID);
+                            }}
+                            onDragEnd=${() => {
+                                setDragging(null);
+                                setOver(null);
+                            }}
+                            onKeyDown=${(e) => {
+                                if (e.key === 'Enter' && e.target === e.currentTarget) navigate(`/crm/deal/${d.ID}`);
+                                else key(e, d);
+                            }}>
                             <${Link} href=${`/crm/deal/${d.ID}`} tabindex="-1" draggable="false">${d.TITLE || `#${d.ID}`}<//>
                             <span class="kcard-amount">${fmtMoney(d.OPPORTUNITY, d.CURRENCY_ID || undefined)}</span>
                             ${Number(d.ASSIGNED_BY_ID) ? html`<span class="muted small">${meta.userName(users, d.ASSIGNED_BY_ID)}</span>` : null}
-                        </article>`)}
+                        </article>`,
+                        )}
                         ${deals.length > show.length && html`<button type="button" class="btn btn-small kmore" onClick=${() => setExpanded({ ...expanded, [s.STATUS_ID]: true })}>${t('kanban.more', { n: deals.length - show.length })}</button>`}
                     </div>
                 </section>`;
@@ -141,9 +183,12 @@ export function Kanban({ category }) {
         <${Loaded} state=${state}>${(d) => {
             window.__kaziKanbanReady = performance.now() - started;
             return html`
-            ${d.pipes.length > 1 && html`<nav class="view-switch pipes" aria-label=${t('kanban.pipelines')}>
+            ${
+                d.pipes.length > 1 &&
+                html`<nav class="view-switch pipes" aria-label=${t('kanban.pipelines')}>
                 ${d.pipes.map((p) => html`<${Link} key=${p.id} href=${p.id ? `/crm/deal/kanban/${p.id}` : '/crm/deal/kanban'} class=${p.id === cat ? 'active' : ''} aria-current=${p.id === cat ? 'page' : undefined}>${p.name || t('crm.generalPipeline')}<//>`)}
-            </nav>`}
+            </nav>`
+            }
             ${d.stages.length ? html`<${Board} cat=${cat} stages=${d.stages} initial=${d.initial} users=${d.users} />` : html`<p class="muted">${t('kanban.noStages')}</p>`}`;
         }}<//>
     </div>`;

@@ -27,12 +27,18 @@ function loadCols(entity) {
 
 function ColumnsDialog({ fields, cols, onSave, onClose }) {
     const [sel, setSel] = useState(cols);
-    const names = Object.keys(fields).filter((n) => (fields[n].type !== 'crm_multifield' || n === 'PHONE' || n === 'EMAIL') && !(fields[n].isMultiple && fields[n].type !== 'crm_multifield'));
+    const names = Object.keys(fields).filter(
+        (n) =>
+            (fields[n].type !== 'crm_multifield' || n === 'PHONE' || n === 'EMAIL') &&
+            !(fields[n].isMultiple && fields[n].type !== 'crm_multifield'),
+    );
     const toggle = (n, on) => setSel(on ? [...sel, n] : sel.filter((x) => x !== n));
     return html`<${Modal} title=${t('crm.columns')} onClose=${onClose} wide>
         <fieldset class="field"><legend class="visually-hidden">${t('crm.columns')}</legend>
-            <div class="columns-box">${names.map((n) => html`<label class="check" key=${n}>
-                <input type="checkbox" checked=${sel.includes(n)} onChange=${(e) => toggle(n, e.target.checked)} /> ${fields[n].title || n}</label>`)}</div>
+            <div class="columns-box">${names.map(
+                (n) => html`<label class="check" key=${n}>
+                <input type="checkbox" checked=${sel.includes(n)} onChange=${(e) => toggle(n, e.target.checked)} /> ${fields[n].title || n}</label>`,
+            )}</div>
         </fieldset>
         <div class="form-actions">
             <button type="button" class="btn" onClick=${() => onSave(null)}>${t('crm.defaultColumns')}</button>
@@ -52,9 +58,19 @@ export function CrmList({ entity }) {
 
     const ctx = useAsync(async () => {
         const fields = await meta.fields(entity);
-        const dictIds = [...new Set(Object.values(fields).filter((f) => f.type === 'crm_status' && f.statusType).map((f) => f.statusType))];
+        const dictIds = [
+            ...new Set(
+                Object.values(fields)
+                    .filter((f) => f.type === 'crm_status' && f.statusType)
+                    .map((f) => f.statusType),
+            ),
+        ];
         if (entity === 'deal') dictIds.push('DEAL_STAGE');
-        const [dicts, users, pipelines] = await Promise.all([meta.dictionaries(dictIds), meta.users(), entity === 'deal' ? meta.pipelines().catch(() => []) : []]);
+        const [dicts, users, pipelines] = await Promise.all([
+            meta.dictionaries(dictIds),
+            meta.users(),
+            entity === 'deal' ? meta.pipelines().catch(() => []) : [],
+        ]);
         return { fields, dicts, users, pipelines };
     }, [entity]);
 
@@ -99,44 +115,74 @@ export function CrmList({ entity }) {
         if (!d) return;
         if (cursorMode) {
             const last = d.rows[d.rows.length - 1];
-            if (last) setPage({ cursor: Number(last.ID), cursors: [...page.cursors, page.cursor], start: page.start + d.rows.length, total: d.total ?? page.total });
+            if (last)
+                setPage({
+                    cursor: Number(last.ID),
+                    cursors: [...page.cursors, page.cursor],
+                    start: page.start + d.rows.length,
+                    total: d.total ?? page.total,
+                });
         } else setPage({ start: d.next, cursors: [] });
     };
     const prev = () => {
         if (cursorMode && page.cursors.length) {
             const cs = page.cursors.slice(0, -1);
             const cur = page.cursors[page.cursors.length - 1];
-            setPage(cur === undefined ? { start: 0, cursors: [] } : { cursor: cur, cursors: cs, start: Math.max(0, page.start - 50), total: page.total });
+            setPage(
+                cur === undefined
+                    ? { start: 0, cursors: [] }
+                    : { cursor: cur, cursors: cs, start: Math.max(0, page.start - 50), total: page.total },
+            );
         } else setPage({ start: Math.max(0, page.start - 50), cursors: [] });
     };
     const shown = c ? cols.filter((n) => c.fields[n]) : [];
     const stageRows = c && def.stage ? c.dicts[c.fields[def.stage]?.statusType || def.dict] || [] : [];
     return html`<div class="page">
         <${PageHead} title=${t(def.many)}>
-            ${entity === 'deal' && html`<div class="view-switch" role="group" aria-label=${t('common.view')}>
+            ${
+                entity === 'deal' &&
+                html`<div class="view-switch" role="group" aria-label=${t('common.view')}>
                 <${Link} href="/crm/deal/kanban"><${Icon} name="kanban" size=${16} /> ${t('common.kanban')}<//>
                 <${Link} href="/crm/deal" class="active" aria-current="page"><${Icon} name="list" size=${16} /> ${t('common.list')}<//>
-            </div>`}
+            </div>`
+            }
             <button type="button" class="btn" onClick=${() => setChoosing(true)} disabled=${!c}><${Icon} name="columns" size=${16} /> ${t('crm.columns')}</button>
             ${can(entity, 'add') && html`<${Link} class="btn btn-primary" href=${`/crm/${entity}/new`}><${Icon} name="plus" size=${16} /> ${t('crm.new')}<//>`}
         <//>
         <${FilterBar} entity=${entity} ctx=${c} textField=${textField} stageField=${def.stage} stageRows=${stageRows} order=${order} onApply=${apply} />
         <${ErrorBox} error=${ctx.error || data.error} onRetry=${ctx.error ? ctx.reload : data.reload} />
-        ${!d && !data.error ? html`<${Spinner} />` : d && html`<div class="table-wrap"><table class="table" aria-busy=${data.loading}>
+        ${
+            !d && !data.error
+                ? html`<${Spinner} />`
+                : d &&
+                  html`<div class="table-wrap"><table class="table" aria-busy=${data.loading}>
             <caption class="visually-hidden">${t(def.many)}</caption>
-            <thead><tr>${shown.map((n) => html`<th scope="col" key=${n} aria-sort=${order.field === n ? (order.dir === 'ASC' ? 'ascending' : 'descending') : undefined}>
-                <button type="button" class="th-sort" onClick=${() => sortBy(n)}>${c.fields[n].title || n}${order.field === n ? (order.dir === 'ASC' ? ' ▲' : ' ▼') : ''}</button></th>`)}</tr></thead>
+            <thead><tr>${shown.map(
+                (
+                    n,
+                ) => html`<th scope="col" key=${n} aria-sort=${order.field === n ? (order.dir === 'ASC' ? 'ascending' : 'descending') : undefined}>
+                <button type="button" class="th-sort" onClick=${() => sortBy(n)}>${c.fields[n].title || n}${order.field === n ? (order.dir === 'ASC' ? ' ▲' : ' ▼') : ''}</button></th>`,
+            )}</tr></thead>
             <tbody>
-                ${d.rows.map((r) => html`<tr key=${r.ID}>${shown.map((n, i) => html`<td key=${n} class=${c.fields[n].type === 'double' ? 'num' : n === 'TITLE' ? 'cell-title' : ''}>
-                    ${i === 0 || n === 'TITLE' || (entity === 'contact' && n === 'LAST_NAME')
-                        ? html`<${Link} href=${`/crm/${entity}/${r.ID}`}>${n === 'ID' ? r.ID : r[n] || recordTitle(entity, r)}<//>`
-                        : c.fields[n].type === 'crm_multifield' ? fieldText(n, c.fields[n], r[n], r, c)
-                        : html`<${FieldValue} name=${n} f=${c.fields[n]} v=${r[n]} row=${r} ctx=${{ ...c, titles: d.titles }} />`}
-                </td>`)}</tr>`)}
+                ${d.rows.map(
+                    (r) =>
+                        html`<tr key=${r.ID}>${shown.map(
+                            (n, i) => html`<td key=${n} class=${c.fields[n].type === 'double' ? 'num' : n === 'TITLE' ? 'cell-title' : ''}>
+                    ${
+                        i === 0 || n === 'TITLE' || (entity === 'contact' && n === 'LAST_NAME')
+                            ? html`<${Link} href=${`/crm/${entity}/${r.ID}`}>${n === 'ID' ? r.ID : r[n] || recordTitle(entity, r)}<//>`
+                            : c.fields[n].type === 'crm_multifield'
+                              ? fieldText(n, c.fields[n], r[n], r, c)
+                              : html`<${FieldValue} name=${n} f=${c.fields[n]} v=${r[n]} row=${r} ctx=${{ ...c, titles: d.titles }} />`
+                    }
+                </td>`,
+                        )}</tr>`,
+                )}
                 ${!d.rows.length && html`<tr><td colspan=${shown.length || 1} class="empty">${Object.keys(filter).length ? t('crm.noMatch') : t('crm.empty')}</td></tr>`}
             </tbody></table></div>
-            <${Pager} start=${page.start} count=${d.rows.length} total=${cursorMode ? page.total ?? d.total ?? null : d.total}
-                hasNext=${cursorMode ? d.rows.length === 50 : d.next !== undefined} onPrev=${prev} onNext=${next} />`}
+            <${Pager} start=${page.start} count=${d.rows.length} total=${cursorMode ? (page.total ?? d.total ?? null) : d.total}
+                hasNext=${cursorMode ? d.rows.length === 50 : d.next !== undefined} onPrev=${prev} onNext=${next} />`
+        }
         ${choosing && html`<${ColumnsDialog} fields=${c.fields} cols=${shown} onSave=${saveCols} onClose=${() => setChoosing(false)} />`}
     </div>`;
 }

@@ -26,7 +26,6 @@ function check(d) {
     return e;
 }
 
-
 // The crm.*.list filter for the bar's values.
 export function toFilter(d, textField, stageField) {
     const f = {};
@@ -41,12 +40,23 @@ export function toFilter(d, textField, stageField) {
 }
 
 function SaveDialog({ saved, onSave, onClose }) {
-    const fields = [{ name: 'name', label: t('crm.f.name'), required: true, max: NAME_MAX,
-        check: (v) => (!saved.some((s) => s.name === String(v).trim()) && saved.length >= SAVED_MAX ? t('crm.f.tooMany', { max: SAVED_MAX }) : '') }];
+    const fields = [
+        {
+            name: 'name',
+            label: t('crm.f.name'),
+            required: true,
+            max: NAME_MAX,
+            check: (v) =>
+                !saved.some((s) => s.name === String(v).trim()) && saved.length >= SAVED_MAX ? t('crm.f.tooMany', { max: SAVED_MAX }) : '',
+        },
+    ];
     return html`<${Modal} title=${t('crm.f.save')} onClose=${onClose}>
         <p class="muted">${t('crm.f.saveHint')}</p>
         <${Form} id="save-filter" fields=${fields} submitLabel=${t('common.save')} onCancel=${onClose}
-            onSubmit=${async (v) => { await onSave(String(v.name).trim()); onClose(); }} />
+            onSubmit=${async (v) => {
+                await onSave(String(v.name).trim());
+                onClose();
+            }} />
     <//>`;
 }
 
@@ -61,7 +71,10 @@ export function FilterBar({ entity, ctx, textField, stageField, stageRows, order
     const fields = ctx?.fields || {};
     const amount = !!fields.OPPORTUNITY;
     const canSave = has('user.option.set');
-    const set = (k, v) => { setDraft({ ...draft, [k]: v }); setChosen(''); };
+    const set = (k, v) => {
+        setDraft({ ...draft, [k]: v });
+        setChosen('');
+    };
 
     const run = (d, o) => {
         const e = check(d);
@@ -86,21 +99,33 @@ export function FilterBar({ entity, ctx, textField, stageField, stageRows, order
         setMore(!!(d.min || d.max || d.from || d.to));
         run(d, s.order);
     };
-    const reset = () => { setDraft(EMPTY); setErrors({}); setChosen(''); onApply({}); };
+    const reset = () => {
+        setDraft(EMPTY);
+        setErrors({});
+        setChosen('');
+        onApply({});
+    };
     const input = (k, type, label) => html`<label class="filter-field"><span>${label}</span>
         <input id=${`f-${k}`} type=${type} inputmode=${type === 'text' ? 'decimal' : undefined} value=${draft[k]} maxlength="20"
             aria-invalid=${errors[k] ? 'true' : undefined} aria-describedby=${errors[k] ? `f-${k}-err` : undefined}
             onInput=${(e) => set(k, e.target.value)} /></label>
         ${errors[k] && html`<p class="field-error" id=${`f-${k}-err`} role="alert">${errors[k]}</p>`}`;
 
-    return html`<div class="filter-bar"><form class="filters" role="search" aria-label=${t('common.filters')} onSubmit=${(e) => { e.preventDefault(); setChosen(''); run(draft, undefined); }}>
+    return html`<div class="filter-bar"><form class="filters" role="search" aria-label=${t('common.filters')} onSubmit=${(e) => {
+        e.preventDefault();
+        setChosen('');
+        run(draft, undefined);
+    }}>
         <label class="visually-hidden" for="f-text">${fields[textField]?.title || textField}</label>
         <input id="f-text" type="search" maxlength="200" placeholder=${t('crm.searchField', { field: fields[textField]?.title || textField })} value=${draft.text} onInput=${(e) => set('text', e.target.value)} />
-        ${stageField && html`<label class="visually-hidden" for="f-stage">${t('crm.stage')}</label>
+        ${
+            stageField &&
+            html`<label class="visually-hidden" for="f-stage">${t('crm.stage')}</label>
             <select id="f-stage" value=${draft.stage} onChange=${(e) => set('stage', e.target.value)}>
                 <option value="">${t('crm.anyStage')}</option>
                 ${stageRows.map((s) => html`<option value=${s.STATUS_ID} selected=${draft.stage === s.STATUS_ID}>${s.NAME}</option>`)}
-            </select>`}
+            </select>`
+        }
         <label class="visually-hidden" for="f-user">${t('crm.responsible')}</label>
         <select id="f-user" value=${draft.user} onChange=${(e) => set('user', e.target.value)}>
             <option value="">${t('crm.anyone')}</option>
@@ -109,30 +134,51 @@ export function FilterBar({ entity, ctx, textField, stageField, stageRows, order
         <button type="button" class="btn" aria-expanded=${more} aria-controls="f-more" onClick=${() => setMore(!more)}>${t('crm.f.more')}</button>
         <button type="submit" class="btn">${t('common.apply')}</button>
         <button type="button" class="btn" onClick=${reset}>${t('common.reset')}</button>
-        ${(saved.length > 0 || canSave) && html`<span class="saved-filters">
-            ${saved.length > 0 && html`<label class="visually-hidden" for="f-saved">${t('crm.f.saved')}</label>
+        ${
+            (saved.length > 0 || canSave) &&
+            html`<span class="saved-filters">
+            ${
+                saved.length > 0 &&
+                html`<label class="visually-hidden" for="f-saved">${t('crm.f.saved')}</label>
                 <select id="f-saved" value=${chosen} onChange=${(e) => pick(e.target.value)}>
                     <option value="">${t('crm.f.saved')}</option>
                     ${saved.map((s) => html`<option value=${s.name} selected=${chosen === s.name}>${s.name}</option>`)}
-                </select>`}
+                </select>`
+            }
             ${canSave && chosen && html`<button type="button" class="icon-btn" aria-label=${t('crm.f.delete', { name: chosen })} title=${t('crm.f.delete', { name: chosen })} onClick=${() => setDialog('delete')}><${Icon} name="trash" size=${16} /></button>`}
             ${canSave && html`<button type="button" class="btn" onClick=${() => setDialog('save')}><${Icon} name="star" size=${16} /> ${t('crm.f.save')}</button>`}
-        </span>`}
-        ${more && html`<div class="filters-more" id="f-more">
+        </span>`
+        }
+        ${
+            more &&
+            html`<div class="filters-more" id="f-more">
             ${amount && input('min', 'text', t('crm.f.min'))}
             ${amount && input('max', 'text', t('crm.f.max'))}
             ${fields.DATE_CREATE && input('from', 'date', t('crm.f.from'))}
             ${fields.DATE_CREATE && input('to', 'date', t('crm.f.to'))}
-        </div>`}
+        </div>`
+        }
     </form>
-        ${dialog === 'save' && html`<${SaveDialog} saved=${saved} onClose=${() => setDialog('')} onSave=${async (name) => {
-            const e = check(draft);
-            if (Object.keys(e).length) { setErrors(e); throw new Error(t('crm.f.fixFirst')); }
-            await store([...saved.filter((s) => s.name !== name), { name, draft, order }]);
-            setChosen(name);
-            toast(t('crm.f.saved1', { name }), 'ok');
-        }} />`}
-        ${dialog === 'delete' && html`<${Confirm} title=${t('crm.f.deleteTitle')} text=${t('crm.f.deleteText', { name: chosen })} confirmLabel=${t('common.delete')} danger
-            onClose=${() => setDialog('')} onConfirm=${async () => { await store(saved.filter((s) => s.name !== chosen)); setChosen(''); }} />`}
+        ${
+            dialog === 'save' &&
+            html`<${SaveDialog} saved=${saved} onClose=${() => setDialog('')} onSave=${async (name) => {
+                const e = check(draft);
+                if (Object.keys(e).length) {
+                    setErrors(e);
+                    throw new Error(t('crm.f.fixFirst'));
+                }
+                await store([...saved.filter((s) => s.name !== name), { name, draft, order }]);
+                setChosen(name);
+                toast(t('crm.f.saved1', { name }), 'ok');
+            }} />`
+        }
+        ${
+            dialog === 'delete' &&
+            html`<${Confirm} title=${t('crm.f.deleteTitle')} text=${t('crm.f.deleteText', { name: chosen })} confirmLabel=${t('common.delete')} danger
+            onClose=${() => setDialog('')} onConfirm=${async () => {
+                await store(saved.filter((s) => s.name !== chosen));
+                setChosen('');
+            }} />`
+        }
     </div>`;
 }

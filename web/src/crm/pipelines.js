@@ -17,8 +17,15 @@ function semName(s) {
 
 // A code for a new entry from its name: letters and digits, upper case, unique in the list.
 function stageCode(prefix, name, stages) {
-    const base = (name.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase() || 'STAGE').slice(0, 14);
-    let code = `${prefix}${base}`, n = 1;
+    const base = (
+        name
+            .normalize('NFKD')
+            .replace(/[^A-Za-z0-9]+/g, '_')
+            .replace(/^_+|_+$/g, '')
+            .toUpperCase() || 'STAGE'
+    ).slice(0, 14);
+    let code = `${prefix}${base}`,
+        n = 1;
     while (stages.some((s) => s.STATUS_ID === code)) code = `${prefix}${base}_${++n}`;
     return code;
 }
@@ -47,10 +54,25 @@ export function Stages({ dict, prefix = '', kinds = true }) {
         }
     };
     const stages = list.data || [];
-    const swap = (i, j) => run(() => batch({
-        a: ['crm.status.update', { id: Number(stages[i].ID), fields: { SORT: Number(stages[j].SORT) } }],
-        b: ['crm.status.update', { id: Number(stages[j].ID), fields: { SORT: Number(stages[i].SORT) === Number(stages[j].SORT) ? Number(stages[i].SORT) + 1 : Number(stages[i].SORT) } }],
-    }, true));
+    const swap = (i, j) =>
+        run(() =>
+            batch(
+                {
+                    a: ['crm.status.update', { id: Number(stages[i].ID), fields: { SORT: Number(stages[j].SORT) } }],
+                    b: [
+                        'crm.status.update',
+                        {
+                            id: Number(stages[j].ID),
+                            fields: {
+                                SORT:
+                                    Number(stages[i].SORT) === Number(stages[j].SORT) ? Number(stages[i].SORT) + 1 : Number(stages[i].SORT),
+                            },
+                        },
+                    ],
+                },
+                true,
+            ),
+        );
     const add = async (e) => {
         e.preventDefault();
         const v = name.trim();
@@ -59,14 +81,20 @@ export function Stages({ dict, prefix = '', kinds = true }) {
         setErr('');
         const inProgress = stages.filter((s) => !s.SEMANTICS);
         const after = sem === 'F' || !kinds ? stages[stages.length - 1] : inProgress[inProgress.length - 1];
-        const fields = { ENTITY_ID: dict, STATUS_ID: stageCode(prefix, v, stages), NAME: v, SORT: (Number(after?.SORT) || 0) + (kinds ? 5 : 10) };
+        const fields = {
+            ENTITY_ID: dict,
+            STATUS_ID: stageCode(prefix, v, stages),
+            NAME: v,
+            SORT: (Number(after?.SORT) || 0) + (kinds ? 5 : 10),
+        };
         if (sem === 'F') fields.SEMANTICS = 'F';
         if (await run(() => rest('crm.status.add', { fields }), t(kinds ? 'pipe.stageAdded' : 'dict.added'))) setName('');
     };
     return html`<${Loaded} state=${list}>${() => html`
         <table class="table" data-testid="stages"><caption class="visually-hidden">${t('pipe.stages')}</caption>
             <thead><tr><th scope="col">${t(kinds ? 'pipe.stage' : 'dict.entry')}</th>${kinds && html`<th scope="col">${t('pipe.semantics')}</th>`}<th scope="col">${t('pipe.color')}</th><th scope="col"><span class="visually-hidden">${t('common.actions')}</span></th></tr></thead>
-            <tbody>${stages.map((s, i) => html`<tr key=${s.ID} data-stage=${s.STATUS_ID}>
+            <tbody>${stages.map(
+                (s, i) => html`<tr key=${s.ID} data-stage=${s.STATUS_ID}>
                 <td><input aria-label=${t('pipe.stageName', { name: s.NAME })} value=${s.NAME} maxlength="100"
                     onChange=${(e) => e.target.value.trim() && e.target.value !== s.NAME && run(() => rest('crm.status.update', { id: Number(s.ID), fields: { NAME: e.target.value.trim() } }), t('common.saved'))} /></td>
                 ${kinds && html`<td>${semName(s)}</td>`}
@@ -76,15 +104,19 @@ export function Stages({ dict, prefix = '', kinds = true }) {
                     <button type="button" class="icon-btn" disabled=${i === 0} aria-label=${t('pipe.up', { name: s.NAME })} onClick=${() => swap(i, i - 1)}><${Icon} name="left" size=${16} /></button>
                     <button type="button" class="icon-btn" disabled=${i === stages.length - 1} aria-label=${t('pipe.down', { name: s.NAME })} onClick=${() => swap(i, i + 1)}><${Icon} name="right" size=${16} /></button>
                     <button type="button" class="icon-btn" aria-label=${t('common.deleteNamed', { name: s.NAME })} onClick=${() => run(() => rest('crm.status.delete', { id: Number(s.ID), params: { FORCED: 'Y' } }), t('common.deleted'))}><${Icon} name="trash" size=${16} /></button>
-                </td></tr>`)}
+                </td></tr>`,
+            )}
             </tbody></table>
         <form class="inline-form" onSubmit=${add} aria-label=${t(kinds ? 'pipe.addStage' : 'dict.add')}>
             <label class="visually-hidden" for="st-new">${t(kinds ? 'pipe.newStage' : 'dict.newEntry')}</label>
             <input id="st-new" maxlength="120" placeholder=${t(kinds ? 'pipe.newStage' : 'dict.newEntry')} value=${name} aria-invalid=${err ? 'true' : undefined} aria-describedby=${err ? 'st-err' : undefined} onInput=${(e) => setName(e.target.value)} />
-            ${kinds && html`<label class="visually-hidden" for="st-sem">${t('pipe.semantics')}</label>
+            ${
+                kinds &&
+                html`<label class="visually-hidden" for="st-sem">${t('pipe.semantics')}</label>
             <select id="st-sem" onChange=${(e) => setSem(e.target.value)}>
                 <option value="" selected=${sem === ''}>${t('pipe.progress')}</option><option value="F" selected=${sem === 'F'}>${t('pipe.lost')}</option>
-            </select>`}
+            </select>`
+            }
             <button type="submit" class="btn btn-small">${t(kinds ? 'pipe.addStage' : 'dict.add')}</button>
             ${err && html`<p class="field-error" id="st-err">${err}</p>`}
         </form>`}<//>`;
@@ -150,10 +182,16 @@ export function Pipelines() {
             </form>
             <section class="card" aria-labelledby="pipe-h">
                 <div class="card-head"><h2 id="pipe-h">${cur?.name || t('crm.generalPipeline')}</h2>
-                    ${cat ? html`<div class="row-actions">
+                    ${
+                        cat
+                            ? html`<div class="row-actions">
                         <${Rename} key=${cat} name=${cur?.name || ''} onSave=${(v) => run(() => rest('crm.category.update', { entityTypeId: 2, id: cat, fields: { name: v } }), t('common.saved'))} />
-                        <button type="button" class="btn btn-small btn-danger" onClick=${async () => { if (await run(() => rest('crm.category.delete', { entityTypeId: 2, id: cat }), t('common.deleted'))) setCat(0); }}>${t('common.delete')}</button>
-                    </div>` : null}
+                        <button type="button" class="btn btn-small btn-danger" onClick=${async () => {
+                            if (await run(() => rest('crm.category.delete', { entityTypeId: 2, id: cat }), t('common.deleted'))) setCat(0);
+                        }}>${t('common.delete')}</button>
+                    </div>`
+                            : null
+                    }
                 </div>
                 <${Stages} key=${cat} dict=${meta.stageDict(cat)} prefix=${cat ? `C${cat}:` : ''} />
             </section>`}<//>

@@ -29,7 +29,6 @@ function unitPrice(r) {
     return r.taxIncluded ? p : p * (1 + num(r.tax || 0) / 100);
 }
 
-
 let seq = 0;
 function draftOf(row) {
     const incl = row.taxIncluded === 'Y';
@@ -37,9 +36,15 @@ function draftOf(row) {
         key: ++seq,
         productId: Number(row.productId) || 0,
         productName: row.productName || '',
-        listPrice: String(round2(incl ? row.priceBrutto ?? row.price : row.priceNetto ?? row.price)),
+        listPrice: String(round2(incl ? (row.priceBrutto ?? row.price) : (row.priceNetto ?? row.price))),
         quantity: String(row.quantity ?? 1),
-        discount: String(round2(Number(row.discountTypeId) === 2 || !row.priceNetto ? Number(row.discountRate) || 0 : (Number(row.discountSum) / Number(row.priceNetto)) * 100)),
+        discount: String(
+            round2(
+                Number(row.discountTypeId) === 2 || !row.priceNetto
+                    ? Number(row.discountRate) || 0
+                    : (Number(row.discountSum) / Number(row.priceNetto)) * 100,
+            ),
+        ),
         tax: String(Number(row.taxRate) || 0),
         taxIncluded: incl,
         measureCode: row.measureCode ?? null,
@@ -77,28 +82,50 @@ function ProductPicker({ onPick }) {
     const [found, setFound] = useState([]);
     useEffect(() => {
         const s = q.trim();
-        if (!s || !has('crm.product.list')) { setFound([]); return undefined; }
+        if (!s || !has('crm.product.list')) {
+            setFound([]);
+            return undefined;
+        }
         let live = true;
         const timer = setTimeout(async () => {
             try {
-                const env = await call('crm.product.list', { filter: { '%NAME': s.slice(0, 200), ACTIVE: 'Y' }, select: ['ID', 'NAME', 'PRICE', 'CURRENCY_ID', 'VAT_INCLUDED', 'MEASURE'], order: { NAME: 'ASC' }, start: -1 });
+                const env = await call('crm.product.list', {
+                    filter: { '%NAME': s.slice(0, 200), ACTIVE: 'Y' },
+                    select: ['ID', 'NAME', 'PRICE', 'CURRENCY_ID', 'VAT_INCLUDED', 'MEASURE'],
+                    order: { NAME: 'ASC' },
+                    start: -1,
+                });
                 if (live) setFound((env.result || []).slice(0, 8));
             } catch {
                 if (live) setFound([]);
             }
         }, 200);
-        return () => { live = false; clearTimeout(timer); };
+        return () => {
+            live = false;
+            clearTimeout(timer);
+        };
     }, [q]);
-    const pick = (row) => { onPick(row); setQ(''); setFound([]); };
+    const pick = (row) => {
+        onPick(row);
+        setQ('');
+        setFound([]);
+    };
     return html`<div class="product-picker">
         <label for="pr-search">${t('product.addRow')}</label>
         <input id="pr-search" type="search" maxlength="200" autocomplete="off" placeholder=${t('product.searchCatalogue')} value=${q} onInput=${(e) => setQ(e.target.value)} />
-        ${q.trim() && html`<ul class="picker-list" aria-label=${t('product.matches')}>
-            ${found.map((p) => html`<li key=${p.ID}><button type="button" class="btn btn-small" onClick=${() => pick({ productId: Number(p.ID), productName: p.NAME, listPrice: p.PRICE, taxIncluded: p.VAT_INCLUDED === 'Y', ...(UNITS[p.MEASURE] && { measureCode: Number(p.MEASURE), measureName: UNITS[p.MEASURE] }) })}>
-                ${p.NAME} <span class="muted">${fmtMoney(p.PRICE, p.CURRENCY_ID)}</span></button></li>`)}
+        ${
+            q.trim() &&
+            html`<ul class="picker-list" aria-label=${t('product.matches')}>
+            ${found.map(
+                (
+                    p,
+                ) => html`<li key=${p.ID}><button type="button" class="btn btn-small" onClick=${() => pick({ productId: Number(p.ID), productName: p.NAME, listPrice: p.PRICE, taxIncluded: p.VAT_INCLUDED === 'Y', ...(UNITS[p.MEASURE] && { measureCode: Number(p.MEASURE), measureName: UNITS[p.MEASURE] }) })}>
+                ${p.NAME} <span class="muted">${fmtMoney(p.PRICE, p.CURRENCY_ID)}</span></button></li>`,
+            )}
             <li><button type="button" class="btn btn-small" onClick=${() => pick({ productId: 0, productName: q.trim().slice(0, 255), listPrice: 0, taxIncluded: false })}>
                 ${t('product.freeText', { name: q.trim().slice(0, 60) })}</button></li>
-        </ul>`}
+        </ul>`
+        }
     </div>`;
 }
 
@@ -111,7 +138,8 @@ function Editor({ initial, currency, onCancel, onSave }) {
         setRows(rows.map((r) => (r.key === key ? { ...r, [k]: v } : r)));
         if (errors[`${key}.${k}`]) setErrors({ ...errors, [`${key}.${k}`]: '' });
     };
-    const add = (p) => setRows([...rows, { key: ++seq, quantity: '1', discount: '0', tax: '0', ...p, listPrice: String(p.listPrice ?? 0) }]);
+    const add = (p) =>
+        setRows([...rows, { key: ++seq, quantity: '1', discount: '0', tax: '0', ...p, listPrice: String(p.listPrice ?? 0) }]);
     const save = async () => {
         const e = check(rows);
         setErrors(e);
@@ -142,7 +170,8 @@ function Editor({ initial, currency, onCancel, onSave }) {
             <thead><tr><th scope="col">${t('product.product')}</th><th scope="col">${t('product.listPrice')}</th><th scope="col">${t('product.qty')}</th>
                 <th scope="col">${t('product.discountPct')}</th><th scope="col">${t('product.taxPct')}</th><th scope="col">${t('product.taxIncl')}</th>
                 <th scope="col" class="num">${t('product.sum')}</th><th scope="col"><span class="visually-hidden">${t('common.actions')}</span></th></tr></thead>
-            <tbody>${rows.map((r, i) => html`<tr key=${r.key}>
+            <tbody>${rows.map(
+                (r, i) => html`<tr key=${r.key}>
                 ${cell(r, 'productName', t('product.productN', { n: i + 1 }), 'w-name')}
                 ${cell(r, 'listPrice', t('product.listPriceN', { n: i + 1 }), 'w-num')}
                 ${cell(r, 'quantity', t('product.qtyN', { n: i + 1 }), 'w-num')}
@@ -151,7 +180,8 @@ function Editor({ initial, currency, onCancel, onSave }) {
                 <td><input type="checkbox" aria-label=${t('product.taxInclN', { n: i + 1 })} checked=${r.taxIncluded} onChange=${(e) => set(r.key, 'taxIncluded', e.target.checked)} /></td>
                 <td class="num">${Object.keys(check([r])).length ? '—' : fmtMoney(unitPrice(r) * num(r.quantity), currency)}</td>
                 <td><button type="button" class="icon-btn" aria-label=${t('product.removeN', { n: i + 1 })} onClick=${() => setRows(rows.filter((x) => x.key !== r.key))}><${Icon} name="trash" size=${16} /></button></td>
-            </tr>`)}
+            </tr>`,
+            )}
             ${!rows.length && html`<tr><td colspan="8" class="empty">${t('product.none')}</td></tr>`}</tbody>
         </table></div>
         <${Totals} lines=${rows.filter((r) => !Object.keys(check([r])).length).map((r) => ({ unit: unitPrice(r), qty: num(r.quantity), rate: num(r.tax) }))} currency=${currency} />
@@ -166,7 +196,16 @@ function Editor({ initial, currency, onCancel, onSave }) {
 // currency: the record's; canEdit: the user may update the record; onSaved: re-read the record.
 export function ProductRows({ entity, id, currency, canEdit, onSaved }) {
     const owner = { ownerType: OWNER[entity], ownerId: Number(id) };
-    const list = useAsync(async () => (await rest('crm.item.productrow.list', { filter: { '=ownerType': owner.ownerType, '=ownerId': owner.ownerId }, order: { sort: 'ASC', id: 'ASC' } }))?.productRows || [], [entity, id]);
+    const list = useAsync(
+        async () =>
+            (
+                await rest('crm.item.productrow.list', {
+                    filter: { '=ownerType': owner.ownerType, '=ownerId': owner.ownerId },
+                    order: { sort: 'ASC', id: 'ASC' },
+                })
+            )?.productRows || [],
+        [entity, id],
+    );
     const [editing, setEditing] = useState(false);
     const edit = canEdit && has('crm.item.productrow.set');
     const rows = list.data || [];
@@ -196,17 +235,23 @@ export function ProductRows({ entity, id, currency, canEdit, onSaved }) {
             ${edit && !editing && html`<button type="button" class="btn btn-small" onClick=${() => setEditing(true)}><${Icon} name="edit" size=${16} /> ${t('product.editRows')}</button>`}
         </div>
         ${list.error && html`<p class="form-error" role="alert">${errorText(list.error)}</p>`}
-        ${editing ? html`<${Editor} initial=${rows.map(draftOf)} currency=${currency} onCancel=${() => setEditing(false)} onSave=${save} />`
-        : html`<div class="table-wrap"><table class="table product-table">
+        ${
+            editing
+                ? html`<${Editor} initial=${rows.map(draftOf)} currency=${currency} onCancel=${() => setEditing(false)} onSave=${save} />`
+                : html`<div class="table-wrap"><table class="table product-table">
             <caption class="visually-hidden">${t('product.rows')}</caption>
             <thead><tr><th scope="col">${t('product.product')}</th><th scope="col" class="num">${t('product.listPrice')}</th><th scope="col" class="num">${t('product.qty')}</th>
                 <th scope="col" class="num">${t('product.discountPct')}</th><th scope="col" class="num">${t('product.taxPct')}</th><th scope="col" class="num">${t('product.sum')}</th></tr></thead>
-            <tbody>${rows.map((r) => { const d = draftOf(r); return html`<tr key=${r.id}>
+            <tbody>${rows.map((r) => {
+                const d = draftOf(r);
+                return html`<tr key=${r.id}>
                 <td>${r.productName}</td><td class="num">${fmtMoney(d.listPrice, currency)}</td><td class="num">${fmtNumber(r.quantity)} ${unitLabel(r.measureCode, r.measureName)}</td>
                 <td class="num">${fmtNumber(d.discount)}</td><td class="num">${fmtNumber(r.taxRate)}${r.taxIncluded === 'Y' ? ` (${t('product.incl')})` : ''}</td>
-                <td class="num">${fmtMoney(Number(r.price) * Number(r.quantity), currency)}</td></tr>`; })}
+                <td class="num">${fmtMoney(Number(r.price) * Number(r.quantity), currency)}</td></tr>`;
+            })}
             ${!rows.length && html`<tr><td colspan="6" class="empty">${t('product.none')}</td></tr>`}</tbody>
         </table></div>
-        ${rows.length > 0 && html`<${Totals} lines=${rows.map((r) => ({ unit: Number(r.price), qty: Number(r.quantity), rate: Number(r.taxRate) || 0 }))} currency=${currency} />`}`}
+        ${rows.length > 0 && html`<${Totals} lines=${rows.map((r) => ({ unit: Number(r.price), qty: Number(r.quantity), rate: Number(r.taxRate) || 0 }))} currency=${currency} />`}`
+        }
     </section>`;
 }

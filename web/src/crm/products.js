@@ -18,16 +18,39 @@ const SELECT = ['ID', 'NAME', 'PRICE', 'CURRENCY_ID', 'MEASURE', 'ACTIVE', 'VAT_
 function ProductForm({ product, currencies, onDone, onClose }) {
     const fields = [
         { name: 'NAME', label: t('product.name'), required: true },
-        { name: 'PRICE', label: t('product.price'), type: 'number', check: (v) => (String(v ?? '').trim() && toNumber(v) < 0 ? t('product.priceNegative') : '') },
-        { name: 'CURRENCY_ID', label: t('product.currency'), type: 'select', required: true, options: currencies.map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` })) },
-        { name: 'MEASURE', label: t('product.measure'), type: 'select', options: Object.keys(UNITS).map((c) => ({ value: c, label: unitLabel(c) })) },
+        {
+            name: 'PRICE',
+            label: t('product.price'),
+            type: 'number',
+            check: (v) => (String(v ?? '').trim() && toNumber(v) < 0 ? t('product.priceNegative') : ''),
+        },
+        {
+            name: 'CURRENCY_ID',
+            label: t('product.currency'),
+            type: 'select',
+            required: true,
+            options: currencies.map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` })),
+        },
+        {
+            name: 'MEASURE',
+            label: t('product.measure'),
+            type: 'select',
+            options: Object.keys(UNITS).map((c) => ({ value: c, label: unitLabel(c) })),
+        },
         { name: 'ACTIVE', label: t('product.active'), type: 'checkbox' },
         { name: 'VAT_INCLUDED', label: t('product.vatIncluded'), type: 'checkbox' },
         { name: 'DESCRIPTION', label: t('product.description'), type: 'textarea', rows: 3 },
     ];
     const base = currencies.find((c) => c.base)?.code || currencies[0]?.code || 'USD';
     const initial = product
-        ? { ...product, PRICE: product.PRICE ?? '', MEASURE: product.MEASURE ?? '', ACTIVE: product.ACTIVE !== 'N', VAT_INCLUDED: product.VAT_INCLUDED === 'Y', DESCRIPTION: product.DESCRIPTION || '' }
+        ? {
+              ...product,
+              PRICE: product.PRICE ?? '',
+              MEASURE: product.MEASURE ?? '',
+              ACTIVE: product.ACTIVE !== 'N',
+              VAT_INCLUDED: product.VAT_INCLUDED === 'Y',
+              DESCRIPTION: product.DESCRIPTION || '',
+          }
         : { NAME: '', PRICE: '', CURRENCY_ID: base, MEASURE: '796', ACTIVE: true, VAT_INCLUDED: false, DESCRIPTION: '' };
     const save = async (v) => {
         const f = {
@@ -79,32 +102,55 @@ export function CrmProducts() {
             <button type="submit" class="btn">${t('common.apply')}</button>
         </form>
         <${ErrorBox} error=${list.error} onRetry=${list.reload} />
-        ${!list.data && !list.error ? html`<${Spinner} />` : list.data && html`<div class="table-wrap"><table class="table" aria-busy=${list.loading}>
+        ${
+            !list.data && !list.error
+                ? html`<${Spinner} />`
+                : list.data &&
+                  html`<div class="table-wrap"><table class="table" aria-busy=${list.loading}>
             <caption class="visually-hidden">${t('nav.products')}</caption>
             <thead><tr><th scope="col">${t('product.name')}</th><th scope="col" class="num">${t('product.price')}</th>
                 <th scope="col">${t('product.currency')}</th><th scope="col">${t('product.measure')}</th>
                 <th scope="col">${t('product.vatIncluded')}</th><th scope="col">${t('product.active')}</th>
                 ${(canEdit || canDelete) && html`<th scope="col"><span class="visually-hidden">${t('common.actions')}</span></th>`}</tr></thead>
             <tbody>
-                ${rows.map((p) => html`<tr key=${p.ID}>
+                ${rows.map(
+                    (p) => html`<tr key=${p.ID}>
                     <td class="cell-title">${p.NAME}${p.DESCRIPTION ? html`<div class="muted small">${p.DESCRIPTION}</div>` : null}</td>
                     <td class="num">${fmtMoney(p.PRICE, p.CURRENCY_ID)}</td>
                     <td>${p.CURRENCY_ID}</td>
                     <td>${unitLabel(p.MEASURE)}</td>
                     <td>${p.VAT_INCLUDED === 'Y' ? t('common.yes') : t('common.no')}</td>
                     <td>${p.ACTIVE === 'N' ? t('common.no') : t('common.yes')}</td>
-                    ${(canEdit || canDelete) && html`<td class="row-actions">
+                    ${
+                        (canEdit || canDelete) &&
+                        html`<td class="row-actions">
                         ${canEdit && html`<button type="button" class="icon-btn" aria-label=${t('product.editNamed', { name: p.NAME })} onClick=${() => setEditing(p)} disabled=${!currencies.data}><${Icon} name="edit" size=${16} /></button>`}
                         ${canDelete && html`<button type="button" class="icon-btn" aria-label=${t('common.deleteNamed', { name: p.NAME })} onClick=${() => setDeleting(p)}><${Icon} name="trash" size=${16} /></button>`}
-                    </td>`}
-                </tr>`)}
+                    </td>`
+                    }
+                </tr>`,
+                )}
                 ${!rows.length && html`<tr><td colspan="7" class="empty">${filter ? t('product.noMatch') : t('product.empty')}</td></tr>`}
             </tbody></table></div>
             <${Pager} start=${start} count=${rows.length} total=${list.data.total} hasNext=${list.data.next !== undefined}
-                onPrev=${() => setStart(Math.max(0, start - PAGE))} onNext=${() => setStart(list.data.next)} />`}
-        ${editing && html`<${ProductForm} product=${editing === 'new' ? null : editing} currencies=${currencies.data || []}
-            onClose=${() => setEditing(null)} onDone=${() => { setEditing(null); list.reload(); }} />`}
-        ${deleting && html`<${Confirm} title=${t('common.delete')} text=${t('product.deleteText', { name: deleting.NAME })} confirmLabel=${t('common.delete')} danger
-            onClose=${() => setDeleting(null)} onConfirm=${async () => { await rest('crm.product.delete', { id: Number(deleting.ID) }); toast(t('common.deleted'), 'ok'); list.reload(); }} />`}
+                onPrev=${() => setStart(Math.max(0, start - PAGE))} onNext=${() => setStart(list.data.next)} />`
+        }
+        ${
+            editing &&
+            html`<${ProductForm} product=${editing === 'new' ? null : editing} currencies=${currencies.data || []}
+            onClose=${() => setEditing(null)} onDone=${() => {
+                setEditing(null);
+                list.reload();
+            }} />`
+        }
+        ${
+            deleting &&
+            html`<${Confirm} title=${t('common.delete')} text=${t('product.deleteText', { name: deleting.NAME })} confirmLabel=${t('common.delete')} danger
+            onClose=${() => setDeleting(null)} onConfirm=${async () => {
+                await rest('crm.product.delete', { id: Number(deleting.ID) });
+                toast(t('common.deleted'), 'ok');
+                list.reload();
+            }} />`
+        }
     </div>`;
 }

@@ -22,7 +22,13 @@ function itemMap(entity) {
             }
             return m;
         });
-        maps.set(entity, p.catch((e) => { maps.delete(entity); throw e; }));
+        maps.set(
+            entity,
+            p.catch((e) => {
+                maps.delete(entity);
+                throw e;
+            }),
+        );
     }
     return maps.get(entity);
 }

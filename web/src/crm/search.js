@@ -6,7 +6,18 @@ import { Link } from '../router.js';
 import { Loaded, PageHead, useAsync } from '../ui/kit.js';
 import { recordTitle } from './entities.js';
 
-const TYPES = { 1: 'lead', 2: 'deal', 3: 'contact', 4: 'company', 7: 'quote', LEAD: 'lead', DEAL: 'deal', CONTACT: 'contact', COMPANY: 'company', QUOTE: 'quote' };
+const TYPES = {
+    1: 'lead',
+    2: 'deal',
+    3: 'contact',
+    4: 'company',
+    7: 'quote',
+    LEAD: 'lead',
+    DEAL: 'deal',
+    CONTACT: 'contact',
+    COMPANY: 'company',
+    QUOTE: 'quote',
+};
 
 // The search methods the top search box may use, the first one the server has wins.
 export const SEARCH_METHODS = ['crm.search', 'search'];
@@ -22,9 +33,10 @@ export function CrmSearch() {
     }, [q]);
     return html`<div class="page">
         <${PageHead} title=${t('search.results', { q })} />
-        <${Loaded} state=${state}>${(rows) => html`<ul class="tree">${rows.map((r, i) => {
-            const ent = TYPES[r.ENTITY_TYPE_ID ?? r.entityTypeId ?? r.ENTITY_TYPE ?? r.TYPE] || 'lead';
-            return html`<li key=${i} class="tree-row"><${Link} href=${`/crm/${ent}/${r.ID ?? r.id}`}>${r.TITLE || r.title || recordTitle(ent, r)}<//><span class="muted small">${t(`crm.one.${ent}`)}</span></li>`;
-        })}${!rows.length && html`<li class="empty">${t('common.nothing')}</li>`}</ul>`}<//>
+        <${Loaded} state=${state}>${(rows) =>
+            html`<ul class="tree">${rows.map((r, i) => {
+                const ent = TYPES[r.ENTITY_TYPE_ID ?? r.entityTypeId ?? r.ENTITY_TYPE ?? r.TYPE] || 'lead';
+                return html`<li key=${i} class="tree-row"><${Link} href=${`/crm/${ent}/${r.ID ?? r.id}`}>${r.TITLE || r.title || recordTitle(ent, r)}<//><span class="muted small">${t(`crm.one.${ent}`)}</span></li>`;
+            })}${!rows.length && html`<li class="empty">${t('common.nothing')}</li>`}</ul>`}<//>
     </div>`;
 }

@@ -158,7 +158,8 @@ export default {
     'dept.headIs': 'Head: {name}',
     'dept.none': 'No departments yet.',
 
-    'roles.intro': 'A role grants, for each kind of record and action, a level from none to all. Administrators are not limited by roles; users without a role get the default role.',
+    'roles.intro':
+        'A role grants, for each kind of record and action, a level from none to all. Administrators are not limited by roles; users without a role get the default role.',
     'roles.add': 'New role',
     'roles.delete': 'Delete role',
     'roles.deleteText': 'Delete the role “{name}”? Its users get the default role.',
@@ -176,7 +177,8 @@ export default {
     'roles.count': '{n} assigned',
     'roles.noOwner': 'No owner: none or all',
     'roles.inheritNone': 'As everything else: none',
-    'roles.ownerlessHint': 'Own, Department and Department and below limit records to those their owners may see. Entries without an owner (CRM settings, products, departments) take None or All only; a limiting level under “Everything else” gives them None.',
+    'roles.ownerlessHint':
+        'Own, Department and Department and below limit records to those their owners may see. Entries without an owner (CRM settings, products, departments) take None or All only; a limiting level under “Everything else” gives them None.',
     'entity.user': 'Users',
     'entity.department': 'Departments',
     'perm.READ': 'Read',
@@ -209,7 +211,8 @@ export default {
     'modules.off': 'Off',
     'modules.always': 'Always on',
     'modules.howTitle': 'Switching modules',
-    'modules.how': 'Modules are switched in the server configuration, and the change takes effect when kazi restarts. Set the modules line in kazi.conf, for example:',
+    'modules.how':
+        'Modules are switched in the server configuration, and the change takes effect when kazi restarts. Set the modules line in kazi.conf, for example:',
     'modules.env': 'The KAZI_MODULES environment variable or the --modules option do the same.',
 
     'common.filters': 'Filters',

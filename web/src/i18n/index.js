@@ -25,14 +25,17 @@ export function addStrings(strings, owner = '') {
         const cat = catalogues[code];
         if (!cat) continue;
         for (const [k, v] of Object.entries(dict)) {
-            if (Object.prototype.hasOwnProperty.call(cat, k)) throw new Error(`addStrings: '${k}' (${code}) of '${owner}' is defined twice`);
+            if (Object.prototype.hasOwnProperty.call(cat, k))
+                throw new Error(`addStrings: '${k}' (${code}) of '${owner}' is defined twice`);
             cat[k] = v;
         }
     }
 }
 
 function pick(code) {
-    const c = String(code || '').slice(0, 2).toLowerCase();
+    const c = String(code || '')
+        .slice(0, 2)
+        .toLowerCase();
     return catalogues[c] ? c : 'en';
 }
 

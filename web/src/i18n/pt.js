@@ -157,7 +157,8 @@ export default {
     'dept.headIs': 'Responsável: {name}',
     'dept.none': 'Ainda não há departamentos.',
 
-    'roles.intro': 'Uma função concede, para cada tipo de registo e ação, um nível de nenhum a todos. Os administradores não são limitados por funções; quem não tem função recebe a função predefinida.',
+    'roles.intro':
+        'Uma função concede, para cada tipo de registo e ação, um nível de nenhum a todos. Os administradores não são limitados por funções; quem não tem função recebe a função predefinida.',
     'roles.add': 'Nova função',
     'roles.delete': 'Eliminar função',
     'roles.deleteText': 'Eliminar a função «{name}»? Os seus utilizadores passam à função predefinida.',
@@ -175,7 +176,8 @@ export default {
     'roles.count': '{n} atribuídos',
     'roles.noOwner': 'Sem proprietário: nenhum ou todos',
     'roles.inheritNone': 'Como todo o resto: nenhum',
-    'roles.ownerlessHint': 'Próprios, Departamento e Departamento e inferiores limitam os registos aos que os seus proprietários podem ver. Entradas sem proprietário (definições do CRM, produtos, departamentos) só aceitam Nenhum ou Todos; um nível limitado em «Todo o resto» dá-lhes Nenhum.',
+    'roles.ownerlessHint':
+        'Próprios, Departamento e Departamento e inferiores limitam os registos aos que os seus proprietários podem ver. Entradas sem proprietário (definições do CRM, produtos, departamentos) só aceitam Nenhum ou Todos; um nível limitado em «Todo o resto» dá-lhes Nenhum.',
     'entity.user': 'Utilizadores',
     'entity.department': 'Departamentos',
     'perm.READ': 'Ler',
@@ -208,7 +210,8 @@ export default {
     'modules.off': 'Desligado',
     'modules.always': 'Sempre ligado',
     'modules.howTitle': 'Ligar e desligar módulos',
-    'modules.how': 'Os módulos ligam-se na configuração do servidor e a alteração vale quando o kazi reinicia. Defina a linha modules em kazi.conf, por exemplo:',
+    'modules.how':
+        'Os módulos ligam-se na configuração do servidor e a alteração vale quando o kazi reinicia. Defina a linha modules em kazi.conf, por exemplo:',
     'modules.env': 'A variável de ambiente KAZI_MODULES ou a opção --modules fazem o mesmo.',
 
     'common.filters': 'Filtros',

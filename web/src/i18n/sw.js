@@ -157,7 +157,8 @@ export default {
     'dept.headIs': 'Mkuu: {name}',
     'dept.none': 'Hakuna idara bado.',
 
-    'roles.intro': 'Jukumu hutoa, kwa kila aina ya rekodi na kitendo, kiwango kuanzia hakuna hadi zote. Wasimamizi hawazuiliwi na majukumu; wasio na jukumu hupata jukumu la msingi.',
+    'roles.intro':
+        'Jukumu hutoa, kwa kila aina ya rekodi na kitendo, kiwango kuanzia hakuna hadi zote. Wasimamizi hawazuiliwi na majukumu; wasio na jukumu hupata jukumu la msingi.',
     'roles.add': 'Jukumu jipya',
     'roles.delete': 'Futa jukumu',
     'roles.deleteText': 'Futa jukumu “{name}”? Watumiaji wake watapata jukumu la msingi.',
@@ -175,7 +176,8 @@ export default {
     'roles.count': 'Wamepewa {n}',
     'roles.noOwner': 'Haina mmiliki: hakuna au zote',
     'roles.inheritNone': 'Kama kila kitu kingine: hakuna',
-    'roles.ownerlessHint': 'Zake mwenyewe, Idara na Idara na zilizo chini huweka kikomo cha rekodi kwa zile ambazo wamiliki wake wanaweza kuona. Vitu visivyo na mmiliki (mipangilio ya CRM, bidhaa, idara) hupewa Hakuna au Zote tu; kiwango chenye kikomo chini ya “Kila kitu kingine” huvipa Hakuna.',
+    'roles.ownerlessHint':
+        'Zake mwenyewe, Idara na Idara na zilizo chini huweka kikomo cha rekodi kwa zile ambazo wamiliki wake wanaweza kuona. Vitu visivyo na mmiliki (mipangilio ya CRM, bidhaa, idara) hupewa Hakuna au Zote tu; kiwango chenye kikomo chini ya “Kila kitu kingine” huvipa Hakuna.',
     'entity.user': 'Watumiaji',
     'entity.department': 'Idara',
     'perm.READ': 'Kusoma',
@@ -208,7 +210,8 @@ export default {
     'modules.off': 'Imezimwa',
     'modules.always': 'Huwashwa daima',
     'modules.howTitle': 'Kuwasha na kuzima moduli',
-    'modules.how': 'Moduli huwashwa kwenye usanidi wa seva, na badiliko hufanya kazi kazi inapowashwa upya. Weka mstari wa modules kwenye kazi.conf, kwa mfano:',
+    'modules.how':
+        'Moduli huwashwa kwenye usanidi wa seva, na badiliko hufanya kazi kazi inapowashwa upya. Weka mstari wa modules kwenye kazi.conf, kwa mfano:',
     'modules.env': 'Kigeu cha mazingira KAZI_MODULES au chaguo --modules hufanya vivyo hivyo.',
 
     'common.filters': 'Vichujio',

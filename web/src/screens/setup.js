@@ -12,11 +12,34 @@ export function Setup({ lang, setLang, onDone }) {
         { name: 'name', label: t('field.firstName'), required: true, max: 100, autocomplete: 'given-name' },
         { name: 'last_name', label: t('field.lastName'), max: 100, autocomplete: 'family-name' },
         { name: 'email', label: t('field.email'), type: 'email', required: true, autocomplete: 'email' },
-        { name: 'password', label: t('field.password'), type: 'password', required: true, min: 8, max: 1000, hint: t('setup.passwordHint'), autocomplete: 'new-password' },
-        { name: 'password2', label: t('field.password2'), type: 'password', required: true, sameAs: 'password', max: 1000, autocomplete: 'new-password' },
+        {
+            name: 'password',
+            label: t('field.password'),
+            type: 'password',
+            required: true,
+            min: 8,
+            max: 1000,
+            hint: t('setup.passwordHint'),
+            autocomplete: 'new-password',
+        },
+        {
+            name: 'password2',
+            label: t('field.password2'),
+            type: 'password',
+            required: true,
+            sameAs: 'password',
+            max: 1000,
+            autocomplete: 'new-password',
+        },
     ];
     const submit = async (v) => {
-        const body = { company: v.company.trim(), name: v.name.trim(), last_name: (v.last_name || '').trim(), email: v.email.trim(), password: v.password };
+        const body = {
+            company: v.company.trim(),
+            name: v.name.trim(),
+            last_name: (v.last_name || '').trim(),
+            email: v.email.trim(),
+            password: v.password,
+        };
         const r = await auth.setup(body);
         await onDone({ user: r.user, csrf: r.csrf, company: body.company });
     };

@@ -41,7 +41,8 @@ function Checklist({ id }) {
     return html`<section class="card" aria-labelledby="cl-h">
         <h2 id="cl-h">${t('task.checklist')} ${items.length ? html`<span class="muted small">${done}/${items.length}</span>` : null}</h2>
         <ul class="checklist" data-testid="checklist">
-            ${items.map((i) => html`<li key=${i.ID}>
+            ${items.map(
+                (i) => html`<li key=${i.ID}>
                 <label class="check"><input type="checkbox" checked=${i.IS_COMPLETE === 'Y'}
                     onChange=${(e) => {
                         const on = e.target.checked;
@@ -49,17 +50,24 @@ function Checklist({ id }) {
                         run(on ? 'task.checklistitem.complete' : 'task.checklistitem.renew', [Number(id), Number(i.ID)]);
                     }} />
                     <span class=${i.IS_COMPLETE === 'Y' ? 'done' : ''}>${i.TITLE}</span></label>
-                ${has('task.checklistitem.delete') && html`<button type="button" class="icon-btn" aria-label=${t('common.deleteNamed', { name: i.TITLE })}
-                    onClick=${() => run('task.checklistitem.delete', [Number(id), Number(i.ID)])}><${Icon} name="x" size=${14} /></button>`}
-            </li>`)}
+                ${
+                    has('task.checklistitem.delete') &&
+                    html`<button type="button" class="icon-btn" aria-label=${t('common.deleteNamed', { name: i.TITLE })}
+                    onClick=${() => run('task.checklistitem.delete', [Number(id), Number(i.ID)])}><${Icon} name="x" size=${14} /></button>`
+                }
+            </li>`,
+            )}
         </ul>
-        ${has('task.checklistitem.add') && html`<form class="inline-form" onSubmit=${add}>
+        ${
+            has('task.checklistitem.add') &&
+            html`<form class="inline-form" onSubmit=${add}>
             <label class="visually-hidden" for="cl-new">${t('task.newItem')}</label>
             <input id="cl-new" value=${title} maxlength="300" placeholder=${t('task.newItem')} aria-invalid=${err ? 'true' : undefined}
                 aria-describedby=${err ? 'cl-err' : undefined} onInput=${(e) => setTitle(e.target.value)} />
             <button type="submit" class="btn btn-small">${t('common.addValue')}</button>
             ${err && html`<p class="field-error" id="cl-err">${err}</p>`}
-        </form>`}
+        </form>`
+        }
     </section>`;
 }
 
@@ -84,16 +92,23 @@ function Comments({ id, people }) {
     return html`<section class="card" aria-labelledby="cm-h">
         <h2 id="cm-h">${t('task.comments')}</h2>
         <ol class="timeline" data-testid="comments">
-            ${(list.data || []).map((c) => html`<li key=${c.ID}><div class="tl-meta">${c.AUTHOR_NAME || userName(people, c.AUTHOR_ID)} · ${fmtDateTime(c.POST_DATE)}</div>
-                <div class="tl-text">${c.POST_MESSAGE}</div></li>`)}
+            ${(list.data || []).map(
+                (
+                    c,
+                ) => html`<li key=${c.ID}><div class="tl-meta">${c.AUTHOR_NAME || userName(people, c.AUTHOR_ID)} · ${fmtDateTime(c.POST_DATE)}</div>
+                <div class="tl-text">${c.POST_MESSAGE}</div></li>`,
+            )}
         </ol>
-        ${has('task.commentitem.add') && html`<form class="composer" onSubmit=${send}>
+        ${
+            has('task.commentitem.add') &&
+            html`<form class="composer" onSubmit=${send}>
             <label class="visually-hidden" for="cm-new">${t('task.comment')}</label>
             <textarea id="cm-new" rows="3" value=${text} placeholder=${t('task.commentPh')} aria-invalid=${err ? 'true' : undefined}
                 aria-describedby=${err ? 'cm-err' : undefined} onInput=${(e) => setText(e.target.value)} />
             ${err && html`<p class="field-error" id="cm-err">${err}</p>`}
             <button type="submit" class="btn btn-primary btn-small">${t('task.send')}</button>
-        </form>`}
+        </form>`
+        }
     </section>`;
 }
 
@@ -123,14 +138,17 @@ function TimeSpent({ id, people, estimate }) {
         <h2 id="tm-h">${t('task.time')}</h2>
         <p data-testid="time-total">${t('task.timeTotal', { spent: hm(total) })}${Number(estimate) ? ` · ${t('task.timePlan', { plan: hm(Number(estimate)) })}` : ''}</p>
         <ul class="plain">${rows.map((r) => html`<li key=${r.ID}>${hm(Number(r.SECONDS))} · ${userName(people, r.USER_ID)}${r.COMMENT_TEXT ? ` · ${r.COMMENT_TEXT}` : ''}</li>`)}</ul>
-        ${has('task.elapseditem.add') && html`<form class="inline-form" onSubmit=${add}>
+        ${
+            has('task.elapseditem.add') &&
+            html`<form class="inline-form" onSubmit=${add}>
             <label for="tm-min">${t('task.minutes')}</label>
             <input id="tm-min" inputmode="numeric" size="5" value=${min} aria-invalid=${err ? 'true' : undefined} aria-describedby=${err ? 'tm-err' : undefined} onInput=${(e) => setMin(e.target.value)} />
             <label class="visually-hidden" for="tm-note">${t('task.timeNote')}</label>
             <input id="tm-note" maxlength="255" placeholder=${t('task.timeNote')} value=${note} onInput=${(e) => setNote(e.target.value)} />
             <button type="submit" class="btn btn-small">${t('task.logTime')}</button>
             ${err && html`<p class="field-error" id="tm-err">${err}</p>`}
-        </form>`}
+        </form>`
+        }
     </section>`;
 }
 
@@ -141,7 +159,9 @@ export function TaskCard({ id }) {
         const [env, people] = await Promise.all([call('tasks.task.get', { taskId: Number(id) }), users()]);
         const task = env.result?.task;
         if (!task) throw { code: 'NOT_FOUND', description: t('task.notFound') };
-        const sub = await rest('tasks.task.list', { filter: { PARENT_ID: Number(id) }, select: ['ID', 'TITLE', 'STATUS'] }).catch(() => null);
+        const sub = await rest('tasks.task.list', { filter: { PARENT_ID: Number(id) }, select: ['ID', 'TITLE', 'STATUS'] }).catch(
+            () => null,
+        );
         return { task, people, subtasks: sub?.tasks || [] };
     }, [id]);
     const act = async (action) => {
@@ -169,8 +189,12 @@ export function TaskCard({ id }) {
             <//>
             <div class="task-status" data-testid="task-status">
                 <span class=${`badge${isOverdue(task) ? ' badge-off' : ''}`}>${statusName(task.status)}${isOverdue(task) ? ` · ${t('task.overdue')}` : ''}</span>
-                ${actionsOf(task.status).filter((a) => has(`tasks.task.${a}`)).map((a) => html`<button type="button" key=${a} class="btn btn-small"
-                    disabled=${!!busy} onClick=${() => act(a)} data-action=${a}>${t(`task.act.${a}`)}</button>`)}
+                ${actionsOf(task.status)
+                    .filter((a) => has(`tasks.task.${a}`))
+                    .map(
+                        (a) => html`<button type="button" key=${a} class="btn btn-small"
+                    disabled=${!!busy} onClick=${() => act(a)} data-action=${a}>${t(`task.act.${a}`)}</button>`,
+                    )}
             </div>
             <div class="record">
                 <section class="card" aria-labelledby="tk-h">
@@ -186,10 +210,14 @@ export function TaskCard({ id }) {
                         ${Number(task.groupId) ? html`<div class="kv"><dt>${t('task.group')}</dt><dd><${Link} href=${`/tasks/group/${task.groupId}`}>${task.group?.name || `#${task.groupId}`}<//></dd></div>` : null}
                         ${Number(task.parentId) ? html`<div class="kv"><dt>${t('task.parent')}</dt><dd><${Link} href=${`/tasks/${task.parentId}`}>#${task.parentId}<//></dd></div>` : null}
                         ${task.tags?.length ? html`<div class="kv"><dt>${t('task.tags')}</dt><dd>${task.tags.join(', ')}</dd></div>` : null}
-                        ${task.ufCrmTask?.length ? html`<div class="kv"><dt>${t('task.crm')}</dt><dd data-testid="task-crm">${task.ufCrmTask.map((c) => {
-                            const l = crmLink(c);
-                            return l ? html`<${Link} key=${c} href=${l.href}>${l.label}<//> ` : `${c} `;
-                        })}</dd></div>` : null}
+                        ${
+                            task.ufCrmTask?.length
+                                ? html`<div class="kv"><dt>${t('task.crm')}</dt><dd data-testid="task-crm">${task.ufCrmTask.map((c) => {
+                                      const l = crmLink(c);
+                                      return l ? html`<${Link} key=${c} href=${l.href}>${l.label}<//> ` : `${c} `;
+                                  })}</dd></div>`
+                                : null
+                        }
                         <div class="kv"><dt>${t('task.createdOn')}</dt><dd>${fmtDateTime(task.createdDate)}</dd></div>
                     </dl>
                     ${subtasks.length ? html`<h3>${t('task.subtasks')}</h3><ul class="plain">${subtasks.map((s) => html`<li key=${s.id}><${Link} href=${`/tasks/${s.id}`}>${s.title}<//> · ${statusName(s.status)}</li>`)}</ul>` : null}
@@ -198,8 +226,11 @@ export function TaskCard({ id }) {
                 <${TimeSpent} id=${id} people=${people} estimate=${task.timeEstimate} />
                 <${Comments} id=${id} people=${people} />
             </div>
-            ${confirm && html`<${Confirm} title=${t('common.deleteNamed', { name: task.title })} text=${t('task.deleteText')} danger
-                confirmLabel=${t('common.delete')} onConfirm=${remove} onClose=${() => setConfirm(false)} />`}
+            ${
+                confirm &&
+                html`<${Confirm} title=${t('common.deleteNamed', { name: task.title })} text=${t('task.deleteText')} danger
+                confirmLabel=${t('common.delete')} onConfirm=${remove} onClose=${() => setConfirm(false)} />`
+            }
         `}<//>
     </div>`;
 }

@@ -16,27 +16,42 @@ export function actionFor(from, to) {
     const f = from === '1' ? '2' : from;
     if (f === to) return '';
     switch (to) {
-        case '3': return f === '2' || f === '6' ? 'start' : '';
-        case '2': return f === '3' ? 'pause' : f === '4' ? 'disapprove' : f === '5' || f === '6' ? 'renew' : '';
+        case '3':
+            return f === '2' || f === '6' ? 'start' : '';
+        case '2':
+            return f === '3' ? 'pause' : f === '4' ? 'disapprove' : f === '5' || f === '6' ? 'renew' : '';
         case '4':
-        case '5': return f === '4' && to === '5' ? 'approve' : f === '2' || f === '3' || f === '6' ? 'complete' : '';
-        case '6': return f === '2' || f === '3' ? 'defer' : '';
-        default: return '';
+        case '5':
+            return f === '4' && to === '5' ? 'approve' : f === '2' || f === '3' || f === '6' ? 'complete' : '';
+        case '6':
+            return f === '2' || f === '3' ? 'defer' : '';
+        default:
+            return '';
     }
 }
 
 // The actions a task card offers for a status (the server still checks the caller's role).
 export function actionsOf(status) {
-    return {
-        1: ['start', 'complete', 'defer'], 2: ['start', 'complete', 'defer'], 3: ['pause', 'complete', 'defer'],
-        4: ['approve', 'disapprove', 'renew'], 5: ['renew'], 6: ['start', 'renew', 'complete'],
-    }[status] || [];
+    return (
+        {
+            1: ['start', 'complete', 'defer'],
+            2: ['start', 'complete', 'defer'],
+            3: ['pause', 'complete', 'defer'],
+            4: ['approve', 'disapprove', 'renew'],
+            5: ['renew'],
+            6: ['start', 'renew', 'complete'],
+        }[status] || []
+    );
 }
 
 let people = null;
 // Every user (up to 2,000), once per page load: [{ID, NAME, LAST_NAME, EMAIL}].
 export function users() {
-    if (!people) people = listAll('user.get', { filter: { ACTIVE: true } }, 2000).catch(() => { people = null; return []; });
+    if (!people)
+        people = listAll('user.get', { filter: { ACTIVE: true } }, 2000).catch(() => {
+            people = null;
+            return [];
+        });
     return people;
 }
 

@@ -23,13 +23,44 @@ function fieldsOf(people, groups, crm) {
         { name: 'AUDITORS', label: t('task.auditors'), type: 'checks', options: userOpts },
         { name: 'START_DATE_PLAN', label: t('task.startPlan'), type: 'datetime' },
         {
-            name: 'DEADLINE', label: t('task.deadline'), type: 'datetime',
+            name: 'DEADLINE',
+            label: t('task.deadline'),
+            type: 'datetime',
             check: (v, all) => (v && all.START_DATE_PLAN && v < all.START_DATE_PLAN ? t('task.deadlineBefore') : ''),
         },
-        { name: 'PRIORITY', label: t('task.priority'), type: 'select', required: true, options: [{ value: '1', label: t('task.normal') }, { value: '2', label: t('task.high') }] },
-        ...(groups.length ? [{ name: 'GROUP_ID', label: t('task.group'), type: 'select', options: groups.map((g) => ({ value: String(g.ID), label: g.NAME })) }] : []),
+        {
+            name: 'PRIORITY',
+            label: t('task.priority'),
+            type: 'select',
+            required: true,
+            options: [
+                { value: '1', label: t('task.normal') },
+                { value: '2', label: t('task.high') },
+            ],
+        },
+        ...(groups.length
+            ? [
+                  {
+                      name: 'GROUP_ID',
+                      label: t('task.group'),
+                      type: 'select',
+                      options: groups.map((g) => ({ value: String(g.ID), label: g.NAME })),
+                  },
+              ]
+            : []),
         { name: 'TASK_CONTROL', label: t('task.control'), type: 'checkbox' },
-        ...(crm ? [{ name: 'UF_CRM_TASK', label: t('task.crm'), hint: crmLink(crm)?.label || crm, type: 'select', required: true, options: [{ value: crm, label: crmLink(crm)?.label || crm }] }] : []),
+        ...(crm
+            ? [
+                  {
+                      name: 'UF_CRM_TASK',
+                      label: t('task.crm'),
+                      hint: crmLink(crm)?.label || crm,
+                      type: 'select',
+                      required: true,
+                      options: [{ value: crm, label: crmLink(crm)?.label || crm }],
+                  },
+              ]
+            : []),
     ];
 }
 
@@ -45,21 +76,33 @@ export function TaskEdit({ id }) {
         if (id) task = (await call('tasks.task.get', { taskId: Number(id) })).result?.task;
         let responsible = params.get('responsible') || me;
         if (!people.some((u) => String(u.ID) === responsible)) responsible = me;
-        const initial = task ? {
-            TITLE: task.title, DESCRIPTION: task.description, RESPONSIBLE_ID: String(task.responsibleId),
-            ACCOMPLICES: (task.accomplices || []).map(String), AUDITORS: (task.auditors || []).map(String),
-            START_DATE_PLAN: toLocalInput(task.startDatePlan), DEADLINE: toLocalInput(task.deadline),
-            PRIORITY: task.priority === '2' ? '2' : '1', GROUP_ID: Number(task.groupId) ? String(task.groupId) : '',
-            TASK_CONTROL: task.taskControl === 'Y',
-        } : { RESPONSIBLE_ID: responsible, PRIORITY: '1', ACCOMPLICES: [], AUDITORS: [], UF_CRM_TASK: crm, GROUP_ID: group };
+        const initial = task
+            ? {
+                  TITLE: task.title,
+                  DESCRIPTION: task.description,
+                  RESPONSIBLE_ID: String(task.responsibleId),
+                  ACCOMPLICES: (task.accomplices || []).map(String),
+                  AUDITORS: (task.auditors || []).map(String),
+                  START_DATE_PLAN: toLocalInput(task.startDatePlan),
+                  DEADLINE: toLocalInput(task.deadline),
+                  PRIORITY: task.priority === '2' ? '2' : '1',
+                  GROUP_ID: Number(task.groupId) ? String(task.groupId) : '',
+                  TASK_CONTROL: task.taskControl === 'Y',
+              }
+            : { RESPONSIBLE_ID: responsible, PRIORITY: '1', ACCOMPLICES: [], AUDITORS: [], UF_CRM_TASK: crm, GROUP_ID: group };
         return { fields: fieldsOf(people, groups || [], id ? '' : crm), initial };
     }, [id]);
     const save = async (v) => {
         const fields = {
-            TITLE: v.TITLE.trim(), DESCRIPTION: v.DESCRIPTION || '', RESPONSIBLE_ID: Number(v.RESPONSIBLE_ID),
-            ACCOMPLICES: (v.ACCOMPLICES || []).map(Number), AUDITORS: (v.AUDITORS || []).map(Number),
-            START_DATE_PLAN: fromLocalInput(v.START_DATE_PLAN), DEADLINE: fromLocalInput(v.DEADLINE),
-            PRIORITY: Number(v.PRIORITY), TASK_CONTROL: v.TASK_CONTROL ? 'Y' : 'N',
+            TITLE: v.TITLE.trim(),
+            DESCRIPTION: v.DESCRIPTION || '',
+            RESPONSIBLE_ID: Number(v.RESPONSIBLE_ID),
+            ACCOMPLICES: (v.ACCOMPLICES || []).map(Number),
+            AUDITORS: (v.AUDITORS || []).map(Number),
+            START_DATE_PLAN: fromLocalInput(v.START_DATE_PLAN),
+            DEADLINE: fromLocalInput(v.DEADLINE),
+            PRIORITY: Number(v.PRIORITY),
+            TASK_CONTROL: v.TASK_CONTROL ? 'Y' : 'N',
         };
         if (v.GROUP_ID !== undefined) fields.GROUP_ID = Number(v.GROUP_ID || 0);
         if (!id && v.UF_CRM_TASK) fields.UF_CRM_TASK = [v.UF_CRM_TASK];

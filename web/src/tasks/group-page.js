@@ -50,7 +50,10 @@ function AddMember({ id, people, members, onDone }) {
     return html`<form class="inline-form member-add" onSubmit=${add}>
         <label for="gm-new">${t('group.addMember')}</label>
         <select id="gm-new" value=${pick} aria-invalid=${err ? 'true' : undefined} aria-describedby=${err ? 'gm-err' : undefined}
-            onChange=${(e) => { setPick(e.target.value); setErr(''); }}>
+            onChange=${(e) => {
+                setPick(e.target.value);
+                setErr('');
+            }}>
             <option value="">${free.length ? t('group.choosePerson') : t('group.everyoneIn')}</option>
             ${free.map((u) => html`<option key=${u.ID} value=${String(u.ID)} selected=${pick === String(u.ID)}>${userName(people, u.ID)}</option>`)}
         </select>
@@ -65,7 +68,9 @@ function Members({ d, rights, me, isAdmin, reload, ask }) {
         const name = userName(people, m.USER_ID);
         if (to === 'A')
             return ask({
-                title: t('group.handOver'), text: t('group.handOverText', { name }), label: t('group.handOver'),
+                title: t('group.handOver'),
+                text: t('group.handOverText', { name }),
+                label: t('group.handOver'),
                 run: async () => {
                     await rest('sonet_group.setowner', { GROUP_ID: Number(g.ID), USER_ID: Number(m.USER_ID) });
                     toast(t('group.roleChanged', { name, role: roleName('A') }), 'ok');
@@ -84,7 +89,10 @@ function Members({ d, rights, me, isAdmin, reload, ask }) {
     const remove = (m) => {
         const name = userName(people, m.USER_ID);
         ask({
-            title: t('group.removeTitle', { name }), text: t('group.removeText', { name, group: g.NAME }), label: t('common.remove'), danger: true,
+            title: t('group.removeTitle', { name }),
+            text: t('group.removeText', { name, group: g.NAME }),
+            label: t('common.remove'),
+            danger: true,
             run: async () => {
                 const r = await rest('sonet_group.user.delete', { GROUP_ID: Number(g.ID), USER_ID: [Number(m.USER_ID)] });
                 if (!touched(r, m.USER_ID)) throw new Error(t('group.notRemoved', { name }));
@@ -94,7 +102,8 @@ function Members({ d, rights, me, isAdmin, reload, ask }) {
         });
     };
     // the owner stays; a moderator does not remove another moderator; leaving is its own button
-    const removable = (m) => rights.removeMembers && m.ROLE !== 'A' && String(m.USER_ID) !== me && (isAdmin || role === 'A' || m.ROLE !== 'E');
+    const removable = (m) =>
+        rights.removeMembers && m.ROLE !== 'A' && String(m.USER_ID) !== me && (isAdmin || role === 'A' || m.ROLE !== 'E');
     return html`<section class="card" aria-labelledby="gm-h">
         <h2 id="gm-h">${t('group.members')} <span class="muted small">${fmtNumber(members.length)}</span></h2>
         <ul class="member-list" data-testid="group-members">
@@ -102,11 +111,19 @@ function Members({ d, rights, me, isAdmin, reload, ask }) {
                 const name = userName(people, m.USER_ID);
                 return html`<li key=${m.USER_ID} data-user=${m.USER_ID}>
                     <span class="member-name">${name}${String(m.USER_ID) === me ? html` <span class="muted small">${t('group.you')}</span>` : null}</span>
-                    <span class="member-role">${rights.roles && m.ROLE !== 'A' ? html`<select aria-label=${t('group.roleOf', { name })} value=${m.ROLE} onChange=${(e) => setRole(m, e.target.value)}>
+                    <span class="member-role">${
+                        rights.roles && m.ROLE !== 'A'
+                            ? html`<select aria-label=${t('group.roleOf', { name })} value=${m.ROLE} onChange=${(e) => setRole(m, e.target.value)}>
                         ${ROLES.map((r) => html`<option key=${r} value=${r} selected=${m.ROLE === r}>${r === 'A' ? t('group.makeOwner') : roleName(r)}</option>`)}
-                    </select>` : html`<span class=${`badge${m.ROLE === 'A' ? ' badge-on' : ''}`}>${roleName(m.ROLE)}</span>`}</span>
-                    ${removable(m) ? html`<button type="button" class="icon-btn" aria-label=${t('group.removeNamed', { name })} title=${t('group.removeNamed', { name })}
-                        onClick=${() => remove(m)}><${Icon} name="x" size=${16} /></button>` : html`<span class="icon-spacer" aria-hidden="true"></span>`}
+                    </select>`
+                            : html`<span class=${`badge${m.ROLE === 'A' ? ' badge-on' : ''}`}>${roleName(m.ROLE)}</span>`
+                    }</span>
+                    ${
+                        removable(m)
+                            ? html`<button type="button" class="icon-btn" aria-label=${t('group.removeNamed', { name })} title=${t('group.removeNamed', { name })}
+                        onClick=${() => remove(m)}><${Icon} name="x" size=${16} /></button>`
+                            : html`<span class="icon-spacer" aria-hidden="true"></span>`
+                    }
                 </li>`;
             })}
         </ul>
@@ -134,8 +151,12 @@ function TaskLinks({ g, rights }) {
         <div class="page-actions">
             <${Link} class="btn" href=${`/tasks/group/${g.ID}`}><${Icon} name="kanban" size=${16} /> ${t('group.board')}<//>
             <${Link} class="btn" href=${`/tasks?group=${g.ID}`}><${Icon} name="list" size=${16} /> ${t('group.taskList')}<//>
-            ${rights.addTasks && has('tasks.task.add') && html`<${Link} class="btn btn-primary" href=${`/tasks/new?group=${g.ID}`}>
-                <${Icon} name="plus" size=${16} /> ${t('group.newTask')}<//>`}
+            ${
+                rights.addTasks &&
+                has('tasks.task.add') &&
+                html`<${Link} class="btn btn-primary" href=${`/tasks/new?group=${g.ID}`}>
+                <${Icon} name="plus" size=${16} /> ${t('group.newTask')}<//>`
+            }
         </div>
     </section>`;
 }
@@ -163,18 +184,47 @@ export function TaskGroup({ id }) {
             return html`
             <p class="crumbs"><${Link} href="/tasks/groups">${t('group.list')}<//></p>
             <${PageHead} title=${d.g.NAME}>
-                ${rights.join && has('sonet_group.user.add') && html`<button type="button" class="btn btn-primary"
-                    onClick=${async () => (await self('sonet_group.user.add', t('group.joined'))) && state.reload()}>${t('group.join')}</button>`}
-                ${rights.edit && has('sonet_group.update') && html`<button type="button" class="btn" onClick=${() => setDialog(true)}>
-                    <${Icon} name="edit" size=${16} /> ${t('common.edit')}</button>`}
-                ${rights.leave && has('sonet_group.user.delete') && html`<button type="button" class="btn" onClick=${() => setConfirm({
-                    title: t('group.leave'), text: t('group.leaveText', { group: d.g.NAME }), label: t('group.leave'),
-                    run: async () => { if (await self('sonet_group.user.delete', t('group.left'))) navigate('/tasks/groups'); },
-                })}><${Icon} name="logout" size=${16} /> ${t('group.leave')}</button>`}
-                ${rights.remove && has('sonet_group.delete') && html`<button type="button" class="btn btn-danger" onClick=${() => setConfirm({
-                    title: t('common.deleteNamed', { name: d.g.NAME }), text: t('group.deleteText'), label: t('common.delete'), danger: true,
-                    run: async () => { await rest('sonet_group.delete', { GROUP_ID: Number(id) }); toast(t('common.deleted'), 'ok'); navigate('/tasks/groups'); },
-                })}><${Icon} name="trash" size=${16} /> ${t('common.delete')}</button>`}
+                ${
+                    rights.join &&
+                    has('sonet_group.user.add') &&
+                    html`<button type="button" class="btn btn-primary"
+                    onClick=${async () => (await self('sonet_group.user.add', t('group.joined'))) && state.reload()}>${t('group.join')}</button>`
+                }
+                ${
+                    rights.edit &&
+                    has('sonet_group.update') &&
+                    html`<button type="button" class="btn" onClick=${() => setDialog(true)}>
+                    <${Icon} name="edit" size=${16} /> ${t('common.edit')}</button>`
+                }
+                ${
+                    rights.leave &&
+                    has('sonet_group.user.delete') &&
+                    html`<button type="button" class="btn" onClick=${() =>
+                        setConfirm({
+                            title: t('group.leave'),
+                            text: t('group.leaveText', { group: d.g.NAME }),
+                            label: t('group.leave'),
+                            run: async () => {
+                                if (await self('sonet_group.user.delete', t('group.left'))) navigate('/tasks/groups');
+                            },
+                        })}><${Icon} name="logout" size=${16} /> ${t('group.leave')}</button>`
+                }
+                ${
+                    rights.remove &&
+                    has('sonet_group.delete') &&
+                    html`<button type="button" class="btn btn-danger" onClick=${() =>
+                        setConfirm({
+                            title: t('common.deleteNamed', { name: d.g.NAME }),
+                            text: t('group.deleteText'),
+                            label: t('common.delete'),
+                            danger: true,
+                            run: async () => {
+                                await rest('sonet_group.delete', { GROUP_ID: Number(id) });
+                                toast(t('common.deleted'), 'ok');
+                                navigate('/tasks/groups');
+                            },
+                        })}><${Icon} name="trash" size=${16} /> ${t('common.delete')}</button>`
+                }
             <//>
             <div class="record">
                 <div>
@@ -183,9 +233,18 @@ export function TaskGroup({ id }) {
                 </div>
                 <${Members} d=${d} rights=${rights} me=${me} isAdmin=${s.isAdmin} reload=${state.reload} ask=${setConfirm} />
             </div>
-            ${dialog && html`<${GroupDialog} group=${d.g} onClose=${() => setDialog(false)} onSaved=${() => { setDialog(false); state.reload(); }} />`}`;
+            ${
+                dialog &&
+                html`<${GroupDialog} group=${d.g} onClose=${() => setDialog(false)} onSaved=${() => {
+                    setDialog(false);
+                    state.reload();
+                }} />`
+            }`;
         }}<//>
-        ${confirm && html`<${Confirm} title=${confirm.title} text=${confirm.text} confirmLabel=${confirm.label} danger=${confirm.danger}
-            onConfirm=${confirm.run} onClose=${() => setConfirm(null)} />`}
+        ${
+            confirm &&
+            html`<${Confirm} title=${confirm.title} text=${confirm.text} confirmLabel=${confirm.label} danger=${confirm.danger}
+            onConfirm=${confirm.run} onClose=${() => setConfirm(null)} />`
+        }
     </div>`;
 }

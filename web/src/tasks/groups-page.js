@@ -17,7 +17,9 @@ import { TaskViews } from './views.js';
 export function GroupDialog({ group, onClose, onSaved }) {
     const save = async (v) => {
         const params = groupParams(v);
-        const id = group ? await rest('sonet_group.update', { GROUP_ID: Number(group.ID), ...params }) : await rest('sonet_group.create', params);
+        const id = group
+            ? await rest('sonet_group.update', { GROUP_ID: Number(group.ID), ...params })
+            : await rest('sonet_group.create', params);
         toast(group ? t('common.saved') : t('group.created'), 'ok');
         onSaved(Number(id) || Number(group?.ID));
     };
@@ -61,8 +63,11 @@ export function TaskGroups() {
     return html`<div class="page">
         <${PageHead} title=${t('group.list')}>
             <${TaskViews} current="groups" />
-            ${has('sonet_group.create') && html`<button type="button" class="btn btn-primary" onClick=${() => setDialog(true)}>
-                <${Icon} name="plus" size=${16} /> ${t('group.new')}</button>`}
+            ${
+                has('sonet_group.create') &&
+                html`<button type="button" class="btn btn-primary" onClick=${() => setDialog(true)}>
+                <${Icon} name="plus" size=${16} /> ${t('group.new')}</button>`
+            }
         <//>
         <form class="toolbar" role="search" onSubmit=${search}>
             <label class="visually-hidden" for="grp-q">${t('group.search')}</label>
@@ -70,7 +75,11 @@ export function TaskGroups() {
             <button type="submit" class="btn">${t('common.search')}</button>
         </form>
         <${ErrorBox} error=${data.error || ctx.error} onRetry=${data.error ? data.reload : ctx.reload} />
-        ${!d && !data.error ? html`<${Spinner} />` : d && html`<div class="table-wrap"><table class="table" aria-busy=${data.loading} data-testid="groups-table">
+        ${
+            !d && !data.error
+                ? html`<${Spinner} />`
+                : d &&
+                  html`<div class="table-wrap"><table class="table" aria-busy=${data.loading} data-testid="groups-table">
             <caption class="visually-hidden">${t('group.list')}</caption>
             <thead><tr>
                 <th scope="col">${t('group.name')}</th><th scope="col">${t('group.visibility')}</th><th scope="col" class="hide-narrow">${t('group.owner')}</th>
@@ -81,7 +90,8 @@ export function TaskGroups() {
                 ${!d.rows.length && html`<tr><td colspan="5" class="empty">${q ? t('group.noMatch') : t('group.none')}</td></tr>`}
             </tbody></table></div>
             <${Pager} start=${start} count=${d.rows.length} total=${d.total} hasNext=${d.next !== undefined && d.next !== null}
-                onPrev=${() => setStart(Math.max(0, start - 50))} onNext=${() => setStart(d.next)} />`}
+                onPrev=${() => setStart(Math.max(0, start - 50))} onNext=${() => setStart(d.next)} />`
+        }
         ${dialog && html`<${GroupDialog} onClose=${() => setDialog(false)} onSaved=${(id) => navigate(`/tasks/groups/${id}`)} />`}
     </div>`;
 }

@@ -40,7 +40,10 @@ export function groupFields() {
         { name: 'NAME', label: t('group.name'), required: true, max: NAME_MAX, check: nameBytes },
         { name: 'DESCRIPTION', label: t('group.description'), type: 'textarea' },
         {
-            name: 'VISIBILITY', label: t('group.visibility'), type: 'select', required: true,
+            name: 'VISIBILITY',
+            label: t('group.visibility'),
+            type: 'select',
+            required: true,
             hint: t('group.visHint'),
             options: VISIBILITIES.map((v) => ({ value: v, label: visibilityName(v) })),
         },
@@ -49,7 +52,9 @@ export function groupFields() {
 
 // The form's initial values for a group (or a new one: closed).
 export function groupValues(g) {
-    return g ? { NAME: g.NAME || '', DESCRIPTION: g.DESCRIPTION || '', VISIBILITY: visibilityOf(g) } : { NAME: '', DESCRIPTION: '', VISIBILITY: 'closed' };
+    return g
+        ? { NAME: g.NAME || '', DESCRIPTION: g.DESCRIPTION || '', VISIBILITY: visibilityOf(g) }
+        : { NAME: '', DESCRIPTION: '', VISIBILITY: 'closed' };
 }
 
 // sonet_group.create / .update parameters for the form's values.

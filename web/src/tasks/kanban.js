@@ -24,7 +24,8 @@ async function loadBoard(group) {
         cmds[`s${s}`] = ['tasks.task.list', { filter, select: SELECT, order: { ID: 'DESC' } }];
     }
     const r = await batch(cmds);
-    const by = {}, totals = {};
+    const by = {},
+        totals = {};
     for (const s of STATUSES) {
         by[s] = r.result?.[`s${s}`]?.tasks || [];
         totals[s] = r.result_total?.[`s${s}`] ?? by[s].length;
@@ -38,7 +39,15 @@ function Board({ group, initial, people }) {
     const [over, setOver] = useState(null);
     const live = useRef(null);
     // another user's change: the board as the server has it now
-    useLive('task', () => loadBoard(group).then((r) => { setBy(r.by); setTotals(r.totals); }, () => {}));
+    useLive('task', () =>
+        loadBoard(group).then(
+            (r) => {
+                setBy(r.by);
+                setTotals(r.totals);
+            },
+            () => {},
+        ),
+    );
     const colOf = (st) => (st === '1' ? '2' : st);
     const find = (id) => {
         for (const s of STATUSES) {
@@ -64,7 +73,8 @@ function Board({ group, initial, people }) {
         try {
             const r = await rest(`tasks.task.${action}`, { taskId: Number(task.id) });
             const now = colOf(r?.task?.status || to);
-            if (now !== to) { /* completion that waits for the creator's check lands in "awaiting control" */
+            if (now !== to) {
+                /* completion that waits for the creator's check lands in "awaiting control" */
                 setBy((b) => ({ ...b, [to]: b[to].filter((x) => x.id !== task.id), [now]: [{ ...task, status: now }, ...b[now]] }));
                 setTotals((tt) => ({ ...tt, [to]: tt[to] - 1, [now]: tt[now] + 1 }));
             }
@@ -84,24 +94,41 @@ function Board({ group, initial, people }) {
     return html`<div class="kanban-wrap">
         <p class="visually-hidden" aria-live="polite" ref=${live}></p>
         <div class="kanban" data-testid="task-kanban">
-            ${STATUSES.map((s) => html`<section key=${s} class=${`kcol${over === s ? ' drop' : ''}`} aria-labelledby=${`ts-${s}`} data-status=${s}
-                onDragOver=${(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; if (over !== s) setOver(s); }}
-                onDragLeave=${(e) => { if (!e.currentTarget.contains(e.relatedTarget)) setOver(null); }}
-                onDrop=${(e) => { e.preventDefault(); setOver(null); move(e.dataTransfer.getData('text/plain'), s); }}>
+            ${STATUSES.map(
+                (s) => html`<section key=${s} class=${`kcol${over === s ? ' drop' : ''}`} aria-labelledby=${`ts-${s}`} data-status=${s}
+                onDragOver=${(e) => {
+                    e.preventDefault();
+                    e.dataTransfer.dropEffect = 'move';
+                    if (over !== s) setOver(s);
+                }}
+                onDragLeave=${(e) => {
+                    if (!e.currentTarget.contains(e.relatedTarget)) setOver(null);
+                }}
+                onDrop=${(e) => {
+                    e.preventDefault();
+                    setOver(null);
+                    move(e.dataTransfer.getData('text/plain'), s);
+                }}>
                 <div class="kcol-head"><h2 class="kcol-title" id=${`ts-${s}`}><span>${statusName(s)}</span>
                     <span class="badge" aria-label=${t('task.count', { n: totals[s] })}>${fmtNumber(totals[s])}</span></h2></div>
                 <div class="kcol-body">
-                    ${by[s].map((task) => html`<article key=${task.id} class="kcard" draggable="true" tabindex="0" data-task=${task.id}
+                    ${by[s].map(
+                        (task) => html`<article key=${task.id} class="kcard" draggable="true" tabindex="0" data-task=${task.id}
                         aria-label=${task.title} aria-describedby="tk-help"
-                        onDragStart=${(e) => { e.dataTransfer.setData('text/plain', String(task.id)); e.dataTransfer.effectAllowed = 'move'; }}
+                        onDragStart=${(e) => {
+                            e.dataTransfer.setData('text/plain', String(task.id));
+                            e.dataTransfer.effectAllowed = 'move';
+                        }}
                         onKeyDown=${(e) => key(e, task, s)}>
                         <${Link} href=${`/tasks/${task.id}`} tabindex="-1" draggable="false">${task.title || `#${task.id}`}<//>
                         ${task.deadline ? html`<span class=${`small${isOverdue(task) ? ' text-danger' : ' muted'}`}>${fmtDateTime(task.deadline)}</span>` : null}
                         <span class="muted small">${userName(people, task.responsibleId)}</span>
-                    </article>`)}
+                    </article>`,
+                    )}
                     ${totals[s] > by[s].length ? html`<p class="muted small">${t('task.moreInList', { n: totals[s] - by[s].length })}</p>` : null}
                 </div>
-            </section>`)}
+            </section>`,
+            )}
         </div>
         <p id="tk-help" class="muted small">${t('task.kanbanHelp')}</p>
     </div>`;
@@ -122,8 +149,10 @@ export function TasksKanban({ group: groupId }) {
         <${Loaded} state=${state}>${(d) => html`
             <nav class="view-switch pipes" aria-label=${t('task.groups')}>
                 <${Link} href="/tasks/kanban" class=${group ? '' : 'active'} aria-current=${group ? undefined : 'page'}>${t('task.allMine')}<//>
-                ${d.groups.map((g) => html`<${Link} key=${g.ID} href=${`/tasks/group/${g.ID}`} class=${Number(g.ID) === group ? 'active' : ''}
-                    aria-current=${Number(g.ID) === group ? 'page' : undefined}>${g.NAME}<//>`)}
+                ${d.groups.map(
+                    (g) => html`<${Link} key=${g.ID} href=${`/tasks/group/${g.ID}`} class=${Number(g.ID) === group ? 'active' : ''}
+                    aria-current=${Number(g.ID) === group ? 'page' : undefined}>${g.NAME}<//>`,
+                )}
             </nav>
             <${Board} key=${group} group=${group} initial=${d.initial} people=${d.people} />`}<//>
     </div>`;

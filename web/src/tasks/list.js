@@ -63,13 +63,31 @@ export function TasksList() {
         return (await batch(cmds)).result_total || {};
     }, [me]);
     const data = useAsync(async () => {
-        const env = await call('tasks.task.list', { filter: buildFilter(me, role, form), select: SELECT, order: { [order.field]: order.dir }, start });
+        const env = await call('tasks.task.list', {
+            filter: buildFilter(me, role, form),
+            select: SELECT,
+            order: { [order.field]: order.dir },
+            start,
+        });
         return { rows: env.result?.tasks || [], total: env.total, next: env.next };
     }, [me, role, form, order, start]);
-    const pick = (r) => { setRole(r); setStart(0); };
-    const apply = (e) => { e.preventDefault(); setForm(draft); setStart(0); };
-    const sortBy = (field) => { setOrder((o) => ({ field, dir: o.field === field && o.dir === 'ASC' ? 'DESC' : 'ASC' })); setStart(0); };
-    const th = (field, label) => html`<th scope="col" aria-sort=${order.field === field ? (order.dir === 'ASC' ? 'ascending' : 'descending') : undefined}>
+    const pick = (r) => {
+        setRole(r);
+        setStart(0);
+    };
+    const apply = (e) => {
+        e.preventDefault();
+        setForm(draft);
+        setStart(0);
+    };
+    const sortBy = (field) => {
+        setOrder((o) => ({ field, dir: o.field === field && o.dir === 'ASC' ? 'DESC' : 'ASC' }));
+        setStart(0);
+    };
+    const th = (
+        field,
+        label,
+    ) => html`<th scope="col" aria-sort=${order.field === field ? (order.dir === 'ASC' ? 'ascending' : 'descending') : undefined}>
         <button type="button" class="th-sort" onClick=${() => sortBy(field)}>${label}${order.field === field ? (order.dir === 'ASC' ? ' ▲' : ' ▼') : ''}</button></th>`;
     const d = data.data;
     const people = ctx.data?.people;
@@ -79,8 +97,12 @@ export function TasksList() {
             ${has('tasks.task.add') && html`<${Link} class="btn btn-primary" href="/tasks/new"><${Icon} name="plus" size=${16} /> ${t('task.new')}<//>`}
         <//>
         <div class="view-switch roles" role="group" aria-label=${t('task.roles')} data-testid="task-roles">
-            ${Object.keys(ROLES).map((r) => html`<button type="button" key=${r} class=${role === r ? 'active' : ''} aria-pressed=${role === r} onClick=${() => pick(r)}>
-                ${t(`task.role.${r}`)} <span class="badge" aria-label=${t('task.openCount', { n: counts.data?.[r] ?? 0 })}>${fmtNumber(counts.data?.[r] ?? 0)}</span></button>`)}
+            ${Object.keys(ROLES).map(
+                (
+                    r,
+                ) => html`<button type="button" key=${r} class=${role === r ? 'active' : ''} aria-pressed=${role === r} onClick=${() => pick(r)}>
+                ${t(`task.role.${r}`)} <span class="badge" aria-label=${t('task.openCount', { n: counts.data?.[r] ?? 0 })}>${fmtNumber(counts.data?.[r] ?? 0)}</span></button>`,
+            )}
         </div>
         <form class="filters" role="search" onSubmit=${apply} aria-label=${t('common.filters')}>
             <label class="visually-hidden" for="tf-text">${t('task.title')}</label>
@@ -93,27 +115,38 @@ export function TasksList() {
             <select id="tf-due" onChange=${(e) => setDraft({ ...draft, due: e.target.value })}>
                 ${['', 'today', 'week'].map((s) => html`<option value=${s} selected=${draft.due === s}>${t(`task.due.${s || 'any'}`)}</option>`)}
             </select>
-            ${ctx.data?.groups.length ? html`<label class="visually-hidden" for="tf-group">${t('task.group')}</label>
+            ${
+                ctx.data?.groups.length
+                    ? html`<label class="visually-hidden" for="tf-group">${t('task.group')}</label>
                 <select id="tf-group" onChange=${(e) => setDraft({ ...draft, group: e.target.value })}>
                     <option value="">${t('task.anyGroup')}</option>
                     ${ctx.data.groups.map((g) => html`<option value=${g.ID} selected=${draft.group === String(g.ID)}>${g.NAME}</option>`)}
-                </select>` : null}
+                </select>`
+                    : null
+            }
             <button type="submit" class="btn">${t('common.apply')}</button>
         </form>
         <${ErrorBox} error=${data.error} onRetry=${data.reload} />
-        ${!d && !data.error ? html`<${Spinner} />` : d && html`<div class="table-wrap"><table class="table" aria-busy=${data.loading} data-testid="tasks-table">
+        ${
+            !d && !data.error
+                ? html`<${Spinner} />`
+                : d &&
+                  html`<div class="table-wrap"><table class="table" aria-busy=${data.loading} data-testid="tasks-table">
             <caption class="visually-hidden">${t('task.my')}</caption>
             <thead><tr>${th('TITLE', t('task.title'))}${th('STATUS', t('task.status'))}${th('DEADLINE', t('task.deadline'))}${th('RESPONSIBLE_ID', t('task.responsible'))}</tr></thead>
             <tbody>
-                ${d.rows.map((r) => html`<tr key=${r.id} class=${isOverdue(r) ? 'overdue' : ''}>
+                ${d.rows.map(
+                    (r) => html`<tr key=${r.id} class=${isOverdue(r) ? 'overdue' : ''}>
                     <td class="cell-title"><${Link} href=${`/tasks/${r.id}`}>${r.title || `#${r.id}`}<//>${r.priority === '2' ? html` <span class="badge badge-warn">${t('task.high')}</span>` : null}</td>
                     <td>${statusName(r.status)}</td>
                     <td class=${isOverdue(r) ? 'text-danger' : ''}>${fmtDateTime(r.deadline)}${isOverdue(r) ? html` <span class="badge badge-danger">${t('task.overdue')}</span>` : null}</td>
                     <td>${userName(people, r.responsibleId)}</td>
-                </tr>`)}
+                </tr>`,
+                )}
                 ${!d.rows.length && html`<tr><td colspan="4" class="empty">${t('task.none')}</td></tr>`}
             </tbody></table></div>
             <${Pager} start=${start} count=${d.rows.length} total=${d.total} hasNext=${d.next !== undefined && d.next !== null}
-                onPrev=${() => setStart(Math.max(0, start - 50))} onNext=${() => setStart(d.next)} />`}
+                onPrev=${() => setStart(Math.max(0, start - 50))} onNext=${() => setStart(d.next)} />`
+        }
     </div>`;
 }

@@ -14,7 +14,9 @@ const VIEWS = [
 
 export function TaskViews({ current }) {
     return html`<div class="view-switch" role="group" aria-label=${t('common.view')}>
-        ${VIEWS.filter((v) => !v.need || has(v.need)).map((v) => html`<${Link} key=${v.key} href=${v.href} class=${v.key === current ? 'active' : ''}
-            aria-current=${v.key === current ? 'page' : undefined}><${Icon} name=${v.icon} size=${16} /> ${t(v.label)}<//>`)}
+        ${VIEWS.filter((v) => !v.need || has(v.need)).map(
+            (v) => html`<${Link} key=${v.key} href=${v.href} class=${v.key === current ? 'active' : ''}
+            aria-current=${v.key === current ? 'page' : undefined}><${Icon} name=${v.icon} size=${16} /> ${t(v.label)}<//>`,
+        )}
     </div>`;
 }

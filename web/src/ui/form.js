@@ -13,11 +13,21 @@ const PHONE_RE = /^\+?[0-9 ()./-]{3,40}$/;
 export const TEXT_MAX = 255;
 // A number of at least 0 as people type it (decimal point or comma), and its value.
 export const UNSIGNED_RE = /^\d+([.,]\d+)?$/;
-export const toNumber = (s) => Number(String(s ?? '').trim().replace(',', '.'));
+export const toNumber = (s) =>
+    Number(
+        String(s ?? '')
+            .trim()
+            .replace(',', '.'),
+    );
 export const LONG_TEXT_MAX = 10000;
 
 function empty(v) {
-    return v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && !v.some((x) => String(x?.VALUE ?? x ?? '').trim()));
+    return (
+        v === undefined ||
+        v === null ||
+        (typeof v === 'string' && v.trim() === '') ||
+        (Array.isArray(v) && !v.some((x) => String(x?.VALUE ?? x ?? '').trim()))
+    );
 }
 
 // The message for one field's value, or ''.
@@ -48,15 +58,23 @@ export function checkField(f, v) {
 export function validate(fields, values) {
     const errors = {};
     for (const f of fields) {
-        const m = checkField(f, values[f.name]) || (f.sameAs && values[f.name] !== values[f.sameAs] ? t('v.mismatch') : '')
-            || (f.check ? f.check(values[f.name], values) : '');
+        const m =
+            checkField(f, values[f.name]) ||
+            (f.sameAs && values[f.name] !== values[f.sameAs] ? t('v.mismatch') : '') ||
+            (f.check ? f.check(values[f.name], values) : '');
         if (m) errors[f.name] = m;
     }
     return errors;
 }
 
 function Control({ f, value, set, id, invalid, describedBy }) {
-    const common = { id, name: f.name, 'aria-invalid': invalid ? 'true' : undefined, 'aria-describedby': describedBy, 'aria-required': f.required ? 'true' : undefined };
+    const common = {
+        id,
+        name: f.name,
+        'aria-invalid': invalid ? 'true' : undefined,
+        'aria-describedby': describedBy,
+        'aria-required': f.required ? 'true' : undefined,
+    };
     switch (f.type) {
         case 'textarea':
             return html`<textarea ...${common} rows=${f.rows || 4} value=${value ?? ''} onInput=${(e) => set(e.target.value)} />`;
@@ -71,15 +89,22 @@ function Control({ f, value, set, id, invalid, describedBy }) {
             const set1 = new Set((value || []).map(String));
             const toggle = (v, on) => set([...(value || []).filter((x) => String(x) !== String(v)), ...(on ? [v] : [])]);
             return html`<div class="checks" id=${id} role="group" aria-labelledby=${`${id}-label`} aria-describedby=${describedBy}>
-                ${(f.options || []).length ? f.options.map((o) => html`<label class="check" key=${o.value}>
-                    <input type="checkbox" checked=${set1.has(String(o.value))} onChange=${(e) => toggle(o.value, e.target.checked)} /> ${o.label}</label>`)
-                    : html`<span class="muted">${f.emptyText || '—'}</span>`}
+                ${
+                    (f.options || []).length
+                        ? f.options.map(
+                              (o) => html`<label class="check" key=${o.value}>
+                    <input type="checkbox" checked=${set1.has(String(o.value))} onChange=${(e) => toggle(o.value, e.target.checked)} /> ${o.label}</label>`,
+                          )
+                        : html`<span class="muted">${f.emptyText || '—'}</span>`
+                }
             </div>`;
         }
         case 'multi':
             return html`<${MultiField} f=${f} value=${value || []} set=${set} id=${id} common=${common} />`;
         default: {
-            const type = { email: 'email', password: 'password', int: 'text', number: 'text', date: 'date', datetime: 'datetime-local' }[f.type] || 'text';
+            const type =
+                { email: 'email', password: 'password', int: 'text', number: 'text', date: 'date', datetime: 'datetime-local' }[f.type] ||
+                'text';
             const mode = f.type === 'int' ? 'numeric' : f.type === 'number' ? 'decimal' : undefined;
             return html`<input type=${type} inputmode=${mode} autocomplete=${f.autocomplete} ...${common} value=${value ?? ''} onInput=${(e) => set(e.target.value)} />`;
         }
@@ -99,14 +124,16 @@ function MultiField({ f, value, set, id, common }) {
         set(value.flatMap((r) => (!r.removed && ++n === i ? (r.ID ? [{ ...r, removed: true, VALUE: '' }] : []) : [r])));
     };
     return html`<div class="multi" id=${id} role="group" aria-labelledby=${`${id}-label`} aria-describedby=${common['aria-describedby']}>
-        ${rows.map((r, i) => html`<div class="multi-row" key=${i}>
+        ${rows.map(
+            (r, i) => html`<div class="multi-row" key=${i}>
             <input type=${f.kind === 'EMAIL' ? 'email' : f.kind === 'PHONE' ? 'tel' : 'text'} aria-label=${`${f.label} ${i + 1}`}
                 aria-invalid=${common['aria-invalid']} value=${r.VALUE || ''} onInput=${(e) => update(i, { VALUE: e.target.value })} />
             <select aria-label=${t('common.valueType')} value=${r.VALUE_TYPE || f.types[0]} onChange=${(e) => update(i, { VALUE_TYPE: e.target.value })}>
                 ${f.types.map((ty) => html`<option value=${ty} selected=${ty === (r.VALUE_TYPE || f.types[0])}>${t(`vt.${ty}`)}</option>`)}
             </select>
             <button type="button" class="icon-btn" onClick=${() => remove(i)} aria-label=${t('common.remove')}><${Icon} name="x" size=${16} /></button>
-        </div>`)}
+        </div>`,
+        )}
         <button type="button" class="btn btn-small" onClick=${() => set([...value, { VALUE: '', VALUE_TYPE: f.types[0] }])}>
             <${Icon} name="plus" size=${16} /> ${t('common.addValue')}</button>
     </div>`;
@@ -139,7 +166,9 @@ function errorField(fields, e) {
 // onValues (optional) hears every change of the values, e.g. for a duplicate check.
 export function Form({ id = 'form', fields, initial = {}, onSubmit, submitLabel, onCancel, children, className, onValues }) {
     const [values, setValues] = useState(() => ({ ...initial }));
-    useEffect(() => { if (onValues) onValues(values); }, [values]);
+    useEffect(() => {
+        if (onValues) onValues(values);
+    }, [values]);
     const [errors, setErrors] = useState({});
     const [formError, setFormError] = useState('');
     const [busy, setBusy] = useState(false);
@@ -170,8 +199,13 @@ export function Form({ id = 'form', fields, initial = {}, onSubmit, submitLabel,
         setBusy(false);
     };
     return html`<form id=${id} class=${className || 'form'} onSubmit=${submit} noValidate ref=${formRef}>
-        ${fields.map((f) => html`<${FieldRow} key=${f.name} f=${f} idPrefix=${id} value=${values[f.name]} error=${errors[f.name]}
-            set=${(v) => { setValues((s) => ({ ...s, [f.name]: v })); if (errors[f.name]) setErrors((s) => ({ ...s, [f.name]: '' })); }} />`)}
+        ${fields.map(
+            (f) => html`<${FieldRow} key=${f.name} f=${f} idPrefix=${id} value=${values[f.name]} error=${errors[f.name]}
+            set=${(v) => {
+                setValues((s) => ({ ...s, [f.name]: v }));
+                if (errors[f.name]) setErrors((s) => ({ ...s, [f.name]: '' }));
+            }} />`,
+        )}
         ${children}
         ${formError && html`<p class="form-error" role="alert">${formError}</p>`}
         <div class="form-actions">

@@ -76,10 +76,17 @@ export function Modal({ title, onClose, children, wide }) {
         const key = (e) => {
             if (e.key === 'Escape') onClose();
             if (e.key === 'Tab' && box.current) {
-                const f = [...box.current.querySelectorAll('a[href], button, input, select, textarea, [tabindex="0"]')].filter((x) => !x.disabled);
+                const f = [...box.current.querySelectorAll('a[href], button, input, select, textarea, [tabindex="0"]')].filter(
+                    (x) => !x.disabled,
+                );
                 if (!f.length) return;
-                if (e.shiftKey && document.activeElement === f[0]) { e.preventDefault(); f[f.length - 1].focus(); }
-                else if (!e.shiftKey && document.activeElement === f[f.length - 1]) { e.preventDefault(); f[0].focus(); }
+                if (e.shiftKey && document.activeElement === f[0]) {
+                    e.preventDefault();
+                    f[f.length - 1].focus();
+                } else if (!e.shiftKey && document.activeElement === f[f.length - 1]) {
+                    e.preventDefault();
+                    f[0].focus();
+                }
             }
         };
         document.addEventListener('keydown', key);
@@ -127,9 +134,9 @@ export function Pager({ start, count, total, hasNext, onPrev, onNext }) {
     const from = count ? start + 1 : 0;
     const to = start + count;
     return html`<nav class="pager" aria-label=${t('common.pages')}>
-        <span class="pager-text">${total === null || total === undefined
-            ? t('common.rangeOpen', { from, to })
-            : t('common.range', { from, to, total })}</span>
+        <span class="pager-text">${
+            total === null || total === undefined ? t('common.rangeOpen', { from, to }) : t('common.range', { from, to, total })
+        }</span>
         <button type="button" class="btn btn-small" onClick=${onPrev} disabled=${start <= 0} aria-label=${t('common.prev')}><${Icon} name="left" size=${16} /></button>
         <button type="button" class="btn btn-small" onClick=${onNext} disabled=${!hasNext} aria-label=${t('common.next')}><${Icon} name="right" size=${16} /></button>
     </nav>`;

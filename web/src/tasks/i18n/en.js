@@ -113,7 +113,8 @@ export default {
     'group.description': 'Description',
     'group.noDesc': 'No description.',
     'group.visibility': 'Visibility',
-    'group.visHint': 'Open: anyone sees it and may join. Closed: anyone sees it; members are added by its owner or moderators. Secret: only its members see it.',
+    'group.visHint':
+        'Open: anyone sees it and may join. Closed: anyone sees it; members are added by its owner or moderators. Secret: only its members see it.',
     'group.vis.open': 'Open',
     'group.vis.closed': 'Closed',
     'group.vis.secret': 'Secret',

@@ -111,7 +111,8 @@ export default {
     'group.description': 'Descrição',
     'group.noDesc': 'Sem descrição.',
     'group.visibility': 'Visibilidade',
-    'group.visHint': 'Aberto: todos o veem e podem entrar. Fechado: todos o veem; os membros são adicionados pelo dono ou pelos moderadores. Secreto: só os membros o veem.',
+    'group.visHint':
+        'Aberto: todos o veem e podem entrar. Fechado: todos o veem; os membros são adicionados pelo dono ou pelos moderadores. Secreto: só os membros o veem.',
     'group.vis.open': 'Aberto',
     'group.vis.closed': 'Fechado',
     'group.vis.secret': 'Secreto',

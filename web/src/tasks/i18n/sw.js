@@ -111,7 +111,8 @@ export default {
     'group.description': 'Maelezo',
     'group.noDesc': 'Hakuna maelezo.',
     'group.visibility': 'Mwonekano',
-    'group.visHint': 'Wazi: kila mtu anakiona na anaweza kujiunga. Kilichofungwa: kila mtu anakiona; wanachama huongezwa na mmiliki au wasimamizi. Siri: wanachama wake tu wanakiona.',
+    'group.visHint':
+        'Wazi: kila mtu anakiona na anaweza kujiunga. Kilichofungwa: kila mtu anakiona; wanachama huongezwa na mmiliki au wasimamizi. Siri: wanachama wake tu wanakiona.',
     'group.vis.open': 'Wazi',
     'group.vis.closed': 'Kilichofungwa',
     'group.vis.secret': 'Siri',
