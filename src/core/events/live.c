@@ -17,6 +17,8 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <wslay/wslay.h>
@@ -824,6 +826,11 @@ static void on_upgraded(void *arg, int fd, const char *extra, size_t extra_len,
     /* a notice is small: a modest kernel buffer bounds what a stalled peer holds there too */
     int sndbuf = LIVE_SNDBUF;
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+    /* a notice goes out at once: not held back by Nagle behind an unacknowledged one, nor by a
+     * cork the HTTP layer may have left on for its reply */
+    int on = 1, off = 0;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+    setsockopt(fd, IPPROTO_TCP, TCP_CORK, &off, sizeof(off));
     int fl = fcntl(fd, F_GETFL);
     if (fl >= 0)
         fcntl(fd, F_SETFL, fl | O_NONBLOCK);
