@@ -267,7 +267,7 @@ static int elapsed_getlist(struct rest_call *c)
         .flags = fl                                                                                \
     }
 
-const struct rest_method elapsed_methods[] = {
+const struct rest_method tasks_elapsed_methods[] = {
     ELAPSED_METHOD("add", elapsed_add, PERM_UPDATE, REST_WRITE),
     ELAPSED_METHOD("update", elapsed_update, PERM_UPDATE, REST_WRITE),
     ELAPSED_METHOD("get", elapsed_get, PERM_READ, 0),

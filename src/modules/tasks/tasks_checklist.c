@@ -397,7 +397,7 @@ static int checklist_allowed(struct rest_call *c)
         .action = act, .flags = fl                                                                 \
     }
 
-const struct rest_method checklist_methods[] = {
+const struct rest_method tasks_checklist_methods[] = {
     ITEM_METHOD("add", checklist_add, PERM_UPDATE, REST_WRITE),
     ITEM_METHOD("update", checklist_update, PERM_UPDATE, REST_WRITE),
     ITEM_METHOD("get", checklist_get, PERM_READ, 0),

@@ -253,7 +253,7 @@ static int comment_getlist(struct rest_call *c)
         .flags = fl                                                                                \
     }
 
-const struct rest_method comment_methods[] = {
+const struct rest_method tasks_comment_methods[] = {
     COMMENT_METHOD("add", comment_add, PERM_UPDATE, REST_WRITE),
     COMMENT_METHOD("update", comment_update, PERM_UPDATE, REST_WRITE),
     COMMENT_METHOD("get", comment_get, PERM_READ, 0),
