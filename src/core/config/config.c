@@ -79,7 +79,7 @@ static const struct option_def options[] = {
     INT(live_queue, "256", 1, 2048,
         "events a live connection may fall behind before it gets \"resync\" and is closed"),
 };
-#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+#define N_OPTIONS ARRAY_SIZE(options)
 
 static const struct option_def *find_option(const char *key, size_t len)
 {
@@ -374,7 +374,7 @@ int config_load(struct config *cfg, int argc, char **argv, struct config_extra *
         }
         if (x) {
             x->value = v ? v : "1";
-        } else if (n_flags < (int)(sizeof(flags) / sizeof(flags[0]))) {
+        } else if (n_flags < (int)ARRAY_SIZE(flags)) {
             flags[n_flags++] = (struct flag_val){o, v};
         }
     }

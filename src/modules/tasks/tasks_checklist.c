@@ -307,7 +307,7 @@ static int checklist_getlist(struct rest_call *c)
     l.row = item_json;
     strbuf_addstr(&l.where, "c.task_id = ?");
     json_array_append_new(l.binds, json_integer(a.row.id));
-    if (tasks_list_order(c, item_fields, sizeof(item_fields) / sizeof(item_fields[0]),
+    if (tasks_list_order(c, item_fields, ARRAY_SIZE(item_fields),
                          tasks_arg(c, 1, "ORDER"), "SORT_INDEX", "ASC", "c.id", &l.order)) {
         rest_list_release(&l);
         return -1;

@@ -237,7 +237,7 @@ static int comment_getlist(struct rest_call *c)
 {
     struct task_access a;
     struct rest_list l;
-    const size_t n = sizeof(comment_fields) / sizeof(comment_fields[0]);
+    const size_t n = ARRAY_SIZE(comment_fields);
     if (task_access_open(c, tasks_arg(c, 0, "TASKID"), "TASKID", &a))
         return -1;
     rest_list_init(&l, SQL_LIST, NULL);

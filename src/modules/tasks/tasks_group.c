@@ -213,7 +213,7 @@ static int group_input(struct rest_call *c, struct group *g)
         return -1;
     if (blank(g->name))
         return rest_fail(c, 400, "BX_EMPTY_REQUIRED", "parameter 'NAME' must not be empty");
-    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
         if (yn_param(c, flags[i].key, (char *)g + flags[i].off))
             return -1;
     if (perms) {
@@ -431,7 +431,7 @@ static int group_delete(struct rest_call *c)
 
 static int group_get(struct rest_call *c)
 {
-    const size_t n = sizeof(group_fields) / sizeof(group_fields[0]);
+    const size_t n = ARRAY_SIZE(group_fields);
     struct rest_list l;
     int64_t id = 0;
     int rc = 0;
