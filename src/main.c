@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/base/error.h"
 #include "core/base/fsmode.h"
 #include "core/cli/cli.h"
 #include "core/config/config.h"
@@ -24,7 +25,7 @@ static const struct {
 static void usage(FILE *out)
 {
     fprintf(out, "kazi %s - CRM and intranet suite in one server\n\nUsage:\n", KAZI_VERSION);
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
         fprintf(out, "  kazi %s\n", commands[i].usage);
     fprintf(out, "  kazi --version\n  kazi --help\n\n");
     config_print_help(out);
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
         printf("kazi %s\n", KAZI_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
         if (strcmp(argv[1], commands[i].name))
             continue;
         for (int a = 2; a < argc; a++) {

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/base/error.h"
 #include "t.h"
 
 struct t_case {
@@ -23,7 +24,7 @@ static int tz_changed;
 
 void t_register(const char *file, const char *name, t_fn fn)
 {
-    if (n_cases < (int)(sizeof(cases) / sizeof(cases[0])))
+    if (n_cases < (int)ARRAY_SIZE(cases))
         cases[n_cases++] = (struct t_case){file, name, fn};
 }
 

@@ -148,7 +148,7 @@ TEST(config_bad_port)
     const char *dir = conf_dir("port", "");
     static const char *const bad[] = {"127.0.0.1:99999", "127.0.0.1", "127.0.0.1:", ":80",
                                       "127.0.0.1:-1", "127.0.0.1:80x", "[::1]80", "[::1"};
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         int rc = load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
                       (const char *[]){"--data", dir, "--http", bad[i], NULL});
         if (rc != -E_CONFIG || !strstr(err, "'http'") || !strstr(err, bad[i])) {
@@ -240,7 +240,7 @@ TEST(config_sizes)
               {"4k", 4096},             {"4KB", 4096},
               {"2M", 2 * 1024 * 1024},  {"1G", 1024LL * 1024 * 1024},
               {"4G", 4294967296LL},     {"1024", 1024}};
-    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
         CHECK_INT(load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
                        (const char *[]){"--data", dir, "--max-body", ok[i].v, NULL}),
                   0);
@@ -248,7 +248,7 @@ TEST(config_sizes)
     }
     static const char *const bad[] = {"", "K", "4X", "4KK", "-1", "1023", "5G", "4 K",
                                       "99999999999999999999G", "9223372036854775807K"};
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         int rc = load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
                       (const char *[]){"--data", dir, "--max-body", bad[i], NULL});
         if (rc != -E_CONFIG || !strstr(err, "'max_body'")) {
@@ -340,7 +340,7 @@ TEST(config_module_switch_and_help)
         "--log-level", "--access-log", "--db-sync", "--public-url", "--threads", "--max-body",
         "--max-header", "--timeout", "--shutdown-timeout", "--max-connections",
         "--rate-limit-burst", "--rate-limit-rate", "KAZI_MAX_BODY"};
-    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
         if (!strstr(text, flags[i])) {
             t_fail(__FILE__, __LINE__, "help does not mention %s", flags[i]);
             break;

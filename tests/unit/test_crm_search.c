@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/base/strbuf.h"
 #include "core/db/db.h"
@@ -102,7 +103,7 @@ TEST(crm_search_no_query_breaks_the_index)
                                        .names = "é 中文",
                                        .comm = "555-0002 5550002",
                                        .subtitle = ""};
-    const size_t n_pieces = sizeof(pieces) / sizeof(pieces[0]);
+    const size_t n_pieces = ARRAY_SIZE(pieces);
     uint64_t seed = 0x9e3779b97f4a7c15u;
     char err[512] = "", q[QUERY_MAX + 1];
     int64_t hits;

@@ -34,7 +34,7 @@ static const struct field_def F[] = {
     {"HIDDEN", "t.hidden", FIELD_STRING, FIELD_SELECT, NULL},
     {"NOSEL", "t.nosel", FIELD_INT, FIELD_FILTER, NULL},
 };
-#define NF (sizeof(F) / sizeof(F[0]))
+#define NF ARRAY_SIZE(F)
 
 /* Test JSON is written with ' for " to keep it readable. */
 static const char *q(const char *s)
@@ -241,7 +241,7 @@ static const struct ok_case ok_cases[] = {
 
 TEST(filter_every_operator_on_every_type)
 {
-    for (size_t i = 0; i < sizeof(ok_cases) / sizeof(ok_cases[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(ok_cases); i++) {
         const struct ok_case *c = &ok_cases[i];
         int rc = run(c->filter);
         if (rc) {
@@ -374,7 +374,7 @@ static const struct err_case err_cases[] = {
 
 TEST(filter_bad_input)
 {
-    for (size_t i = 0; i < sizeof(err_cases) / sizeof(err_cases[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(err_cases); i++) {
         const struct err_case *c = &err_cases[i];
         int rc = run(c->filter);
         if (rc != c->rc || strcmp(r_err, c->err) || r_sql[0] || strcmp(r_binds, "[]")) {
@@ -491,7 +491,7 @@ static void random_text(char *buf, size_t size)
     size_t len = 0, n = 1 + rng() % 12;
     buf[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        const char *t = tok[rng() % (sizeof(tok) / sizeof(tok[0]))];
+        const char *t = tok[rng() % ARRAY_SIZE(tok)];
         if (len + strlen(t) + 1 >= size)
             break;
         memcpy(buf + len, t, strlen(t) + 1);
@@ -506,7 +506,7 @@ TEST(filter_sql_text_is_independent_of_values)
     char key[16], val[128], val2[128];
     static char ref_sql[sizeof(r_sql)];
     for (int round = 0; round < 200; round++) {
-        const char *op = ops[round % (sizeof(ops) / sizeof(ops[0]))];
+        const char *op = ops[round % ARRAY_SIZE(ops)];
         snprintf(key, sizeof(key), "%sS", op);
         random_text(val, sizeof(val));
         /* "%" patterns take one of two shapes: plain LIKE, or kazi_fold for text with letters

@@ -49,7 +49,7 @@ TEST(jsonout_refuses_what_jansson_refuses)
     struct strbuf b;
     strbuf_init(&b, 0);
     strbuf_addstr(&b, "[");
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         CHECK(jansson_text(bad[i], strlen(bad[i])) == NULL);
         CHECK_INT(jsonout_str(&b, bad[i], strlen(bad[i])), -E_INVAL);
         CHECK_STR(b.buf, "[");
@@ -120,7 +120,7 @@ TEST(jsonout_scrub_makes_utf8)
     char buf[64];
     struct strbuf b;
     strbuf_init(&b, 0);
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         snprintf(buf, sizeof(buf), "%s", cases[i].in);
         jsonout_scrub(buf);
         CHECK_STR(buf, cases[i].out);

@@ -613,17 +613,17 @@ TEST(params_coerce_bool)
     static const char *no[] = {"N", "n", "0", "false", "FALSE"};
     static const char *bad[] = {"", "yes", "no", "2", "-1", "t", "YY", "on"};
     bool b = false;
-    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
         b = false;
         CHECK_INT(to_bool(json_string(yes[i]), &b), 0);
         CHECK(b);
     }
-    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(no); i++) {
         b = true;
         CHECK_INT(to_bool(json_string(no[i]), &b), 0);
         CHECK(!b);
     }
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
         CHECK_INT(to_bool(json_string(bad[i]), &b), -E_INVAL);
     CHECK_INT(to_bool(json_true(), &b), 0);
     CHECK(b);

@@ -125,7 +125,7 @@ TEST(time_parse_rejects)
         "2024-06-13T12:00:00 ", " 2024-06-13", "2024-06-13Z", "2024-06-13X12:00",
         "2024-06-13T12:00:00+02:00junk", "2024-06-13T", "abcd-ef-ghT12:00Z",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         int64_t t = 777;
         int rc = time_parse_iso(bad[i], &t);
         if (rc != -E_INVAL) {

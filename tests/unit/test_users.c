@@ -60,7 +60,7 @@ static void body_user_checks(struct db *db)
     int64_t id = 0;
     static const char *const bad[] = {"", "plain", "@example.com", "a@", "a@b", "a@.com",
                                       "a@b.", "a b@c.de", "a@b@c.de", "<a@b.de>", "a@b.de,"};
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         struct user_new u = {.email = bad[i], .name = "X", .password = "long enough"};
         err[0] = '\0';
         int rc = users_create(db, &u, &id, err, sizeof(err));
@@ -157,7 +157,7 @@ static void body_webhook_checks(struct db *db)
     CHECK(uid > 0);
     static const char *const bad[] = {"", ",crm", "crm,", "crm,,user", "CRM", "crm user",
                                       "crm;user", "crm.lead"};
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         err[0] = '\0';
         int rc = webhooks_create(db, uid, bad[i], NULL, &wid, secret, err, sizeof(err));
         if (rc != -E_INVAL || !strstr(err, "scopes")) {

@@ -22,7 +22,7 @@ static const struct field_def dep_fields[] = {
     {"SORT", "d.sort", FIELD_INT, ALL, NULL},       {"PARENT", "d.parent_id", FIELD_INT, ALL, NULL},
     {"UF_HEAD", "d.head_id", FIELD_INT, ALL, NULL},
 };
-#define N_DEP_FIELDS (sizeof(dep_fields) / sizeof(dep_fields[0]))
+#define N_DEP_FIELDS ARRAY_SIZE(dep_fields)
 
 static const struct ident_title dep_titles[] = {
     {"ID", "ID"},        {"NAME", "Name"}, {"SORT", "Sort"}, {"PARENT", "Parent department"},

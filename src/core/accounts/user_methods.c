@@ -122,7 +122,7 @@ static int dep_name_sql(struct rest_call *c, const json_t *v, struct rest_list *
 static int search_terms(struct rest_call *c, json_t *filter, struct rest_list *l)
 {
     static const char *const keys[] = {"FIND", "NAME_SEARCH", "UF_DEPARTMENT_NAME"};
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
         json_t *v = params_get(filter, keys[i]);
         int rc;
         if (v) {

@@ -47,8 +47,8 @@ const struct field_def user_fields[] = {
     {"UF_DEPARTMENT", "NULL", FIELD_INT, FIELD_FILTER | FIELD_SELECT | FIELD_MULTI | FIELD_UF,
      DEPS_SQL},
 };
-const size_t user_fields_n = sizeof(user_fields) / sizeof(user_fields[0]);
-const size_t user_field_departments = sizeof(user_fields) / sizeof(user_fields[0]) - 1;
+const size_t user_fields_n = ARRAY_SIZE(user_fields);
+const size_t user_field_departments = ARRAY_SIZE(user_fields) - 1;
 
 #define USER_COLUMNS                                                                               \
     "u.id, u.active, u.email, u.name, u.last_name, u.second_name, u.personal_gender,"              \
@@ -163,7 +163,7 @@ static const struct wfield {
     {"TIME_ZONE", "time_zone", W_TZ, 64, false},
     {"LANGUAGE_ID", "language", W_LANG, 5, false},
 };
-#define N_WFIELDS (sizeof(wfields) / sizeof(wfields[0]))
+#define N_WFIELDS ARRAY_SIZE(wfields)
 
 /* What a write will do: "col = ?" pieces with their values, and the new departments. */
 struct wplan {

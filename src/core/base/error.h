@@ -1,6 +1,7 @@
 /* One error enum for the whole server. Internal functions return 0 on success and a negative
  * E_* value on failure; error_str() names it for logs. It does not carry messages: callers
- * log or render those at the point where they know the subject. */
+ * log or render those at the point where they know the subject. ARRAY_SIZE lives here too,
+ * as this is the base header nearly every file includes. */
 #ifndef KAZI_ERROR_H
 #define KAZI_ERROR_H
 
@@ -21,6 +22,10 @@ enum kazi_error {
     E_NOSPC,    /* the disk (or quota) is full: nothing was written */
     E__COUNT
 };
+
+/* The number of elements of array a (an array, not a pointer: the compiler's
+ * -Wsizeof-pointer-div, part of -Wall, rejects a pointer). A constant expression of type size_t. */
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Returns a static lower-case name for -err or err ("not found"). Never NULL. */
 const char *error_str(int err);

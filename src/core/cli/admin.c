@@ -237,7 +237,7 @@ static void print_method(void *ctx, const struct rest_method *m, const struct mo
     char fl[80] = "";
     size_t n = 0;
     (void)ctx;
-    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
         if ((m->flags & flags[i].bit) && n < sizeof(fl))
             n += (size_t)snprintf(fl + n, sizeof(fl) - n, "%s%s", n ? "," : "", flags[i].name);
     printf("method %-40s scope=%-10s %-8s entity=%s action=%s flags=%s\n", m->name,

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "core/base/crypto.h"
+#include "core/base/error.h"
 #include "core/base/fsmode.h"
 #include "core/base/log.h"
 #include "core/db/db.h"
@@ -45,7 +46,7 @@ static void restrict_modes(const char *data, const char *db_path)
     static const char *const suffixes[] = {"", "-wal", "-shm"};
     char path[CONFIG_STR_MAX + 16];
     fsmode_restrict(data, 0700, "data directory");
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
         snprintf(path, sizeof(path), "%s%s", db_path, suffixes[i]);
         fsmode_restrict(path, 0600, "database file");
     }

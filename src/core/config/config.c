@@ -82,7 +82,7 @@ static const struct option_def options[] = {
         "threads that send live channel events, each owning a share of the connections (0: one "
         "per CPU core)"),
 };
-#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+#define N_OPTIONS ARRAY_SIZE(options)
 
 static const struct option_def *find_option(const char *key, size_t len)
 {
@@ -377,7 +377,7 @@ int config_load(struct config *cfg, int argc, char **argv, struct config_extra *
         }
         if (x) {
             x->value = v ? v : "1";
-        } else if (n_flags < (int)(sizeof(flags) / sizeof(flags[0]))) {
+        } else if (n_flags < (int)ARRAY_SIZE(flags)) {
             flags[n_flags++] = (struct flag_val){o, v};
         }
     }

@@ -167,7 +167,7 @@ static const struct kind *kind_of(const char *name)
         if (!strncmp(name, kinds[i].prefix, kinds[i].prefix_len) &&
             (!best || kinds[i].prefix_len > best->prefix_len))
             best = &kinds[i];
-    for (size_t i = 0; best && i < sizeof(what) / sizeof(what[0]); i++)
+    for (size_t i = 0; best && i < ARRAY_SIZE(what); i++)
         if (!strcmp(name + best->prefix_len, what[i]))
             return best;
     return NULL;
@@ -177,7 +177,7 @@ static const struct kind *kind_of(const char *name)
 static int64_t event_id(const json_t *data)
 {
     static const char *const keys[] = {"FIELDS", "FIELDS_AFTER", "FIELDS_BEFORE"};
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
         json_t *id = json_object_get(json_object_get(data, keys[i]), "ID");
         if (json_is_integer(id))
             return json_integer_value(id);
@@ -740,7 +740,7 @@ static void *run(void *arg)
     uint64_t next_tick = time_mono_ns() + 1000000000ull;
     uint64_t fed = 0, last_sse_ping = time_mono_ns();
     while (!stopping) {
-        int n = epoll_wait(sh->ep, evs, (int)(sizeof(evs) / sizeof(evs[0])), 1000);
+        int n = epoll_wait(sh->ep, evs, (int)ARRAY_SIZE(evs), 1000);
         for (int i = 0; i < n; i++) {
             if (!evs[i].data.ptr) {
                 uint64_t v;

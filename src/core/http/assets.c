@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/base/error.h"
+
 #define ASSETS_MAX 256 /* files whose ETag is cached; more are hashed on each request */
 #define ASSETS_ETAG_LEN 24
 
@@ -48,7 +50,7 @@ const char *assets_content_type(const char *name)
     size_t n = strlen(name);
     if (n > 3 && !strcmp(name + n - 3, ".gz"))
         n -= 3;
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
         size_t el = strlen(types[i].ext);
         if (n > el && !strncasecmp(name + n - el, types[i].ext, el))
             return types[i].type;

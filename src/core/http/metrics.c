@@ -24,7 +24,7 @@ static char *access_token; /* for METRICS_TOKEN; owned, kept for the life of the
 
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                  0.1,    0.25,  0.5,    1,     2.5,   5,     10};
-#define N_BUCKETS (sizeof(buckets) / sizeof(buckets[0]))
+#define N_BUCKETS ARRAY_SIZE(buckets)
 
 static _Atomic uint64_t by_status[600];
 static _Atomic uint64_t hist[N_BUCKETS + 1];
@@ -106,9 +106,9 @@ int metrics_set_access(const char *mode, const char *token, char *err, size_t er
                  {"token", METRICS_TOKEN},
                  {"public", METRICS_PUBLIC}};
     size_t i = 0;
-    while (i < sizeof(modes) / sizeof(modes[0]) && strcmp(modes[i].name, mode ? mode : ""))
+    while (i < ARRAY_SIZE(modes) && strcmp(modes[i].name, mode ? mode : ""))
         i++;
-    if (i == sizeof(modes) / sizeof(modes[0])) {
+    if (i == ARRAY_SIZE(modes)) {
         snprintf(err, errlen, "config: 'metrics' must be one of off|loopback|token|public");
         return -E_CONFIG;
     }

@@ -892,7 +892,7 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-        MHD_OPTION_ARRAY, tls ? tls_opts : tls_opts + sizeof(tls_opts) / sizeof(tls_opts[0]) - 1,
+        MHD_OPTION_ARRAY, tls ? tls_opts : tls_opts + ARRAY_SIZE(tls_opts) - 1,
         MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!d)

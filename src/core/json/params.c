@@ -760,7 +760,7 @@ int params_to_bool(const json_t *v, bool *out)
     case JSON_STRING:
         n = json_string_length(v);
         s = trim(json_string_value(v), &n);
-        for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
             if (strlen(words[i].s) == n && !strncasecmp(s, words[i].s, n)) {
                 *out = words[i].b;
                 return 0;

@@ -649,7 +649,7 @@ static int member_compile(struct fctx *c, const char *key, const json_t *v, int 
 {
     const char *name = key;
     enum op op = OP_EQ;
-    for (size_t i = 0; i < sizeof(filter_ops) / sizeof(filter_ops[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(filter_ops); i++) {
         size_t l = strlen(filter_ops[i].text);
         if (!strncmp(key, filter_ops[i].text, l)) {
             name = key + l;

@@ -60,14 +60,42 @@ int rest_list_filter(struct rest_call *c, const struct field_def *fields, size_t
     return 0;
 }
 
-static int list_count(struct rest_call *c, struct rest_list *l, int64_t *total)
+/* Prepares l's page or count statement: the static one (cached) or one built from l's parts. */
+static int list_prepare(struct rest_call *c, const struct rest_list *l, bool page,
+                        struct db_stmt **st)
 {
     struct strbuf sql;
+    int rc;
+    if (l->cached)
+        return db_prepare(c->db, page ? l->select : l->count, st);
+    strbuf_init(&sql, 0);
+    if (page)
+        strbuf_addf(&sql, "%s WHERE %s%s LIMIT %d OFFSET ?", l->select, l->where.buf, l->order.buf,
+                    l->page_size);
+    else
+        strbuf_addf(&sql, "%s WHERE %s", l->count, l->where.buf);
+    rc = db_prepare_dyn(c->db, sql.buf, st);
+    strbuf_release(&sql);
+    return rc;
+}
+
+static void list_stmt_done(const struct rest_list *l, struct db_stmt *st)
+{
+    if (!st)
+        return;
+    if (l->cached)
+        db_reset(st);
+    else
+        db_finalize(st);
+}
+
+static int list_count(struct rest_call *c, struct rest_list *l, int64_t *total)
+{
     struct db_stmt *st = NULL;
     int rc;
-    strbuf_init(&sql, 0);
-    strbuf_addf(&sql, "%s WHERE %s", l->count, l->where.buf);
-    if ((rc = db_prepare_dyn(c->db, sql.buf, &st)))
+    if (l->count_fn)
+        return l->count_fn(c, l, total);
+    if ((rc = list_prepare(c, l, false, &st)))
         goto out;
     if ((rc = db_bind_json(st, l->binds, 1)) < 0)
         goto out;
@@ -79,24 +107,20 @@ static int list_count(struct rest_call *c, struct rest_list *l, int64_t *total)
         rc = rc < 0 ? rc : -E_DB;
     }
 out:
-    if (st)
-        db_finalize(st);
-    strbuf_release(&sql);
+    list_stmt_done(l, st);
     return rc;
 }
 
 static int list_page(struct rest_call *c, struct rest_list *l, json_t *rows)
 {
-    struct strbuf sql;
     struct db_stmt *st = NULL;
     int rc, idx;
-    strbuf_init(&sql, 0);
-    strbuf_addf(&sql, "%s WHERE %s%s LIMIT %d OFFSET ?", l->select, l->where.buf, l->order.buf,
-                l->page_size);
-    if ((rc = db_prepare_dyn(c->db, sql.buf, &st)))
+    if ((rc = list_prepare(c, l, true, &st)))
         goto out;
     if ((idx = rc = db_bind_json(st, l->binds, 1)) < 0)
         goto out;
+    if (l->cached)
+        db_bind_int(st, idx++, l->page_size);
     db_bind_int(st, idx, l->offset);
     while ((rc = db_step(st)) == DB_ROW) {
         json_t *row = l->row(c, st, l->ctx);
@@ -107,10 +131,20 @@ static int list_page(struct rest_call *c, struct rest_list *l, json_t *rows)
         json_array_append_new(rows, row);
     }
 out:
-    if (st)
-        db_finalize(st);
-    strbuf_release(&sql);
+    list_stmt_done(l, st);
     return rc < 0 ? rc : 0;
+}
+
+/* Reads the page unless a count taken first puts it past the end. */
+static int list_rows(struct rest_call *c, struct rest_list *l, int64_t total, json_t *rows)
+{
+    int rc;
+    if (l->count_first && l->count_total && total <= l->offset)
+        return 0;
+    if ((l->page_begin && (rc = l->page_begin(c, l, total))) || (rc = list_page(c, l, rows)) ||
+        (l->page_done && (rc = l->page_done(c, rows, l->ctx))))
+        return rc;
+    return 0;
 }
 
 int rest_list_run(struct rest_call *c, struct rest_list *l)
@@ -124,14 +158,15 @@ int rest_list_run(struct rest_call *c, struct rest_list *l)
     } else if (!l->have_start && (rc = rest_list_start(c, l))) {
         goto out;
     }
-    l->count_total = l->count_total && l->count;
+    l->count_total = l->count_total && (l->count || l->count_fn);
     rows = json_array();
-    if ((rc = list_page(c, l, rows)) || (l->page_done && (rc = l->page_done(c, rows, l->ctx)))) {
+    if ((l->count_first && l->count_total && (rc = list_count(c, l, &total))) ||
+        (rc = list_rows(c, l, total, rows))) {
         rc = rest_fail_db(c, rc);
         goto out;
     }
     /* a short page is the last one: its total needs no count */
-    if (l->count_total &&
+    if (l->count_total && !l->count_first &&
         !(l->page_size == REST_PAGE_SIZE &&
           rest_total_from_page(l->offset, json_array_size(rows), &total)) &&
         (rc = list_count(c, l, &total))) {

@@ -193,7 +193,7 @@ static const char *substitute(struct batch *b, struct arena *arena, const char *
         strbuf_add(&out, p, (size_t)(d - p));
         p = d;
         bool done = false;
-        for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]) && !done; i++) {
+        for (size_t i = 0; i < ARRAY_SIZE(refs) && !done; i++) {
             size_t nl = strlen(refs[i].name);
             if (strncmp(p, refs[i].name, nl) || p[nl] != '[')
                 continue;

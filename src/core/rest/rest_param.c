@@ -41,7 +41,7 @@ int rest_fail_db(struct rest_call *c, int rc)
 {
     if (c->status) /* already failed with a reason */
         return -1;
-    for (size_t i = 0; i < sizeof(db_errors) / sizeof(db_errors[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(db_errors); i++)
         if (db_errors[i].rc == rc)
             return rest_fail(c, db_errors[i].status, db_errors[i].code, "%s", db_errors[i].message);
     return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "database error: %s, nothing was written",

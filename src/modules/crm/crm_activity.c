@@ -167,7 +167,7 @@ static int check_ranges(struct act_write *w)
         {"TYPE_ID", 1, 6},     {"PRIORITY", 1, 3},    {"DIRECTION", 0, 2},
         {"DESCRIPTION_TYPE", 1, 3}, {"NOTIFY_TYPE", 0, 3}, {"OWNER_TYPE_ID", 1, 255},
     };
-    for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(r); i++) {
         json_t *v = json_object_get(w->row, r[i].name);
         if (v && json_is_integer(v) &&
             (json_integer_value(v) < r[i].min || json_integer_value(v) > r[i].max))
@@ -236,7 +236,7 @@ static int check(struct act_write *w)
 {
     static const char *const required[] = {"OWNER_TYPE_ID", "OWNER_ID", "TYPE_ID"};
     int rc;
-    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(required); i++)
         if (is_empty(json_object_get(w->row, required[i])))
             return rest_fail(w->c, 400, "BX_EMPTY_REQUIRED", "field '%s' is required",
                              required[i]);
@@ -564,7 +564,7 @@ static int activity_todo_add(struct rest_call *c)
                                "PROVIDER_TYPE_ID", "TODO");
     int64_t id = 0;
     int rc = 0;
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
         json_t *v = rest_param(c, map[i][0]);
         if (v)
             json_object_set(fields, map[i][1], v);

@@ -38,7 +38,7 @@ const struct crm_field crm_activity_fields[] = {
      .flags = CRM_F_REQUIRED | CRM_F_IMMUTABLE | ACT_FS,
      .title = "Owner type"},
     CRM_ACTIVITY_COLUMNS(ACT_FIELD)};
-const size_t crm_activity_n_fields = sizeof(crm_activity_fields) / sizeof(crm_activity_fields[0]);
+const size_t crm_activity_n_fields = ARRAY_SIZE(crm_activity_fields);
 
 static const char SQL_ROW[] =
     "SELECT id, owner_type_id" CRM_ACTIVITY_COLUMNS(ACT_COLNAME) " FROM crm_activity WHERE id = ?";
@@ -57,7 +57,7 @@ static const struct field_def list_fields[] = {
                                    FIELD_SELECT | FIELD_MULTI, "1=0"},
     {"BINDINGS", "NULL", FIELD_STRING, FIELD_SELECT | FIELD_MULTI, "1=0"},
 };
-#define N_LIST_FIELDS (sizeof(list_fields) / sizeof(list_fields[0]))
+#define N_LIST_FIELDS ARRAY_SIZE(list_fields)
 #define LIST_COMMS (N_LIST_FIELDS - 2)
 #define LIST_BINDINGS (N_LIST_FIELDS - 1)
 

@@ -389,7 +389,7 @@ static const struct field_def legacy_fdefs[] = {
     {"CREATED_DATE", "c.created_at", FIELD_DATETIME, FIELD_FILTER | FIELD_SORT | FIELD_SELECT,
      NULL},
 };
-#define N_LEGACY_FDEFS (sizeof(legacy_fdefs) / sizeof(legacy_fdefs[0]))
+#define N_LEGACY_FDEFS ARRAY_SIZE(legacy_fdefs)
 
 static json_t *legacy_row(struct rest_call *c, struct db_stmt *st, void *ctx)
 {

@@ -1,5 +1,6 @@
 /* Companies (crm.company.*): the field table (TITLE is required) and the method table; the
  * company's contacts are the contact -> company bindings read backwards. */
+#include "core/base/error.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_fields.h"
 #include "modules/crm/crm_internal.h"
@@ -41,7 +42,7 @@ const struct crm_entity_def crm_company_def = {
     .event_prefix = "ONCRMCOMPANY",
     .owner_column = "assigned_by_id",
     .fields = company_fields,
-    .n_fields = sizeof(company_fields) / sizeof(company_fields[0]),
+    .n_fields = ARRAY_SIZE(company_fields),
     .sql = &company_sql,
 };
 

@@ -1,5 +1,6 @@
 /* Contacts (crm.contact.*): the field table, the contact <-> company binding (COMPANY_ID is
  * the primary company, COMPANY_IDS all of them) and the method table. */
+#include "core/base/error.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_fields.h"
 #include "modules/crm/crm_internal.h"
@@ -52,7 +53,7 @@ const struct crm_entity_def crm_contact_def = {
     .event_prefix = "ONCRMCONTACT",
     .owner_column = "assigned_by_id",
     .fields = contact_fields,
-    .n_fields = sizeof(contact_fields) / sizeof(contact_fields[0]),
+    .n_fields = ARRAY_SIZE(contact_fields),
     .bindings = contact_bindings,
     .sql = &contact_sql,
 };

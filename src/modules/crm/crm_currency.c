@@ -186,7 +186,7 @@ static int currency_fields(struct rest_call *c)
         {"THOUSANDS_SEP", "string"}, {"DECIMALS", "integer"}, {"DATE_UPDATE", "datetime"},
     };
     json_t *o = json_object();
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         json_object_set_new(o, names[i][0],
                             json_pack("{s:s, s:b, s:b, s:b, s:b, s:s}", "type", names[i][1],
                                       "isRequired", i == 0, "isReadOnly", true, "isImmutable",

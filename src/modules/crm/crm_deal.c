@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/base/arena.h"
+#include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_fields.h"
@@ -124,7 +125,7 @@ const struct crm_entity_def crm_deal_def = {
     .owner_column = "assigned_by_id",
     .title_prefix = "Deal #",
     .fields = deal_fields,
-    .n_fields = sizeof(deal_fields) / sizeof(deal_fields[0]),
+    .n_fields = ARRAY_SIZE(deal_fields),
     .semantic_field = "STAGE_SEMANTIC_ID",
     .bindings = deal_bindings,
     .validate = deal_validate,

@@ -24,7 +24,7 @@
 /* The entities duplicates are looked for in, with their answer keys. */
 static const struct crm_entity_def *const dup_entities[] = {&crm_lead_def, &crm_contact_def,
                                                             &crm_company_def};
-#define N_DUP (sizeof(dup_entities) / sizeof(dup_entities[0]))
+#define N_DUP ARRAY_SIZE(dup_entities)
 
 /* The ids of records of def the caller may read with a type_id value among norms. */
 static int find_in(struct rest_call *c, const struct crm_entity_def *def, const char *type_id,

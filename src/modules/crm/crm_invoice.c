@@ -5,6 +5,7 @@
  * more invoice pipelines and payment documents are not here. */
 #include <stdio.h>
 
+#include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
 #include "core/rest/rest.h"
@@ -93,7 +94,7 @@ const struct crm_entity_def crm_invoice_def = {
     .owner_column = "assigned_by_id",
     .title_prefix = "Invoice #",
     .fields = invoice_fields,
-    .n_fields = sizeof(invoice_fields) / sizeof(invoice_fields[0]),
+    .n_fields = ARRAY_SIZE(invoice_fields),
     .bindings = invoice_bindings,
     .derive = invoice_derive,
     .finish = invoice_finish,

@@ -167,7 +167,7 @@ static void item_out(const struct crm_entity_def *def, json_t *item)
     static const char *const types[] = {"PHONE", "EMAIL", "WEB", "IM", "LINK"};
     json_t *fm = json_array(), *list, *e;
     size_t i;
-    for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+    for (size_t t = 0; t < ARRAY_SIZE(types); t++) {
         if (!(list = json_object_get(item, types[t])))
             continue;
         json_array_foreach(list, i, e) {

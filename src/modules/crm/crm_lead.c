@@ -2,6 +2,7 @@
  * (STATUS_SEMANTIC_ID, DATE_CLOSED, IS_RETURN_CUSTOMER) and the method table. Setting
  * STATUS_ID to CONVERTED only moves the lead: conversion, which creates deals and contacts,
  * is not done here. */
+#include "core/base/error.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_fields.h"
 #include "modules/crm/crm_internal.h"
@@ -78,7 +79,7 @@ const struct crm_entity_def crm_lead_def = {
     .event_prefix = "ONCRMLEAD",
     .owner_column = "assigned_by_id",
     .fields = lead_fields,
-    .n_fields = sizeof(lead_fields) / sizeof(lead_fields[0]),
+    .n_fields = ARRAY_SIZE(lead_fields),
     .semantic_field = "STATUS_SEMANTIC_ID",
     .bindings = lead_bindings,
     .derive = lead_derive,

@@ -36,7 +36,7 @@ static const char *const fm_types[] = {"PHONE", "EMAIL", "WEB", "IM", "LINK"};
 
 bool crm_fm_type_valid(const char *type_id)
 {
-    for (size_t i = 0; i < sizeof(fm_types) / sizeof(fm_types[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(fm_types); i++)
         if (!strcasecmp(fm_types[i], type_id))
             return true;
     return false;
@@ -334,7 +334,7 @@ static int multifield_fields(struct rest_call *c)
     static const char *const names[][2] = {
         {"ID", "int"}, {"TYPE_ID", "string"}, {"VALUE", "string"}, {"VALUE_TYPE", "string"},
     };
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         json_object_set_new(o, names[i][0],
                             json_pack("{s:s, s:b, s:b, s:b, s:b, s:s}", "type", names[i][1],
                                       "isRequired", false, "isReadOnly", i == 0, "isImmutable",

@@ -41,7 +41,7 @@ static const struct crm_field product_fields[] = {
     CRM_FIELD("DATE_CREATE", "date_create", CRM_T_DATETIME, CRM_F_RO | CRM_FS, "Created on"),
     CRM_FIELD("TIMESTAMP_X", "timestamp_x", CRM_T_DATETIME, CRM_F_RO | CRM_FS, "Modified on"),
 };
-#define N_FIELDS (sizeof(product_fields) / sizeof(product_fields[0]))
+#define N_FIELDS ARRAY_SIZE(product_fields)
 
 #define PRODUCT_COLS                                                                               \
     "id, name, active, catalog_id, section_id, price, currency_id, description,"                   \

@@ -62,7 +62,7 @@ static const struct {
 
 const struct crm_entity_def *crm_prow_owner_def(const char *type, const char **code)
 {
-    for (size_t i = 0; type && i < sizeof(owners) / sizeof(owners[0]); i++)
+    for (size_t i = 0; type && i < ARRAY_SIZE(owners); i++)
         if (!strcasecmp(owners[i].code, type)) {
             if (code)
                 *code = owners[i].code;
@@ -73,7 +73,7 @@ const struct crm_entity_def *crm_prow_owner_def(const char *type, const char **c
 
 const char *crm_prow_owner_code(int type_id)
 {
-    for (size_t i = 0; i < sizeof(owners) / sizeof(owners[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(owners); i++)
         if (owners[i].type_id == type_id)
             return owners[i].code;
     return NULL;
@@ -160,7 +160,7 @@ static int parse_numbers(struct rest_call *c, json_t **vals, const char *what, s
     };
     int64_t n;
     bool b;
-    for (size_t i = 0; i < sizeof(dbl) / sizeof(dbl[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(dbl); i++) {
         if (!vals[dbl[i].f])
             continue;
         if (params_to_double(vals[dbl[i].f], dst[dbl[i].f]))

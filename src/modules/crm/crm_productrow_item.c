@@ -35,7 +35,7 @@ static const struct field_def row_fields[] = {
     {"measureName", "r.measure_name", FIELD_STRING, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
     {"sort", "r.sort", FIELD_INT, FIELD_FILTER | FIELD_SORT | FIELD_SELECT, NULL},
 };
-#define N_ROW_FIELDS (sizeof(row_fields) / sizeof(row_fields[0]))
+#define N_ROW_FIELDS ARRAY_SIZE(row_fields)
 
 /* crm.item.productrow.fields: name, type, read-only, title. */
 static const struct {
@@ -106,7 +106,7 @@ static int row_of(struct rest_call *c, int action, struct crm_prow *r,
 static int item_fields(struct rest_call *c)
 {
     json_t *o = json_object();
-    for (size_t i = 0; i < sizeof(describe) / sizeof(describe[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(describe); i++)
         json_object_set_new(
             o, describe[i].name,
             json_pack(

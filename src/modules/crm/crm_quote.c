@@ -3,6 +3,7 @@
  * here. */
 #include <stdio.h>
 
+#include "core/base/error.h"
 #include "core/db/db.h"
 #include "core/rest/rest.h"
 #include "modules/crm/crm_fields.h"
@@ -79,7 +80,7 @@ const struct crm_entity_def crm_quote_def = {
     .event_prefix = "ONCRMQUOTE",
     .owner_column = "assigned_by_id",
     .fields = quote_fields,
-    .n_fields = sizeof(quote_fields) / sizeof(quote_fields[0]),
+    .n_fields = ARRAY_SIZE(quote_fields),
     .bindings = quote_bindings,
     .derive = quote_derive,
     .finish = quote_finish,

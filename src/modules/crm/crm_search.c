@@ -32,7 +32,7 @@
 static const struct crm_entity_def *const indexed[] = {
     &crm_lead_def, &crm_deal_def, &crm_contact_def, &crm_company_def, &crm_quote_def, NULL,
 };
-#define N_INDEXED (sizeof(indexed) / sizeof(indexed[0]) - 1)
+#define N_INDEXED (ARRAY_SIZE(indexed) - 1)
 
 /* ---- documents ------------------------------------------------------------------------------ */
 
@@ -107,7 +107,7 @@ static int index_record(struct db *db, const struct crm_entity_def *def, int64_t
     add_word(&title, crm_row_str(row, "TITLE"), "");
     if (!title.len)
         person(row, &title);
-    for (i = 0; i < sizeof(name_fields) / sizeof(name_fields[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(name_fields); i++)
         add_word(&names, crm_row_str(row, name_fields[i]), " ");
     json_array_foreach(fm, i, v) {
         add_word(&comm, json_string_value(json_array_get(v, 1)), " ");

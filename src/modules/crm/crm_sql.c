@@ -92,7 +92,7 @@ static void build_fm_flags(const struct crm_entity_def *def, struct crm_entity_s
     int n = 0;
     strbuf_init(&sb, 0);
     strbuf_addf(&sb, "UPDATE %s SET ", def->table);
-    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
         const struct crm_field *f = crm_field_find(def, flags[i].field);
         if (!f || !f->column)
             continue;

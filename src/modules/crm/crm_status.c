@@ -192,7 +192,7 @@ int crm_status_seed_pipeline(struct db *db, int64_t category_id)
     char dict[48], code[64];
     int rc = 0;
     crm_category_stage_dict(category_id, dict, sizeof(dict));
-    for (size_t i = 0; !rc && i < sizeof(pipeline_stages) / sizeof(pipeline_stages[0]); i++) {
+    for (size_t i = 0; !rc && i < ARRAY_SIZE(pipeline_stages); i++) {
         snprintf(code, sizeof(code), "C%lld:%s", (long long)category_id, pipeline_stages[i].code);
         rc = status_insert(db, dict, code, pipeline_stages[i].name, pipeline_stages[i].sort,
                            pipeline_stages[i].system, category_id, pipeline_stages[i].color,
@@ -265,7 +265,7 @@ static const struct field_def status_fdefs[] = {
     {"SEMANTICS", "(" SQL_SEMANTICS ")", FIELD_STRING, FIELD_FILTER | FIELD_SORT | FIELD_SELECT,
      NULL},
 };
-#define N_STATUS_FDEFS (sizeof(status_fdefs) / sizeof(status_fdefs[0]))
+#define N_STATUS_FDEFS ARRAY_SIZE(status_fdefs)
 
 /* Runs "SELECT cols FROM crm_status s WHERE <where> <order>" and collects the rows. */
 static int status_query(struct rest_call *c, const json_t *filter, const json_t *order,
@@ -357,7 +357,7 @@ static int dict_known(struct rest_call *c, const char *dict, int64_t *category, 
     *ok = false;
     if (*category > 0)
         return crm_category_exists(c->db, CRM_TYPE_DEAL, *category, ok);
-    for (size_t i = 0; i < sizeof(dicts) / sizeof(dicts[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(dicts); i++)
         if (!strcmp(dicts[i].id, dict))
             *ok = true;
     return 0;
@@ -636,7 +636,7 @@ static int status_entity_types(struct rest_call *c)
     json_t *list = json_array();
     struct db_stmt *st;
     int rc = 0;
-    for (size_t i = 0; !rc && i < sizeof(dicts) / sizeof(dicts[0]); i++)
+    for (size_t i = 0; !rc && i < ARRAY_SIZE(dicts); i++)
         rc = entity_type_add(c->db, list, dicts[i].id, dicts[i].name, dicts[i].entity_type,
                              !strcmp(dicts[i].id, "DEAL_STAGE") ? 0 : -1);
     if (!rc && !(rc = db_prepare(c->db, SQL_PIPELINES, &st))) {

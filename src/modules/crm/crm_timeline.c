@@ -278,43 +278,34 @@ static json_t *row_json(struct db_stmt *st, int type, int64_t owner_id)
     return o;
 }
 
+/* The record a list reads, for its rows. */
+struct timeline_owner {
+    int type;
+    int64_t id;
+};
+
+static json_t *list_row(struct rest_call *c, struct db_stmt *st, void *ctx)
+{
+    const struct timeline_owner *o = ctx;
+    (void)c;
+    return row_json(st, o->type, o->id);
+}
+
 static int timeline_list(struct rest_call *c)
 {
-    struct db_stmt *st;
-    int64_t id = 0, offset = 0, total = -1;
-    bool count = true;
-    int type = 0;
-    int rc = timeline_record(c, &type, &id);
-    if (rc || (rc = crm_record_check(c, type, id, PERM_READ, NULL)))
+    struct timeline_owner o = {0};
+    struct rest_list l;
+    int rc = timeline_record(c, &o.type, &o.id);
+    if (rc || (rc = crm_record_check(c, o.type, o.id, PERM_READ, NULL)))
         return rc;
-    if ((rc = rest_param_start(c, &offset, &count)))
-        return rc;
-    /* static statements, prepared once: the shape of rest_list_run without its dynamic SQL */
-    if ((rc = db_prepare(c->db, SQL_PAGE, &st)))
-        return rest_fail_db(c, rc);
-    db_bind_int(st, 1, type);
-    db_bind_int(st, 2, id);
-    db_bind_int(st, 3, REST_PAGE_SIZE);
-    db_bind_int(st, 4, offset);
-    json_t *rows = json_array();
-    while ((rc = db_step(st)) == DB_ROW)
-        json_array_append_new(rows, row_json(st, type, id));
-    db_reset(st);
-    if (rc >= 0 && count && !rest_total_from_page(offset, json_array_size(rows), &total)) {
-        if ((rc = db_prepare(c->db, SQL_COUNT, &st)) >= 0) {
-            db_bind_int(st, 1, type);
-            db_bind_int(st, 2, id);
-            rc = db_step(st);
-            total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-            db_reset(st);
-        }
-    }
-    if (rc < 0) {
-        json_decref(rows);
-        return rest_fail_db(c, rc);
-    }
-    rest_set_list(c, rows, total, count ? offset : -1);
-    return 0;
+    /* static statements, prepared once per connection */
+    rest_list_init(&l, SQL_PAGE, SQL_COUNT);
+    l.cached = true;
+    l.row = list_row;
+    l.ctx = &o;
+    json_array_append_new(l.binds, json_integer(o.type));
+    json_array_append_new(l.binds, json_integer(o.id));
+    return rest_list_run(c, &l);
 }
 
 /* ---- start-up and the record-deletion listener ---------------------------------------------- */

@@ -249,7 +249,7 @@ static const struct field_def list_fields[] = {
     {"ENTITY_TYPE", "t.owner_type", FIELD_INT, FIELD_SELECT, NULL},
     {"COMMENT", "t.data", FIELD_STRING, FIELD_SELECT, NULL},
 };
-#define N_LIST_FIELDS (sizeof(list_fields) / sizeof(list_fields[0]))
+#define N_LIST_FIELDS ARRAY_SIZE(list_fields)
 
 /* Takes ENTITY_ID and ENTITY_TYPE (required, equality) out of the filter; the rest goes to
  * the filter compiler. *rest is a new reference. */
@@ -359,7 +359,7 @@ static int comment_fields(struct rest_call *c)
         {"FILES", "attached_diskfile", "Files", false, false},
     };
     json_t *o = json_object();
-    for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(f); i++)
         json_object_set_new(o, f[i].name,
                             json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:s}", "type", f[i].type,
                                       "isRequired", f[i].required, "isReadOnly", f[i].ro,

@@ -62,7 +62,7 @@ static const struct {
 
 int crm_uf_kind_parse(const char *type, enum crm_uf_kind *out)
 {
-    for (size_t i = 0; type && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+    for (size_t i = 0; type && i < ARRAY_SIZE(kinds); i++) {
         if (!strcasecmp(kinds[i].name, type)) {
             *out = kinds[i].kind;
             return 0;

@@ -511,10 +511,10 @@ int crm_uf_method_list(struct rest_call *c)
         json_object_del(filter, "ENTITY_ID");
     }
     strbuf_addstr(&sql, "SELECT " UF_COLS " FROM crm_uf u WHERE u.entity_type = ? AND ");
-    if (filter_compile(uf_fdefs, sizeof(uf_fdefs) / sizeof(uf_fdefs[0]), filter, db_dialect(c->db),
-                       &sql, binds, err, sizeof(err)) ||
-        order_compile(uf_fdefs, sizeof(uf_fdefs) / sizeof(uf_fdefs[0]), rest_param(c, "order"),
-                      "u.id", &sql, err, sizeof(err))) {
+    if (filter_compile(uf_fdefs, ARRAY_SIZE(uf_fdefs), filter, db_dialect(c->db), &sql, binds, err,
+                       sizeof(err)) ||
+        order_compile(uf_fdefs, ARRAY_SIZE(uf_fdefs), rest_param(c, "order"), "u.id", &sql, err,
+                      sizeof(err))) {
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
         goto out;
     }

@@ -330,7 +330,7 @@ const char *crm_type_name(const struct crm_field *f)
     };
     if (f->type == CRM_T_LINK || f->type == CRM_T_LINKS)
         return link_type_name(f->link_type);
-    if ((size_t)f->type < sizeof(names) / sizeof(names[0]) && names[f->type])
+    if ((size_t)f->type < ARRAY_SIZE(names) && names[f->type])
         return names[f->type];
     return "string";
 }

@@ -381,11 +381,11 @@ static int apply_plain(struct rest_call *c, json_t *f, struct task_row *r)
     if ((v = params_get(f, "TIME_ESTIMATE")) &&
         int_field(c, v, "TIME_ESTIMATE", 0, INT32_MAX, &r->time_estimate))
         return -1;
-    for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(times); i++)
         if ((v = params_get(f, times[i].key)) &&
             time_field(c, v, times[i].key, (int64_t *)((char *)r + times[i].off)))
             return -1;
-    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
         if ((v = params_get(f, flags[i].key)) &&
             yn_field(c, v, flags[i].key, (char *)r + flags[i].off))
             return -1;

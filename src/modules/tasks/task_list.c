@@ -23,12 +23,13 @@
 #define ALMOST_OVERDUE_SECONDS 86400
 #define TASKS_INDEX_PLAN_MAX 2000 /* matches a viewer's page may sort */
 
-static const char FROM_ADMIN[] = " FROM tasks_task t WHERE 1=1";
-static const char FROM_VIEWER[] =
-    " FROM tasks_access a JOIN tasks_task t ON t.id = a.task_id WHERE a.user_id = ?";
+static const char FROM_ADMIN[] = " FROM tasks_task t";
+static const char FROM_VIEWER[] = " FROM tasks_access a JOIN tasks_task t ON t.id = a.task_id";
 /* CROSS JOIN keeps the visibility rows as the outer loop, as task_fields_scan intends. */
 static const char FROM_VIEWER_PAGE[] =
-    " FROM tasks_access a CROSS JOIN tasks_task t ON t.id = a.task_id WHERE a.user_id = ?";
+    " FROM tasks_access a CROSS JOIN tasks_task t ON t.id = a.task_id";
+static const char WHERE_ADMIN[] = "1=1";
+static const char WHERE_VIEWER[] = "a.user_id = ?";
 static const char COUNT_ADMIN_ALL[] = "SELECT COUNT(*) FROM tasks_task t";
 static const char COUNT_VIEWER_ALL[] =
     "SELECT COALESCE((SELECT n FROM tasks_access_count WHERE user_id = ?), 0)";
@@ -280,13 +281,14 @@ static json_t *order_names(const json_t *order)
     return out;
 }
 
-/* A list's query. The filter is compiled twice when the caller is not an administrator: for
- * the count with the index-friendly viewer table, and for the page with whichever table the
- * count says is cheaper (see page_fields). */
+/* A list's query, the context of its rest_list. The filter is compiled twice when the caller
+ * is not an administrator: for the count with the index-friendly viewer table, and for the
+ * page with whichever table the count says is cheaper (see page_fields). */
 struct list_query {
     json_t *filter;        /* the rewritten filter (owned) */
     json_t *order;         /* order with upper-case names (owned) */
     unsigned char *chosen; /* selected fields (arena) */
+    struct strbuf select;  /* the page's select, written by list_begin */
     bool viewer, filtered, by_id;
 };
 
@@ -294,6 +296,7 @@ static void list_release(struct list_query *q)
 {
     json_decref(q->filter);
     json_decref(q->order);
+    strbuf_release(&q->select);
 }
 
 /* Reads filter, order and select. */
@@ -346,7 +349,8 @@ static int list_where(struct rest_call *c, const struct list_query *q,
     char err[256] = "";
     if (q->viewer)
         json_array_append_new(binds, json_integer(c->auth->user_id));
-    if (strbuf_addstr(where, " AND "))
+    if (strbuf_addstr(where, q->viewer ? WHERE_VIEWER : WHERE_ADMIN) ||
+        strbuf_addstr(where, " AND "))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "filter is too long");
     if (filter_compile(fields, task_fields_n, q->filter, db_dialect(c->db), where, binds, err,
                        sizeof(err)))
@@ -372,10 +376,12 @@ static int query_number(struct rest_call *c, const char *sql, const json_t *bind
     return rc;
 }
 
-/* The total. A viewer's unfiltered total is kept per user; a filter that reads only the
- * visibility table (status, deadline, id) is counted without touching tasks_task. */
-static int list_count(struct rest_call *c, const struct list_query *q, int64_t *total)
+/* The list's count (rest_list count_fn), taken before the page. A viewer's unfiltered total
+ * is kept per user; a filter that reads only the visibility table (status, deadline, id) is
+ * counted without touching tasks_task. */
+static int list_count(struct rest_call *c, struct rest_list *l, int64_t *total)
 {
+    const struct list_query *q = l->ctx;
     struct strbuf where, sql;
     json_t *binds = json_array();
     int rc;
@@ -390,15 +396,13 @@ static int list_count(struct rest_call *c, const struct list_query *q, int64_t *
     if ((rc = list_where(c, q, q->viewer ? task_fields_viewer : task_fields, &where, binds)))
         goto out;
     if (!q->viewer)
-        strbuf_addf(&sql, "SELECT COUNT(*)%s%s", FROM_ADMIN, where.buf);
+        strbuf_addf(&sql, "SELECT COUNT(*)%s WHERE %s", FROM_ADMIN, where.buf);
     else if (!strstr(where.buf, "t."))
-        strbuf_addf(&sql, "SELECT COUNT(*) FROM tasks_access a WHERE a.user_id = ?%s", where.buf);
+        strbuf_addf(&sql, "SELECT COUNT(*) FROM tasks_access a WHERE %s", where.buf);
     else
-        strbuf_addf(&sql, "SELECT COUNT(*)%s%s", FROM_VIEWER, where.buf);
+        strbuf_addf(&sql, "SELECT COUNT(*)%s WHERE %s", FROM_VIEWER, where.buf);
     rc = query_number(c, sql.buf, binds, total);
 out:
-    if (rc > 0 || (rc < 0 && !c->status))
-        rc = rest_fail_db(c, rc);
     json_decref(binds);
     strbuf_release(&where);
     strbuf_release(&sql);
@@ -419,71 +423,52 @@ static const struct field_def *page_fields(const struct list_query *q, int64_t t
     return task_fields_viewer;
 }
 
-static int list_page(struct rest_call *c, const struct list_query *q, int64_t total, int64_t offset,
-                     json_t *rows)
+/* The page's select, conditions and order (rest_list page_begin), for the table the total
+ * chooses. */
+static int list_begin(struct rest_call *c, struct rest_list *l, int64_t total)
 {
+    struct list_query *q = l->ctx;
     const struct field_def *fields = page_fields(q, total);
-    struct strbuf where, order, sql;
-    struct db_stmt *st = NULL;
-    json_t *binds = json_array();
-    int rc, idx;
-    strbuf_init(&where, TASKS_SQL_CAP);
-    strbuf_init(&order, TASKS_SQL_CAP);
-    strbuf_init(&sql, TASKS_SQL_CAP);
-    if ((rc = list_where(c, q, fields, &where, binds)) ||
+    int rc;
+    if ((rc = list_where(c, q, fields, &l->where, l->binds)) ||
         (rc = tasks_list_order(c, fields, task_fields_n, q->order, "ID", "DESC", fields[0].column,
-                               &order)))
-        goto out;
-    strbuf_addstr(&sql, "SELECT ");
-    if ((rc = task_select_sql(q->chosen, &sql)) ||
-        (rc = strbuf_addf(&sql, "%s%s%s LIMIT %d OFFSET ?",
-                          !q->viewer                   ? FROM_ADMIN
-                          : fields == task_fields_scan ? FROM_VIEWER_PAGE
-                                                       : FROM_VIEWER,
-                          where.buf, order.buf, REST_PAGE_SIZE)) ||
-        (rc = db_prepare_dyn(c->db, sql.buf, &st)))
-        goto fail;
-    if ((idx = rc = db_bind_json(st, binds, 1)) < 0)
-        goto fail;
-    db_bind_int(st, idx, offset);
-    while ((rc = db_step(st)) == DB_ROW)
-        json_array_append_new(rows, task_row_json(st, q->chosen));
-    if (rc < 0)
-        goto fail;
-    rc = 0;
-    goto out;
-fail:
-    rc = rest_fail_db(c, rc);
-out:
-    if (st)
-        db_finalize(st);
-    json_decref(binds);
-    strbuf_release(&where);
-    strbuf_release(&order);
-    strbuf_release(&sql);
-    return rc;
+                               &l->order)))
+        return rc;
+    strbuf_addstr(&q->select, "SELECT ");
+    if ((rc = task_select_sql(q->chosen, &q->select)) ||
+        (rc = strbuf_addstr(&q->select, !q->viewer                   ? FROM_ADMIN
+                                        : fields == task_fields_scan ? FROM_VIEWER_PAGE
+                                                                     : FROM_VIEWER)))
+        return rc;
+    l->select = q->select.buf;
+    return 0;
+}
+
+static json_t *list_row(struct rest_call *c, struct db_stmt *st, void *ctx)
+{
+    const struct list_query *q = ctx;
+    (void)c;
+    return task_row_json(st, q->chosen);
 }
 
 static int task_list(struct rest_call *c)
 {
     struct list_query q = {0};
-    int64_t offset = 0, total = -1;
-    bool count = true;
-    json_t *rows;
+    struct rest_list l;
     int rc;
-    if ((rc = rest_param_start(c, &offset, &count)))
-        return rc;
-    if ((rc = list_build(c, &q)) || (count && (rc = list_count(c, &q, &total))))
+    strbuf_init(&q.select, TASKS_SQL_CAP);
+    rest_list_init(&l, NULL, NULL);
+    l.count_first = true;
+    l.count_fn = list_count;
+    l.page_begin = list_begin;
+    l.row = list_row;
+    l.ctx = &q;
+    if ((rc = rest_list_start(c, &l)) || (rc = list_build(c, &q))) {
+        rest_list_release(&l);
         goto out;
-    rows = json_array();
-    if (!count || total > offset) {
-        if ((rc = list_page(c, &q, total, offset, rows))) {
-            json_decref(rows);
-            goto out;
-        }
     }
-    rest_set_list(c, rows, total, count ? offset : -1);
-    c->result = json_pack("{s:o}", "tasks", c->result);
+    if (!(rc = rest_list_run(c, &l)))
+        c->result = json_pack("{s:o}", "tasks", c->result);
 out:
     list_release(&q);
     return rc;

@@ -88,7 +88,7 @@ const struct field_def task_fields_viewer[] = {{"ID", "a.task_id", FIELD_INT, F 
 const struct field_def task_fields_scan[] = {{"ID", "a.task_id", FIELD_INT, F | S | SEL, NULL},
                                              TASK_FIELDS_REST("+", "a.status", "a.deadline")};
 
-const size_t task_fields_n = sizeof(task_fields) / sizeof(task_fields[0]);
+const size_t task_fields_n = ARRAY_SIZE(task_fields);
 
 /* In the order of task_fields. */
 const struct task_out_def task_outs[] = {
@@ -136,8 +136,7 @@ const struct task_out_def task_outs[] = {
     {NULL, TASK_OUT_NONE},
 };
 
-_Static_assert(sizeof(task_outs) / sizeof(task_outs[0]) ==
-                   sizeof(task_fields) / sizeof(task_fields[0]),
+_Static_assert(ARRAY_SIZE(task_outs) == ARRAY_SIZE(task_fields),
                "task_outs must have one entry per task field");
 
 enum { FIELD_CREATED_BY = 9, FIELD_RESPONSIBLE_ID = 10 };
@@ -314,7 +313,7 @@ static json_t *group_brief(struct db *db, int64_t group_id)
 
 int task_fetch(struct db *db, int64_t id, const unsigned char *only, json_t **out)
 {
-    unsigned char chosen[sizeof(task_fields) / sizeof(task_fields[0])];
+    unsigned char chosen[ARRAY_SIZE(task_fields)];
     struct strbuf sql;
     struct db_stmt *st = NULL;
     json_t *gid;

@@ -21,14 +21,14 @@ struct db_stmt;
 struct rest_call;
 
 /* Method tables, one per resource file. */
-extern const struct rest_method task_methods[];         /* task.c */
-extern const struct rest_method task_list_methods[];    /* task_list.c */
-extern const struct rest_method task_status_methods[];  /* task_status.c */
-extern const struct rest_method checklist_methods[];    /* checklist.c */
-extern const struct rest_method comment_methods[];      /* comment.c */
-extern const struct rest_method elapsed_methods[];      /* elapsed.c */
-extern const struct rest_method group_methods[];        /* group.c */
-extern const struct rest_method group_member_methods[]; /* group_member.c */
+extern const struct rest_method task_methods[];               /* task.c */
+extern const struct rest_method task_list_methods[];          /* task_list.c */
+extern const struct rest_method task_status_methods[];        /* task_status.c */
+extern const struct rest_method tasks_checklist_methods[];    /* tasks_checklist.c */
+extern const struct rest_method tasks_comment_methods[];      /* tasks_comment.c */
+extern const struct rest_method tasks_elapsed_methods[];      /* tasks_elapsed.c */
+extern const struct rest_method tasks_group_methods[];        /* tasks_group.c */
+extern const struct rest_method tasks_group_member_methods[]; /* tasks_group_member.c */
 
 #define TASKS_SQL_CAP (256 * 1024) /* bytes of one built-up query */
 #define TASKS_NO_TIME INT64_MIN    /* an unset date column */
@@ -235,7 +235,7 @@ int task_access_refresh_group(struct db *db, int64_t group_id);
 /* The caller's workgroup role ('A', 'E', 'K') in group_id, or 0 when not a member. */
 int task_access_group_role(struct db *db, int64_t user_id, int64_t group_id, char *role);
 
-/* ---- workgroups (group.c) -------------------------------------------------------------- */
+/* ---- workgroups (tasks_group.c) -------------------------------------------------------- */
 
 /* One workgroup; strings are owned by the call's arena. Y/N flags as 'Y' / 'N'. */
 struct group {
@@ -247,15 +247,15 @@ struct group {
 /* Reads the group id parameter name and loads the group, which the caller must be able to
  * see: missing is rest_fail 400 (Bitrix24's empty code), invisible 403 ACCESS_DENIED. Returns 0
  * or rest_fail's value. */
-int group_open(struct rest_call *c, const char *name, struct group *g);
+int tasks_group_open(struct rest_call *c, const char *name, struct group *g);
 /* Makes user a member of group with role ('A', 'E', 'K'), inserting or changing the row, and
  * gives them the group's tasks. Returns 0 or -E_*. */
-int group_member_set(struct rest_call *c, int64_t group_id, int64_t user_id, char role);
+int tasks_group_member_set(struct rest_call *c, int64_t group_id, int64_t user_id, char role);
 
 /* True when user may see group id (visible group, member, or admin); *exists false when there
  * is no such group. Returns 0 or -E_*. */
-int group_visible(struct db *db, const struct rest_call *c, int64_t id, bool *exists,
-                  bool *visible);
+int tasks_group_visible(struct db *db, const struct rest_call *c, int64_t id, bool *exists,
+                        bool *visible);
 
 /* Registers the task events on the live channel (task_live.c). */
 int task_live_init(void);

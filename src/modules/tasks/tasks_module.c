@@ -10,9 +10,15 @@
 extern const struct migration migrations_tasks[];
 
 static const struct rest_method *const tasks_method_tables[] = {
-    task_methods,      task_list_methods,    task_status_methods,
-    checklist_methods, comment_methods,      elapsed_methods,
-    group_methods,     group_member_methods, NULL,
+    task_methods,
+    task_list_methods,
+    task_status_methods,
+    tasks_checklist_methods,
+    tasks_comment_methods,
+    tasks_elapsed_methods,
+    tasks_group_methods,
+    tasks_group_member_methods,
+    NULL,
 };
 
 static const struct perm_entity tasks_perms[] = {

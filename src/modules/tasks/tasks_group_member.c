@@ -44,7 +44,7 @@ static int group_user_get(struct rest_call *c)
     struct group g;
     struct db_stmt *st;
     int rc;
-    if (group_open(c, "ID", &g))
+    if (tasks_group_open(c, "ID", &g))
         return -1;
     if ((rc = db_prepare(c->db, SQL_MEMBERS, &st)))
         return rest_fail_db(c, rc);
@@ -66,7 +66,7 @@ static int group_user_add(struct rest_call *c)
     char mine = 0;
     json_t *added;
     int rc;
-    if (group_open(c, "GROUP_ID", &g) || users_arg(c, ids, &n) ||
+    if (tasks_group_open(c, "GROUP_ID", &g) || users_arg(c, ids, &n) ||
         member_role(c, g.id, c->auth->user_id, &mine))
         return -1;
     if (!manages(c, &g, mine) &&
@@ -89,7 +89,7 @@ static int group_user_add(struct rest_call *c)
     for (size_t i = 0; i < n; i++) {
         char role = 0;
         if ((rc = task_access_group_role(c->db, ids[i], g.id, &role)) ||
-            (!role && (rc = group_member_set(c, g.id, ids[i], 'K')))) {
+            (!role && (rc = tasks_group_member_set(c, g.id, ids[i], 'K')))) {
             json_decref(added);
             return rest_fail_db(c, rc);
         }
@@ -108,7 +108,7 @@ static int group_user_delete(struct rest_call *c)
     char mine = 0;
     json_t *removed;
     int rc;
-    if (group_open(c, "GROUP_ID", &g) || users_arg(c, ids, &n) ||
+    if (tasks_group_open(c, "GROUP_ID", &g) || users_arg(c, ids, &n) ||
         member_role(c, g.id, c->auth->user_id, &mine))
         return -1;
     if (!c->auth->is_admin && mine != 'A' && mine != 'E' && !(n == 1 && ids[0] == c->auth->user_id))
@@ -150,7 +150,7 @@ static int group_user_update(struct rest_call *c)
     size_t n;
     json_t *changed;
     int rc;
-    if (group_open(c, "GROUP_ID", &g) || users_arg(c, ids, &n))
+    if (tasks_group_open(c, "GROUP_ID", &g) || users_arg(c, ids, &n))
         return -1;
     if (!role || (strcmp(role, "E") && strcmp(role, "K")))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'ROLE' must be E or K");
@@ -163,7 +163,7 @@ static int group_user_update(struct rest_call *c)
     for (size_t i = 0; i < n; i++) {
         char cur = 0;
         if ((rc = task_access_group_role(c->db, ids[i], g.id, &cur)) ||
-            (cur && cur != 'A' && (rc = group_member_set(c, g.id, ids[i], *role)))) {
+            (cur && cur != 'A' && (rc = tasks_group_member_set(c, g.id, ids[i], *role)))) {
             json_decref(changed);
             return rest_fail_db(c, rc);
         }
@@ -180,7 +180,7 @@ static int group_user_update(struct rest_call *c)
         .action = act, .flags = fl                                                                 \
     }
 
-const struct rest_method group_member_methods[] = {
+const struct rest_method tasks_group_member_methods[] = {
     MEMBER_METHOD("get", group_user_get, PERM_READ, 0),
     MEMBER_METHOD("add", group_user_add, PERM_UPDATE, REST_WRITE),
     MEMBER_METHOD("delete", group_user_delete, PERM_UPDATE, REST_WRITE),

@@ -307,7 +307,7 @@ static int checklist_getlist(struct rest_call *c)
     l.row = item_json;
     strbuf_addstr(&l.where, "c.task_id = ?");
     json_array_append_new(l.binds, json_integer(a.row.id));
-    if (tasks_list_order(c, item_fields, sizeof(item_fields) / sizeof(item_fields[0]),
+    if (tasks_list_order(c, item_fields, ARRAY_SIZE(item_fields),
                          tasks_arg(c, 1, "ORDER"), "SORT_INDEX", "ASC", "c.id", &l.order)) {
         rest_list_release(&l);
         return -1;
@@ -397,7 +397,7 @@ static int checklist_allowed(struct rest_call *c)
         .action = act, .flags = fl                                                                 \
     }
 
-const struct rest_method checklist_methods[] = {
+const struct rest_method tasks_checklist_methods[] = {
     ITEM_METHOD("add", checklist_add, PERM_UPDATE, REST_WRITE),
     ITEM_METHOD("update", checklist_update, PERM_UPDATE, REST_WRITE),
     ITEM_METHOD("get", checklist_get, PERM_READ, 0),

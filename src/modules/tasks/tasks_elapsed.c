@@ -253,7 +253,7 @@ static int elapsed_getlist(struct rest_call *c)
 {
     struct task_access a;
     struct rest_list l;
-    const size_t n = sizeof(elapsed_fields) / sizeof(elapsed_fields[0]);
+    const size_t n = ARRAY_SIZE(elapsed_fields);
     if (task_access_open(c, tasks_arg(c, 0, "TASKID"), "TASKID", &a))
         return -1;
     rest_list_init(&l, SQL_LIST, SQL_COUNT);
@@ -267,7 +267,7 @@ static int elapsed_getlist(struct rest_call *c)
         .flags = fl                                                                                \
     }
 
-const struct rest_method elapsed_methods[] = {
+const struct rest_method tasks_elapsed_methods[] = {
     ELAPSED_METHOD("add", elapsed_add, PERM_UPDATE, REST_WRITE),
     ELAPSED_METHOD("update", elapsed_update, PERM_UPDATE, REST_WRITE),
     ELAPSED_METHOD("get", elapsed_get, PERM_READ, 0),

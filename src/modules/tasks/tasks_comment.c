@@ -237,7 +237,7 @@ static int comment_getlist(struct rest_call *c)
 {
     struct task_access a;
     struct rest_list l;
-    const size_t n = sizeof(comment_fields) / sizeof(comment_fields[0]);
+    const size_t n = ARRAY_SIZE(comment_fields);
     if (task_access_open(c, tasks_arg(c, 0, "TASKID"), "TASKID", &a))
         return -1;
     rest_list_init(&l, SQL_LIST, NULL);
@@ -253,7 +253,7 @@ static int comment_getlist(struct rest_call *c)
         .flags = fl                                                                                \
     }
 
-const struct rest_method comment_methods[] = {
+const struct rest_method tasks_comment_methods[] = {
     COMMENT_METHOD("add", comment_add, PERM_UPDATE, REST_WRITE),
     COMMENT_METHOD("update", comment_update, PERM_UPDATE, REST_WRITE),
     COMMENT_METHOD("get", comment_get, PERM_READ, 0),

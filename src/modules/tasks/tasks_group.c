@@ -90,7 +90,8 @@ static json_t *group_json(struct rest_call *c, struct db_stmt *st, void *ctx)
                      "PROJECT_DATE_FINISH", tasks_col_time(st, 16, true));
 }
 
-int group_visible(struct db *db, const struct rest_call *c, int64_t id, bool *exists, bool *visible)
+int tasks_group_visible(struct db *db, const struct rest_call *c, int64_t id, bool *exists,
+                        bool *visible)
 {
     int64_t args[2] = {c->auth ? c->auth->user_id : 0, id}, v = 0;
     int rc = tasks_query_int(db, SQL_VISIBLE, 2, args, &v);
@@ -143,14 +144,14 @@ static int load_group(struct rest_call *c, int64_t id, struct group *g)
                   : rest_fail(c, 400, "", "socialnetwork group %lld not found", (long long)id);
 }
 
-int group_open(struct rest_call *c, const char *name, struct group *g)
+int tasks_group_open(struct rest_call *c, const char *name, struct group *g)
 {
     bool exists, visible;
     int64_t id;
     int rc;
     if (rest_param_id(c, rest_param(c, name), name, true, &id))
         return -1;
-    if ((rc = group_visible(c->db, c, id, &exists, &visible)))
+    if ((rc = tasks_group_visible(c->db, c, id, &exists, &visible)))
         return rest_fail_db(c, rc);
     if (!exists)
         return rest_fail(c, 400, "", "socialnetwork group %lld not found", (long long)id);
@@ -212,7 +213,7 @@ static int group_input(struct rest_call *c, struct group *g)
         return -1;
     if (blank(g->name))
         return rest_fail(c, 400, "BX_EMPTY_REQUIRED", "parameter 'NAME' must not be empty");
-    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
         if (yn_param(c, flags[i].key, (char *)g + flags[i].off))
             return -1;
     if (perms) {
@@ -277,7 +278,7 @@ static void bind_group(struct db_stmt *st, const struct group *g)
     db_bind_text(st, 12, yn[5], 1);
 }
 
-int group_member_set(struct rest_call *c, int64_t group_id, int64_t user_id, char role)
+int tasks_group_member_set(struct rest_call *c, int64_t group_id, int64_t user_id, char role)
 {
     struct db_stmt *st;
     char r[2] = {role, 0};
@@ -332,7 +333,7 @@ static int group_create(struct rest_call *c)
     if (rc != DB_DONE)
         return rest_fail_db(c, rc < 0 ? rc : -E_DB);
     g.id = db_last_id(c->db);
-    if ((rc = group_member_set(c, g.id, g.owner_id, 'A')))
+    if ((rc = tasks_group_member_set(c, g.id, g.owner_id, 'A')))
         return rest_fail_db(c, rc);
     if (group_event(c, "ONSONETGROUPADD", g.id))
         return -1;
@@ -366,8 +367,8 @@ static int save_group(struct rest_call *c, const struct group *g, int64_t old_ow
     db_reset(st);
     if (rc != DB_DONE)
         return rest_fail_db(c, rc < 0 ? rc : -E_DB);
-    if (old_owner != g->owner_id && ((rc = group_member_set(c, g->id, g->owner_id, 'A')) ||
-                                     (rc = group_member_set(c, g->id, old_owner, 'E'))))
+    if (old_owner != g->owner_id && ((rc = tasks_group_member_set(c, g->id, g->owner_id, 'A')) ||
+                                     (rc = tasks_group_member_set(c, g->id, old_owner, 'E'))))
         return rest_fail_db(c, rc);
     return group_event(c, "ONSONETGROUPUPDATE", g->id);
 }
@@ -376,7 +377,7 @@ static int group_update(struct rest_call *c)
 {
     struct group g;
     int64_t old_owner;
-    if (group_open(c, "GROUP_ID", &g) || require_owner(c, &g, "change"))
+    if (tasks_group_open(c, "GROUP_ID", &g) || require_owner(c, &g, "change"))
         return -1;
     old_owner = g.owner_id;
     if (group_input(c, &g) || owner_param(c, &g) || save_group(c, &g, old_owner))
@@ -391,7 +392,7 @@ static int group_setowner(struct rest_call *c)
     bool active = false;
     int64_t old_owner, id;
     int rc;
-    if (group_open(c, "GROUP_ID", &g) || require_owner(c, &g, "hand over") ||
+    if (tasks_group_open(c, "GROUP_ID", &g) || require_owner(c, &g, "hand over") ||
         rest_param_id(c, rest_param(c, "USER_ID"), "USER_ID", true, &id))
         return -1;
     if ((rc = tasks_user_active(c->db, id, &active)))
@@ -415,7 +416,7 @@ static int group_delete(struct rest_call *c)
 {
     struct group g;
     int rc;
-    if (group_open(c, "GROUP_ID", &g) || require_owner(c, &g, "delete"))
+    if (tasks_group_open(c, "GROUP_ID", &g) || require_owner(c, &g, "delete"))
         return -1;
     if (group_event(c, "ONSONETGROUPDELETE", g.id))
         return -1;
@@ -430,7 +431,7 @@ static int group_delete(struct rest_call *c)
 
 static int group_get(struct rest_call *c)
 {
-    const size_t n = sizeof(group_fields) / sizeof(group_fields[0]);
+    const size_t n = ARRAY_SIZE(group_fields);
     struct rest_list l;
     int64_t id = 0;
     int rc = 0;
@@ -484,7 +485,7 @@ static int user_groups(struct rest_call *c)
         .action = act, .flags = fl                                                                 \
     }
 
-const struct rest_method group_methods[] = {
+const struct rest_method tasks_group_methods[] = {
     GROUP_METHOD("create", group_create, PERM_ADD, REST_WRITE),
     GROUP_METHOD("update", group_update, PERM_UPDATE, REST_WRITE),
     GROUP_METHOD("delete", group_delete, PERM_DELETE, REST_WRITE),
