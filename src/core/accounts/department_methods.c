@@ -10,8 +10,10 @@
 #include "core/accounts/ident.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
+#include "core/json/jsonout.h"
 
 #define ALL (FIELD_FILTER | FIELD_SORT | FIELD_SELECT)
 #define DEP_NAME_MAX 255
@@ -61,12 +63,12 @@ static json_t *dep_row(struct rest_call *c, struct db_stmt *st, void *ctx)
     (void)c;
     (void)ctx;
     json_t *o = json_object();
-    json_object_set_new(o, "ID", ident_id_str(db_col_int(st, 0)));
-    json_object_set_new(o, "NAME", ident_text(st, 1));
+    json_object_set_new(o, "ID", jsonout_int_str(db_col_int(st, 0)));
+    json_object_set_new(o, "NAME", db_col_json_text(st, 1));
     json_object_set_new(o, "SORT", json_integer(db_col_int(st, 2)));
     if (db_col_type(st, 3) != DB_NULL)
-        json_object_set_new(o, "PARENT", ident_id_str(db_col_int(st, 3)));
-    json_object_set_new(o, "UF_HEAD", ident_id_str(db_col_int(st, 4)));
+        json_object_set_new(o, "PARENT", jsonout_int_str(db_col_int(st, 3)));
+    json_object_set_new(o, "UF_HEAD", jsonout_int_str(db_col_int(st, 4)));
     return o;
 }
 

@@ -19,29 +19,6 @@ static const char *const list_reserved[] = {
     "filter", "order", "sort", "select", "start", "auth", "admin_mode", "find", "name_search", NULL,
 };
 
-json_t *ident_id_str(int64_t id)
-{
-    char buf[24];
-    snprintf(buf, sizeof(buf), "%lld", (long long)id);
-    return json_string(buf);
-}
-
-json_t *ident_time(struct db_stmt *st, int col)
-{
-    char buf[40];
-    if (db_col_type(st, col) == DB_NULL)
-        return json_string("");
-    if (time_fmt_iso(buf, sizeof(buf), (double)db_col_int(st, col), 1) < 0)
-        return json_string("");
-    return json_string(buf);
-}
-
-json_t *ident_text(struct db_stmt *st, int col)
-{
-    const char *s = db_col_text(st, col);
-    return json_string(s ? s : "");
-}
-
 static bool is_empty(const json_t *v)
 {
     return !v || json_is_null(v) || (json_is_string(v) && !json_string_length(v));

@@ -17,12 +17,6 @@ struct db;
 struct db_stmt;
 struct rest_call;
 
-/* A string JSON value of id ("42"), as legacy methods write ids. New reference. */
-json_t *ident_id_str(int64_t id);
-/* Column col of st (Unix seconds) as ISO 8601 with the server's offset, or "" when NULL. */
-json_t *ident_time(struct db_stmt *st, int col);
-/* Column col of st as a string; "" when NULL. */
-json_t *ident_text(struct db_stmt *st, int col);
 
 /* The object a list method filters by: a copy of the FILTER (any case) object, plus every
  * top-level parameter whose name, less an operator prefix, is a filterable field (FILTER

@@ -13,6 +13,7 @@
 #include "core/auth/perm.h"
 #include "core/base/error.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/registry.h"
 #include "core/rest/rest.h"
@@ -203,7 +204,7 @@ static int role_list(struct rest_call *c)
         json_t *o = json_object(), *perms = role_perms(c->db, id);
         json_array_append_new(rows, o);
         json_object_set_new(o, "ID", json_integer(id));
-        json_object_set_new(o, "NAME", ident_text(st, 1));
+        json_object_set_new(o, "NAME", db_col_json_text(st, 1));
         json_object_set_new(o, "IS_DEFAULT", json_boolean(db_col_int(st, 2)));
         if (!perms || (rc = role_assigns(c->db, id, o))) {
             rc = perms ? rc : -E_DB;

@@ -15,8 +15,10 @@
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
+#include "core/json/jsonout.h"
 
 #define SEARCH_MAX_WORDS 8
 #define SEARCH_MAX_LEN 200
@@ -303,14 +305,14 @@ static int profile(struct rest_call *c)
         return 0;
     }
     o = json_object();
-    json_object_set_new(o, "ID", ident_id_str(c->auth->user_id));
+    json_object_set_new(o, "ID", jsonout_int_str(c->auth->user_id));
     json_object_set_new(o, "ADMIN", json_boolean(c->auth->is_admin || db_col_int(st, 5)));
-    json_object_set_new(o, "NAME", ident_text(st, 0));
-    json_object_set_new(o, "LAST_NAME", ident_text(st, 1));
-    json_object_set_new(o, "PERSONAL_GENDER", ident_text(st, 2));
+    json_object_set_new(o, "NAME", db_col_json_text(st, 0));
+    json_object_set_new(o, "LAST_NAME", db_col_json_text(st, 1));
+    json_object_set_new(o, "PERSONAL_GENDER", db_col_json_text(st, 2));
     if (db_col_text(st, 3) && *db_col_text(st, 3))
-        json_object_set_new(o, "PERSONAL_PHOTO", ident_text(st, 3));
-    json_object_set_new(o, "TIME_ZONE", ident_text(st, 4));
+        json_object_set_new(o, "PERSONAL_PHOTO", db_col_json_text(st, 3));
+    json_object_set_new(o, "TIME_ZONE", db_col_json_text(st, 4));
     json_object_set_new(o, "TIME_ZONE_OFFSET",
                         json_integer(user_tz_offset(db_col_text(st, 4) ? db_col_text(st, 4) : "",
                                                     (int64_t)time_now_real())));

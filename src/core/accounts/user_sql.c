@@ -15,6 +15,7 @@
 #include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
+#include "core/json/jsonout.h"
 
 #define ALL (FIELD_FILTER | FIELD_SORT | FIELD_SELECT)
 #define DEPS_SQL "u.id IN (SELECT user_id FROM core_user_department WHERE department_id = ?)"
@@ -97,15 +98,15 @@ json_t *user_row(struct rest_call *c, struct db_stmt *st, void *ctx)
         if (v && !v->chosen[i])
             continue;
         if (i == 0)
-            val = ident_id_str(db_col_int(st, 0));
+            val = jsonout_int_str(db_col_int(st, 0));
         else if (i == user_field_departments)
             val = departments_of(c->db, db_col_int(st, 0));
         else if (f->type == FIELD_BOOL)
             val = json_boolean(db_col_int(st, (int)i));
         else if (f->type == FIELD_DATETIME)
-            val = ident_time(st, (int)i);
+            val = db_col_json_time(st, (int)i, true);
         else
-            val = ident_text(st, (int)i);
+            val = db_col_json_text(st, (int)i);
         if (!val) {
             json_decref(o);
             return NULL;

@@ -1,8 +1,25 @@
-/* JSON values as statement parameters (contracts in db_json.h). It does not build SQL. */
+/* JSON values as statement parameters and columns as JSON values (contracts in db_json.h).
+ * It does not build SQL. */
 #include "core/db/db_json.h"
 
 #include "core/base/error.h"
+#include "core/base/timeutil.h"
 #include "core/db/db.h"
+
+json_t *db_col_json_text(struct db_stmt *st, int col)
+{
+    const char *s = db_col_text(st, col);
+    return json_string(s ? s : "");
+}
+
+json_t *db_col_json_time(struct db_stmt *st, int col, bool empty_string)
+{
+    char buf[40];
+    if (db_col_type(st, col) == DB_NULL ||
+        time_fmt_iso(buf, sizeof(buf), (double)db_col_int(st, col), 1) < 0)
+        return empty_string ? json_string("") : json_null();
+    return json_string(buf);
+}
 
 int db_bind_json_value(struct db_stmt *st, int idx, const json_t *v)
 {

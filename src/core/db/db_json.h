@@ -5,6 +5,7 @@
 #define KAZI_DB_JSON_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 struct db_stmt;
 
@@ -16,5 +17,11 @@ int db_bind_json_value(struct db_stmt *st, int idx, const json_t *v);
 /* Binds the values of the array binds to st, starting at parameter first. Returns the next
  * free parameter index, or a negative -E_*. */
 int db_bind_json(struct db_stmt *st, const json_t *binds, int first);
+
+/* Column col of the current row as a JSON string; "" for SQL NULL. */
+json_t *db_col_json_text(struct db_stmt *st, int col);
+/* Column col (Unix seconds) as an ISO 8601 JSON string with the server's offset; SQL NULL as
+ * "" when empty_string, else null. */
+json_t *db_col_json_time(struct db_stmt *st, int col, bool empty_string);
 
 #endif

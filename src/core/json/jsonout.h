@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/base/strbuf.h"
 
@@ -19,6 +20,10 @@ int jsonout_str(struct strbuf *b, const char *s, size_t len);
  * sequence with '?', so text that quotes client input (an error message naming a path, or cut
  * short in the middle of a character) always makes a JSON string. */
 void jsonout_scrub(char *s);
+
+/* A number as a JSON string value ("42"), as Bitrix24 writes ids and numbers in many replies.
+ * New reference. */
+json_t *jsonout_int_str(int64_t v);
 
 /* Appends "key": with key quoted as jsonout_str does; the same returns. */
 int jsonout_key(struct strbuf *b, const char *key);

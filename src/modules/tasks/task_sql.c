@@ -10,6 +10,8 @@
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
+#include "core/json/jsonout.h"
 #include "modules/tasks/tasks_internal.h"
 
 #define F FIELD_FILTER
@@ -223,7 +225,7 @@ static json_t *user_object(int64_t id, const char *info)
     size_t pos_len = pos && photo ? (size_t)(photo - pos - 1) : 0;
     char link[64];
     snprintf(link, sizeof(link), "/company/personal/user/%lld/", (long long)id);
-    return json_pack("{s:o, s:s%, s:s, s:s, s:s%}", "id", tasks_num(id), "name", name, name_len,
+    return json_pack("{s:o, s:s%, s:s, s:s, s:s%}", "id", jsonout_int_str(id), "name", name, name_len,
                      "link", link, "icon", photo ? photo + 1 : "", "workPosition",
                      pos ? pos + 1 : "", pos_len);
 }
@@ -235,11 +237,11 @@ static void put(json_t *o, const char *key, struct db_stmt *st, int col, enum ta
     bool null = db_col_type(st, col) == DB_NULL;
     switch (out) {
     case TASK_OUT_NUM:
-        json_object_set_new(o, key, tasks_num(null ? 0 : db_col_int(st, col)));
+        json_object_set_new(o, key, jsonout_int_str(null ? 0 : db_col_int(st, col)));
         break;
     case TASK_OUT_NUM_NULL0:
         json_object_set_new(
-            o, key, null || !db_col_int(st, col) ? json_null() : tasks_num(db_col_int(st, col)));
+            o, key, null || !db_col_int(st, col) ? json_null() : jsonout_int_str(db_col_int(st, col)));
         break;
     case TASK_OUT_TEXT:
         json_object_set_new(o, key, json_string(s ? s : ""));
@@ -248,7 +250,7 @@ static void put(json_t *o, const char *key, struct db_stmt *st, int col, enum ta
         json_object_set_new(o, key, s ? json_string(s) : json_null());
         break;
     case TASK_OUT_TIME:
-        json_object_set_new(o, key, tasks_col_time(st, col, false));
+        json_object_set_new(o, key, db_col_json_time(st, col, false));
         break;
     case TASK_OUT_IDS:
         json_object_set_new(o, key, split_list(s, ','));
@@ -259,7 +261,7 @@ static void put(json_t *o, const char *key, struct db_stmt *st, int col, enum ta
     case TASK_OUT_SUBSTATUS: {
         bool overdue = deadline != TASKS_NO_TIME && deadline < (int64_t)time_now_real() &&
                        status >= TASK_NEW && status <= TASK_IN_PROGRESS;
-        json_object_set_new(o, key, tasks_num(overdue ? -1 : status));
+        json_object_set_new(o, key, jsonout_int_str(overdue ? -1 : status));
         json_object_set_new(o, "overdue", json_string(overdue ? "Y" : "N"));
         break;
     }
@@ -303,8 +305,8 @@ static json_t *group_brief(struct db *db, int64_t group_id)
         return json_array();
     db_bind_int(st, 1, group_id);
     if (db_step(st) == DB_ROW)
-        g = json_pack("{s:o, s:o, s:o, s:o}", "id", tasks_num(group_id), "name",
-                      tasks_col_text(st, 0), "opened",
+        g = json_pack("{s:o, s:o, s:o, s:o}", "id", jsonout_int_str(group_id), "name",
+                      db_col_json_text(st, 0), "opened",
                       json_boolean(db_col_text(st, 1) && *db_col_text(st, 1) == 'Y'),
                       "membersCount", json_integer(db_col_int(st, 2)));
     db_reset(st);
@@ -581,7 +583,7 @@ json_t *task_crm_get(struct db *db, int64_t task_id)
     arr = json_array();
     db_bind_int(st, 1, task_id);
     while ((rc = db_step(st)) == DB_ROW)
-        json_array_append_new(arr, tasks_col_text(st, 0));
+        json_array_append_new(arr, db_col_json_text(st, 0));
     db_reset(st);
     if (rc < 0) {
         json_decref(arr);

@@ -9,8 +9,10 @@
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
+#include "core/json/jsonout.h"
 #include "modules/tasks/tasks_internal.h"
 
 #define CHECKLIST_TITLE_MAX 2000
@@ -66,13 +68,13 @@ static json_t *item_json(struct rest_call *c, struct db_stmt *st, void *ctx)
     (void)c;
     (void)ctx;
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:[], s:[]}", "ID",
-                     tasks_num(db_col_int(st, 0)), "TASK_ID", tasks_num(db_col_int(st, 1)),
-                     "PARENT_ID", tasks_num(db_col_int(st, 2)), "CREATED_BY",
-                     tasks_num(db_col_int(st, 3)), "TITLE", tasks_col_text(st, 4), "SORT_INDEX",
-                     tasks_num(db_col_int(st, 5)), "IS_COMPLETE", tasks_col_text(st, 6),
-                     "IS_IMPORTANT", tasks_col_text(st, 7), "TOGGLED_BY",
-                     db_col_type(st, 8) == DB_NULL ? json_null() : tasks_num(db_col_int(st, 8)),
-                     "TOGGLED_DATE", tasks_col_time(st, 9, true), "MEMBERS", "ATTACHMENTS");
+                     jsonout_int_str(db_col_int(st, 0)), "TASK_ID", jsonout_int_str(db_col_int(st, 1)),
+                     "PARENT_ID", jsonout_int_str(db_col_int(st, 2)), "CREATED_BY",
+                     jsonout_int_str(db_col_int(st, 3)), "TITLE", db_col_json_text(st, 4), "SORT_INDEX",
+                     jsonout_int_str(db_col_int(st, 5)), "IS_COMPLETE", db_col_json_text(st, 6),
+                     "IS_IMPORTANT", db_col_json_text(st, 7), "TOGGLED_BY",
+                     db_col_type(st, 8) == DB_NULL ? json_null() : jsonout_int_str(db_col_int(st, 8)),
+                     "TOGGLED_DATE", db_col_json_time(st, 9, true), "MEMBERS", "ATTACHMENTS");
 }
 
 /* Opens the task of argument 0, requiring edit roles when edit is set. */

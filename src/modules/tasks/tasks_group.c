@@ -12,8 +12,10 @@
 #include "core/base/error.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
+#include "core/json/jsonout.h"
 #include "modules/tasks/tasks_internal.h"
 
 #define NAME_MAX_LEN 255
@@ -77,17 +79,17 @@ static json_t *group_json(struct rest_call *c, struct db_stmt *st, void *ctx)
     (void)ctx;
     return json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o,"
                      " s:o, s:s, s:o, s:s, s:o, s:o, s:o}",
-                     "ID", tasks_num(db_col_int(st, 0)), "SITE_ID", "s1", "NAME",
-                     tasks_col_text(st, 1), "DESCRIPTION", tasks_col_text(st, 2), "DATE_CREATE",
-                     tasks_col_time(st, 3, true), "DATE_UPDATE", tasks_col_time(st, 4, true),
-                     "ACTIVE", tasks_col_text(st, 5), "VISIBLE", tasks_col_text(st, 6), "OPENED",
-                     tasks_col_text(st, 7), "CLOSED", tasks_col_text(st, 8), "SUBJECT_ID", "1",
-                     "OWNER_ID", tasks_num(db_col_int(st, 9)), "KEYWORDS", tasks_col_text(st, 10),
-                     "NUMBER_OF_MEMBERS", tasks_num(db_col_int(st, 11)), "DATE_ACTIVITY",
-                     tasks_col_time(st, 12, true), "SUBJECT_NAME", "Workgroups", "PROJECT",
-                     tasks_col_text(st, 13), "IS_EXTRANET", "N", "INITIATE_PERMS",
-                     tasks_col_text(st, 14), "PROJECT_DATE_START", tasks_col_time(st, 15, true),
-                     "PROJECT_DATE_FINISH", tasks_col_time(st, 16, true));
+                     "ID", jsonout_int_str(db_col_int(st, 0)), "SITE_ID", "s1", "NAME",
+                     db_col_json_text(st, 1), "DESCRIPTION", db_col_json_text(st, 2), "DATE_CREATE",
+                     db_col_json_time(st, 3, true), "DATE_UPDATE", db_col_json_time(st, 4, true),
+                     "ACTIVE", db_col_json_text(st, 5), "VISIBLE", db_col_json_text(st, 6), "OPENED",
+                     db_col_json_text(st, 7), "CLOSED", db_col_json_text(st, 8), "SUBJECT_ID", "1",
+                     "OWNER_ID", jsonout_int_str(db_col_int(st, 9)), "KEYWORDS", db_col_json_text(st, 10),
+                     "NUMBER_OF_MEMBERS", jsonout_int_str(db_col_int(st, 11)), "DATE_ACTIVITY",
+                     db_col_json_time(st, 12, true), "SUBJECT_NAME", "Workgroups", "PROJECT",
+                     db_col_json_text(st, 13), "IS_EXTRANET", "N", "INITIATE_PERMS",
+                     db_col_json_text(st, 14), "PROJECT_DATE_START", db_col_json_time(st, 15, true),
+                     "PROJECT_DATE_FINISH", db_col_json_time(st, 16, true));
 }
 
 int tasks_group_visible(struct db *db, const struct rest_call *c, int64_t id, bool *exists,
@@ -472,8 +474,8 @@ static int user_groups(struct rest_call *c)
     while ((rc = db_step(st)) == DB_ROW)
         json_array_append_new(c->result,
                               json_pack("{s:o, s:o, s:o, s:n, s:s}", "GROUP_ID",
-                                        tasks_num(db_col_int(st, 0)), "GROUP_NAME",
-                                        tasks_col_text(st, 1), "ROLE", tasks_col_text(st, 2),
+                                        jsonout_int_str(db_col_int(st, 0)), "GROUP_NAME",
+                                        db_col_json_text(st, 1), "ROLE", db_col_json_text(st, 2),
                                         "GROUP_IMAGE_ID", "GROUP_IMAGE", ""));
     db_reset(st);
     return rc < 0 ? rest_fail_db(c, rc) : 0;

@@ -7,8 +7,10 @@
 
 #include "core/base/error.h"
 #include "core/db/db.h"
+#include "core/db/db_json.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
+#include "core/json/jsonout.h"
 #include "modules/tasks/tasks_internal.h"
 
 static const char SQL_MEMBERS[] =
@@ -52,8 +54,8 @@ static int group_user_get(struct rest_call *c)
     c->result = json_array();
     while ((rc = db_step(st)) == DB_ROW)
         json_array_append_new(c->result,
-                              json_pack("{s:o, s:o}", "USER_ID", tasks_num(db_col_int(st, 0)),
-                                        "ROLE", tasks_col_text(st, 1)));
+                              json_pack("{s:o, s:o}", "USER_ID", jsonout_int_str(db_col_int(st, 0)),
+                                        "ROLE", db_col_json_text(st, 1)));
     db_reset(st);
     return rc < 0 ? rest_fail_db(c, rc) : 0;
 }
@@ -94,7 +96,7 @@ static int group_user_add(struct rest_call *c)
             return rest_fail_db(c, rc);
         }
         if (!role)
-            json_array_append_new(added, tasks_num(ids[i]));
+            json_array_append_new(added, jsonout_int_str(ids[i]));
     }
     c->result = added;
     return 0;
@@ -130,7 +132,7 @@ static int group_user_delete(struct rest_call *c)
         if ((rc = db_run_ints(c->db, SQL_REMOVE, 2, args)) ||
             (rc = task_access_group_leave(c->db, ids[i], g.id)))
             goto fail;
-        json_array_append_new(removed, tasks_num(ids[i]));
+        json_array_append_new(removed, jsonout_int_str(ids[i]));
     }
     c->result = removed;
     return 0;
@@ -168,7 +170,7 @@ static int group_user_update(struct rest_call *c)
             return rest_fail_db(c, rc);
         }
         if (cur && cur != 'A')
-            json_array_append_new(changed, tasks_num(ids[i]));
+            json_array_append_new(changed, jsonout_int_str(ids[i]));
     }
     c->result = changed;
     return 0;

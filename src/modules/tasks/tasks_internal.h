@@ -46,13 +46,6 @@ enum task_status {
 
 /* ---- values and parameters (tasks_util.c) ---------------------------------------------- */
 
-/* "42": ids and numbers as tasks.task.* and the legacy methods write them. New reference. */
-json_t *tasks_num(int64_t v);
-/* Column col as ISO 8601 with the server's offset; SQL NULL gives "" when empty_string, else
- * null (tasks.task.* write null, the legacy methods ""). New reference. */
-json_t *tasks_col_time(struct db_stmt *st, int col, bool empty_string);
-/* Column col as a string, "" for NULL. New reference. */
-json_t *tasks_col_text(struct db_stmt *st, int col);
 /* Argument index of a positional legacy method (task.checklistitem.add(TASKID, FIELDS)):
  * the parameter named by the number ("0", "1", ... as a JSON array body or ?0=..&1=..
  * gives), else the parameter with the documented name (any case), else the index-th

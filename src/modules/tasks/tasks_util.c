@@ -18,37 +18,6 @@
 
 static const char SQL_USER_ACTIVE[] = "SELECT active FROM core_user WHERE id = ?";
 
-/* Written by hand: a task list formats some 800 numbers a page, and snprintf was a visible
- * share of its time. */
-json_t *tasks_num(int64_t v)
-{
-    char buf[24];
-    char *p = buf + sizeof(buf);
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        *--p = '-';
-    return json_stringn_nocheck(p, (size_t)(buf + sizeof(buf) - p));
-}
-
-json_t *tasks_col_time(struct db_stmt *st, int col, bool empty_string)
-{
-    char buf[40];
-    if (db_col_type(st, col) == DB_NULL ||
-        time_fmt_iso(buf, sizeof(buf), (double)db_col_int(st, col), 1) < 0)
-        return empty_string ? json_string("") : json_null();
-    return json_string(buf);
-}
-
-json_t *tasks_col_text(struct db_stmt *st, int col)
-{
-    const char *s = db_col_text(st, col);
-    return json_string(s ? s : "");
-}
-
 static bool is_empty(const json_t *v)
 {
     return !v || json_is_null(v) || (json_is_string(v) && !json_string_length(v));
