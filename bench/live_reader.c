@@ -50,7 +50,8 @@ int main(int argc, char **argv)
         struct sub *s = &subs[i];
         s->at = calloc((size_t)e, sizeof(int64_t));
         s->fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (connect(s->fd, (struct sockaddr *)&sa, sizeof(sa)) || write(s->fd, req, (size_t)rl) != rl)
+        if (connect(s->fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+            write(s->fd, req, (size_t)rl) != rl)
             return 1;
         char hb[1024];
         size_t hl = 0;

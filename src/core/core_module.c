@@ -72,15 +72,9 @@ static const struct module_route core_routes[] = {
 
 /* Every REST method table of core, one per resource file. */
 static const struct rest_method *const core_method_tables[] = {
-    rest_core_methods,
-    auth_methods,
-    user_methods,
-    user_password_methods,
-    department_methods,
-    role_methods,
-    rest_modules_methods,
-    rest_option_methods,
-    NULL,
+    rest_core_methods,     auth_methods,        user_methods,
+    user_password_methods, department_methods,  role_methods,
+    rest_modules_methods,  rest_option_methods, NULL,
 };
 
 /* Permission entities core declares (for the role editor). */

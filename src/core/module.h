@@ -16,8 +16,14 @@ struct rest_call; /* core/rest/rest.h */
  * success or the negative value rest_fail returned. */
 typedef int (*rest_handler_fn)(struct rest_call *call);
 
-enum perm_action { PERM_NONE_ACTION = 0, PERM_READ, PERM_ADD, PERM_UPDATE, PERM_DELETE,
-                   PERM_ADMIN };
+enum perm_action {
+    PERM_NONE_ACTION = 0,
+    PERM_READ,
+    PERM_ADD,
+    PERM_UPDATE,
+    PERM_DELETE,
+    PERM_ADMIN
+};
 
 enum rest_flags {
     REST_WRITE = 1 << 0,    /* runs in a write transaction */
@@ -29,8 +35,8 @@ enum rest_flags {
 };
 
 struct rest_method {
-    const char *name;        /* lower-case method name, "crm.lead.add" */
-    const char *scope;       /* scope a webhook/token needs, "crm" */
+    const char *name;  /* lower-case method name, "crm.lead.add" */
+    const char *scope; /* scope a webhook/token needs, "crm" */
     rest_handler_fn fn;
     const char *entity;      /* permission entity checked before the handler, or NULL */
     enum perm_action action; /* what the handler does to entity */
@@ -79,14 +85,14 @@ struct module {
     /* REST method tables, one per resource file, NULL-terminated; may be NULL. Each table
      * ends with an entry whose name is NULL. */
     const struct rest_method *const *method_tables;
-    const struct module_route *routes;    /* terminated by method == NULL */
-    const struct perm_entity *perms;      /* terminated by entity == NULL */
-    const struct module_ref *refs;        /* terminated by kind == NULL; may be NULL */
-    const struct migration *migrations;   /* terminated by version == 0 */
-    const char *const *events;            /* event names emitted, NULL-terminated; the
-                                             `events` REST method lists them */
-    int (*init)(void);  /* after migrations, before serving; may be NULL */
-    void (*fini)(void); /* at shutdown, after the last request; may be NULL */
+    const struct module_route *routes;  /* terminated by method == NULL */
+    const struct perm_entity *perms;    /* terminated by entity == NULL */
+    const struct module_ref *refs;      /* terminated by kind == NULL; may be NULL */
+    const struct migration *migrations; /* terminated by version == 0 */
+    const char *const *events;          /* event names emitted, NULL-terminated; the
+                                           `events` REST method lists them */
+    int (*init)(void);                  /* after migrations, before serving; may be NULL */
+    void (*fini)(void);                 /* at shutdown, after the last request; may be NULL */
 };
 
 /* Every compiled-in module, NULL-terminated, in start-up order (src/modules/modules.c). */

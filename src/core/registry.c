@@ -33,7 +33,8 @@ int registry_init(const struct config *cfg, char *err, size_t errlen)
             if (len && !compiled_in(p, len)) {
                 snprintf(err, errlen,
                          "config: 'modules' names '%.*s', which is not a module of this build "
-                         "(see kazi modules)", (int)len, p);
+                         "(see kazi modules)",
+                         (int)len, p);
                 return -E_CONFIG;
             }
             p += len;

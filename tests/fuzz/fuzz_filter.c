@@ -73,7 +73,8 @@ static void bind_all(sqlite3_stmt *st, const json_t *binds)
 {
     size_t i;
     json_t *v;
-    json_array_foreach(binds, i, v) {
+    json_array_foreach(binds, i, v)
+    {
         int idx = (int)i + 1, rc;
         if (json_is_integer(v))
             rc = sqlite3_bind_int64(st, idx, json_integer_value(v));
@@ -195,8 +196,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     uint8_t mode = data[0];
-    json_t *in = json_loadb((const char *)data + 1, size - 1, JSON_DECODE_ANY | JSON_ALLOW_NUL,
-                            &jerr);
+    json_t *in =
+        json_loadb((const char *)data + 1, size - 1, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
     if (!in)
         return 0;
     switch (mode % 4) {

@@ -29,10 +29,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/base/crypto.h"
 #include "core/auth/session.h"
 #include "core/auth/users.h"
 #include "core/auth/webhooks.h"
+#include "core/base/crypto.h"
 #include "core/base/strbuf.h"
 #include "core/cli/app.h"
 #include "core/db/db.h"

@@ -44,9 +44,9 @@ TEST(config_defaults)
     struct config cfg;
     char err[1024];
     const char *dir = conf_dir("defaults", "");
-    CHECK_INT(load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
-                   (const char *[]){"--data", dir, NULL}),
-              0);
+    CHECK_INT(
+        load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL, (const char *[]){"--data", dir, NULL}),
+        0);
     CHECK_STR(cfg.data, dir);
     CHECK_STR(cfg.http, "127.0.0.1:8080");
     CHECK_STR(cfg.https, "127.0.0.1:8443");
@@ -75,9 +75,9 @@ TEST(config_precedence)
     unsetenv("KAZI_NOT_AN_OPTION");
     CHECK_STR(err, "");
     CHECK_INT(rc, 0);
-    CHECK_INT(cfg.timeout, 11);              /* file only */
-    CHECK_STR(cfg.log_level, "debug");       /* file only */
-    CHECK_INT(cfg.threads, 5);               /* env over file */
+    CHECK_INT(cfg.timeout, 11);               /* file only */
+    CHECK_STR(cfg.log_level, "debug");        /* file only */
+    CHECK_INT(cfg.threads, 5);                /* env over file */
     CHECK_INT(cfg.max_body, 4 * 1024 * 1024); /* flag over env over file */
     CHECK_STR(cfg.public_url, "https://crm.example");
     char expect[300];
@@ -116,28 +116,28 @@ TEST(config_unknown_key_in_file)
     struct config cfg;
     char err[1024], expect[400];
     const char *dir = conf_dir("unknown", "timeout = 5\n\n# x\nbogus_key = 1\n");
-    CHECK_INT(load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
-                   (const char *[]){"--data", dir, NULL}),
-              -E_CONFIG);
+    CHECK_INT(
+        load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL, (const char *[]){"--data", dir, NULL}),
+        -E_CONFIG);
     snprintf(expect, sizeof(expect), "config: unknown key 'bogus_key' in %s/kazi.conf:4", dir);
     CHECK_STR(err, expect);
     CHECK(strchr(err, '\n') == NULL);
     dir = conf_dir("noeq", "timeout 5\n");
-    CHECK_INT(load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
-                   (const char *[]){"--data", dir, NULL}),
-              -E_CONFIG);
+    CHECK_INT(
+        load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL, (const char *[]){"--data", dir, NULL}),
+        -E_CONFIG);
     CHECK(strstr(err, "kazi.conf:1") != NULL);
     dir = conf_dir("badval", "\nmax_body = lots\n");
-    CHECK_INT(load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
-                   (const char *[]){"--data", dir, NULL}),
-              -E_CONFIG);
+    CHECK_INT(
+        load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL, (const char *[]){"--data", dir, NULL}),
+        -E_CONFIG);
     CHECK(strstr(err, "'max_body'") != NULL);
     CHECK(strstr(err, "kazi.conf:2") != NULL);
     /* config_file inside a config file is not a key */
     dir = conf_dir("nested", "config_file = /x\n");
-    CHECK_INT(load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
-                   (const char *[]){"--data", dir, NULL}),
-              -E_CONFIG);
+    CHECK_INT(
+        load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL, (const char *[]){"--data", dir, NULL}),
+        -E_CONFIG);
     CHECK(strstr(err, "unknown key 'config_file'") != NULL);
 }
 
@@ -146,8 +146,8 @@ TEST(config_bad_port)
     struct config cfg;
     char err[1024];
     const char *dir = conf_dir("port", "");
-    static const char *const bad[] = {"127.0.0.1:99999", "127.0.0.1", "127.0.0.1:", ":80",
-                                      "127.0.0.1:-1", "127.0.0.1:80x", "[::1]80", "[::1"};
+    static const char *const bad[] = {"127.0.0.1:99999", "127.0.0.1",     "127.0.0.1:", ":80",
+                                      "127.0.0.1:-1",    "127.0.0.1:80x", "[::1]80",    "[::1"};
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         int rc = load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
                       (const char *[]){"--data", dir, "--http", bad[i], NULL});
@@ -172,8 +172,8 @@ TEST(config_bad_port)
     CHECK_INT(config_parse_addr("verylonghostname:1", host, 8, &port), -E_INVAL);
     /* the environment is named as the source */
     setenv("KAZI_HTTPS", "nope", 1);
-    int rc = load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
-                  (const char *[]){"--data", dir, NULL});
+    int rc =
+        load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL, (const char *[]){"--data", dir, NULL});
     unsetenv("KAZI_HTTPS");
     CHECK_INT(rc, -E_CONFIG);
     CHECK(strstr(err, "'https'") != NULL);
@@ -236,18 +236,30 @@ TEST(config_sizes)
     static const struct {
         const char *v;
         long long want;
-    } ok[] = {{"4096", 4096},           {"4K", 4096},
-              {"4k", 4096},             {"4KB", 4096},
-              {"2M", 2 * 1024 * 1024},  {"1G", 1024LL * 1024 * 1024},
-              {"4G", 4294967296LL},     {"1024", 1024}};
+    } ok[] = {{"4096", 4096},
+              {"4K", 4096},
+              {"4k", 4096},
+              {"4KB", 4096},
+              {"2M", 2 * 1024 * 1024},
+              {"1G", 1024LL * 1024 * 1024},
+              {"4G", 4294967296LL},
+              {"1024", 1024}};
     for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
         CHECK_INT(load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
                        (const char *[]){"--data", dir, "--max-body", ok[i].v, NULL}),
                   0);
         CHECK_INT(cfg.max_body, ok[i].want);
     }
-    static const char *const bad[] = {"", "K", "4X", "4KK", "-1", "1023", "5G", "4 K",
-                                      "99999999999999999999G", "9223372036854775807K"};
+    static const char *const bad[] = {"",
+                                      "K",
+                                      "4X",
+                                      "4KK",
+                                      "-1",
+                                      "1023",
+                                      "5G",
+                                      "4 K",
+                                      "99999999999999999999G",
+                                      "9223372036854775807K"};
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         int rc = load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
                       (const char *[]){"--data", dir, "--max-body", bad[i], NULL});
@@ -263,8 +275,8 @@ TEST(config_extras_and_positionals)
     struct config cfg;
     char err[1024];
     const char *dir = conf_dir("extras", "");
-    struct config_extra ex[] = {{"email", true, NULL}, {"admin", false, NULL},
-                                {"name", true, NULL}, {NULL, false, NULL}};
+    struct config_extra ex[] = {
+        {"email", true, NULL}, {"admin", false, NULL}, {"name", true, NULL}, {NULL, false, NULL}};
     const char *pos[2];
     int n_pos = -1;
     CHECK_INT(load(&cfg, err, sizeof(err), ex, pos, 2, &n_pos,
@@ -294,8 +306,7 @@ TEST(config_extras_and_positionals)
                    (const char *[]){"--data", dir, "--email", NULL}),
               -E_CONFIG);
     CHECK(strstr(err, "'--email'") != NULL);
-    CHECK_INT(load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
-                   (const char *[]){"--data", NULL}),
+    CHECK_INT(load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL, (const char *[]){"--data", NULL}),
               -E_CONFIG);
     CHECK(strstr(err, "'--data' needs a value") != NULL);
 }
@@ -310,13 +321,13 @@ TEST(config_unknown_flag)
               -E_CONFIG);
     CHECK_STR(err, "unknown option '--nope' (see kazi --help)");
     /* extras of one sub-command are unknown to another */
-    CHECK_INT(load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL,
-                   (const char *[]){"--email=x", NULL}),
-              -E_CONFIG);
+    CHECK_INT(
+        load(&cfg, err, sizeof(err), NULL, NULL, 0, NULL, (const char *[]){"--email=x", NULL}),
+        -E_CONFIG);
     CHECK(strstr(err, "'--email'") != NULL);
-    CHECK_INT(load(&cfg, err, sizeof(err), ex, NULL, 0, NULL,
-                   (const char *[]){"--emai", "x", NULL}),
-              -E_CONFIG);
+    CHECK_INT(
+        load(&cfg, err, sizeof(err), ex, NULL, 0, NULL, (const char *[]){"--emai", "x", NULL}),
+        -E_CONFIG);
 }
 
 TEST(config_module_switch_and_help)
@@ -335,11 +346,26 @@ TEST(config_module_switch_and_help)
     FILE *f = open_memstream(&text, &len);
     config_print_help(f);
     fclose(f);
-    static const char *const flags[] = {
-        "--data", "--config-file", "--http", "--https", "--tls-cert", "--tls-key", "--modules",
-        "--log-level", "--access-log", "--db-sync", "--public-url", "--threads", "--max-body",
-        "--max-header", "--timeout", "--shutdown-timeout", "--max-connections",
-        "--rate-limit-burst", "--rate-limit-rate", "KAZI_MAX_BODY"};
+    static const char *const flags[] = {"--data",
+                                        "--config-file",
+                                        "--http",
+                                        "--https",
+                                        "--tls-cert",
+                                        "--tls-key",
+                                        "--modules",
+                                        "--log-level",
+                                        "--access-log",
+                                        "--db-sync",
+                                        "--public-url",
+                                        "--threads",
+                                        "--max-body",
+                                        "--max-header",
+                                        "--timeout",
+                                        "--shutdown-timeout",
+                                        "--max-connections",
+                                        "--rate-limit-burst",
+                                        "--rate-limit-rate",
+                                        "KAZI_MAX_BODY"};
     for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
         if (!strstr(text, flags[i])) {
             t_fail(__FILE__, __LINE__, "help does not mention %s", flags[i]);

@@ -102,8 +102,8 @@ static void failing_body(struct rest_call *c)
     int rc = crm_entity_write(c, &crm_lead_def, 0, f, 0, NULL);
     json_decref(f);
     if (rc != -1 || c->status != 500 || strcmp(seen, "ONCRMLEADADD:1,"))
-        t_fail(__FILE__, __LINE__, "a failing subscriber fails the write: %d %d %s", rc,
-               c->status, seen);
+        t_fail(__FILE__, __LINE__, "a failing subscriber fails the write: %d %d %s", rc, c->status,
+               seen);
     c->status = 0;
     f = fields("{\"TITLE\":\"y\"}");
     rc = crm_entity_write(c, &crm_lead_def, 0, f, CRM_NO_EVENT, NULL);
@@ -146,7 +146,8 @@ static void typed_body(struct rest_call *c)
     if (crm_field_find(&crm_lead_def, "stageId") != crm_field_find(&crm_lead_def, "status_id"))
         t_fail(__FILE__, __LINE__, "camelCase alias lookup");
     /* a typed list: camelCase names in filter, select and rows */
-    json_t *filter = json_pack("{s:s}", "stageId", "PREPARATION"), *select = json_pack("[s]", "title");
+    json_t *filter = json_pack("{s:s}", "stageId", "PREPARATION"),
+           *select = json_pack("[s]", "title");
     struct crm_query q = {.filter = filter, .select = select, .fmt = CRM_FMT_TYPED};
     rc = crm_entity_query(c, &crm_deal_def, &q);
     char *rows = rc ? NULL : json_dumps(c->result, JSON_COMPACT);
@@ -166,14 +167,16 @@ static void history_body(struct rest_call *c)
 {
     struct db_stmt *st;
     int64_t id = 0;
-    json_t *f = fields("{\"TITLE\":\"a\"}"), *g = fields("{\"TITLE\":\"b\",\"STATUS_ID\":\"JUNK\"}");
+    json_t *f = fields("{\"TITLE\":\"a\"}"),
+           *g = fields("{\"TITLE\":\"b\",\"STATUS_ID\":\"JUNK\"}");
     int rc = crm_entity_write(c, &crm_lead_def, 0, f, 0, &id);
     if (!rc)
         rc = crm_entity_write(c, &crm_lead_def, id, g, 0, NULL);
     json_decref(f);
     json_decref(g);
     char got[256] = "";
-    if (!rc && !db_prepare(c->db, "SELECT type || ':' || data FROM crm_timeline ORDER BY id", &st)) {
+    if (!rc &&
+        !db_prepare(c->db, "SELECT type || ':' || data FROM crm_timeline ORDER BY id", &st)) {
         while (db_step(st) == DB_ROW) {
             size_t n = strlen(got);
             snprintf(got + n, sizeof(got) - n, "%s;", db_col_text(st, 0));

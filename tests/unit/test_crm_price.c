@@ -8,7 +8,7 @@
 #include "t.h"
 
 /* Amounts compared in cents, so 0.1 + 0.2 style noise cannot fail a test. */
-#define CHECK_CENTS(a, b) CHECK_INT(llround((a) * 100), llround((b) * 100))
+#define CHECK_CENTS(a, b) CHECK_INT(llround((a)*100), llround((b)*100))
 
 TEST(crm_price_round2)
 {
@@ -36,9 +36,8 @@ TEST(crm_price_percent_discount)
 {
     struct crm_price p = {.price = 611, .quantity = 1, .discount_type = 2, .discount_rate = 10};
     char err[128];
-    CHECK_INT(crm_price_calc(&p, CRM_PRICE_FINAL | CRM_PRICE_TYPE | CRM_PRICE_RATE, err,
-                             sizeof(err)),
-              0);
+    CHECK_INT(
+        crm_price_calc(&p, CRM_PRICE_FINAL | CRM_PRICE_TYPE | CRM_PRICE_RATE, err, sizeof(err)), 0);
     CHECK_CENTS(p.exclusive, 611.0);
     CHECK_CENTS(p.netto, 678.89);
     CHECK_CENTS(p.discount_sum, 67.89);
@@ -84,9 +83,9 @@ TEST(crm_price_refusals)
     struct crm_price p = {.price = 10, .quantity = -1};
     CHECK_INT(crm_price_calc(&p, CRM_PRICE_FINAL, err, sizeof(err)), -E_INVAL);
     p = (struct crm_price){.price = 10, .quantity = 1, .discount_type = 2, .discount_sum = 3};
-    CHECK_INT(crm_price_calc(&p, CRM_PRICE_FINAL | CRM_PRICE_TYPE | CRM_PRICE_SUM, err,
-                             sizeof(err)),
-              -E_INVAL);
+    CHECK_INT(
+        crm_price_calc(&p, CRM_PRICE_FINAL | CRM_PRICE_TYPE | CRM_PRICE_SUM, err, sizeof(err)),
+        -E_INVAL);
     CHECK_STR(err, "a percentage discount needs DISCOUNT_RATE");
     p = (struct crm_price){.price = 10, .quantity = 1, .discount_type = 3};
     CHECK_INT(crm_price_calc(&p, CRM_PRICE_FINAL | CRM_PRICE_TYPE, err, sizeof(err)), -E_INVAL);

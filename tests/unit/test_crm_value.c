@@ -8,14 +8,16 @@
 #include "t.h"
 
 static const struct crm_field f_int = CRM_FIELD("PROBABILITY", "probability", CRM_T_INT, 0, "P");
-static const struct crm_field f_link = CRM_FIELD_LINK("COMPANY_ID", "company_id", 0,
-                                                      CRM_TYPE_COMPANY, "Company");
+static const struct crm_field f_link =
+    CRM_FIELD_LINK("COMPANY_ID", "company_id", 0, CRM_TYPE_COMPANY, "Company");
 static const struct crm_field f_dbl = CRM_FIELD("OPPORTUNITY", "opportunity", CRM_T_DOUBLE, 0, "O");
 static const struct crm_field f_char = CRM_FIELD("OPENED", "opened", CRM_T_CHAR, 0, "Opened");
 static const struct crm_field f_date = CRM_FIELD("BEGINDATE", "begindate", CRM_T_DATE, 0, "B");
-static const struct crm_field f_dt = CRM_FIELD("DATE_CREATE", "date_create", CRM_T_DATETIME, 0, "D");
+static const struct crm_field f_dt =
+    CRM_FIELD("DATE_CREATE", "date_create", CRM_T_DATETIME, 0, "D");
 static const struct crm_field f_str = CRM_FIELD("TITLE", "title", CRM_T_STRING, 0, "T");
-static const struct crm_field f_cur = CRM_FIELD("CURRENCY_ID", "currency_id", CRM_T_CURRENCY, 0, "C");
+static const struct crm_field f_cur =
+    CRM_FIELD("CURRENCY_ID", "currency_id", CRM_T_CURRENCY, 0, "C");
 static const struct crm_field f_st = CRM_FIELD_STATUS("SOURCE_ID", "source_id", 0, "SOURCE", "S");
 
 /* Parses the JSON text in as a value of f; returns the stored value's JSON text (caller

@@ -198,8 +198,7 @@ static const struct ok_case ok_cases[] = {
     {"{'<=DA':'1999-11-11'}", "t.da <= ?", "['1999-11-11']"},
     {"{'@DA':['2024-01-01','2024-01-02']}", "t.da IN (?, ?)", "['2024-01-01','2024-01-02']"},
     {"{'!@DA':['2024-01-01']}", "(t.da IS NULL OR t.da NOT IN (?))", "['2024-01-01']"},
-    {"{'><DA':['2024-01-01','2024-01-31']}", "t.da BETWEEN ? AND ?",
-     "['2024-01-01','2024-01-31']"},
+    {"{'><DA':['2024-01-01','2024-01-31']}", "t.da BETWEEN ? AND ?", "['2024-01-01','2024-01-31']"},
     {"{'!><DA':['2024-01-01','2024-01-31']}", "(t.da IS NULL OR t.da NOT BETWEEN ? AND ?)",
      "['2024-01-01','2024-01-31']"},
     {"{'DA':''}", "(t.da IS NULL OR t.da = '')", "[]"},
@@ -485,9 +484,9 @@ static uint32_t rng(void)
 
 static void random_text(char *buf, size_t size)
 {
-    static const char *const tok[] = {"x", "y", "'", "\"", "\\", "%", "_", "?", ";", "--", " ",
-                                      "(", ")", "=", "<", ">", "!", "@", "\xc3\xa9", "\t",
-                                      "' OR 1=1 --", "0", "9", "$1", "*/", "/*"};
+    static const char *const tok[] = {
+        "x", "y", "'", "\"", "\\", "%",        "_",  "?",           ";", "--", " ",  "(",  ")",
+        "=", "<", ">", "!",  "@",  "\xc3\xa9", "\t", "' OR 1=1 --", "0", "9",  "$1", "*/", "/*"};
     size_t len = 0, n = 1 + rng() % 12;
     buf[0] = '\0';
     for (size_t i = 0; i < n; i++) {
@@ -501,7 +500,7 @@ static void random_text(char *buf, size_t size)
 
 TEST(filter_sql_text_is_independent_of_values)
 {
-    static const char *const ops[] = {"",  "=",  "!",  "!=", ">",   ">=",  "<",  "<=", "@",
+    static const char *const ops[] = {"",   "=", "!",  "!=", ">",  ">=",  "<",   "<=", "@",
                                       "!@", "%", "=%", "%=", "!%", "!=%", "!%=", "?"};
     char key[16], val[128], val2[128];
     static char ref_sql[sizeof(r_sql)];
@@ -638,7 +637,8 @@ TEST(select_compile_forms)
     int rc;
     const char *star = "ID,I,D,S,B,DT,DA,C,stageId,name,lastName,HIDDEN";
     char star_uf[256];
-    snprintf(star_uf, sizeof(star_uf), "%s", "ID,I,D,S,B,DT,DA,C,stageId,name,lastName,UF_CRM_X,HIDDEN");
+    snprintf(star_uf, sizeof(star_uf), "%s",
+             "ID,I,D,S,B,DT,DA,C,stageId,name,lastName,UF_CRM_X,HIDDEN");
     CHECK_STR(chosen_names(NULL, true, &rc), star_uf);
     CHECK_STR(chosen_names("null", true, &rc), star_uf);
     CHECK_STR(chosen_names("[]", true, &rc), star_uf);
@@ -649,7 +649,8 @@ TEST(select_compile_forms)
     CHECK_STR(chosen_names("['UF_*']", false, &rc), "ID,UF_CRM_X");
     CHECK_STR(chosen_names("['s','TITLE_UNKNOWN','i']", false, &rc), "ID,I,S");
     CHECK_STR(chosen_names("{'0':'S','1':'PHONE'}", false, &rc), "ID,S,PHONE");
-    CHECK_STR(chosen_names("['*','PHONE']", false, &rc), "ID,I,D,S,B,DT,DA,C,PHONE,stageId,name,lastName,HIDDEN");
+    CHECK_STR(chosen_names("['*','PHONE']", false, &rc),
+              "ID,I,D,S,B,DT,DA,C,PHONE,stageId,name,lastName,HIDDEN");
     CHECK_STR(chosen_names("'S'", false, &rc), "ID,S");
     CHECK_STR(chosen_names("['NOSEL','FOO','']", false, &rc), "ID");
     CHECK_INT(rc, 0);
@@ -747,7 +748,8 @@ static int bind_all(sqlite3_stmt *st, const json_t *binds)
     size_t i;
     json_t *v;
     int rc = 0;
-    json_array_foreach(binds, i, v) {
+    json_array_foreach(binds, i, v)
+    {
         int idx = (int)i + 1;
         if (json_is_integer(v))
             rc = sqlite3_bind_int64(st, idx, json_integer_value(v));
@@ -834,8 +836,7 @@ TEST(filter_on_sqlite)
     CHECK_STR(query_ids("{'I':''}", NULL), "3");
     CHECK_STR(query_ids("{'>D':'1.5'}", NULL), "2,4");
     CHECK_STR(query_ids("{'<D':0}", NULL), "5");
-    CHECK_STR(query_ids("{'>=DT':'2024-02-01T00:00:00Z','<DT':'2024-04-01T00:00:00+00:00'}",
-                        NULL),
+    CHECK_STR(query_ids("{'>=DT':'2024-02-01T00:00:00Z','<DT':'2024-04-01T00:00:00+00:00'}", NULL),
               "2,4");
     CHECK_STR(query_ids("{'DT':'2024-02-01T02:00:00+02:00'}", NULL), "2");
     CHECK_STR(query_ids("{'><DA':['2024-02-01','2024-03-15']}", NULL), "2,4");

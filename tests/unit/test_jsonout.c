@@ -24,7 +24,8 @@ TEST(jsonout_escapes)
     CHECK_INT(jsonout_str(&b, in, strlen(in)), 0);
     char *want = jansson_text(in, strlen(in));
     CHECK_STR(b.buf, want);
-    CHECK_STR(b.buf, "\"a\\u0001\\u001F\x7f/\\\"\\\\\\b\\f\\n\\r\\t\xe2\x80\xa8 \xf0\x9f\x99\x82 é\"");
+    CHECK_STR(b.buf,
+              "\"a\\u0001\\u001F\x7f/\\\"\\\\\\b\\f\\n\\r\\t\xe2\x80\xa8 \xf0\x9f\x99\x82 é\"");
     free(want);
     strbuf_reset(&b);
     CHECK_INT(jsonout_str(&b, "", 0), 0);
@@ -44,7 +45,9 @@ TEST(jsonout_refuses_what_jansson_refuses)
         "\xe0\x9f\xbf",     /* overlong three bytes */
         "\xed\xa0\x80",     /* surrogate */
         "\xf4\x90\x80\x80", /* above U+10FFFF */
-        "\xf5\x80\x80\x80", "\xe2\x82", "ab\xff",
+        "\xf5\x80\x80\x80",
+        "\xe2\x82",
+        "ab\xff",
     };
     struct strbuf b;
     strbuf_init(&b, 0);
@@ -63,9 +66,9 @@ TEST(jsonout_refuses_what_jansson_refuses)
  * characters: the writer and jansson agree on every one. */
 TEST(jsonout_matches_jansson_on_random_text)
 {
-    static const unsigned char pick[] = {'a', '"', '\\', '\n', 0x01, 0x1f, 0x7f, 0x80, 0xbf,
-                                         0xc2, 0xc3, 0xdf, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4,
-                                         0xf5, 0xff, 0xa0, 0x9f, 0x90, 'z'};
+    static const unsigned char pick[] = {'a',  '"',  '\\', '\n', 0x01, 0x1f, 0x7f, 0x80,
+                                         0xbf, 0xc2, 0xc3, 0xdf, 0xe0, 0xe2, 0xed, 0xef,
+                                         0xf0, 0xf4, 0xf5, 0xff, 0xa0, 0x9f, 0x90, 'z'};
     unsigned seed = 12345;
     struct strbuf b;
     strbuf_init(&b, 0);

@@ -17,8 +17,9 @@ static void with_db(const char *name, void (*body)(struct db *db))
 
 static const struct migration alpha_v1[] = {
     {1, "001_a.sql", "CREATE TABLE alpha_a (id INTEGER PRIMARY KEY, v TEXT);"},
-    {2, "002_b.sql", "ALTER TABLE alpha_a ADD COLUMN w INTEGER NOT NULL DEFAULT 7;"
-                     " CREATE TABLE alpha_b (x INTEGER);"},
+    {2, "002_b.sql",
+     "ALTER TABLE alpha_a ADD COLUMN w INTEGER NOT NULL DEFAULT 7;"
+     " CREATE TABLE alpha_b (x INTEGER);"},
     {3, "003_c.sql", "INSERT INTO alpha_b (x) SELECT w FROM alpha_a UNION ALL SELECT 3;"},
     {0, NULL, NULL},
 };
@@ -41,7 +42,7 @@ static void body_order(struct db *db)
     CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_migration"), 4);
     CHECK_INT(t_db_scalar(db, "SELECT MAX(version) FROM core_migration WHERE module = 'alpha'"), 3);
     CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_migration WHERE module = 'beta' AND"
-                         " version = 1 AND name = '001_beta.sql' AND applied_at > 1600000000"),
+                              " version = 1 AND name = '001_beta.sql' AND applied_at > 1600000000"),
               1);
     CHECK(!db_in_transaction(db));
     /* a second run does nothing */
@@ -80,8 +81,9 @@ static void body_failure(struct db *db)
 {
     static const struct migration bad[] = {
         {1, "001_ok.sql", "CREATE TABLE gamma_ok (x INTEGER);"},
-        {2, "002_bad.sql", "CREATE TABLE gamma_half (x INTEGER); INSERT INTO gamma_ok VALUES (1);"
-                           " INSERT INTO gamma_nosuch VALUES (1);"},
+        {2, "002_bad.sql",
+         "CREATE TABLE gamma_half (x INTEGER); INSERT INTO gamma_ok VALUES (1);"
+         " INSERT INTO gamma_nosuch VALUES (1);"},
         {3, "003_never.sql", "CREATE TABLE gamma_never (x INTEGER);"},
         {0, NULL, NULL},
     };

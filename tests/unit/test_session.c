@@ -238,7 +238,8 @@ static void body_sessions(struct db *db)
     CHECK_INT((int)strlen(s.csrf), SESSION_CSRF_LEN);
     CHECK(strcmp(token, s.csrf) && strcmp(token, token2));
     /* only the hash is stored */
-    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_session WHERE length(token_hash) = 64"), 2);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_session WHERE length(token_hash) = 64"),
+              2);
     int64_t now = s.last_seen;
     CHECK_INT(session_find(db, token, now, &f), 0);
     CHECK_INT(f.id, s.id);

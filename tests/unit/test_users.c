@@ -25,20 +25,24 @@ static void body_users(struct db *db)
 {
     char err[256] = "";
     int64_t id = 0, id2 = 0;
-    struct user_new u = {.email = "ann@example.com", .name = "Ann", .last_name = "Lee",
-                         .password = "long enough", .is_admin = true};
+    struct user_new u = {.email = "ann@example.com",
+                         .name = "Ann",
+                         .last_name = "Lee",
+                         .password = "long enough",
+                         .is_admin = true};
     CHECK_INT(users_create(db, &u, &id, err, sizeof(err)), 0);
     CHECK(id > 0);
     CHECK_INT(t_db_scalar(db, "SELECT is_admin FROM core_user WHERE email = 'ann@example.com'"), 1);
-    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_user WHERE password_hash LIKE '$argon2id$%'"
-                         " AND last_name = 'Lee' AND active = 1"),
+    CHECK_INT(t_db_scalar(db,
+                          "SELECT COUNT(*) FROM core_user WHERE password_hash LIKE '$argon2id$%'"
+                          " AND last_name = 'Lee' AND active = 1"),
               1);
     /* no password: allowed, stored as NULL */
     struct user_new nopw = {.email = "bob@example.com", .name = "Bob"};
     CHECK_INT(users_create(db, &nopw, &id2, err, sizeof(err)), 0);
     CHECK(id2 > id);
     CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_user WHERE email = 'bob@example.com' AND"
-                         " password_hash IS NULL AND is_admin = 0"),
+                              " password_hash IS NULL AND is_admin = 0"),
               1);
     /* duplicate e-mail, also in other letter case */
     struct user_new dup = {.email = "ANN@example.com", .name = "Other"};
@@ -58,8 +62,9 @@ static void body_user_checks(struct db *db)
 {
     char err[256] = "";
     int64_t id = 0;
-    static const char *const bad[] = {"", "plain", "@example.com", "a@", "a@b", "a@.com",
-                                      "a@b.", "a b@c.de", "a@b@c.de", "<a@b.de>", "a@b.de,"};
+    static const char *const bad[] = {"",         "plain",    "@example.com", "a@",
+                                      "a@b",      "a@.com",   "a@b.",         "a b@c.de",
+                                      "a@b@c.de", "<a@b.de>", "a@b.de,"};
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         struct user_new u = {.email = bad[i], .name = "X", .password = "long enough"};
         err[0] = '\0';
@@ -104,13 +109,13 @@ static void body_webhooks(struct db *db)
     int64_t wid = 0, uid = add_user(db, "hook@example.com");
     struct webhook w;
     CHECK(uid > 0);
-    CHECK_INT(webhooks_create(db, uid, "crm,user", "CRM sync", &wid, secret, err, sizeof(err)),
-              0);
+    CHECK_INT(webhooks_create(db, uid, "crm,user", "CRM sync", &wid, secret, err, sizeof(err)), 0);
     CHECK(wid > 0);
     CHECK_INT(strlen(secret), WEBHOOK_SECRET_LEN);
     CHECK_INT(strspn(secret, "abcdefghijklmnopqrstuvwxyz0123456789"), WEBHOOK_SECRET_LEN);
     /* only the hash is stored */
-    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_webhook WHERE length(secret_hash) = 64"), 1);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM core_webhook WHERE length(secret_hash) = 64"),
+              1);
     char q[200];
     snprintf(q, sizeof(q), "SELECT COUNT(*) FROM core_webhook WHERE secret_hash = '%s'", secret);
     CHECK_INT(t_db_scalar(db, q), 0);
@@ -155,8 +160,8 @@ static void body_webhook_checks(struct db *db)
     char secret[WEBHOOK_SECRET_LEN + 1], err[256];
     int64_t wid = 0, uid = add_user(db, "checks@example.com");
     CHECK(uid > 0);
-    static const char *const bad[] = {"", ",crm", "crm,", "crm,,user", "CRM", "crm user",
-                                      "crm;user", "crm.lead"};
+    static const char *const bad[] = {"",    ",crm",     "crm,",     "crm,,user",
+                                      "CRM", "crm user", "crm;user", "crm.lead"};
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         err[0] = '\0';
         int rc = webhooks_create(db, uid, bad[i], NULL, &wid, secret, err, sizeof(err));

@@ -11,9 +11,9 @@
 #include "core/base/error.h"
 #include "core/db/db.h"
 #include "core/db/db_json.h"
+#include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
-#include "core/json/jsonout.h"
 
 #define ALL (FIELD_FILTER | FIELD_SORT | FIELD_SELECT)
 #define DEP_NAME_MAX 255

@@ -17,7 +17,6 @@ struct db;
 struct db_stmt;
 struct rest_call;
 
-
 /* The object a list method filters by: a copy of the FILTER (any case) object, plus every
  * top-level parameter whose name, less an operator prefix, is a filterable field (FILTER
  * wins). New reference; NULL with rest_fail 400 when FILTER is not an object. */

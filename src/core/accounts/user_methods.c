@@ -16,9 +16,9 @@
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
 #include "core/db/db_json.h"
+#include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
-#include "core/json/jsonout.h"
 
 #define SEARCH_MAX_WORDS 8
 #define SEARCH_MAX_LEN 200

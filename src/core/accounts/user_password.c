@@ -35,11 +35,11 @@ static struct throttle_ids throttle_old =
     THROTTLE_IDS_INIT(OLD_PASSWORD_MAX_FAILURES, OLD_PASSWORD_WINDOW_S);
 
 struct pw_set {
-    int64_t id;            /* the user whose password is set */
-    bool own;              /* the caller's own password */
-    bool check_old;        /* OLD_PASSWORD must match (own, unless an admin has none yet) */
-    const char *password;  /* borrowed from the parameters */
-    const char *old;       /* NULL when not given */
+    int64_t id;           /* the user whose password is set */
+    bool own;             /* the caller's own password */
+    bool check_old;       /* OLD_PASSWORD must match (own, unless an admin has none yet) */
+    const char *password; /* borrowed from the parameters */
+    const char *old;      /* NULL when not given */
     bool had_password;
     char stored[PASSWORD_HASH_MAX]; /* the hash before the change ("" when none) */
     char hash[PASSWORD_HASH_MAX];   /* the new hash */
@@ -203,10 +203,10 @@ static int pw_store(struct rest_call *c, struct pw_set *p)
         n = pw_exec(c->db, SQL_SET_HASH, p->hash, (int64_t)time_now_real(), p->id, NULL);
     if (n == 0) {
         db_rollback(c->db);
-        return p->check_old ? rest_fail(c, 409, "CONFLICT",
-                                  "password was changed meanwhile: nothing was written, try again")
-                      : rest_fail(c, 400, "NOT_FOUND", "user %lld does not exist",
-                                  (long long)p->id);
+        return p->check_old
+                   ? rest_fail(c, 409, "CONFLICT",
+                               "password was changed meanwhile: nothing was written, try again")
+                   : rest_fail(c, 400, "NOT_FOUND", "user %lld does not exist", (long long)p->id);
     }
     if (n > 0)
         n = pw_exec(c->db, SQL_END_SESSIONS, NULL, p->id, keep, NULL);

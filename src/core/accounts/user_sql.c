@@ -13,9 +13,9 @@
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
 #include "core/db/db_json.h"
+#include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
-#include "core/json/jsonout.h"
 
 #define ALL (FIELD_FILTER | FIELD_SORT | FIELD_SELECT)
 #define DEPS_SQL "u.id IN (SELECT user_id FROM core_user_department WHERE department_id = ?)"

@@ -1,6 +1,6 @@
 /* SQL of sessions, application tokens and the sign-in API (session_sql.c), shared by
- * session.c, auth_routes.c and src/core/accounts/auth_methods.c. Statements are arrays, not pointers, so the
- * statement cache (keyed by the text's address) sees one key per statement. */
+ * session.c, auth_routes.c and src/core/accounts/auth_methods.c. Statements are arrays, not
+ * pointers, so the statement cache (keyed by the text's address) sees one key per statement. */
 #ifndef KAZI_SESSION_SQL_H
 #define KAZI_SESSION_SQL_H
 

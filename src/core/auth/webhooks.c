@@ -14,7 +14,8 @@ static const char SQL_INSERT[] =
     "INSERT INTO core_webhook (user_id, secret_hash, scopes, title, created_at)"
     " VALUES (?, ?, ?, ?, ?)";
 static const char SQL_FIND[] =
-    "SELECT w.id, w.user_id, w.scopes, u.is_admin FROM core_webhook w JOIN core_user u ON u.id = w.user_id"
+    "SELECT w.id, w.user_id, w.scopes, u.is_admin FROM core_webhook w JOIN core_user u ON u.id = "
+    "w.user_id"
     " WHERE w.secret_hash = ? AND w.user_id = ? AND w.revoked_at IS NULL AND u.active = 1"
     " AND (w.expires_at IS NULL OR w.expires_at > ?)";
 /* user filter (0 = all) twice, limit, offset */
@@ -157,11 +158,11 @@ int webhooks_list(struct db *db, int64_t user_id, int64_t offset, int limit, jso
                       (db_col_type(st, 5) == DB_NULL || db_col_int(st, 5) > now);
         json_array_append_new(
             rows, json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:b}", "ID",
-                            (json_int_t)db_col_int(st, 0), "USER_ID",
-                            (json_int_t)db_col_int(st, 1), "TITLE", title ? title : "", "SCOPES",
+                            (json_int_t)db_col_int(st, 0), "USER_ID", (json_int_t)db_col_int(st, 1),
+                            "TITLE", title ? title : "", "SCOPES",
                             webhooks_scopes_array(db_col_text(st, 3)), "CREATED_AT",
-                            time_or_null(st, 4), "EXPIRES_AT", time_or_null(st, 5),
-                            "REVOKED_AT", time_or_null(st, 6), "ACTIVE", active));
+                            time_or_null(st, 4), "EXPIRES_AT", time_or_null(st, 5), "REVOKED_AT",
+                            time_or_null(st, 6), "ACTIVE", active));
     }
     db_reset(st);
     if (rc != DB_DONE)

@@ -16,7 +16,7 @@ struct db;
 
 struct webhook {
     int64_t id, user_id;
-    int is_admin; /* of the webhook's user */
+    int is_admin;                    /* of the webhook's user */
     char scopes[WEBHOOK_SCOPES_MAX]; /* comma list */
 };
 

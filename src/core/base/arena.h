@@ -14,7 +14,10 @@ struct arena {
     size_t used;              /* bytes handed out, for metrics and caps */
 };
 
-#define ARENA_INIT {NULL, 0}
+#define ARENA_INIT                                                                                 \
+    {                                                                                              \
+        NULL, 0                                                                                    \
+    }
 
 /* Returns n bytes aligned for any type, zeroed. Owned by the arena. Never NULL. */
 void *arena_alloc(struct arena *a, size_t n);

@@ -53,7 +53,7 @@ void log_line(int fd, const char *line, int len)
 }
 
 __attribute__((format(printf, 2, 0))) static void vlog(enum log_level lvl, const char *fmt,
-                                                      va_list ap)
+                                                       va_list ap)
 {
     char buf[2048];
     char ts[40];

@@ -36,14 +36,14 @@ int time_fmt_iso_offset(char *buf, size_t size, int64_t t, int offset_min)
         return -1;
     int off = offset_min < 0 ? -offset_min : offset_min, year = tm.tm_year + 1900;
     if (year < 0 || year > 9999 || off / 60 > 99) {
-        int n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year,
-                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                         offset_min < 0 ? '-' : '+', off / 60, off % 60);
+        int n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year, tm.tm_mon + 1,
+                         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset_min < 0 ? '-' : '+',
+                         off / 60, off % 60);
         return (n < 0 || (size_t)n >= size) ? -1 : n;
     }
     /* the common case without printf: records carry several times each, and lists many */
     const int parts[] = {year / 100, year % 100, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                         tm.tm_min, tm.tm_sec, off / 60, off % 60};
+                         tm.tm_min,  tm.tm_sec,  off / 60,      off % 60};
     static const char sep[] = "\0\0--T::\0:";
     char *p = buf;
     for (int i = 0; i < 9; i++) {

@@ -5,10 +5,10 @@
 
 #include <stddef.h>
 
-void *xmalloc(size_t n);                      /* caller-freed */
-void *xcalloc(size_t nmemb, size_t size);     /* caller-freed */
-void *xrealloc(void *p, size_t n);            /* caller-freed */
-char *xstrdup(const char *s);                 /* caller-freed */
-char *xstrndup(const char *s, size_t n);      /* caller-freed */
+void *xmalloc(size_t n);                  /* caller-freed */
+void *xcalloc(size_t nmemb, size_t size); /* caller-freed */
+void *xrealloc(void *p, size_t n);        /* caller-freed */
+char *xstrdup(const char *s);             /* caller-freed */
+char *xstrndup(const char *s, size_t n);  /* caller-freed */
 
 #endif

@@ -80,9 +80,9 @@ int cli_user(int argc, char **argv)
                         "--password-file F [--admin]\n");
         return 2;
     }
-    struct config_extra ex[] = {{"email", true, NULL},         {"name", true, NULL},
-                                {"last-name", true, NULL},     {"password-file", true, NULL},
-                                {"admin", false, NULL},        {NULL, false, NULL}};
+    struct config_extra ex[] = {{"email", true, NULL},     {"name", true, NULL},
+                                {"last-name", true, NULL}, {"password-file", true, NULL},
+                                {"admin", false, NULL},    {NULL, false, NULL}};
     struct config cfg;
     char password[1100];
     if (app_config(&cfg, argc - 1, argv + 1, ex, NULL, 0, NULL))
@@ -91,8 +91,10 @@ int cli_user(int argc, char **argv)
         fprintf(stderr, "kazi: user add needs --email and --name\n");
         return 2;
     }
-    struct user_add_ctx c = {.u = {.email = ex[0].value, .name = ex[1].value,
-                                   .last_name = ex[2].value, .is_admin = ex[4].value != NULL}};
+    struct user_add_ctx c = {.u = {.email = ex[0].value,
+                                   .name = ex[1].value,
+                                   .last_name = ex[2].value,
+                                   .is_admin = ex[4].value != NULL}};
     if (ex[3].value) {
         if (read_secret_file(ex[3].value, password, sizeof(password)))
             return 1;
@@ -156,8 +158,8 @@ int cli_webhook(int argc, char **argv)
         fprintf(stderr, "usage: kazi webhook add --data DIR --user ID --scopes crm,user,...\n");
         return 2;
     }
-    struct config_extra ex[] = {{"user", true, NULL}, {"scopes", true, NULL},
-                                {"title", true, NULL}, {NULL, false, NULL}};
+    struct config_extra ex[] = {
+        {"user", true, NULL}, {"scopes", true, NULL}, {"title", true, NULL}, {NULL, false, NULL}};
     struct config cfg;
     if (app_config(&cfg, argc - 1, argv + 1, ex, NULL, 0, NULL))
         return 2;
@@ -231,8 +233,8 @@ static void print_method(void *ctx, const struct rest_method *m, const struct mo
     static const struct {
         unsigned bit;
         const char *name;
-    } flags[] = {{REST_WRITE, "write"},   {REST_NO_BATCH, "no_batch"}, {REST_PUBLIC, "public"},
-                 {REST_LIST, "list"},     {REST_NO_TXN, "no_txn"},     {REST_ADMIN, "admin"}};
+    } flags[] = {{REST_WRITE, "write"}, {REST_NO_BATCH, "no_batch"}, {REST_PUBLIC, "public"},
+                 {REST_LIST, "list"},   {REST_NO_TXN, "no_txn"},     {REST_ADMIN, "admin"}};
     const char *action = m->action == PERM_ADMIN ? "ADMIN" : perm_action_name(m->action);
     char fl[80] = "";
     size_t n = 0;

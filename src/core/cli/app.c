@@ -62,7 +62,8 @@ int app_open_db(const struct config *cfg)
     }
     snprintf(path, sizeof(path), "%s/kazi.db", cfg->data);
     restrict_modes(cfg->data, path);
-    struct db_options o = {.path = path, .busy_timeout_ms = 5000,
+    struct db_options o = {.path = path,
+                           .busy_timeout_ms = 5000,
                            .synchronous_full = !strcmp(cfg->db_sync, "full"),
                            .mmap_size = cfg->db_mmap};
     if (db_global_open(&o)) {

@@ -45,8 +45,7 @@ static void listener_url(char *out, size_t len, const char *scheme, const char *
     snprintf(out, len, "%s://%s%s%s:%d", scheme, v6 ? "[" : "", host, v6 ? "]" : "", port);
 }
 
-static int start_server(const struct config *cfg, struct router *router, char **cert,
-                        char **key)
+static int start_server(const struct config *cfg, struct router *router, char **cert, char **key)
 {
     bool https = strcmp(cfg->https, "off") != 0;
     const char *priorities = NULL;

@@ -16,17 +16,36 @@ struct option_def {
     enum opt_type type;
     size_t offset, size;
     const char *def;
-    double min, max; /* double so DBL bounds such as 0.001 survive; exact for INT/SIZE ones */
+    double min, max;     /* double so DBL bounds such as 0.001 survive; exact for INT/SIZE ones */
     const char *choices; /* for OPT_CHOICE: "a|b|c" */
     const char *help;
 };
 
-#define STR(k, d, h) {#k, OPT_STR, offsetof(struct config, k), sizeof(((struct config *)0)->k), d, 0, 0, NULL, h}
-#define ADDR(k, d, h) {#k, OPT_ADDR, offsetof(struct config, k), sizeof(((struct config *)0)->k), d, 0, 0, NULL, h}
-#define CHOICE(k, d, c, h) {#k, OPT_CHOICE, offsetof(struct config, k), sizeof(((struct config *)0)->k), d, 0, 0, c, h}
-#define INT(k, d, lo, hi, h) {#k, OPT_INT, offsetof(struct config, k), 0, d, lo, hi, NULL, h}
-#define SIZE(k, d, lo, hi, h) {#k, OPT_SIZE, offsetof(struct config, k), 0, d, lo, hi, NULL, h}
-#define DBL(k, d, lo, hi, h) {#k, OPT_DOUBLE, offsetof(struct config, k), 0, d, lo, hi, NULL, h}
+#define STR(k, d, h)                                                                               \
+    {                                                                                              \
+#k, OPT_STR, offsetof(struct config, k), sizeof(((struct config *)0)->k), d, 0, 0, NULL, h \
+    }
+#define ADDR(k, d, h)                                                                              \
+    {                                                                                              \
+#k, OPT_ADDR, offsetof(struct config, k), sizeof(((struct config *)0)->k), d, 0, 0, NULL,  \
+            h                                                                                      \
+    }
+#define CHOICE(k, d, c, h)                                                                         \
+    {                                                                                              \
+#k, OPT_CHOICE, offsetof(struct config, k), sizeof(((struct config *)0)->k), d, 0, 0, c, h \
+    }
+#define INT(k, d, lo, hi, h)                                                                       \
+    {                                                                                              \
+#k, OPT_INT, offsetof(struct config, k), 0, d, lo, hi, NULL, h                             \
+    }
+#define SIZE(k, d, lo, hi, h)                                                                      \
+    {                                                                                              \
+#k, OPT_SIZE, offsetof(struct config, k), 0, d, lo, hi, NULL, h                            \
+    }
+#define DBL(k, d, lo, hi, h)                                                                       \
+    {                                                                                              \
+#k, OPT_DOUBLE, offsetof(struct config, k), 0, d, lo, hi, NULL, h                          \
+    }
 
 static const struct option_def options[] = {
     STR(data, "./data", "data directory: database, certificates, files"),
@@ -59,7 +78,8 @@ static const struct option_def options[] = {
          "mapped pages are the kernel's file cache, shown as shared/file memory in RSS"),
     STR(public_url, "", "base URL clients use to reach kazi (for printed webhook URLs)"),
     INT(threads, "0", 0, 256, "worker threads (0: one per CPU core)"),
-    SIZE(max_body, "33554432", 1024, 4294967296LL, "largest request body in bytes (K/M/G suffixes)"),
+    SIZE(max_body, "33554432", 1024, 4294967296LL,
+         "largest request body in bytes (K/M/G suffixes)"),
     SIZE(max_header, "32768", 8192, 1048576, "largest request line plus headers in bytes"),
     SIZE(max_body_anonymous, "262144", 1024, 4294967296LL,
          "largest request body in bytes read before a credential (webhook URL, 'auth' in the "
@@ -72,7 +92,8 @@ static const struct option_def options[] = {
     INT(max_connections_per_ip, "128", 0, 1000000,
         "most simultaneous connections from one client address to each listener (0: no limit; "
         "raise it behind a reverse proxy)"),
-    INT(rate_limit_burst, "0", 0, 1000000, "REST rate limit bucket size per webhook/token (0: off)"),
+    INT(rate_limit_burst, "0", 0, 1000000,
+        "REST rate limit bucket size per webhook/token (0: off)"),
     DBL(rate_limit_rate, "2", 0.001, 1000000, "REST requests per second drained from the bucket"),
     INT(live_ping, "30", 1, 3600,
         "live channel (GET /live) heartbeat in seconds; a connection silent for two is dropped"),
@@ -192,8 +213,10 @@ static int set_option(struct config *cfg, const struct option_def *o, const char
             int port;
             if (config_parse_addr(v, host, sizeof(host), &port)) {
                 snprintf(err, errlen,
-                         "config: '%s' in %s must be ADDR:PORT with a port from 0 to 65535 (0: any free port), "
-                         "or off, not '%s'", o->key, src, v);
+                         "config: '%s' in %s must be ADDR:PORT with a port from 0 to 65535 (0: any "
+                         "free port), "
+                         "or off, not '%s'",
+                         o->key, src, v);
                 return -E_CONFIG;
             }
         }

@@ -13,37 +13,37 @@
 #define CONFIG_STR_MAX 512
 
 struct config {
-    char data[CONFIG_STR_MAX];       /* data directory */
+    char data[CONFIG_STR_MAX]; /* data directory */
     char config_file[CONFIG_STR_MAX];
-    char http[CONFIG_STR_MAX];       /* "addr:port" or "off" */
+    char http[CONFIG_STR_MAX]; /* "addr:port" or "off" */
     char https[CONFIG_STR_MAX];
-    char tls_cert[CONFIG_STR_MAX];   /* "" = generated self-signed */
+    char tls_cert[CONFIG_STR_MAX]; /* "" = generated self-signed */
     char tls_key[CONFIG_STR_MAX];
-    char tls_min_version[8];         /* "1.2" or "1.3" */
+    char tls_min_version[8];             /* "1.2" or "1.3" */
     char tls_priorities[CONFIG_STR_MAX]; /* GnuTLS priority string; "" = from tls_min_version */
-    int64_t hsts_max_age;            /* Strict-Transport-Security max-age on HTTPS replies */
-    char modules[CONFIG_STR_MAX];    /* comma list or "all" */
+    int64_t hsts_max_age;                /* Strict-Transport-Security max-age on HTTPS replies */
+    char modules[CONFIG_STR_MAX];        /* comma list or "all" */
     char log_level[16];
-    char access_log[CONFIG_STR_MAX]; /* "stderr", "off" or a file */
-    char metrics[16];                /* who may read /metrics: off|loopback|token|public */
+    char access_log[CONFIG_STR_MAX];    /* "stderr", "off" or a file */
+    char metrics[16];                   /* who may read /metrics: off|loopback|token|public */
     char metrics_token[CONFIG_STR_MAX]; /* a secret: never logged */
-    char db_sync[16];                /* "full" or "normal" */
-    int64_t db_mmap;                 /* bytes of the database read through a memory map */
-    char public_url[CONFIG_STR_MAX]; /* base URL printed for webhooks; "" = from https/http */
-    int64_t threads;                 /* 0 = one per core */
-    int64_t max_body;                /* bytes */
-    int64_t max_header;              /* bytes, request line + headers */
-    int64_t max_body_anonymous;      /* bytes read before a credential is known */
-    int64_t timeout;                 /* idle connection timeout, seconds */
-    int64_t header_timeout;          /* seconds from accept to complete request headers */
-    int64_t shutdown_timeout;        /* seconds to let in-flight requests finish */
+    char db_sync[16];                   /* "full" or "normal" */
+    int64_t db_mmap;                    /* bytes of the database read through a memory map */
+    char public_url[CONFIG_STR_MAX];    /* base URL printed for webhooks; "" = from https/http */
+    int64_t threads;                    /* 0 = one per core */
+    int64_t max_body;                   /* bytes */
+    int64_t max_header;                 /* bytes, request line + headers */
+    int64_t max_body_anonymous;         /* bytes read before a credential is known */
+    int64_t timeout;                    /* idle connection timeout, seconds */
+    int64_t header_timeout;             /* seconds from accept to complete request headers */
+    int64_t shutdown_timeout;           /* seconds to let in-flight requests finish */
     int64_t max_connections;
-    int64_t max_connections_per_ip;  /* per listener and client address; 0 = no limit */
-    int64_t rate_limit_burst;        /* leaky bucket size per webhook/token; 0 = off */
-    double rate_limit_rate;          /* requests drained per second */
-    int64_t live_ping;               /* live channel heartbeat, seconds */
-    int64_t live_queue;              /* events a live connection may fall behind */
-    int64_t live_threads;            /* live channel threads, 0: one per core */
+    int64_t max_connections_per_ip; /* per listener and client address; 0 = no limit */
+    int64_t rate_limit_burst;       /* leaky bucket size per webhook/token; 0 = off */
+    double rate_limit_rate;         /* requests drained per second */
+    int64_t live_ping;              /* live channel heartbeat, seconds */
+    int64_t live_queue;             /* events a live connection may fall behind */
+    int64_t live_threads;           /* live channel threads, 0: one per core */
 };
 
 /* A sub-command's own flag (not a configuration option), e.g. --email E or --admin. */

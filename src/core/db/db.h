@@ -26,10 +26,10 @@ enum db_step_result { DB_ROW = 1, DB_DONE = 0 }; /* negative values are -E_* err
 enum sql_dialect { SQL_SQLITE, SQL_POSTGRES };
 
 struct db_options {
-    const char *path;       /* SQLite file */
-    int busy_timeout_ms;    /* for other processes holding locks (kazi backup, migrate) */
-    bool synchronous_full;  /* fsync on every commit (default) vs. on checkpoints only */
-    int64_t mmap_size;      /* bytes read through a memory map (PRAGMA mmap_size); 0: off */
+    const char *path;      /* SQLite file */
+    int busy_timeout_ms;   /* for other processes holding locks (kazi backup, migrate) */
+    bool synchronous_full; /* fsync on every commit (default) vs. on checkpoints only */
+    int64_t mmap_size;     /* bytes read through a memory map (PRAGMA mmap_size); 0: off */
 };
 
 /* Opens the database system-wide (creates the file, sets WAL). Call once at start-up. */

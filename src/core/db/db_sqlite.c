@@ -85,8 +85,8 @@ static int lite_global_open(const struct db_options *opt)
 static int lite_open(void **out)
 {
     sqlite3 *h = NULL;
-    int rc = sqlite3_open_v2(db_path, &h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        db_path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         error("database '%s' cannot be opened: %s", db_path, h ? sqlite3_errmsg(h) : "no memory");
         rc = map_conn_rc(h, rc);

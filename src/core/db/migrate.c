@@ -15,7 +15,8 @@ static const char SQL_CREATE[] =
     "CREATE TABLE IF NOT EXISTS core_migration ("
     " module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
     " applied_at INTEGER NOT NULL, PRIMARY KEY (module, version))";
-static const char SQL_MAX[] = "SELECT COALESCE(MAX(version), 0) FROM core_migration WHERE module = ?";
+static const char SQL_MAX[] =
+    "SELECT COALESCE(MAX(version), 0) FROM core_migration WHERE module = ?";
 static const char SQL_RECORD[] =
     "INSERT INTO core_migration (module, version, name, applied_at) VALUES (?, ?, ?, ?)";
 

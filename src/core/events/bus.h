@@ -13,10 +13,10 @@
 struct db;
 
 struct event {
-    const char *name;   /* upper case, e.g. "ONCRMDEALUPDATE" */
-    json_t *data;       /* payload, borrowed; Bitrix24 shape {"FIELDS": {"ID": 42}} */
-    struct db *db;      /* the emitter's connection, inside its transaction */
-    int64_t user_id;    /* who caused it, 0 for the system */
+    const char *name; /* upper case, e.g. "ONCRMDEALUPDATE" */
+    json_t *data;     /* payload, borrowed; Bitrix24 shape {"FIELDS": {"ID": 42}} */
+    struct db *db;    /* the emitter's connection, inside its transaction */
+    int64_t user_id;  /* who caused it, 0 for the system */
 };
 
 /* Returns 0, or non-zero to make the emitter fail (and roll back). */

@@ -1,15 +1,18 @@
 /* The live channel (contracts in live.h). A few connection threads (one per core unless
  * configured) each own a share of the upgraded sockets: each waits in its own epoll, frames with
  * libwslay, sends heartbeats and hands its connections the events they may see, so the sends
- * of one event run on every core at once. Published events sit in a ring; a connection keeps only the id of the last event it
- * was given, so a connection that stops reading costs no memory beyond libwslay's one queued
- * message: when it falls more than `queue` events behind it gets "resync" and is closed. */
+ * of one event run on every core at once. Published events sit in a ring; a connection keeps only
+ * the id of the last event it was given, so a connection that stops reading costs no memory beyond
+ * libwslay's one queued message: when it falls more than `queue` events behind it gets "resync" and
+ * is closed. */
 #include "core/events/live.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <gnutls/crypto.h>
 #include <jansson.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -17,12 +20,11 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <wslay/wslay.h>
 
+#include "core/auth/identity.h"
 #include "core/auth/session.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
@@ -31,7 +33,6 @@
 #include "core/db/db.h"
 #include "core/events/bus.h"
 #include "core/http/server.h"
-#include "core/auth/identity.h"
 
 #define LIVE_MAX_KINDS 32
 #define LIVE_RING 4096                 /* events kept for replay; a power of two */

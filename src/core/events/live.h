@@ -31,8 +31,8 @@ int live_register(const char *prefix, const char *entity, const char *scope, liv
                   const void *ctx);
 
 struct live_options {
-    unsigned ping_s; /* heartbeat interval; a connection silent for two of them is dropped */
-    unsigned queue;  /* most events a connection may fall behind before it gets "resync" */
+    unsigned ping_s;    /* heartbeat interval; a connection silent for two of them is dropped */
+    unsigned queue;     /* most events a connection may fall behind before it gets "resync" */
     unsigned max_conns; /* most open connections; more upgrades get 503 */
     unsigned threads;   /* connection threads sharing the sockets (0: one per CPU core) */
 };

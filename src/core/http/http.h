@@ -24,18 +24,18 @@ struct http_header {
 struct http_request {
     struct arena *arena;
     struct http_conn *conn;
-    const char *method;       /* "GET", "POST", ... (borrowed) */
-    const char *path;         /* canonical path: decoded once, '//' collapsed, no query (arena) */
-    const char *query;        /* raw query string after '?', "" when none (arena) */
-    const char *remote_addr;  /* cache of http_remote_addr(); read it through that */
-    bool tls;                 /* arrived over HTTPS */
-    const char *body;         /* NUL-terminated body, "" when none (borrowed) */
+    const char *method;      /* "GET", "POST", ... (borrowed) */
+    const char *path;        /* canonical path: decoded once, '//' collapsed, no query (arena) */
+    const char *query;       /* raw query string after '?', "" when none (arena) */
+    const char *remote_addr; /* cache of http_remote_addr(); read it through that */
+    bool tls;                /* arrived over HTTPS */
+    const char *body;        /* NUL-terminated body, "" when none (borrowed) */
     size_t body_len;
     /* path parameters captured by the router, e.g. ":id" -> "42" (arena) */
     int n_params;
     const char *param_names[HTTP_MAX_PARAMS];
     const char *param_values[HTTP_MAX_PARAMS];
-    void *user_data;          /* for the layer that dispatched the route (e.g. REST context) */
+    void *user_data; /* for the layer that dispatched the route (e.g. REST context) */
 };
 
 struct http_response {

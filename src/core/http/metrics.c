@@ -23,7 +23,7 @@ static enum metrics_access access_mode = METRICS_LOOPBACK;
 static char *access_token; /* for METRICS_TOKEN; owned, kept for the life of the process */
 
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                 0.1,    0.25,  0.5,    1,     2.5,   5,     10};
+                                 0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 #define N_BUCKETS ARRAY_SIZE(buckets)
 
 static _Atomic uint64_t by_status[600];

@@ -10,7 +10,7 @@
 
 struct router;
 
-struct router *router_new(void);       /* caller-freed with router_free */
+struct router *router_new(void); /* caller-freed with router_free */
 void router_free(struct router *r);
 
 /* Adds a route. method is "GET", "POST", ... or "*" for any. pattern and method must be static

@@ -49,12 +49,12 @@ struct req_ctx {
     int status;
     size_t sent_bytes;
     bool started, too_big, answered;
-    bool bad_path;        /* the target is not a clean origin-form path: 400 */
-    bool trusted;         /* may send up to max_body (a credential was checked) */
-    bool close;           /* answer with Connection: close */
-    struct upgrade *upgrade; /* set by http_upgrade: the reply hands the socket over */
+    bool bad_path;              /* the target is not a clean origin-form path: 400 */
+    bool trusted;               /* may send up to max_body (a credential was checked) */
+    bool close;                 /* answer with Connection: close */
+    struct upgrade *upgrade;    /* set by http_upgrade: the reply hands the socket over */
     struct http_stream *stream; /* set by http_stream: a body its owner feeds */
-    const char *log_path; /* canonical path, secrets masked, escaped (arena) */
+    const char *log_path;       /* canonical path, secrets masked, escaped (arena) */
     struct conn_slot *slot;
 };
 
@@ -384,8 +384,8 @@ const char *http_header(const struct http_request *req, const char *name)
 
 const char *http_query_arg(const struct http_request *req, const char *name)
 {
-    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn,
-                                       MHD_GET_ARGUMENT_KIND, name);
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_GET_ARGUMENT_KIND,
+                                       name);
 }
 
 struct each_ctx {
@@ -573,9 +573,9 @@ static bool check_limits(struct MHD_Connection *conn, struct req_ctx *c)
         char *end;
         n = strtoull(cl, &end, 10);
         if (*end || n > opts.max_body) {
-            c->status = http_error(&c->res, 413, "REQUEST_BODY_TOO_LARGE",
-                                   "request body is larger than the limit of %zu bytes",
-                                   opts.max_body);
+            c->status =
+                http_error(&c->res, 413, "REQUEST_BODY_TOO_LARGE",
+                           "request body is larger than the limit of %zu bytes", opts.max_body);
             return false;
         }
     }
@@ -619,9 +619,8 @@ static void dispatch(struct req_ctx *c)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct req_ctx *c = *con_cls;
     bool tls = cls != NULL;
@@ -659,8 +658,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     if (c->too_big) {
         c->status = http_error(&c->res, 413, "REQUEST_BODY_TOO_LARGE",
-                               "request body is larger than the limit of %zu bytes",
-                               opts.max_body);
+                               "request body is larger than the limit of %zu bytes", opts.max_body);
         return send_response(conn, c);
     }
     c->req.body = c->body.buf;
@@ -856,7 +854,8 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
 {
     char host[256], port_s[16];
     int port;
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
     struct addrinfo *ai = NULL;
     if (config_parse_addr(addr, host, sizeof(host), &port))
@@ -882,17 +881,13 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, on_request, tls ? (void *)1 : NULL,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so every message goes there */
-        MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_THREAD_POOL_SIZE, opts.threads,
+        MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, opts.threads,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(opts.max_header + 16384),
-        MHD_OPTION_CONNECTION_TIMEOUT, opts.timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, opts.max_connections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, opts.max_connections_per_ip,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-        MHD_OPTION_ARRAY, tls ? tls_opts : tls_opts + ARRAY_SIZE(tls_opts) - 1,
+        MHD_OPTION_CONNECTION_TIMEOUT, opts.timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+        opts.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, opts.max_connections_per_ip,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, NULL, MHD_OPTION_ARRAY, tls ? tls_opts : tls_opts + ARRAY_SIZE(tls_opts) - 1,
         MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!d)
@@ -1000,14 +995,11 @@ int server_start_embedded(const struct server_options *opt, const struct router 
     the_router = router;
     daemons[0] = MHD_start_daemon(
         MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(opts.max_header + 16384),
-        MHD_OPTION_CONNECTION_TIMEOUT, opts.timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, opts.max_connections,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(opts.max_header + 16384), MHD_OPTION_CONNECTION_TIMEOUT, opts.timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, opts.max_connections, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+        NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, NULL, MHD_OPTION_END);
     if (daemons[0])
         return 0;
     error("the embedded HTTP daemon cannot start");

@@ -15,18 +15,18 @@
 #include "core/http/router.h"
 
 struct server_options {
-    const char *http_addr;  /* "127.0.0.1:8080" or NULL for none */
-    const char *https_addr; /* or NULL */
+    const char *http_addr;          /* "127.0.0.1:8080" or NULL for none */
+    const char *https_addr;         /* or NULL */
     const char *cert_pem, *key_pem; /* required with https_addr; copied */
-    const char *tls_priorities; /* GnuTLS priority string for https_addr (tls_priorities()) */
-    unsigned hsts_max_age;  /* Strict-Transport-Security max-age sent on every HTTPS reply */
-    unsigned threads;       /* worker threads per listener */
+    const char *tls_priorities;     /* GnuTLS priority string for https_addr (tls_priorities()) */
+    unsigned hsts_max_age; /* Strict-Transport-Security max-age sent on every HTTPS reply */
+    unsigned threads;      /* worker threads per listener */
     size_t max_body, max_header;
     size_t max_body_anonymous; /* largest body read before a credential is known */
     unsigned timeout_s, max_connections;
     unsigned max_connections_per_ip; /* per listener and client address; 0: no limit */
-    unsigned header_timeout_s; /* accept (or end of the last reply) to complete headers */
-    int access_log_fd;      /* -1: no access log */
+    unsigned header_timeout_s;       /* accept (or end of the last reply) to complete headers */
+    int access_log_fd;               /* -1: no access log */
 };
 
 /* Tells whether a request whose headers are in carries a valid credential, and so may send a

@@ -186,7 +186,7 @@ static int authenticate(struct rest_call *c, struct http_request *req, int64_t u
         if (rc)
             return rest_fail(c, 503, "DATABASE_BUSY", "credentials cannot be checked now");
         *auth = (struct auth_identity){AUTH_WEBHOOK, wh->user_id, wh->is_admin != 0, wh->id,
-                                   wh->scopes};
+                                       wh->scopes};
         return 0;
     }
     json_t *tok = params_get(c->params, "auth");
@@ -240,8 +240,7 @@ static const char *iso_second(double t)
 }
 
 /* Writes {"result":…,"next":…,"total":…,"time":{…}} straight into the body. */
-static int render_envelope(struct strbuf *b, struct rest_call *c, double t0, double t1,
-                           double tp)
+static int render_envelope(struct strbuf *b, struct rest_call *c, double t0, double t1, double tp)
 {
     int rc = 0;
     if (!c->result_written && !(rc = strbuf_addstr(b, "{\"result\":")))
@@ -297,11 +296,12 @@ static int rest_http(struct http_request *req, struct http_response *res)
     if (parse_path(http_param(req, "path"), &uid, secret, sizeof(secret), method)) {
         rest_fail(&call, 400, "INVALID_REQUEST",
                   "path '%s' is not /rest/<method> or /rest/<user>/<secret>/<method> "
-                  "(only JSON replies are supported)", req->path);
+                  "(only JSON replies are supported)",
+                  req->path);
         goto out;
     }
-    int rc = params_parse_query(call.params, req->query, strlen(req->query), NULL, err,
-                                sizeof(err));
+    int rc =
+        params_parse_query(call.params, req->query, strlen(req->query), NULL, err, sizeof(err));
     json_t *body = json_object();
     if (!rc)
         rc = decode_body(req, body, err, sizeof(err));

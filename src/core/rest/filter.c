@@ -42,11 +42,24 @@ static const struct {
     const char *text;
     enum op op;
 } filter_ops[] = {
-    {"!=%", OP_NOTLIKE_RAW}, {"!%=", OP_NOTLIKE_RAW}, {"!><", OP_NOTBETWEEN}, {">=", OP_GE},
-    {"<=", OP_LE},           {"><", OP_BETWEEN},      {"!@", OP_NOTIN},       {"=%", OP_LIKE_RAW},
-    {"%=", OP_LIKE_RAW},     {"!%", OP_NOTLIKE},      {"!=", OP_NE},          {"@", OP_IN},
-    {">", OP_GT},            {"<", OP_LT},            {"=", OP_EQ},           {"%", OP_LIKE},
-    {"!", OP_NE},            {"?", OP_LIKE},
+    {"!=%", OP_NOTLIKE_RAW},
+    {"!%=", OP_NOTLIKE_RAW},
+    {"!><", OP_NOTBETWEEN},
+    {">=", OP_GE},
+    {"<=", OP_LE},
+    {"><", OP_BETWEEN},
+    {"!@", OP_NOTIN},
+    {"=%", OP_LIKE_RAW},
+    {"%=", OP_LIKE_RAW},
+    {"!%", OP_NOTLIKE},
+    {"!=", OP_NE},
+    {"@", OP_IN},
+    {">", OP_GT},
+    {"<", OP_LT},
+    {"=", OP_EQ},
+    {"%", OP_LIKE},
+    {"!", OP_NE},
+    {"?", OP_LIKE},
 };
 
 #define OPS(x) (1u << (x))
@@ -316,7 +329,8 @@ static bool is_value_list(const json_t *v)
     json_t *m;
     size_t i;
     if (json_is_array(v)) {
-        json_array_foreach(v, i, m) {
+        json_array_foreach(v, i, m)
+        {
             if (json_is_object(m) || json_is_array(m))
                 return false;
         }
@@ -324,7 +338,8 @@ static bool is_value_list(const json_t *v)
     }
     if (!json_is_object(v))
         return false;
-    json_object_foreach((json_t *)v, k, m) {
+    json_object_foreach((json_t *)v, k, m)
+    {
         if (!key_is_index(k) || json_is_object(m) || json_is_array(m))
             return false;
     }
@@ -368,8 +383,7 @@ static int bind_item(struct fctx *c, const char *key, const struct field_def *f,
     const char *why = "";
     json_t *b;
     if (!m || json_is_null(m) || json_is_object(m) || json_is_array(m))
-        return CFAIL(c, -E_INVAL, "filter value for '%s' must be a value or a list of values",
-                     key);
+        return CFAIL(c, -E_INVAL, "filter value for '%s' must be a value or a list of values", key);
     if (!(b = value_convert(f, m, &why)))
         return CFAIL(c, -E_INVAL, "filter value for '%s' %s", key, why);
     return bind(c, b);
@@ -468,8 +482,8 @@ static int multi_compile(struct fctx *c, const char *key, const struct field_def
     return 0;
 }
 
-static int compare_compile(struct fctx *c, const char *key, const struct field_def *f,
-                           enum op op, const json_t *v)
+static int compare_compile(struct fctx *c, const char *key, const struct field_def *f, enum op op,
+                           const json_t *v)
 {
     static const char *const sql[] = {
         [OP_EQ] = " = ?", [OP_GT] = " > ?", [OP_GE] = " >= ?", [OP_LT] = " < ?", [OP_LE] = " <= ?",
@@ -564,8 +578,8 @@ static int like_compile(struct fctx *c, const char *key, const struct field_def 
         }
         /* SQLite's LIKE folds ASCII only; other letters go through kazi_fold (PostgreSQL's
          * ILIKE folds every script) */
-        bool fold = c->d == SQL_SQLITE &&
-                    !text_is_ascii(json_string_value(s), json_string_length(s));
+        bool fold =
+            c->d == SQL_SQLITE && !text_is_ascii(json_string_value(s), json_string_length(s));
         int rc = bind(c, like_pattern(s, raw, fold));
         json_decref(s);
         if (rc)
@@ -596,13 +610,12 @@ static int cond_compile(struct fctx *c, const char *key, size_t oplen, const str
     if (!(f->flags & FIELD_FILTER))
         return CFAIL(c, -E_INVAL, "filter field '%s' is not filterable", f->name);
     if (!(ops_allowed(f) & OPS(op)))
-        return CFAIL(c, -E_INVAL, "filter operator '%.*s' is not allowed for '%s'", (int)oplen,
-                     key, f->name);
+        return CFAIL(c, -E_INVAL, "filter operator '%.*s' is not allowed for '%s'", (int)oplen, key,
+                     f->name);
     if (++c->conds > FILTER_MAX_CONDITIONS)
         return CFAIL(c, -E_TOOBIG, "filter has more than %d conditions", FILTER_MAX_CONDITIONS);
     if (list && !is_value_list(v))
-        return CFAIL(c, -E_INVAL, "filter value for '%s' must be a value or a list of values",
-                     key);
+        return CFAIL(c, -E_INVAL, "filter value for '%s' must be a value or a list of values", key);
     switch (op) {
     case OP_EQ:
     case OP_NE:
@@ -802,7 +815,8 @@ int order_compile(const struct field_def *fields, size_t n, const json_t *order,
             }
             if (tiebreak_column && !strcmp(f->column, tiebreak_column))
                 have_tiebreak = true;
-            if ((rc = order_add(sql, !count++, f->column, strcasecmp(dir, "asc") ? " DESC" : " ASC")))
+            if ((rc = order_add(sql, !count++, f->column,
+                                strcasecmp(dir, "asc") ? " DESC" : " ASC")))
                 goto too_long;
         }
     }
@@ -838,8 +852,8 @@ static void select_name(const struct field_def *fields, size_t n, unsigned char 
         chosen[f - fields] = 1;
 }
 
-int select_compile(const struct field_def *fields, size_t n, const json_t *select,
-                   bool default_all, unsigned char *chosen, char *err, size_t errlen)
+int select_compile(const struct field_def *fields, size_t n, const json_t *select, bool default_all,
+                   unsigned char *chosen, char *err, size_t errlen)
 {
     struct vals it;
     if (!n)

@@ -14,10 +14,10 @@
 #include "core/base/strbuf.h"
 #include "core/db/db.h" /* enum sql_dialect */
 
-#define REST_PAGE_SIZE 50       /* rows per list page, fixed by the protocol */
-#define FILTER_MAX_DEPTH 8      /* nested filter groups below the top level */
+#define REST_PAGE_SIZE 50  /* rows per list page, fixed by the protocol */
+#define FILTER_MAX_DEPTH 8 /* nested filter groups below the top level */
 #define FILTER_MAX_CONDITIONS 200
-#define FILTER_MAX_BINDS 1000   /* placeholders in one WHERE (long IN lists) */
+#define FILTER_MAX_BINDS 1000 /* placeholders in one WHERE (long IN lists) */
 #define ORDER_MAX_FIELDS 20
 #define SELECT_MAX_ITEMS 500
 
@@ -43,8 +43,8 @@ enum field_flags {
 /* One whitelisted field. Entities keep these in static tables (user fields are appended at run
  * time), so every function takes a pointer and a count. By convention entry 0 is the id. */
 struct field_def {
-    const char *name;      /* canonical client name, e.g. "OPPORTUNITY" or "stageId" */
-    const char *column;    /* trusted SQL expression, e.g. "t.opportunity" */
+    const char *name;   /* canonical client name, e.g. "OPPORTUNITY" or "stageId" */
+    const char *column; /* trusted SQL expression, e.g. "t.opportunity" */
     enum field_type type;
     unsigned flags;        /* enum field_flags */
     const char *multi_sql; /* FIELD_MULTI only: a boolean SQL expression with exactly one "?"
@@ -64,10 +64,11 @@ const struct field_def *filter_field_find(const struct field_def *fields, size_t
  *
  * Bind representation (the code that runs the query binds them, in order, so): JSON integer
  * -> db_bind_int, JSON real -> db_bind_double, JSON string -> db_bind_text (may contain NUL
- * bytes; use json_string_length), JSON null -> db_bind_null. Values are already in the stored form: datetimes as Unix seconds,
- * FIELD_BOOL as 0/1, FIELD_CHAR as "Y"/"N", FIELD_DATE as "YYYY-MM-DD", LIKE patterns escaped
- * with '\'. A FIELD_INT value that is fractional or beyond int64 ("1.5", "1e30") stays a real,
- * so a backend must bind typed parameters rather than text for the server to parse.
+ * bytes; use json_string_length), JSON null -> db_bind_null. Values are already in the stored form:
+ * datetimes as Unix seconds, FIELD_BOOL as 0/1, FIELD_CHAR as "Y"/"N", FIELD_DATE as "YYYY-MM-DD",
+ * LIKE patterns escaped with '\'. A FIELD_INT value that is fractional or beyond int64 ("1.5",
+ * "1e30") stays a real, so a backend must bind typed parameters rather than text for the server to
+ * parse.
  *
  * Keys are "[op]FIELD" with the operators of the protocol (none, =, !, !=, >, >=, <, <=, @,
  * !@, %, =%, %=, !%, !=%, !%=, ><, !><, ?); negated operators also match NULL columns, as
@@ -102,8 +103,8 @@ int order_compile(const struct field_def *fields, size_t n, const json_t *order,
  * default_all is true and "*" alone otherwise. A single string counts as a one-item list.
  * Field 0 (the id) is always chosen. Returns 0, -E_INVAL (select is not a list of strings)
  * or -E_TOOBIG (more than SELECT_MAX_ITEMS items); err holds the message. */
-int select_compile(const struct field_def *fields, size_t n, const json_t *select,
-                   bool default_all, unsigned char *chosen, char *err, size_t errlen);
+int select_compile(const struct field_def *fields, size_t n, const json_t *select, bool default_all,
+                   unsigned char *chosen, char *err, size_t errlen);
 
 /* Parses the `start` parameter (JSON integer or numeric string; NULL or null or "" when
  * missing). Missing gives offset 0; -1 gives offset 0 with *count_total false (no `total`,

@@ -20,18 +20,18 @@ struct config;
 struct router;
 
 struct rest_call {
-    struct arena *arena;     /* request arena: everything here lives until the reply is sent */
-    struct db *db;           /* the thread's connection, in the transaction the flags asked for */
+    struct arena *arena; /* request arena: everything here lives until the reply is sent */
+    struct db *db;       /* the thread's connection, in the transaction the flags asked for */
     const struct rest_method *method;
     const struct auth_identity *auth;
-    json_t *params;          /* decoded parameters, an object (borrowed) */
-    json_t *result;          /* set by the handler; the dispatcher takes the reference */
-    int64_t total;           /* list methods: rows matching, or -1 when not counted */
-    int64_t next;            /* list methods: next start, or -1 when this is the last page */
+    json_t *params; /* decoded parameters, an object (borrowed) */
+    json_t *result; /* set by the handler; the dispatcher takes the reference */
+    int64_t total;  /* list methods: rows matching, or -1 when not counted */
+    int64_t next;   /* list methods: next start, or -1 when this is the last page */
     bool in_batch;
-    bool txn_open;           /* the caller already opened the read transaction and ends it */
-    struct strbuf *reply;    /* the reply body, for rest_result_text (NULL inside batch) */
-    bool result_written;     /* the handler wrote its result into reply */
+    bool txn_open;        /* the caller already opened the read transaction and ends it */
+    struct strbuf *reply; /* the reply body, for rest_result_text (NULL inside batch) */
+    bool result_written;  /* the handler wrote its result into reply */
     /* the caller's enum perm_level for the method's entity and action, decided once by the
      * dispatcher; valid when perm_known (read it with rest_perm_level, rest_perm.h) */
     int perm_level;

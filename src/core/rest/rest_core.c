@@ -126,8 +126,8 @@ static int method_get(struct rest_call *c)
 static int app_info(struct rest_call *c)
 {
     c->result = json_pack("{s:i, s:s, s:s, s:s, s:b, s:s, s:n, s:s}", "ID", 0, "CODE", "kazi",
-                          "VERSION", KAZI_VERSION, "STATUS", "L", "INSTALLED", 1,
-                          "PAYMENT_EXPIRED", "N", "DAYS", "LANGUAGE_ID", "en");
+                          "VERSION", KAZI_VERSION, "STATUS", "L", "INSTALLED", 1, "PAYMENT_EXPIRED",
+                          "N", "DAYS", "LANGUAGE_ID", "en");
     return 0;
 }
 
@@ -381,9 +381,8 @@ static int batch_method(struct rest_call *c)
             break;
     }
     c->result = json_pack("{s:o, s:o, s:o, s:o, s:o}", "result", php_array(b.result),
-                          "result_error", php_array(b.error), "result_total",
-                          php_array(b.total), "result_next", php_array(b.next), "result_time",
-                          php_array(b.time));
+                          "result_error", php_array(b.error), "result_total", php_array(b.total),
+                          "result_next", php_array(b.next), "result_time", php_array(b.time));
     return 0;
 }
 

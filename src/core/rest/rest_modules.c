@@ -29,8 +29,8 @@ static bool module_running(const struct module *m)
 
 static json_t *module_row(const struct module *m, bool enabled)
 {
-    return json_pack("{s:s, s:s, s:b, s:b}", "name", m->name, "title", m->title ? m->title : m->name,
-                     "enabled", enabled, "always_on", m->always_on);
+    return json_pack("{s:s, s:s, s:b, s:b}", "name", m->name, "title",
+                     m->title ? m->title : m->name, "enabled", enabled, "always_on", m->always_on);
 }
 
 /* kazi.modules: core, then every compiled-in module in start-up order, each with whether it

@@ -107,7 +107,8 @@ static int option_check(struct rest_call *c, json_t *opts)
     if (!json_is_object(opts) || !json_object_size(opts))
         return rest_fail(c, 400, "INVALID_ARG_VALUE",
                          "parameter 'options' must be an object of option names and values");
-    json_object_foreach(opts, name, v) {
+    json_object_foreach(opts, name, v)
+    {
         size_t len = strlen(name);
         if (!len || len > OPTION_NAME_MAX)
             return rest_fail(c, 400, "INVALID_ARG_VALUE",
@@ -144,7 +145,8 @@ static int option_set(struct rest_call *c)
     if (option_check(c, opts))
         return -1;
     option_scope(c, &s);
-    json_object_foreach(opts, name, v) {
+    json_object_foreach(opts, name, v)
+    {
         struct db_stmt *st;
         bool del = json_is_null(v);
         if (option_prepare(c, del ? SQL_DEL : SQL_PUT, &s, &st))

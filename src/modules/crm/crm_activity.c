@@ -135,7 +135,8 @@ static int merge(struct act_write *w, json_t *fields)
     const char *key;
     json_t *v;
     char err[128];
-    json_object_foreach(fields, key, v) {
+    json_object_foreach(fields, key, v)
+    {
         const struct crm_field *f = field_find(key);
         json_t *stored = NULL;
         if (!f) {
@@ -164,7 +165,7 @@ static int check_ranges(struct act_write *w)
         const char *name;
         int64_t min, max;
     } r[] = {
-        {"TYPE_ID", 1, 6},     {"PRIORITY", 1, 3},    {"DIRECTION", 0, 2},
+        {"TYPE_ID", 1, 6},          {"PRIORITY", 1, 3},    {"DIRECTION", 0, 2},
         {"DESCRIPTION_TYPE", 1, 3}, {"NOTIFY_TYPE", 0, 3}, {"OWNER_TYPE_ID", 1, 255},
     };
     for (size_t i = 0; i < ARRAY_SIZE(r); i++) {
@@ -202,8 +203,13 @@ static void set_default(json_t *row, const char *name, json_t *v)
 static void derive(struct act_write *w)
 {
     static const char *const providers[][2] = {
-        {NULL, NULL},         {"CRM_MEETING", "MEETING"}, {"VOXIMPLANT_CALL", "CALL"},
-        {"CRM_TASKS_TASK", "TASK"}, {"CRM_EMAIL", "EMAIL"}, {NULL, NULL}, {"CRM_TODO", "TODO"},
+        {NULL, NULL},
+        {"CRM_MEETING", "MEETING"},
+        {"VOXIMPLANT_CALL", "CALL"},
+        {"CRM_TASKS_TASK", "TASK"},
+        {"CRM_EMAIL", "EMAIL"},
+        {NULL, NULL},
+        {"CRM_TODO", "TODO"},
     };
     json_t *row = w->row;
     int64_t type = crm_row_int(row, "TYPE_ID", 0);
@@ -238,8 +244,7 @@ static int check(struct act_write *w)
     int rc;
     for (size_t i = 0; i < ARRAY_SIZE(required); i++)
         if (is_empty(json_object_get(w->row, required[i])))
-            return rest_fail(w->c, 400, "BX_EMPTY_REQUIRED", "field '%s' is required",
-                             required[i]);
+            return rest_fail(w->c, 400, "BX_EMPTY_REQUIRED", "field '%s' is required", required[i]);
     if ((rc = check_ranges(w)) || (rc = check_user(w, "RESPONSIBLE_ID")) ||
         (w->is_add && (rc = check_user(w, "AUTHOR_ID"))))
         return rc;
@@ -297,12 +302,14 @@ static int parse_comms(struct act_write *w)
     if (json_is_object(v) && params_get(v, "VALUE"))
         rc = comm_item(w, v, w->comms);
     else if (json_is_object(v))
-        json_object_foreach(v, key, it) {
+        json_object_foreach(v, key, it)
+        {
             if (!rc)
                 rc = comm_item(w, it, w->comms);
         }
     else if (json_is_array(v))
-        json_array_foreach(v, i, it) {
+        json_array_foreach(v, i, it)
+        {
             if (!rc)
                 rc = comm_item(w, it, w->comms);
         }
@@ -320,7 +327,8 @@ static int store_comms(struct act_write *w)
     json_t *it;
     size_t i;
     int rc = exec_ints(w->c->db, SQL_COMM_DROP, 1, &w->id);
-    json_array_foreach(w->comms, i, it) {
+    json_array_foreach(w->comms, i, it)
+    {
         if (rc || (rc = db_prepare(w->c->db, SQL_COMM_ADD, &st)))
             break;
         db_bind_int(st, 1, w->id);
@@ -345,7 +353,8 @@ static int store_bindings(struct act_write *w)
     int rc = exec_ints(w->c->db, SQL_BIND_DROP, 1, &w->id);
     if (!rc)
         rc = exec_ints(w->c->db, SQL_BIND_ADD, 3, v);
-    json_array_foreach(w->comms, i, it) {
+    json_array_foreach(w->comms, i, it)
+    {
         int64_t b[3] = {w->id, json_integer_value(json_object_get(it, "etype")),
                         json_integer_value(json_object_get(it, "eid"))};
         bool seen = b[1] == v[1] && b[2] == v[2];
@@ -424,12 +433,12 @@ static int timeline_rows(struct act_write *w, const char *action)
         rc = rc < 0 ? rc : 0;
     }
     json_object_set_new(snap, "action", json_string(action));
-    json_array_foreach(bound, i, b) {
+    json_array_foreach(bound, i, b)
+    {
         if (!rc)
             rc = crm_timeline_add(w->c->db, (int)json_integer_value(json_array_get(b, 0)),
                                   json_integer_value(json_array_get(b, 1)), CRM_TL_ACTIVITY,
-                                  w->user, w->now, CRM_TL_ACTIVITY, w->id, json_incref(snap),
-                                  NULL);
+                                  w->user, w->now, CRM_TL_ACTIVITY, w->id, json_incref(snap), NULL);
     }
     if (!rc)
         rc = crm_timeline_touch(w->c->db, (int)crm_row_int(w->row, "OWNER_TYPE_ID", 0),
@@ -463,7 +472,10 @@ static int emit(struct rest_call *c, const char *name, int64_t id)
 /* Adds (id 0) or updates activity id from fields; *id_out receives the id. Fails the call. */
 static int activity_write(struct rest_call *c, int64_t id, json_t *fields, int64_t *id_out)
 {
-    struct act_write w = {.c = c, .id = id, .is_add = id == 0, .now = (int64_t)time_now_real(),
+    struct act_write w = {.c = c,
+                          .id = id,
+                          .is_add = id == 0,
+                          .now = (int64_t)time_now_real(),
                           .user = c->auth ? c->auth->user_id : 0};
     int rc;
     if (!json_is_object(fields)) {
@@ -478,8 +490,7 @@ static int activity_write(struct rest_call *c, int64_t id, json_t *fields, int64
     if (w.is_add && !w.comms)
         w.comms = json_array();
     if ((rc = store_row(&w)) ||
-        (w.comms && ((rc = store_comms(&w)) || (rc = store_bindings(&w)))) ||
-        (rc = history(&w))) {
+        (w.comms && ((rc = store_comms(&w)) || (rc = store_bindings(&w)))) || (rc = history(&w))) {
         rc = rest_fail_db(c, rc);
         goto out;
     }
@@ -597,9 +608,9 @@ static int activity_fields(struct rest_call *c)
                                      f->flags & CRM_F_REQUIRED, f->flags & CRM_F_RO,
                                      f->flags & CRM_F_IMMUTABLE, false, f->title));
     }
-    json_object_set_new(o, "COMMUNICATIONS",
-                        describe("crm_activity_communication", false, false, false, true,
-                                 "Communications"));
+    json_object_set_new(
+        o, "COMMUNICATIONS",
+        describe("crm_activity_communication", false, false, false, true, "Communications"));
     json_object_set_new(o, "BINDINGS",
                         describe("crm_activity_binding", false, true, false, true, "Bindings"));
     c->result = o;
@@ -608,13 +619,12 @@ static int activity_fields(struct rest_call *c)
 
 static int communication_fields(struct rest_call *c)
 {
-    c->result = json_pack("{s:o, s:o, s:o, s:o, s:o}", "ID",
-                          describe("integer", false, true, false, false, "ID"), "TYPE",
-                          describe("string", false, false, false, false, "Type"), "VALUE",
-                          describe("string", true, false, false, false, "Value"),
-                          "ENTITY_ID", describe("integer", false, false, false, false, "Record ID"),
-                          "ENTITY_TYPE_ID",
-                          describe("integer", false, false, false, false, "Record type"));
+    c->result = json_pack(
+        "{s:o, s:o, s:o, s:o, s:o}", "ID", describe("integer", false, true, false, false, "ID"),
+        "TYPE", describe("string", false, false, false, false, "Type"), "VALUE",
+        describe("string", true, false, false, false, "Value"), "ENTITY_ID",
+        describe("integer", false, false, false, false, "Record ID"), "ENTITY_TYPE_ID",
+        describe("integer", false, false, false, false, "Record type"));
     return 0;
 }
 
@@ -634,7 +644,8 @@ int crm_activity_drop_owner(struct db *db, int type, int64_t id)
         db_reset(st);
         rc = rc < 0 ? rc : 0;
     }
-    json_array_foreach(ids, i, v) {
+    json_array_foreach(ids, i, v)
+    {
         if (!rc)
             rc = drop_one(db, json_integer_value(v));
     }

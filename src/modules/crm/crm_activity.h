@@ -31,8 +31,7 @@ struct rest_call;
       NULL, "Provider type ID")                                                                    \
     X("SUBJECT", subject, CRM_T_STRING, FIELD_STRING, ACT_FS, NULL, "Subject")                     \
     X("DESCRIPTION", description, CRM_T_STRING, FIELD_STRING, CRM_F_FILTER, NULL, "Description")   \
-    X("DESCRIPTION_TYPE", description_type, CRM_T_INT, FIELD_INT, ACT_FS, "1",                     \
-      "Description type")                                                                          \
+    X("DESCRIPTION_TYPE", description_type, CRM_T_INT, FIELD_INT, ACT_FS, "1", "Description type") \
     X("RESPONSIBLE_ID", responsible_id, CRM_T_USER, FIELD_INT, ACT_FS, NULL, "Responsible person") \
     X("AUTHOR_ID", author_id, CRM_T_USER, FIELD_INT, CRM_F_IMMUTABLE | ACT_FS, NULL, "Created by") \
     X("EDITOR_ID", editor_id, CRM_T_USER, FIELD_INT, CRM_F_RO | ACT_FS, NULL, "Modified by")       \
@@ -67,8 +66,8 @@ json_t *crm_activity_format(const json_t *row, const unsigned char *chosen);
 
 /* Adds COMMUNICATIONS and/or BINDINGS lists to the formatted rows of by_id (keyed by the
  * decimal id) for the n activities ids. Returns 0 or a database error. */
-int crm_activity_load_extras(struct db *db, json_t *by_id, const int64_t *ids, size_t n,
-                             bool comms, bool bindings);
+int crm_activity_load_extras(struct db *db, json_t *by_id, const int64_t *ids, size_t n, bool comms,
+                             bool bindings);
 
 /* crm.activity.get and crm.activity.list. */
 int crm_activity_get(struct rest_call *c);

@@ -293,8 +293,8 @@ static int list_plan(struct rest_call *c, struct list_req *q, struct rest_list *
     if (!rc && (rc = narrow(c, &l->where, l->binds)))
         rc = rest_fail_db(c, rc);
     if (!rc && (strbuf_addstr(&l->where, " AND ") ||
-                filter_compile(list_fields, N_LIST_FIELDS, rest, db_dialect(c->db), &l->where, l->binds,
-                               err, sizeof(err)) ||
+                filter_compile(list_fields, N_LIST_FIELDS, rest, db_dialect(c->db), &l->where,
+                               l->binds, err, sizeof(err)) ||
                 select_compile(list_fields, N_LIST_FIELDS, rest_param(c, "select"), false,
                                q->chosen, err, sizeof(err))))
         rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);

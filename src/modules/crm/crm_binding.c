@@ -86,8 +86,8 @@ static int insert_row(struct db *db, const struct crm_binding_def *b, int64_t sr
     return rc < 0 ? rc : 0;
 }
 
-static int query_int(struct db *db, const char *sql, int64_t a, int64_t b, int64_t c,
-                     int64_t *out, bool *found)
+static int query_int(struct db *db, const char *sql, int64_t a, int64_t b, int64_t c, int64_t *out,
+                     bool *found)
 {
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st);
@@ -110,8 +110,8 @@ int crm_binding_normalize(struct db *db, const struct crm_binding_def *b, int64_
     bool found;
     size_t idx = 0;
     int rc = query_int(db, SQL_PRIMARY, b->src_type, src_id, b->dst_type, &primary, &found);
-    if (rc || (found && (rc = exec4(db, SQL_SET_PRIMARY, 4, primary, b->src_type, src_id,
-                                    b->dst_type))))
+    if (rc ||
+        (found && (rc = exec4(db, SQL_SET_PRIMARY, 4, primary, b->src_type, src_id, b->dst_type))))
         return rc;
     while (def && def->bindings && def->bindings[idx] && def->bindings[idx] != b)
         idx++;
@@ -172,11 +172,12 @@ int crm_binding_drop_record(struct db *db, int type_id, int64_t id)
         goto out;
     rc = 0;
     /* records that lost a binding get a new primary and mirror */
-    json_array_foreach(users, i, u) {
+    json_array_foreach(users, i, u)
+    {
         int src_type = (int)json_integer_value(json_array_get(u, 0));
         const struct crm_entity_def *def = crm_entity_by_type(src_type);
-        for (const struct crm_binding_def *const *b = def ? def->bindings : NULL;
-             !rc && b && *b; b++)
+        for (const struct crm_binding_def *const *b = def ? def->bindings : NULL; !rc && b && *b;
+             b++)
             if ((*b)->dst_type == type_id)
                 rc = crm_binding_normalize(db, *b, json_integer_value(json_array_get(u, 1)));
     }
@@ -194,7 +195,8 @@ static json_t *input_get(const struct crm_entity_def *def, const json_t *fields,
     json_t *v;
     if (!json_is_object(fields) || !name)
         return NULL;
-    json_object_foreach((json_t *)fields, key, v) {
+    json_object_foreach((json_t *)fields, key, v)
+    {
         const struct crm_field *f = crm_field_find(def, key);
         if (f && !strcmp(f->name, name))
             return v;
@@ -205,8 +207,8 @@ static json_t *input_get(const struct crm_entity_def *def, const json_t *fields,
 /* Checks the record a new row src -> dst of b would bind: the other side (dst, or src when
  * reverse) must be a record the caller can see (crm_check_link). A row that is already there
  * stays whoever made it, so only new ones are checked. */
-static int check_new(struct rest_call *c, const struct crm_binding_def *b, int64_t src,
-                     int64_t dst, bool reverse, const char *what)
+static int check_new(struct rest_call *c, const struct crm_binding_def *b, int64_t src, int64_t dst,
+                     bool reverse, const char *what)
 {
     struct db_stmt *st;
     int rc = db_prepare(c->db, SQL_IS_BOUND, &st);
@@ -244,7 +246,8 @@ static int parse_ids(struct rest_call *c, const json_t *v, const char *what, int
         json_array_append(list, (json_t *)v);
     }
     int rc = 0;
-    json_array_foreach(list, i, m) {
+    json_array_foreach(list, i, m)
+    {
         int64_t id;
         if (params_to_int64(m, &id) || id <= 0) {
             rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s' must hold positive ids", what);
@@ -275,8 +278,8 @@ static int write_one(struct rest_call *c, const struct crm_entity_def *def,
     int rc;
     if (!list && !single)
         return 0;
-    if (single && !json_is_null(single) && !(json_is_string(single) && !json_string_length(single)) &&
-        params_to_int64(single, &one))
+    if (single && !json_is_null(single) &&
+        !(json_is_string(single) && !json_string_length(single)) && params_to_int64(single, &one))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s' must be an id", b->mirror_field);
     if (list) {
         if ((rc = parse_ids(c, list, b->list_field, ids, &n)))
@@ -359,11 +362,10 @@ static int side_items(struct rest_call *c, const struct side *sd, json_t **out)
     db_bind_int(st, 3, sd->s->reverse ? sd->b->src_type : sd->b->dst_type);
     *out = json_array();
     while ((rc = db_step(st)) == DB_ROW)
-        json_array_append_new(*out, json_pack("{s:I, s:I, s:I, s:s}", sd->key,
-                                              (json_int_t)db_col_int(st, 0), "SORT",
-                                              (json_int_t)db_col_int(st, 1), "ROLE_ID",
-                                              (json_int_t)db_col_int(st, 2), "IS_PRIMARY",
-                                              db_col_int(st, 3) ? "Y" : "N"));
+        json_array_append_new(
+            *out, json_pack("{s:I, s:I, s:I, s:s}", sd->key, (json_int_t)db_col_int(st, 0), "SORT",
+                            (json_int_t)db_col_int(st, 1), "ROLE_ID", (json_int_t)db_col_int(st, 2),
+                            "IS_PRIMARY", db_col_int(st, 3) ? "Y" : "N"));
     db_reset(st);
     if (rc < 0) {
         json_decref(*out);
@@ -402,7 +404,8 @@ static int side_clear(struct rest_call *c, const struct side *sd)
     if ((rc = side_items(c, sd, &items)))
         return rc;
     rc = exec4(c->db, SQL_CLEAR_REV, 3, sd->b->dst_type, sd->id, sd->b->src_type, 0);
-    json_array_foreach(items, i, it) {
+    json_array_foreach(items, i, it)
+    {
         if (!rc)
             rc = crm_binding_normalize(c->db, sd->b,
                                        json_integer_value(json_object_get(it, sd->key)));
@@ -460,7 +463,8 @@ int crm_binding_method_set(struct rest_call *c)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'items' has too many items");
     }
     /* validate everything before the first write */
-    json_array_foreach(list, i, it) {
+    json_array_foreach(list, i, it)
+    {
         int64_t other, sort;
         bool primary;
         if ((rc = item_read(c, &sd, it, true, (int64_t)(i + 1) * 10, &other, &sort, &primary)))
@@ -468,7 +472,8 @@ int crm_binding_method_set(struct rest_call *c)
     }
     if ((rc = side_clear(c, &sd)))
         goto out;
-    json_array_foreach(list, i, it) {
+    json_array_foreach(list, i, it)
+    {
         int64_t other, sort;
         bool primary;
         item_read(c, &sd, it, false, (int64_t)(i + 1) * 10, &other, &sort, &primary);
@@ -539,21 +544,22 @@ int crm_binding_method_fields(struct rest_call *c)
     char key[32];
     snprintf(key, sizeof(key), "%s_ID", other->upper);
     json_t *o = json_object();
-    json_object_set_new(o, key, json_pack("{s:s, s:b, s:b, s:b, s:b, s:s}", "type", "integer",
-                                          "isRequired", true, "isReadOnly", false, "isImmutable",
-                                          false, "isMultiple", false, "title", key));
-    json_object_set_new(o, "SORT", json_pack("{s:s, s:b, s:b, s:b, s:b, s:s}", "type", "integer",
-                                             "isRequired", false, "isReadOnly", false,
-                                             "isImmutable", false, "isMultiple", false, "title",
-                                             "Sort"));
-    json_object_set_new(o, "ROLE_ID", json_pack("{s:s, s:b, s:b, s:b, s:b, s:s}", "type",
-                                                "integer", "isRequired", false, "isReadOnly", true,
-                                                "isImmutable", false, "isMultiple", false, "title",
-                                                "Role"));
-    json_object_set_new(o, "IS_PRIMARY", json_pack("{s:s, s:b, s:b, s:b, s:b, s:s}", "type",
-                                                   "char", "isRequired", false, "isReadOnly",
-                                                   false, "isImmutable", false, "isMultiple",
-                                                   false, "title", "Primary"));
+    json_object_set_new(o, key,
+                        json_pack("{s:s, s:b, s:b, s:b, s:b, s:s}", "type", "integer", "isRequired",
+                                  true, "isReadOnly", false, "isImmutable", false, "isMultiple",
+                                  false, "title", key));
+    json_object_set_new(o, "SORT",
+                        json_pack("{s:s, s:b, s:b, s:b, s:b, s:s}", "type", "integer", "isRequired",
+                                  false, "isReadOnly", false, "isImmutable", false, "isMultiple",
+                                  false, "title", "Sort"));
+    json_object_set_new(o, "ROLE_ID",
+                        json_pack("{s:s, s:b, s:b, s:b, s:b, s:s}", "type", "integer", "isRequired",
+                                  false, "isReadOnly", true, "isImmutable", false, "isMultiple",
+                                  false, "title", "Role"));
+    json_object_set_new(o, "IS_PRIMARY",
+                        json_pack("{s:s, s:b, s:b, s:b, s:b, s:s}", "type", "char", "isRequired",
+                                  false, "isReadOnly", false, "isImmutable", false, "isMultiple",
+                                  false, "title", "Primary"));
     c->result = o;
     return 0;
 }

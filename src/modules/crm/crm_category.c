@@ -408,8 +408,8 @@ static int dealcategory_list(struct rest_call *c)
     rest_list_init(&l, "SELECT " CAT_COLS " FROM crm_category c",
                    "SELECT COUNT(*) FROM crm_category c");
     strbuf_addstr(&l.where, "c.entity_type_id = 2 AND c.id > 0 AND ");
-    if (filter_compile(legacy_fdefs, N_LEGACY_FDEFS, rest_param(c, "filter"), db_dialect(c->db), &l.where,
-                       l.binds, err, sizeof(err)) ||
+    if (filter_compile(legacy_fdefs, N_LEGACY_FDEFS, rest_param(c, "filter"), db_dialect(c->db),
+                       &l.where, l.binds, err, sizeof(err)) ||
         order_compile(legacy_fdefs, N_LEGACY_FDEFS, rest_param(c, "order"), "c.id", &l.order, err,
                       sizeof(err))) {
         rest_list_release(&l);

@@ -35,7 +35,10 @@ static const struct crm_field contact_fields[] = {
 };
 
 const struct crm_binding_def crm_contact_company_binding = {
-    CRM_TYPE_CONTACT, CRM_TYPE_COMPANY, "COMPANY_ID", "COMPANY_IDS",
+    CRM_TYPE_CONTACT,
+    CRM_TYPE_COMPANY,
+    "COMPANY_ID",
+    "COMPANY_IDS",
 };
 
 static const struct crm_binding_def *const contact_bindings[] = {&crm_contact_company_binding,

@@ -47,9 +47,9 @@ static int flag(struct conv *v, const char *name, bool def, bool *out)
     *out = def;
     if (!o || json_is_null(o) || (json_is_string(o) && !json_string_length(o)))
         return 0;
-    return params_to_bool(o, out) ? rest_fail(v->c, 400, "INVALID_ARG_VALUE",
-                                              "option '%s' must be Y or N", name)
-                                  : 0;
+    return params_to_bool(o, out)
+               ? rest_fail(v->c, 400, "INVALID_ARG_VALUE", "option '%s' must be Y or N", name)
+               : 0;
 }
 
 /* An existing record to reuse: the option, else the lead's own link; a link, so it must be a
@@ -153,27 +153,60 @@ static int create(struct conv *v, const struct crm_entity_def *def, json_t *fiel
 
 static int create_company(struct conv *v)
 {
-    static const char *const names[] = {"PHONE", "EMAIL", "WEB", "IM", "ADDRESS", "ADDRESS_2",
-                                        "ADDRESS_CITY", "ADDRESS_POSTAL_CODE", "ADDRESS_REGION",
-                                        "ADDRESS_PROVINCE", "ADDRESS_COUNTRY",
-                                        "ADDRESS_COUNTRY_CODE", "UTM_SOURCE", "UTM_MEDIUM",
-                                        "UTM_CAMPAIGN", "UTM_CONTENT", "UTM_TERM", NULL};
+    static const char *const names[] = {"PHONE",
+                                        "EMAIL",
+                                        "WEB",
+                                        "IM",
+                                        "ADDRESS",
+                                        "ADDRESS_2",
+                                        "ADDRESS_CITY",
+                                        "ADDRESS_POSTAL_CODE",
+                                        "ADDRESS_REGION",
+                                        "ADDRESS_PROVINCE",
+                                        "ADDRESS_COUNTRY",
+                                        "ADDRESS_COUNTRY_CODE",
+                                        "UTM_SOURCE",
+                                        "UTM_MEDIUM",
+                                        "UTM_CAMPAIGN",
+                                        "UTM_CONTENT",
+                                        "UTM_TERM",
+                                        NULL};
     json_t *f = json_object();
     copy(v, f, names);
-    json_object_set(f, "TITLE", json_object_get(v->lead, lead_has(v, "COMPANY_TITLE")
-                                                             ? "COMPANY_TITLE"
-                                                             : "TITLE"));
+    json_object_set(
+        f, "TITLE",
+        json_object_get(v->lead, lead_has(v, "COMPANY_TITLE") ? "COMPANY_TITLE" : "TITLE"));
     return create(v, &crm_company_def, f, SQL_COMPANY_LEAD, &v->company_id);
 }
 
 static int create_contact(struct conv *v)
 {
-    static const char *const names[] = {
-        "HONORIFIC", "NAME", "SECOND_NAME", "LAST_NAME", "BIRTHDATE", "POST", "SOURCE_ID",
-        "SOURCE_DESCRIPTION", "ADDRESS", "ADDRESS_2", "ADDRESS_CITY", "ADDRESS_POSTAL_CODE",
-        "ADDRESS_REGION", "ADDRESS_PROVINCE", "ADDRESS_COUNTRY", "ADDRESS_COUNTRY_CODE",
-        "PHONE", "EMAIL", "WEB", "IM", "UTM_SOURCE", "UTM_MEDIUM", "UTM_CAMPAIGN",
-        "UTM_CONTENT", "UTM_TERM", NULL};
+    static const char *const names[] = {"HONORIFIC",
+                                        "NAME",
+                                        "SECOND_NAME",
+                                        "LAST_NAME",
+                                        "BIRTHDATE",
+                                        "POST",
+                                        "SOURCE_ID",
+                                        "SOURCE_DESCRIPTION",
+                                        "ADDRESS",
+                                        "ADDRESS_2",
+                                        "ADDRESS_CITY",
+                                        "ADDRESS_POSTAL_CODE",
+                                        "ADDRESS_REGION",
+                                        "ADDRESS_PROVINCE",
+                                        "ADDRESS_COUNTRY",
+                                        "ADDRESS_COUNTRY_CODE",
+                                        "PHONE",
+                                        "EMAIL",
+                                        "WEB",
+                                        "IM",
+                                        "UTM_SOURCE",
+                                        "UTM_MEDIUM",
+                                        "UTM_CAMPAIGN",
+                                        "UTM_CONTENT",
+                                        "UTM_TERM",
+                                        NULL};
     json_t *f = json_object();
     copy(v, f, names);
     /* a company found or made here becomes the contact's */
@@ -202,9 +235,10 @@ static int copy_rows(struct conv *v)
 static int create_deal(struct conv *v)
 {
     static const char *const names[] = {
-        "TITLE", "OPPORTUNITY", "CURRENCY_ID", "IS_MANUAL_OPPORTUNITY", "SOURCE_ID",
-        "SOURCE_DESCRIPTION", "COMMENTS", "UTM_SOURCE", "UTM_MEDIUM", "UTM_CAMPAIGN",
-        "UTM_CONTENT", "UTM_TERM", NULL};
+        "TITLE",      "OPPORTUNITY",        "CURRENCY_ID", "IS_MANUAL_OPPORTUNITY",
+        "SOURCE_ID",  "SOURCE_DESCRIPTION", "COMMENTS",    "UTM_SOURCE",
+        "UTM_MEDIUM", "UTM_CAMPAIGN",       "UTM_CONTENT", "UTM_TERM",
+        NULL};
     json_t *f = json_object();
     int rc;
     copy(v, f, names);
@@ -273,8 +307,8 @@ static int timeline(struct conv *v)
         json_t *data = json_pack("{s:I, s:I, s:I, s:I}", "leadId", (json_int_t)v->lead_id,
                                  "contactId", (json_int_t)v->contact_id, "companyId",
                                  (json_int_t)v->company_id, "dealId", (json_int_t)v->deal_id);
-        rc = crm_timeline_add(v->c->db, on[i].type, on[i].id, CRM_TL_CONVERSION, user, now, NULL,
-                              0, data, NULL);
+        rc = crm_timeline_add(v->c->db, on[i].type, on[i].id, CRM_TL_CONVERSION, user, now, NULL, 0,
+                              data, NULL);
     }
     return rc ? rest_fail_db(v->c, rc) : 0;
 }
@@ -308,8 +342,7 @@ static int lead_convert(struct rest_call *c)
         goto out;
     if ((v.create_company && (rc = create_company(&v))) ||
         (v.create_contact && (rc = create_contact(&v))) ||
-        (v.create_deal && (rc = create_deal(&v))) || (rc = finish_lead(&v)) ||
-        (rc = timeline(&v)))
+        (v.create_deal && (rc = create_deal(&v))) || (rc = finish_lead(&v)) || (rc = timeline(&v)))
         goto out;
     c->result = json_pack("{s:I, s:I, s:I, s:I}", "LEAD_ID", (json_int_t)v.lead_id, "CONTACT_ID",
                           (json_int_t)v.contact_id, "COMPANY_ID", (json_int_t)v.company_id,

@@ -13,7 +13,7 @@
 #include "modules/crm/crm_internal.h"
 
 #define CUR_COLS                                                                                   \
-    "currency, full_name, amount_cnt, amount, sort, base, format_string, dec_point,"              \
+    "currency, full_name, amount_cnt, amount, sort, base, format_string, dec_point,"               \
     " thousands_sep, decimals, date_update"
 
 static const char SQL_EXISTS[] = "SELECT 1 FROM crm_currency WHERE currency = ?";
@@ -84,9 +84,9 @@ static json_t *currency_row(struct db_stmt *st, bool with_lang)
     json_object_set_new(o, "DATE_UPDATE", json_string(date));
     if (with_lang) {
         json_t *en = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "FULL_NAME", db_col_text(st, 1),
-                               "FORMAT_STRING", db_col_text(st, 6), "DEC_POINT",
-                               db_col_text(st, 7), "THOUSANDS_SEP", db_col_text(st, 8), "LID",
-                               "en", "DECIMALS", json_object_get(o, "DECIMALS"));
+                               "FORMAT_STRING", db_col_text(st, 6), "DEC_POINT", db_col_text(st, 7),
+                               "THOUSANDS_SEP", db_col_text(st, 8), "LID", "en", "DECIMALS",
+                               json_object_get(o, "DECIMALS"));
         json_object_set_new(o, "LANG", json_pack("{s:o}", "en", en));
     }
     return o;
@@ -180,10 +180,12 @@ static int currency_base_set(struct rest_call *c)
 static int currency_fields(struct rest_call *c)
 {
     static const char *const names[][2] = {
-        {"CURRENCY", "string"},    {"AMOUNT_CNT", "integer"}, {"AMOUNT", "double"},
-        {"SORT", "integer"},       {"BASE", "char"},          {"FULL_NAME", "string"},
-        {"LID", "string"},         {"FORMAT_STRING", "string"}, {"DEC_POINT", "string"},
-        {"THOUSANDS_SEP", "string"}, {"DECIMALS", "integer"}, {"DATE_UPDATE", "datetime"},
+        {"CURRENCY", "string"},  {"AMOUNT_CNT", "integer"},
+        {"AMOUNT", "double"},    {"SORT", "integer"},
+        {"BASE", "char"},        {"FULL_NAME", "string"},
+        {"LID", "string"},       {"FORMAT_STRING", "string"},
+        {"DEC_POINT", "string"}, {"THOUSANDS_SEP", "string"},
+        {"DECIMALS", "integer"}, {"DATE_UPDATE", "datetime"},
     };
     json_t *o = json_object();
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)

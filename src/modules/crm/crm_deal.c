@@ -15,8 +15,11 @@ static const struct crm_field deal_fields[] = {
     CRM_FIELD_ID,
     CRM_FIELD("TITLE", "title", CRM_T_STRING, CRM_FS, "Name"),
     CRM_FIELD_STATUS("TYPE_ID", "type_id", CRM_FS, "DEAL_TYPE", "Type"),
-    {.name = "CATEGORY_ID", .column = "category_id", .type = CRM_T_CATEGORY,
-     .flags = CRM_FS | CRM_F_IMMUTABLE, .title = "Pipeline"},
+    {.name = "CATEGORY_ID",
+     .column = "category_id",
+     .type = CRM_T_CATEGORY,
+     .flags = CRM_FS | CRM_F_IMMUTABLE,
+     .title = "Pipeline"},
     CRM_FIELD_STATUS("STAGE_ID", "stage_id", CRM_FS | CRM_F_STAGE, "DEAL_STAGE", "Stage"),
     CRM_FIELD("STAGE_SEMANTIC_ID", "stage_semantic_id", CRM_T_STRING, CRM_F_RO | CRM_FS,
               "Stage group"),
@@ -56,7 +59,10 @@ static const struct crm_field deal_fields[] = {
 };
 
 const struct crm_binding_def crm_deal_contact_binding = {
-    CRM_TYPE_DEAL, CRM_TYPE_CONTACT, "CONTACT_ID", "CONTACT_IDS",
+    CRM_TYPE_DEAL,
+    CRM_TYPE_CONTACT,
+    "CONTACT_ID",
+    "CONTACT_IDS",
 };
 
 static const struct crm_binding_def *const deal_bindings[] = {&crm_deal_contact_binding, NULL};

@@ -42,12 +42,14 @@ static int find_in(struct rest_call *c, const struct crm_entity_def *def, const 
     if (lvl == PERM_LEVEL_NONE)
         goto done;
     strbuf_init(&sql, CRM_SQL_CAP);
-    strbuf_addf(&sql, "SELECT DISTINCT f.owner_id FROM crm_fm f JOIN %s t ON t.id = f.owner_id"
-                      " WHERE f.owner_type = ? AND f.type_id = ? AND f.value_norm IN (",
+    strbuf_addf(&sql,
+                "SELECT DISTINCT f.owner_id FROM crm_fm f JOIN %s t ON t.id = f.owner_id"
+                " WHERE f.owner_type = ? AND f.type_id = ? AND f.value_norm IN (",
                 def->table);
     json_array_append_new(binds, json_integer(def->type_id));
     json_array_append_new(binds, json_string(type_id));
-    json_array_foreach(norms, i, v) {
+    json_array_foreach(norms, i, v)
+    {
         strbuf_addstr(&sql, i ? ", ?" : "?");
         json_array_append(binds, v);
     }
@@ -101,7 +103,8 @@ static void add_norm(json_t *norms, const char *type_id, const char *value)
     crm_fm_normalize(type_id, value, buf, sizeof(buf));
     if (!*buf)
         return;
-    json_array_foreach(norms, i, v) {
+    json_array_foreach(norms, i, v)
+    {
         if (!strcmp(json_string_value(v), buf))
             return;
     }
@@ -139,7 +142,8 @@ static int findbycomm(struct rest_call *c)
         goto out;
     }
     norms = json_array();
-    json_array_foreach(values, i, v) {
+    json_array_foreach(values, i, v)
+    {
         const char *s = params_to_str(v, buf, sizeof(buf));
         if (!s || strlen(s) > DUP_VALUE_MAX) {
             rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'values' must hold strings");
@@ -198,15 +202,16 @@ int crm_duplicate_check_add(struct rest_call *c, const struct crm_entity_def *de
         const char *key;
         collect(params_get((json_t *)fields, types[t]), types[t], norms);
         if (json_array_size(norms) > DUP_MAX_VALUES)
-            rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s' has too many values",
-                           types[t]);
+            rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s' has too many values", types[t]);
         else if (!(rc = find(c, types[t], norms, want, &found)))
-            json_object_foreach(found, key, ids) {
+            json_object_foreach(found, key, ids)
+            {
                 json_t *all = json_object_get(dups, key), *id;
                 size_t i, j;
                 if (!all)
                     json_object_set_new(dups, key, all = json_array());
-                json_array_foreach(ids, i, id) {
+                json_array_foreach(ids, i, id)
+                {
                     for (j = 0; j < json_array_size(all) && !json_equal(json_array_get(all, j), id);
                          j++)
                         ;

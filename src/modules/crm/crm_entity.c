@@ -22,7 +22,7 @@
 #include "modules/crm/crm_timeline.h"
 
 const struct crm_entity_def *const crm_entities[] = {
-    &crm_lead_def, &crm_deal_def, &crm_contact_def, &crm_company_def, &crm_quote_def,
+    &crm_lead_def,    &crm_deal_def, &crm_contact_def, &crm_company_def, &crm_quote_def,
     &crm_invoice_def, NULL,
 };
 
@@ -63,8 +63,7 @@ int crm_entity_init(const struct crm_entity_def *def)
     for (size_t i = 0; i < def->n_fields; i++) {
         for (size_t j = i + 1; j < def->n_fields; j++)
             if (!strcmp(f[i].name, f[j].name))
-                return error("crm entity '%s': field '%s' is declared twice", def->name,
-                             f[i].name);
+                return error("crm entity '%s': field '%s' is declared twice", def->name, f[i].name);
         if (!f[i].column && f[i].type != CRM_T_MULTIFIELD && f[i].type != CRM_T_LINKS)
             return error("crm entity '%s': field '%s' has no column", def->name, f[i].name);
         if (!plain_name(f[i].name) || (f[i].alias && !plain_name(f[i].alias)))
@@ -95,8 +94,8 @@ int crm_fail_not_found(struct rest_call *c)
     return rest_fail(c, 400, "NOT_FOUND", "Not found");
 }
 
-int crm_check_owner(struct rest_call *c, const struct crm_entity_def *def,
-                    enum perm_action action, int64_t owner)
+int crm_check_owner(struct rest_call *c, const struct crm_entity_def *def, enum perm_action action,
+                    int64_t owner)
 {
     enum perm_level lvl = PERM_LEVEL_NONE;
     bool ok = false;
@@ -277,7 +276,8 @@ static int write_record(struct rest_call *c, const struct crm_entity_def *def, i
         rc = crm_fm_write(c->db, def->type_id, id, b, &first);
     if (!rc)
         rc = load_user_fields(c, def, id, fmt, extras);
-    json_object_foreach(extras, key, v) {
+    json_object_foreach(extras, key, v)
+    {
         if (rc || (!first && (rc = strbuf_addch(b, ','))) || (rc = jsonout_key(b, key)) ||
             (rc = jsonout_value(b, v)))
             break;
@@ -364,12 +364,12 @@ int crm_entity_remove(struct rest_call *c, const struct crm_entity_def *def, int
 static json_t *describe_field(const struct crm_field *f, enum crm_format fmt)
 {
     bool ro = (f->flags & CRM_F_RO) || f->type == CRM_T_ID;
-    bool multiple = (f->flags & CRM_F_MULTIPLE) || f->type == CRM_T_MULTIFIELD ||
-                    f->type == CRM_T_LINKS;
+    bool multiple =
+        (f->flags & CRM_F_MULTIPLE) || f->type == CRM_T_MULTIFIELD || f->type == CRM_T_LINKS;
     json_t *d = json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:s}", "type", crm_type_name(f),
                           "isRequired", (f->flags & CRM_F_REQUIRED) != 0, "isReadOnly", ro,
-                          "isImmutable", (f->flags & CRM_F_IMMUTABLE) != 0, "isMultiple",
-                          multiple, "isDynamic", false, "title", f->title ? f->title : f->name);
+                          "isImmutable", (f->flags & CRM_F_IMMUTABLE) != 0, "isMultiple", multiple,
+                          "isDynamic", false, "title", f->title ? f->title : f->name);
     if (f->type == CRM_T_STATUS && f->dict)
         json_object_set_new(d, "statusType", json_string(f->dict));
     if (fmt == CRM_FMT_TYPED)
@@ -377,8 +377,8 @@ static json_t *describe_field(const struct crm_field *f, enum crm_format fmt)
     return d;
 }
 
-int crm_entity_describe(struct rest_call *c, const struct crm_entity_def *def,
-                        enum crm_format fmt, json_t **out)
+int crm_entity_describe(struct rest_call *c, const struct crm_entity_def *def, enum crm_format fmt,
+                        json_t **out)
 {
     char name[128];
     json_t *o = json_object();

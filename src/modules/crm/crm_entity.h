@@ -76,24 +76,33 @@ struct crm_field {
     const char *name;   /* UPPER_CASE client name, "TITLE" */
     const char *column; /* column of the entity table, "title"; NULL for MULTIFIELD/LINKS */
     enum crm_type type;
-    unsigned flags;     /* enum crm_field_flags */
-    const char *dict;   /* CRM_T_STATUS: dictionary ENTITY_ID ("SOURCE"); for the stage field
-                           the dictionary of pipeline 0 ("DEAL_STAGE"), the hook picks others */
-    int link_type;      /* CRM_T_LINK / CRM_T_LINKS: entity type id bound */
-    const char *def;    /* default on add, in input form ("N", "0", "Y"), or NULL */
-    const char *title;  /* English title for *.fields */
-    const char *alias;  /* camelCase name for crm.item.* when crm_camel_name's is wrong */
+    unsigned flags;    /* enum crm_field_flags */
+    const char *dict;  /* CRM_T_STATUS: dictionary ENTITY_ID ("SOURCE"); for the stage field
+                          the dictionary of pipeline 0 ("DEAL_STAGE"), the hook picks others */
+    int link_type;     /* CRM_T_LINK / CRM_T_LINKS: entity type id bound */
+    const char *def;   /* default on add, in input form ("N", "0", "Y"), or NULL */
+    const char *title; /* English title for *.fields */
+    const char *alias; /* camelCase name for crm.item.* when crm_camel_name's is wrong */
 };
 
 /* Designated initialisers keep the entity tables short and readable. */
-#define CRM_FIELD(n, col, t, fl, ttl) {.name = n, .column = col, .type = t, .flags = fl, .title = ttl}
+#define CRM_FIELD(n, col, t, fl, ttl)                                                              \
+    {                                                                                              \
+        .name = n, .column = col, .type = t, .flags = fl, .title = ttl                             \
+    }
 #define CRM_FIELD_DEF(n, col, t, fl, d, ttl)                                                       \
-    {.name = n, .column = col, .type = t, .flags = fl, .def = d, .title = ttl}
+    {                                                                                              \
+        .name = n, .column = col, .type = t, .flags = fl, .def = d, .title = ttl                   \
+    }
 #define CRM_FIELD_STATUS(n, col, fl, dic, ttl)                                                     \
-    {.name = n, .column = col, .type = CRM_T_STATUS, .flags = fl, .dict = dic, .title = ttl}
+    {                                                                                              \
+        .name = n, .column = col, .type = CRM_T_STATUS, .flags = fl, .dict = dic, .title = ttl     \
+    }
 #define CRM_FIELD_LINK(n, col, fl, lt, ttl)                                                        \
-    {.name = n, .column = col, .type = CRM_T_LINK, .flags = fl, .link_type = lt, .def = "0",       \
-     .title = ttl}
+    {                                                                                              \
+        .name = n, .column = col, .type = CRM_T_LINK, .flags = fl, .link_type = lt, .def = "0",    \
+        .title = ttl                                                                               \
+    }
 
 /* A many-to-many binding (deal <-> contacts, contact <-> companies) in crm_binding. Rows are
  * stored from src to dst with SORT, ROLE_ID and IS_PRIMARY; exactly one row per src is primary
@@ -116,15 +125,15 @@ struct crm_write;
 struct crm_entity_sql; /* statements built from the field table at start-up (crm_sql.c) */
 
 struct crm_entity_def {
-    const char *name;           /* "deal": method prefix crm.deal.* */
-    const char *upper;          /* "DEAL": event and user-field names */
-    int type_id;                /* enum crm_type_id */
-    const char *abbr;           /* "D": CRM binding values ("D_12") */
-    const char *table;          /* "crm_deal" */
-    const char *perm_entity;    /* "crm_deal" */
-    const char *event_prefix;   /* "ONCRMDEAL": + ADD / UPDATE / DELETE / USERFIELDADD ... */
-    const char *owner_column;   /* "assigned_by_id": the column permissions narrow on */
-    const char *title_prefix;   /* "Deal #": an empty TITLE becomes prefix + id, or NULL */
+    const char *name;               /* "deal": method prefix crm.deal.* */
+    const char *upper;              /* "DEAL": event and user-field names */
+    int type_id;                    /* enum crm_type_id */
+    const char *abbr;               /* "D": CRM binding values ("D_12") */
+    const char *table;              /* "crm_deal" */
+    const char *perm_entity;        /* "crm_deal" */
+    const char *event_prefix;       /* "ONCRMDEAL": + ADD / UPDATE / DELETE / USERFIELDADD ... */
+    const char *owner_column;       /* "assigned_by_id": the column permissions narrow on */
+    const char *title_prefix;       /* "Deal #": an empty TITLE becomes prefix + id, or NULL */
     const struct crm_field *fields; /* entry 0 is ID */
     size_t n_fields;
     const char *semantic_field; /* "STAGE_SEMANTIC_ID" (stored P/S/F), or NULL */
@@ -146,7 +155,7 @@ struct crm_entity_def {
 struct crm_write {
     struct rest_call *c;
     const struct crm_entity_def *def;
-    int64_t id;          /* 0 during add until the row is inserted */
+    int64_t id; /* 0 during add until the row is inserted */
     bool is_add;
     json_t *row;         /* FIELD -> stored value of every column field; hooks edit it (owned) */
     json_t *old;         /* update: the stored row before (owned); NULL on add */
@@ -299,15 +308,15 @@ struct crm_query {
 
 /* Runs a list request (crm_list.c): filter/order/select through the entity's whitelist (user
  * fields and multi-fields included), narrowed to what the caller may read, one page of
- * REST_PAGE_SIZE from the call's `start`; sets the call's list result. Unknown fields in filter, order or select fail with 400
- * INVALID_ARG_VALUE. Returns 0 or rest_fail's value. */
+ * REST_PAGE_SIZE from the call's `start`; sets the call's list result. Unknown fields in filter,
+ * order or select fail with 400 INVALID_ARG_VALUE. Returns 0 or rest_fail's value. */
 int crm_entity_query(struct rest_call *c, const struct crm_entity_def *def,
                      const struct crm_query *q);
 
 /* The *.fields description map of def (user fields included) in format fmt. New reference in
  * *out. Returns 0 or rest_fail's value. */
-int crm_entity_describe(struct rest_call *c, const struct crm_entity_def *def,
-                        enum crm_format fmt, json_t **out);
+int crm_entity_describe(struct rest_call *c, const struct crm_entity_def *def, enum crm_format fmt,
+                        json_t **out);
 
 /* Reads a positive id parameter of a legacy method: 400 INVALID_ARG_VALUE "ID is not defined
  * or invalid" when absent or not a positive integer. Returns 0 or rest_fail's value. */
@@ -318,8 +327,8 @@ int crm_fail_not_found(struct rest_call *c);
 /* Checks that the caller may do action on a record owned by owner (CRM_NO_PERM aside):
  * administrators always may, others per their role's level for def's permission entity.
  * Fails the call with 403 ACCESS_DENIED otherwise. Returns 0 or rest_fail's value. */
-int crm_check_owner(struct rest_call *c, const struct crm_entity_def *def,
-                    enum perm_action action, int64_t owner);
+int crm_check_owner(struct rest_call *c, const struct crm_entity_def *def, enum perm_action action,
+                    int64_t owner);
 
 /* ---- generic REST handlers (method data: the entity def) ------------------------------------
  * Rows look like {"crm.lead.add", "crm", crm_entity_add, "crm_lead", PERM_ADD, REST_WRITE,

@@ -63,14 +63,14 @@ struct crm_unlink {
 struct crm_entity_sql {
     const struct crm_field **cols; /* column fields in statement order; cols[0] is ID */
     size_t n_cols;
-    char *select_row;   /* SELECT <cols> FROM <table> WHERE id = ? */
-    int owner_col;      /* index in cols of the owner column (ASSIGNED_BY_ID) */
-    char *insert;       /* INSERT INTO <table> (<cols but id>) VALUES (?...) */
-    char *update;       /* UPDATE <table> SET <col> = ?, ... WHERE id = ? (cols but id) */
-    char *delete_row;   /* DELETE FROM <table> WHERE id = ? */
-    char *owner;        /* SELECT <owner column> FROM <table> WHERE id = ? */
-    char *fm_flags;     /* UPDATE <table> SET has_phone = ..., ... WHERE id = ?; NULL if none */
-    char *title;        /* UPDATE <table> SET title = ? WHERE id = ?; NULL without template */
+    char *select_row; /* SELECT <cols> FROM <table> WHERE id = ? */
+    int owner_col;    /* index in cols of the owner column (ASSIGNED_BY_ID) */
+    char *insert;     /* INSERT INTO <table> (<cols but id>) VALUES (?...) */
+    char *update;     /* UPDATE <table> SET <col> = ?, ... WHERE id = ? (cols but id) */
+    char *delete_row; /* DELETE FROM <table> WHERE id = ? */
+    char *owner;      /* SELECT <owner column> FROM <table> WHERE id = ? */
+    char *fm_flags;   /* UPDATE <table> SET has_phone = ..., ... WHERE id = ?; NULL if none */
+    char *title;      /* UPDATE <table> SET title = ? WHERE id = ?; NULL without template */
     char *mirror[CRM_MAX_BINDINGS]; /* UPDATE <table> SET <mirror col> = ? WHERE id = ? */
     struct crm_unlink unlink[CRM_MAX_UNLINK];
     size_t n_unlink;
@@ -204,15 +204,26 @@ int crm_fm_drop(struct db *db, int owner_type, int64_t owner_id);
 /* ---- crm_userfield.c ------------------------------------------------------------------------ */
 
 enum crm_uf_kind {
-    CRM_UF_STRING, CRM_UF_INTEGER, CRM_UF_DOUBLE, CRM_UF_BOOLEAN, CRM_UF_DATE, CRM_UF_DATETIME,
-    CRM_UF_ENUM, CRM_UF_MONEY, CRM_UF_CRM, CRM_UF_FILE, CRM_UF_URL, CRM_UF_EMPLOYEE,
-    CRM_UF_STATUS, CRM_UF_ADDRESS,
+    CRM_UF_STRING,
+    CRM_UF_INTEGER,
+    CRM_UF_DOUBLE,
+    CRM_UF_BOOLEAN,
+    CRM_UF_DATE,
+    CRM_UF_DATETIME,
+    CRM_UF_ENUM,
+    CRM_UF_MONEY,
+    CRM_UF_CRM,
+    CRM_UF_FILE,
+    CRM_UF_URL,
+    CRM_UF_EMPLOYEE,
+    CRM_UF_STATUS,
+    CRM_UF_ADDRESS,
 };
 
 struct crm_uf {
     int64_t id;
-    char name[64];      /* UF_CRM_... */
-    char type[32];      /* USER_TYPE_ID */
+    char name[64]; /* UF_CRM_... */
+    char type[32]; /* USER_TYPE_ID */
     enum crm_uf_kind kind;
     bool multiple, mandatory;
 };
@@ -225,8 +236,8 @@ int crm_uf_defs(struct db *db, int entity_type, struct crm_uf **out, size_t *n);
 bool crm_uf_numeric(enum crm_uf_kind kind);
 /* Fills out[i] (caller-allocated, n entries) with the list whitelist entries of ufs, named
  * for format fmt; names and SQL expressions are allocated in the call's arena. */
-void crm_uf_field_defs(struct rest_call *c, const struct crm_uf *ufs, size_t n,
-                       enum crm_format fmt, struct field_def *out);
+void crm_uf_field_defs(struct rest_call *c, const struct crm_uf *ufs, size_t n, enum crm_format fmt,
+                       struct field_def *out);
 /* Converts a client value of uf to its stored form (scalar or, for multiple fields, a list;
  * JSON null when empty). Fails the call with 400 INVALID_ARG_VALUE naming the field. */
 int crm_uf_parse(struct rest_call *c, const struct crm_uf *uf, const json_t *in, json_t **out);
@@ -234,8 +245,8 @@ int crm_uf_parse(struct rest_call *c, const struct crm_uf *uf, const json_t *in,
  * links and checked first: a crm value must name a record the caller can see
  * (crm_check_link), a file id must be one this field of this record holds (new files come as
  * uploads); files the field no longer holds are deleted unless another value names them. */
-int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf,
-                 int64_t owner_id, const json_t *stored);
+int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf, int64_t owner_id,
+                 const json_t *stored);
 /* Adds the user-field values of records ids to rows (objects keyed by the decimal id), for
  * the fields of ufs with chosen[i] set (chosen NULL: all), in legacy or typed form. */
 int crm_uf_load(struct db *db, const struct crm_uf *ufs, size_t n_ufs, const unsigned char *chosen,
@@ -246,7 +257,8 @@ int crm_uf_drop_owner(struct db *db, int entity_type, int64_t owner_id);
  * format fmt. */
 int crm_uf_describe(struct db *db, int entity_type, enum crm_format fmt, json_t *out);
 
-/* ---- crm_binding.c ---------------------------------------------------------------------------- */
+/* ---- crm_binding.c ----------------------------------------------------------------------------
+ */
 
 /* Applies list_field / mirror_field input of every binding def owns to record src_id:
  * CONTACT_IDS replaces the set (first is primary), CONTACT_ID alone makes that contact

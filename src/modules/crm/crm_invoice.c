@@ -21,8 +21,12 @@ static const struct crm_field invoice_fields[] = {
     CRM_FIELD("TITLE", "title", CRM_T_STRING, CRM_FS, "Name"),
     CRM_FIELD("XML_ID", "xml_id", CRM_T_STRING, CRM_FS, "External ID"),
     CRM_FIELD("ACCOUNT_NUMBER", "account_number", CRM_T_STRING, CRM_FS, "Invoice #"),
-    {.name = "CATEGORY_ID", .column = "category_id", .type = CRM_T_CATEGORY,
-     .flags = CRM_FS | CRM_F_RO, .def = "1", .title = "Pipeline"},
+    {.name = "CATEGORY_ID",
+     .column = "category_id",
+     .type = CRM_T_CATEGORY,
+     .flags = CRM_FS | CRM_F_RO,
+     .def = "1",
+     .title = "Pipeline"},
     CRM_FIELD_STATUS("STAGE_ID", "stage_id", CRM_FS | CRM_F_STAGE, "SMART_INVOICE_STAGE_1",
                      "Stage"),
     CRM_FIELD("PREVIOUS_STAGE_ID", "previous_stage_id", CRM_T_STRING, CRM_F_RO | CRM_FS,
@@ -49,7 +53,10 @@ static const struct crm_field invoice_fields[] = {
 };
 
 const struct crm_binding_def crm_invoice_contact_binding = {
-    CRM_TYPE_SMART_INVOICE, CRM_TYPE_CONTACT, "CONTACT_ID", "CONTACT_IDS",
+    CRM_TYPE_SMART_INVOICE,
+    CRM_TYPE_CONTACT,
+    "CONTACT_ID",
+    "CONTACT_IDS",
 };
 
 static const struct crm_binding_def *const invoice_bindings[] = {&crm_invoice_contact_binding,

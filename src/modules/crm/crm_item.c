@@ -82,7 +82,8 @@ static const char *input_key(const struct crm_entity_def *def, json_t *fields, c
 {
     const char *key;
     json_t *v;
-    json_object_foreach(fields, key, v) {
+    json_object_foreach(fields, key, v)
+    {
         const struct crm_field *f = crm_field_find(def, key);
         if (f && !strcmp(f->name, name))
             return key;
@@ -151,7 +152,8 @@ static json_t *fields_in(json_t *fields, bool is_add)
     }
     out = json_copy(fields);
     json_object_del(out, "fm");
-    json_object_foreach(mine, key, e) {
+    json_object_foreach(mine, key, e)
+    {
         json_t *had = json_object_get(out, key);
         if (json_is_array(had))
             json_array_extend(e, had);
@@ -170,13 +172,14 @@ static void item_out(const struct crm_entity_def *def, json_t *item)
     for (size_t t = 0; t < ARRAY_SIZE(types); t++) {
         if (!(list = json_object_get(item, types[t])))
             continue;
-        json_array_foreach(list, i, e) {
+        json_array_foreach(list, i, e)
+        {
             const char *id = json_string_value(json_object_get(e, "ID"));
-            json_array_append_new(
-                fm, json_pack("{s:I, s:s, s:O?, s:O?}", "id",
-                              (json_int_t)(id ? strtoll(id, NULL, 10) : 0), "typeId", types[t],
-                              "valueType", json_object_get(e, "VALUE_TYPE"), "value",
-                              json_object_get(e, "VALUE")));
+            json_array_append_new(fm,
+                                  json_pack("{s:I, s:s, s:O?, s:O?}", "id",
+                                            (json_int_t)(id ? strtoll(id, NULL, 10) : 0), "typeId",
+                                            types[t], "valueType", json_object_get(e, "VALUE_TYPE"),
+                                            "value", json_object_get(e, "VALUE")));
         }
         json_object_del(item, types[t]);
     }
@@ -202,13 +205,12 @@ static int item_reply(struct rest_call *c, const struct crm_entity_def *def, int
 
 /* The stage a moved deal gets: the client's (it must belong to the new pipeline) or the
  * pipeline's first. Arena string in *out. */
-static int move_stage(struct rest_call *c, json_t *fields, const char *stage_key,
-                      int64_t cat, const char **out)
+static int move_stage(struct rest_call *c, json_t *fields, const char *stage_key, int64_t cat,
+                      const char **out)
 {
     char dict[48], buf[PARAMS_STR_BUFSIZE];
-    const char *want = stage_key ? params_to_str(json_object_get(fields, stage_key), buf,
-                                                 sizeof(buf))
-                                 : NULL;
+    const char *want =
+        stage_key ? params_to_str(json_object_get(fields, stage_key), buf, sizeof(buf)) : NULL;
     struct crm_dict_row *rows = NULL;
     size_t n = 0, i;
     int rc;
@@ -222,8 +224,7 @@ static int move_stage(struct rest_call *c, json_t *fields, const char *stage_key
                        "field 'stageId': '%s' is not a stage of pipeline %lld", want,
                        (long long)cat);
     else if (!n)
-        rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "pipeline %lld has no stages",
-                       (long long)cat);
+        rc = rest_fail(c, 400, "INVALID_ARG_VALUE", "pipeline %lld has no stages", (long long)cat);
     else
         *out = arena_strdup(c->arena, want && *want ? want : rows[0].status_id);
     free(rows);
@@ -232,9 +233,11 @@ static int move_stage(struct rest_call *c, json_t *fields, const char *stage_key
 
 static int move_emit(struct rest_call *c, int64_t id, int64_t cat, const char *stage)
 {
-    json_t *data = json_pack("{s:{s:I, s:I, s:s}}", "FIELDS", "ID", (json_int_t)id,
-                             "CATEGORY_ID", (json_int_t)cat, "STAGE_ID", stage);
-    struct event ev = {.name = "ONCRMDEALMOVETOCATEGORY", .data = data, .db = c->db,
+    json_t *data = json_pack("{s:{s:I, s:I, s:s}}", "FIELDS", "ID", (json_int_t)id, "CATEGORY_ID",
+                             (json_int_t)cat, "STAGE_ID", stage);
+    struct event ev = {.name = "ONCRMDEALMOVETOCATEGORY",
+                       .data = data,
+                       .db = c->db,
                        .user_id = c->auth ? c->auth->user_id : 0};
     int rc = events_emit(&ev);
     json_decref(data);
@@ -261,10 +264,9 @@ static int move_write(struct rest_call *c, const struct crm_entity_def *def, int
     snprintf(from, sizeof(from), "%lld", (long long)old_cat);
     snprintf(to, sizeof(to), "%lld", (long long)cat);
     if (rc < 0 || (rc = crm_history_add(c->db, def->type_id, id, "field_changed",
-                                        c->auth ? c->auth->user_id : 0,
-                                        (int64_t)time_now_real(),
-                                        json_pack("{s:s, s:s, s:s}", "field", "CATEGORY_ID",
-                                                  "old", from, "new", to))))
+                                        c->auth ? c->auth->user_id : 0, (int64_t)time_now_real(),
+                                        json_pack("{s:s, s:s, s:s}", "field", "CATEGORY_ID", "old",
+                                                  from, "new", to))))
         return rest_fail_db(c, rc);
     json_t *rest = json_copy(fields);
     if (stage_key)

@@ -19,8 +19,13 @@ static const struct crm_field lead_fields[] = {
     CRM_FIELD_STATUS("SOURCE_ID", "source_id", CRM_FS, "SOURCE", "Source"),
     CRM_FIELD("SOURCE_DESCRIPTION", "source_description", CRM_T_STRING, CRM_FS,
               "Source information"),
-    {.name = "STATUS_ID", .column = "status_id", .type = CRM_T_STATUS,
-     .flags = CRM_FS | CRM_F_STAGE, .dict = "STATUS", .alias = "stageId", .title = "Status"},
+    {.name = "STATUS_ID",
+     .column = "status_id",
+     .type = CRM_T_STATUS,
+     .flags = CRM_FS | CRM_F_STAGE,
+     .dict = "STATUS",
+     .alias = "stageId",
+     .title = "Status"},
     CRM_FIELD("STATUS_DESCRIPTION", "status_description", CRM_T_STRING, CRM_FS,
               "Status information"),
     CRM_FIELD_ALIAS("STATUS_SEMANTIC_ID", "status_semantic_id", CRM_T_STRING, CRM_F_RO | CRM_FS,
@@ -49,7 +54,10 @@ static const struct crm_field lead_fields[] = {
 };
 
 const struct crm_binding_def crm_lead_contact_binding = {
-    CRM_TYPE_LEAD, CRM_TYPE_CONTACT, "CONTACT_ID", "CONTACT_IDS",
+    CRM_TYPE_LEAD,
+    CRM_TYPE_CONTACT,
+    "CONTACT_ID",
+    "CONTACT_IDS",
 };
 
 static const struct crm_binding_def *const lead_bindings[] = {&crm_lead_contact_binding, NULL};

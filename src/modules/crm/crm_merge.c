@@ -99,7 +99,8 @@ static int move_bindings(struct db *db, const struct crm_entity_def *def, int64_
         rc = exec4(db, SQL_BIND_MOVE_DST, survivor, def->type_id, victim, survivor);
     if (!rc)
         rc = exec4(db, SQL_BIND_MOVE_SRC, survivor, def->type_id, victim, survivor);
-    json_array_foreach(users, i, u) {
+    json_array_foreach(users, i, u)
+    {
         const struct crm_entity_def *src =
             crm_entity_by_type((int)json_integer_value(json_array_get(u, 0)));
         for (const struct crm_binding_def *const *b = src ? src->bindings : NULL; b && *b && !rc;
@@ -165,7 +166,8 @@ static int victims(struct rest_call *c, const struct crm_entity_def *def, int64_
     if (!n || n > MERGE_MAX)
         return rest_fail(c, 400, "INVALID_ARG_VALUE",
                          "parameter 'ids' must list 1 to %d records to merge", MERGE_MAX);
-    json_array_foreach(*out, i, it) {
+    json_array_foreach(*out, i, it)
+    {
         int64_t id = 0;
         if (params_to_int64(it, &id) || id <= 0 || id == survivor)
             return rest_fail(c, 400, "INVALID_ARG_VALUE",
@@ -192,14 +194,15 @@ static int merge(struct rest_call *c)
     if (rc || (rc = crm_record_link(c, def->type_id, id, PERM_UPDATE, "id")) ||
         (rc = victims(c, def, id, &ids)))
         goto out;
-    json_array_foreach(ids, i, v) {
+    json_array_foreach(ids, i, v)
+    {
         if ((rc = merge_one(c, def, json_integer_value(v), id, &rows_moved)))
             goto out;
     }
     if ((rc = crm_sql_fm_flags(c->db, def, id)) ||
-        (rc = crm_timeline_add(c->db, def->type_id, id, CRM_TL_MERGE,
-                               c->auth ? c->auth->user_id : 0, now, NULL, 0,
-                               json_pack("{s:O}", "mergedIds", ids), NULL))) {
+        (rc =
+             crm_timeline_add(c->db, def->type_id, id, CRM_TL_MERGE, c->auth ? c->auth->user_id : 0,
+                              now, NULL, 0, json_pack("{s:O}", "mergedIds", ids), NULL))) {
         rc = rest_fail_db(c, rc);
         goto out;
     }

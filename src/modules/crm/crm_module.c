@@ -13,12 +13,13 @@
 extern const struct migration migrations_crm[];
 
 static const struct rest_method *const crm_method_tables[] = {
-    crm_lead_methods,   crm_deal_methods,     crm_contact_methods,    crm_company_methods,
-    crm_quote_methods,  crm_status_methods,   crm_category_methods,   crm_currency_methods,
-    crm_multifield_methods, crm_product_methods, crm_productrow_methods,
-    crm_productrow_item_methods, crm_item_methods, crm_activity_methods, crm_timeline_methods,
-    crm_comment_methods, crm_convert_methods, crm_duplicate_methods, crm_merge_methods,
-    crm_search_methods, NULL,
+    crm_lead_methods,     crm_deal_methods,       crm_contact_methods,
+    crm_company_methods,  crm_quote_methods,      crm_status_methods,
+    crm_category_methods, crm_currency_methods,   crm_multifield_methods,
+    crm_product_methods,  crm_productrow_methods, crm_productrow_item_methods,
+    crm_item_methods,     crm_activity_methods,   crm_timeline_methods,
+    crm_comment_methods,  crm_convert_methods,    crm_duplicate_methods,
+    crm_merge_methods,    crm_search_methods,     NULL,
 };
 
 static const struct perm_entity crm_perms[] = {
@@ -44,11 +45,25 @@ static const struct module_ref crm_refs[] = {
         "ONCRM" X "USERFIELDUPDATE", "ONCRM" X "USERFIELDDELETE"
 
 static const char *const crm_events[] = {
-    CRM_EVENTS("LEAD"), CRM_EVENTS("DEAL"), CRM_EVENTS("CONTACT"), CRM_EVENTS("COMPANY"),
-    CRM_EVENTS("QUOTE"), "ONCRMINVOICEADD", "ONCRMINVOICEUPDATE", "ONCRMINVOICEDELETE",
-    "ONCRMPRODUCTADD", "ONCRMPRODUCTUPDATE", "ONCRMPRODUCTDELETE", "ONCRMDEALMOVETOCATEGORY",
-    "ONCRMACTIVITYADD", "ONCRMACTIVITYUPDATE", "ONCRMACTIVITYDELETE", "ONCRMTIMELINECOMMENTADD",
-    "ONCRMTIMELINECOMMENTUPDATE", "ONCRMTIMELINECOMMENTDELETE", NULL,
+    CRM_EVENTS("LEAD"),
+    CRM_EVENTS("DEAL"),
+    CRM_EVENTS("CONTACT"),
+    CRM_EVENTS("COMPANY"),
+    CRM_EVENTS("QUOTE"),
+    "ONCRMINVOICEADD",
+    "ONCRMINVOICEUPDATE",
+    "ONCRMINVOICEDELETE",
+    "ONCRMPRODUCTADD",
+    "ONCRMPRODUCTUPDATE",
+    "ONCRMPRODUCTDELETE",
+    "ONCRMDEALMOVETOCATEGORY",
+    "ONCRMACTIVITYADD",
+    "ONCRMACTIVITYUPDATE",
+    "ONCRMACTIVITYDELETE",
+    "ONCRMTIMELINECOMMENTADD",
+    "ONCRMTIMELINECOMMENTUPDATE",
+    "ONCRMTIMELINECOMMENTDELETE",
+    NULL,
 };
 
 /* the browser app's CRM screens: index.html, so a reload or a shared link works */

@@ -165,18 +165,20 @@ int crm_fm_apply(struct rest_call *c, int owner_type, int64_t owner_id, const ch
     int rc = 0;
     if (!items || json_is_null(items) || (json_is_string(items) && !json_string_length(items)))
         return 0;
-    if (json_is_object(items) && (params_get((json_t *)items, "VALUE") ||
-                                  params_get((json_t *)items, "ID")))
+    if (json_is_object(items) &&
+        (params_get((json_t *)items, "VALUE") || params_get((json_t *)items, "ID")))
         return apply_item(c, owner_type, owner_id, type_id, items, is_add);
     if (json_is_array(items)) {
-        json_array_foreach(items, i, v) {
+        json_array_foreach(items, i, v)
+        {
             if ((rc = apply_item(c, owner_type, owner_id, type_id, v, is_add)))
                 return rc;
         }
         return 0;
     }
     if (json_is_object(items)) {
-        json_object_foreach((json_t *)items, key, v) {
+        json_object_foreach((json_t *)items, key, v)
+        {
             if ((rc = apply_item(c, owner_type, owner_id, type_id, v, is_add)))
                 return rc;
         }
@@ -332,7 +334,10 @@ static int multifield_fields(struct rest_call *c)
 {
     json_t *o = json_object();
     static const char *const names[][2] = {
-        {"ID", "int"}, {"TYPE_ID", "string"}, {"VALUE", "string"}, {"VALUE_TYPE", "string"},
+        {"ID", "int"},
+        {"TYPE_ID", "string"},
+        {"VALUE", "string"},
+        {"VALUE_TYPE", "string"},
     };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         json_object_set_new(o, names[i][0],

@@ -340,8 +340,8 @@ static int plist_plan(struct rest_call *c, struct plist *p, struct rest_list *l)
     }
     if (select_compile(p->fd, N_FIELDS, rest_param(c, "select"), false, p->chosen, err,
                        sizeof(err)) ||
-        filter_compile(p->fd, N_FIELDS, rest_param(c, "filter"), db_dialect(c->db), &l->where, l->binds,
-                       err, sizeof(err)) ||
+        filter_compile(p->fd, N_FIELDS, rest_param(c, "filter"), db_dialect(c->db), &l->where,
+                       l->binds, err, sizeof(err)) ||
         order_compile(p->fd, N_FIELDS, rest_param(c, "order"), "t.id", &l->order, err, sizeof(err)))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "%s", err);
     return 0;

@@ -17,21 +17,21 @@
 #include "modules/crm/crm_internal.h"
 #include "modules/crm/crm_productrow.h"
 
-#define PROW_MAX 1000       /* rows one set may carry */
-#define PROW_NAME_MAX 512   /* bytes of PRODUCT_NAME / MEASURE_NAME */
-#define PROW_MEASURE 796    /* "pcs" in the OKEI codes Bitrix24 uses */
+#define PROW_MAX 1000     /* rows one set may carry */
+#define PROW_NAME_MAX 512 /* bytes of PRODUCT_NAME / MEASURE_NAME */
+#define PROW_MEASURE 796  /* "pcs" in the OKEI codes Bitrix24 uses */
 
 #define ROW_COLS                                                                                   \
-    "r.id, r.owner_type, r.owner_id, r.product_id, r.product_name, r.price, r.price_exclusive,"   \
-    " r.price_netto, r.price_brutto, r.quantity, r.discount_type_id, r.discount_rate,"            \
-    " r.discount_sum, r.tax_rate, r.tax_included, r.measure_code, r.measure_name, r.sort,"        \
+    "r.id, r.owner_type, r.owner_id, r.product_id, r.product_name, r.price, r.price_exclusive,"    \
+    " r.price_netto, r.price_brutto, r.quantity, r.discount_type_id, r.discount_rate,"             \
+    " r.discount_sum, r.tax_rate, r.tax_included, r.measure_code, r.measure_name, r.sort,"         \
     " p.name, p.description"
 #define ROW_FROM " FROM crm_product_row r LEFT JOIN crm_product p ON p.id = r.product_id"
 
 static const char SQL_ROW[] = "SELECT " ROW_COLS ROW_FROM " WHERE r.id = ?";
-static const char SQL_OWNER_ROWS[] = "SELECT " ROW_COLS ROW_FROM
-                                     " WHERE r.owner_type = ? AND r.owner_id = ?"
-                                     " ORDER BY r.sort, r.id";
+static const char SQL_OWNER_ROWS[] =
+    "SELECT " ROW_COLS ROW_FROM " WHERE r.owner_type = ? AND r.owner_id = ?"
+    " ORDER BY r.sort, r.id";
 static const char SQL_INSERT[] =
     "INSERT INTO crm_product_row (owner_type, owner_id, product_id, product_name, price,"
     " price_exclusive, price_netto, price_brutto, quantity, discount_type_id, discount_rate,"
@@ -94,9 +94,22 @@ int crm_prow_owner_check(struct rest_call *c, const struct crm_entity_def *def, 
 /* ---- parsing ------------------------------------------------------------------------------ */
 
 enum pf {
-    PF_PRODUCT_ID, PF_PRODUCT_NAME, PF_PRICE, PF_EXCLUSIVE, PF_NETTO, PF_BRUTTO, PF_QUANTITY,
-    PF_DISCOUNT_TYPE, PF_DISCOUNT_RATE, PF_DISCOUNT_SUM, PF_TAX_RATE, PF_TAX_INCLUDED,
-    PF_MEASURE_CODE, PF_MEASURE_NAME, PF_SORT, PF_N,
+    PF_PRODUCT_ID,
+    PF_PRODUCT_NAME,
+    PF_PRICE,
+    PF_EXCLUSIVE,
+    PF_NETTO,
+    PF_BRUTTO,
+    PF_QUANTITY,
+    PF_DISCOUNT_TYPE,
+    PF_DISCOUNT_RATE,
+    PF_DISCOUNT_SUM,
+    PF_TAX_RATE,
+    PF_TAX_INCLUDED,
+    PF_MEASURE_CODE,
+    PF_MEASURE_NAME,
+    PF_SORT,
+    PF_N,
 };
 
 static const struct {
@@ -124,7 +137,8 @@ static void collect(const json_t *in, json_t **vals)
 {
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)in, key, v) {
+    json_object_foreach((json_t *)in, key, v)
+    {
         if (json_is_null(v) || (json_is_string(v) && !json_string_length(v)))
             continue;
         for (int i = 0; i < PF_N; i++)
@@ -147,15 +161,23 @@ static int parse_numbers(struct rest_call *c, json_t **vals, const char *what, s
         int f;
         unsigned flag;
     } dbl[] = {
-        {PF_PRICE, CRM_PRICE_FINAL},   {PF_EXCLUSIVE, CRM_PRICE_EXCLUSIVE},
-        {PF_NETTO, CRM_PRICE_NETTO},   {PF_BRUTTO, CRM_PRICE_BRUTTO},
-        {PF_QUANTITY, 0},              {PF_DISCOUNT_RATE, CRM_PRICE_RATE},
-        {PF_DISCOUNT_SUM, CRM_PRICE_SUM}, {PF_TAX_RATE, 0},
+        {PF_PRICE, CRM_PRICE_FINAL},
+        {PF_EXCLUSIVE, CRM_PRICE_EXCLUSIVE},
+        {PF_NETTO, CRM_PRICE_NETTO},
+        {PF_BRUTTO, CRM_PRICE_BRUTTO},
+        {PF_QUANTITY, 0},
+        {PF_DISCOUNT_RATE, CRM_PRICE_RATE},
+        {PF_DISCOUNT_SUM, CRM_PRICE_SUM},
+        {PF_TAX_RATE, 0},
     };
     double *dst[PF_N] = {
-        [PF_PRICE] = &r->p.price, [PF_EXCLUSIVE] = &r->p.exclusive, [PF_NETTO] = &r->p.netto,
-        [PF_BRUTTO] = &r->p.brutto, [PF_QUANTITY] = &r->p.quantity,
-        [PF_DISCOUNT_RATE] = &r->p.discount_rate, [PF_DISCOUNT_SUM] = &r->p.discount_sum,
+        [PF_PRICE] = &r->p.price,
+        [PF_EXCLUSIVE] = &r->p.exclusive,
+        [PF_NETTO] = &r->p.netto,
+        [PF_BRUTTO] = &r->p.brutto,
+        [PF_QUANTITY] = &r->p.quantity,
+        [PF_DISCOUNT_RATE] = &r->p.discount_rate,
+        [PF_DISCOUNT_SUM] = &r->p.discount_sum,
         [PF_TAX_RATE] = &r->p.tax_rate,
     };
     int64_t n;
@@ -206,8 +228,8 @@ static int parse_product(struct rest_call *c, json_t **vals, const char *what,
     if (vals[PF_PRODUCT_ID] &&
         (params_to_int64(vals[PF_PRODUCT_ID], &r->product_id) || r->product_id < 0))
         return bad_value(c, what, PF_PRODUCT_ID, "must be a product id or 0");
-    if (vals[PF_PRODUCT_NAME] && (rc = parse_text(c, vals[PF_PRODUCT_NAME], what,
-                                                  PF_PRODUCT_NAME, &r->product_name)))
+    if (vals[PF_PRODUCT_NAME] &&
+        (rc = parse_text(c, vals[PF_PRODUCT_NAME], what, PF_PRODUCT_NAME, &r->product_name)))
         return rc;
     bool changed = !base || base->product_id != r->product_id;
     if (r->product_id > 0 && changed) {
@@ -220,8 +242,7 @@ static int parse_product(struct rest_call *c, json_t **vals, const char *what,
         r->original_name = name;
     }
     if (!vals[PF_PRODUCT_NAME] && changed)
-        r->product_name = name ? name
-                               : arena_printf(c->arena, "[%lld]", (long long)r->product_id);
+        r->product_name = name ? name : arena_printf(c->arena, "[%lld]", (long long)r->product_id);
     return 0;
 }
 
@@ -260,7 +281,8 @@ int crm_prow_parse(struct rest_call *c, const json_t *in, const struct crm_prow 
         *r = *base;
     } else {
         *r = (struct crm_prow){.p = {.quantity = 1, .discount_type = CRM_DISCOUNT_PERCENT},
-                               .measure_code = PROW_MEASURE, .measure_name = "pcs",
+                               .measure_code = PROW_MEASURE,
+                               .measure_name = "pcs",
                                .sort = default_sort};
     }
     if ((rc = parse_numbers(c, vals, what, r, &given)) ||
@@ -338,8 +360,8 @@ int crm_prow_load_owner(struct rest_call *c, const char *owner_type, int64_t own
     db_bind_int(st, 2, owner_id);
     while ((rc = db_step(st)) == DB_ROW) {
         if (*n == cap) { /* arena arrays grow by copying; row counts are small */
-            struct crm_prow *bigger = arena_alloc(c->arena, (cap = cap ? cap * 2 : 16) *
-                                                                sizeof(*bigger));
+            struct crm_prow *bigger =
+                arena_alloc(c->arena, (cap = cap ? cap * 2 : 16) * sizeof(*bigger));
             if (*n)
                 memcpy(bigger, *rows, *n * sizeof(*bigger));
             *rows = bigger;
@@ -521,14 +543,14 @@ static json_t *legacy_json(const struct crm_prow *r)
         "ID", id, "OWNER_ID", owner, "OWNER_TYPE", r->owner_type, "PRODUCT_ID",
         (json_int_t)r->product_id, "PRODUCT_NAME", r->product_name, "ORIGINAL_PRODUCT_NAME",
         r->original_name ? r->original_name : r->product_name, "PRODUCT_DESCRIPTION",
-        r->description, "PRICE", p->price, "PRICE_EXCLUSIVE", p->exclusive, "PRICE_NETTO",
-        p->netto, "PRICE_BRUTTO", p->brutto, "PRICE_ACCOUNT", account, "QUANTITY", p->quantity,
+        r->description, "PRICE", p->price, "PRICE_EXCLUSIVE", p->exclusive, "PRICE_NETTO", p->netto,
+        "PRICE_BRUTTO", p->brutto, "PRICE_ACCOUNT", account, "QUANTITY", p->quantity,
         "DISCOUNT_TYPE_ID", p->discount_type, "DISCOUNT_RATE", p->discount_rate, "DISCOUNT_SUM",
         p->discount_sum, "TAX_RATE", p->tax_rate, "TAX_INCLUDED", r->tax_included ? "Y" : "N",
         "CUSTOMIZED", "Y");
     json_object_set_new(o, "MEASURE_CODE", measure_code_json(r));
-    json_object_set_new(o, "MEASURE_NAME", r->measure_name ? json_string(r->measure_name)
-                                                           : json_null());
+    json_object_set_new(o, "MEASURE_NAME",
+                        r->measure_name ? json_string(r->measure_name) : json_null());
     json_object_set_new(o, "SORT", json_integer(r->sort));
     json_object_set_new(o, "XML_ID", json_null());
     json_object_set_new(o, "TYPE", json_integer(1));
@@ -545,14 +567,14 @@ static json_t *typed_json(const struct crm_prow *r)
     json_t *o = json_pack(
         "{s:I, s:I, s:s, s:I, s:s?, s:f, s:f, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:f, s:s, s:s}",
         "id", (json_int_t)r->id, "ownerId", (json_int_t)r->owner_id, "ownerType", r->owner_type,
-        "productId", (json_int_t)r->product_id, "productName", r->product_name, "price",
-        p->price, "priceAccount", p->price, "priceExclusive", p->exclusive, "priceNetto",
-        p->netto, "priceBrutto", p->brutto, "quantity", p->quantity, "discountTypeId",
-        p->discount_type, "discountRate", p->discount_rate, "discountSum", p->discount_sum,
-        "taxRate", p->tax_rate, "taxIncluded", r->tax_included ? "Y" : "N", "customized", "Y");
+        "productId", (json_int_t)r->product_id, "productName", r->product_name, "price", p->price,
+        "priceAccount", p->price, "priceExclusive", p->exclusive, "priceNetto", p->netto,
+        "priceBrutto", p->brutto, "quantity", p->quantity, "discountTypeId", p->discount_type,
+        "discountRate", p->discount_rate, "discountSum", p->discount_sum, "taxRate", p->tax_rate,
+        "taxIncluded", r->tax_included ? "Y" : "N", "customized", "Y");
     json_object_set_new(o, "measureCode", measure_code_json(r));
-    json_object_set_new(o, "measureName", r->measure_name ? json_string(r->measure_name)
-                                                          : json_null());
+    json_object_set_new(o, "measureName",
+                        r->measure_name ? json_string(r->measure_name) : json_null());
     json_object_set_new(o, "sort", json_integer(r->sort));
     json_object_set_new(o, "xmlId", json_null());
     json_object_set_new(o, "type", json_integer(1));
@@ -607,8 +629,8 @@ static int rows_param(struct rest_call *c, const char *name, json_t **out)
     if (json_array_size(*out) > PROW_MAX) {
         json_decref(*out);
         *out = NULL;
-        return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter '%s' has more than %d rows",
-                         name, PROW_MAX);
+        return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter '%s' has more than %d rows", name,
+                         PROW_MAX);
     }
     return 0;
 }
@@ -627,7 +649,8 @@ static int rows_replace(struct rest_call *c, const struct crm_entity_def *def, i
         return rc;
     size_t n = json_array_size(list);
     struct crm_prow *rows = arena_alloc(c->arena, (n ? n : 1) * sizeof(*rows));
-    json_array_foreach(list, i, item) {
+    json_array_foreach(list, i, item)
+    {
         char what[32];
         snprintf(what, sizeof(what), "row %zu", i + 1);
         if ((rc = crm_prow_parse(c, item, NULL, (int64_t)(i + 1) * 10, what, &rows[i])))
@@ -684,7 +707,9 @@ int crm_prow_replace(struct rest_call *c, const struct crm_entity_def *def, int6
 
 #define PROW_METHODS(N, PERM, DEF)                                                                 \
     {"crm." N ".productrows.get", "crm", productrows_get, PERM, PERM_READ, 0, DEF},                \
-    {"crm." N ".productrows.set", "crm", productrows_set, PERM, PERM_UPDATE, REST_WRITE, DEF}
+    {                                                                                              \
+        "crm." N ".productrows.set", "crm", productrows_set, PERM, PERM_UPDATE, REST_WRITE, DEF    \
+    }
 
 const struct rest_method crm_productrow_methods[] = {
     PROW_METHODS("deal", "crm_deal", &crm_deal_def),

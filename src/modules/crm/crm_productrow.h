@@ -44,9 +44,9 @@ enum crm_price_given {
 struct crm_price {
     double price, exclusive, netto, brutto; /* per unit */
     double quantity;
-    int discount_type;                      /* enum crm_discount_type */
-    double discount_rate, discount_sum;     /* percent; per unit */
-    double tax_rate;                        /* percent */
+    int discount_type;                  /* enum crm_discount_type */
+    double discount_rate, discount_sum; /* percent; per unit */
+    double tax_rate;                    /* percent */
 };
 
 /* Rounds to 2 decimals, half away from zero. */

@@ -16,8 +16,13 @@ static const char SQL_QUOTE_NUMBER[] =
 static const struct crm_field quote_fields[] = {
     CRM_FIELD_ID,
     CRM_FIELD("TITLE", "title", CRM_T_STRING, CRM_FS, "Name"),
-    {.name = "STATUS_ID", .column = "status_id", .type = CRM_T_STATUS,
-     .flags = CRM_FS | CRM_F_STAGE, .dict = "QUOTE_STATUS", .alias = "stageId", .title = "Status"},
+    {.name = "STATUS_ID",
+     .column = "status_id",
+     .type = CRM_T_STATUS,
+     .flags = CRM_FS | CRM_F_STAGE,
+     .dict = "QUOTE_STATUS",
+     .alias = "stageId",
+     .title = "Status"},
     CRM_FIELD("QUOTE_NUMBER", "quote_number", CRM_T_STRING, CRM_F_RO | CRM_FS, "Quote #"),
     CRM_FIELD("BEGINDATE", "begindate", CRM_T_DATE, CRM_FS, "Date created"),
     CRM_FIELD("CLOSEDATE", "closedate", CRM_T_DATE, CRM_FS, "Expiration date"),
@@ -50,7 +55,10 @@ static const struct crm_field quote_fields[] = {
 };
 
 const struct crm_binding_def crm_quote_contact_binding = {
-    CRM_TYPE_QUOTE, CRM_TYPE_CONTACT, "CONTACT_ID", "CONTACT_IDS",
+    CRM_TYPE_QUOTE,
+    CRM_TYPE_CONTACT,
+    "CONTACT_ID",
+    "CONTACT_IDS",
 };
 
 static const struct crm_binding_def *const quote_bindings[] = {&crm_quote_contact_binding, NULL};

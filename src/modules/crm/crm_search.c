@@ -90,7 +90,7 @@ static void subtitle(const struct crm_entity_def *def, const json_t *row, const 
 /* Builds and stores the document of record id (or drops it when the record is gone). */
 static int index_record(struct db *db, const struct crm_entity_def *def, int64_t id)
 {
-    static const char *const name_fields[] = {"NAME", "SECOND_NAME", "LAST_NAME",
+    static const char *const name_fields[] = {"NAME",          "SECOND_NAME",  "LAST_NAME",
                                               "COMPANY_TITLE", "CLIENT_TITLE", "QUOTE_NUMBER"};
     struct strbuf title, names, comm, sub;
     json_t *row = NULL, *fm = NULL, *v;
@@ -109,7 +109,8 @@ static int index_record(struct db *db, const struct crm_entity_def *def, int64_t
         person(row, &title);
     for (i = 0; i < ARRAY_SIZE(name_fields); i++)
         add_word(&names, crm_row_str(row, name_fields[i]), " ");
-    json_array_foreach(fm, i, v) {
+    json_array_foreach(fm, i, v)
+    {
         add_word(&comm, json_string_value(json_array_get(v, 1)), " ");
         add_word(&comm, json_string_value(json_array_get(v, 2)), " ");
     }
@@ -148,7 +149,8 @@ static int rebuild(struct db *db)
         json_t *ids = NULL, *v;
         size_t i;
         rc = crm_search_sql_ids(db, indexed[e], &ids);
-        json_array_foreach(ids, i, v) {
+        json_array_foreach(ids, i, v)
+        {
             if (!rc)
                 rc = index_record(db, indexed[e], json_integer_value(v));
         }
@@ -169,8 +171,8 @@ static int check_index(void)
         return rc;
     if (!(rc = crm_search_sql_ensure(db, &created)) &&
         !(rc = crm_search_sql_counts(db, indexed, &docs, &records)) && docs != records) {
-        log_info("crm: rebuilding the search index (%lld documents, %lld records)",
-                 (long long)docs, (long long)records);
+        log_info("crm: rebuilding the search index (%lld documents, %lld records)", (long long)docs,
+                 (long long)records);
         rc = rebuild(db);
     }
     if (rc) {
@@ -281,7 +283,8 @@ static int pick_types(struct rest_call *c, bool *want)
     }
     json_t *list = json_is_array(v) ? json_incref(v) : json_pack("[O]", v);
     int rc = 0;
-    json_array_foreach(list, i, it) {
+    json_array_foreach(list, i, it)
+    {
         const struct crm_entity_def *def = crm_entity_by_name(params_to_str(it, buf, sizeof(buf)));
         size_t e = 0;
         while (def && e < N_INDEXED && indexed[e] != def)
@@ -311,8 +314,8 @@ static int search(struct rest_call *c)
     if (strlen(q) > SEARCH_QUERY_MAX)
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'query' is longer than %d bytes",
                          SEARCH_QUERY_MAX);
-    if (lv && !json_is_null(lv) && (params_to_int64(lv, &limit) || limit < 1 ||
-                                    limit > SEARCH_LIMIT_MAX))
+    if (lv && !json_is_null(lv) &&
+        (params_to_int64(lv, &limit) || limit < 1 || limit > SEARCH_LIMIT_MAX))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'limit' must be 1 to %d",
                          SEARCH_LIMIT_MAX);
     if ((rc = pick_types(c, want)))

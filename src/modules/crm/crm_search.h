@@ -23,8 +23,8 @@ struct crm_search_doc {
 /* Creates the index when it does not exist; *created tells whether it was made now. */
 int crm_search_sql_ensure(struct db *db, bool *created);
 /* Documents in the index, and records of the indexed entities in their tables. */
-int crm_search_sql_counts(struct db *db, const struct crm_entity_def *const *defs,
-                          int64_t *docs, int64_t *records);
+int crm_search_sql_counts(struct db *db, const struct crm_entity_def *const *defs, int64_t *docs,
+                          int64_t *records);
 /* Empties the index. */
 int crm_search_sql_clear(struct db *db);
 /* The ids of every record of def, in a JSON array (new reference in *out). */

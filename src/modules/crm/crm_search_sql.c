@@ -16,7 +16,7 @@
 #include "modules/crm/crm_internal.h"
 #include "modules/crm/crm_search.h"
 
-#define SEARCH_ROWID_TYPES 64 /* rowid = id * 64 + entity type */
+#define SEARCH_ROWID_TYPES 64   /* rowid = id * 64 + entity type */
 #define SEARCH_RANK_WINDOW 2000 /* newest matches ranked by bm25 */
 
 static const char SQL_EXISTS[] =
@@ -93,8 +93,8 @@ static int fts_total(struct db *db, int64_t *out)
     return rc < 0 ? rc : 0;
 }
 
-int crm_search_sql_counts(struct db *db, const struct crm_entity_def *const *defs,
-                          int64_t *docs, int64_t *records)
+int crm_search_sql_counts(struct db *db, const struct crm_entity_def *const *defs, int64_t *docs,
+                          int64_t *records)
 {
     struct strbuf sql;
     int rc = fts_total(db, docs);
@@ -232,8 +232,9 @@ static int rank_floor(struct db *db, const char *match, const char *narrowed, js
     int rc;
     *lowest = 0;
     strbuf_init(&sql, CRM_SQL_CAP);
-    if ((rc = strbuf_addf(&sql, "SELECT crm_search.rowid FROM crm_search WHERE crm_search MATCH ?"
-                                "%s ORDER BY crm_search.rowid DESC LIMIT 1 OFFSET %d",
+    if ((rc = strbuf_addf(&sql,
+                          "SELECT crm_search.rowid FROM crm_search WHERE crm_search MATCH ?"
+                          "%s ORDER BY crm_search.rowid DESC LIMIT 1 OFFSET %d",
                           narrowed, SEARCH_RANK_WINDOW - 1)) ||
         (rc = db_prepare_dyn(db, sql.buf, &st)))
         goto out;
@@ -264,10 +265,11 @@ int crm_search_sql_query(struct db *db, const char *match, const struct auth_ide
     strbuf_init(&narrowed, CRM_SQL_CAP);
     if ((rc = narrow(auth, defs, levels, n_defs, &narrowed, binds)) ||
         (rc = rank_floor(db, match, narrowed.buf, binds, &lowest)) ||
-        (rc = strbuf_addf(&sql, "SELECT crm_search.rowid, title, subtitle,"
-                                " bm25(crm_search, 10.0, 5.0, 2.0, 0.0) AS score FROM crm_search"
-                                " WHERE crm_search MATCH ? AND crm_search.rowid >= ?%s"
-                                " ORDER BY score, crm_search.rowid LIMIT ?",
+        (rc = strbuf_addf(&sql,
+                          "SELECT crm_search.rowid, title, subtitle,"
+                          " bm25(crm_search, 10.0, 5.0, 2.0, 0.0) AS score FROM crm_search"
+                          " WHERE crm_search MATCH ? AND crm_search.rowid >= ?%s"
+                          " ORDER BY score, crm_search.rowid LIMIT ?",
                           narrowed.buf)) ||
         (rc = db_prepare_dyn(db, sql.buf, &st)))
         goto out;

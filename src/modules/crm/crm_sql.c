@@ -121,8 +121,8 @@ static void build_links(const struct crm_entity_def *def, struct crm_entity_sql 
             s->n_unlink >= CRM_MAX_UNLINK)
             continue;
         s->unlink[s->n_unlink].link_type = f->link_type;
-        s->unlink[s->n_unlink++].sql = heap_printf("UPDATE %s SET %s = 0 WHERE %s = ?",
-                                                   def->table, f->column, f->column);
+        s->unlink[s->n_unlink++].sql =
+            heap_printf("UPDATE %s SET %s = 0 WHERE %s = ?", def->table, f->column, f->column);
     }
     if (crm_field_find(def, "TITLE") && def->title_prefix)
         s->title = heap_printf("UPDATE %s SET title = ? WHERE id = ?", def->table);

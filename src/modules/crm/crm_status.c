@@ -129,8 +129,8 @@ int crm_status_dict_load(struct db *db, const char *dict, struct crm_dict_row **
     return rc < 0 ? rc : 0;
 }
 
-static int query_exists(struct db *db, const char *sql, const char *a, const char *b,
-                        int64_t num, bool *out)
+static int query_exists(struct db *db, const char *sql, const char *a, const char *b, int64_t num,
+                        bool *out)
 {
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st);
@@ -246,8 +246,8 @@ static json_t *status_row(struct db_stmt *st)
     json_object_set_new(o, "SEMANTICS", sem ? json_string(sem) : json_null());
     if (dict && crm_status_is_stage_dict(dict)) {
         const char *word = !sem ? "process" : sem[0] == 'S' ? "success" : "failure";
-        json_object_set_new(o, "EXTRA", json_pack("{s:s, s:o}", "SEMANTICS", word, "COLOR",
-                                                  str_or_null(st, 8)));
+        json_object_set_new(
+            o, "EXTRA", json_pack("{s:s, s:o}", "SEMANTICS", word, "COLOR", str_or_null(st, 8)));
     }
     return o;
 }
@@ -395,7 +395,8 @@ static const char *semantics_in(const json_t *fields)
     const char *w = json_string_value(params_get((json_t *)extra, "SEMANTICS"));
     if ((s && !strcasecmp(s, "S")) || (w && !strcasecmp(w, "success")))
         return "S";
-    if ((s && !strcasecmp(s, "F")) || (w && (!strcasecmp(w, "failure") || !strcasecmp(w, "apology"))))
+    if ((s && !strcasecmp(s, "F")) ||
+        (w && (!strcasecmp(w, "failure") || !strcasecmp(w, "apology"))))
         return "F";
     return NULL;
 }
@@ -558,8 +559,8 @@ static int status_delete(struct rest_call *c)
 static json_t *fdesc(const char *type, bool required, bool ro, bool immutable, const char *title)
 {
     return json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:s}", "type", type, "isRequired", required,
-                     "isReadOnly", ro, "isImmutable", immutable, "isMultiple", false,
-                     "isDynamic", false, "title", title);
+                     "isReadOnly", ro, "isImmutable", immutable, "isMultiple", false, "isDynamic",
+                     false, "title", title);
 }
 
 static int status_fields(struct rest_call *c)
@@ -648,7 +649,8 @@ static int status_entity_types(struct rest_call *c)
         rc = rc < 0 ? rc : 0;
         size_t i;
         json_t *cat;
-        json_array_foreach(cats, i, cat) {
+        json_array_foreach(cats, i, cat)
+        {
             char id[48], *name;
             int64_t cid = json_integer_value(json_object_get(cat, "id"));
             crm_category_stage_dict(cid, id, sizeof(id));
@@ -678,7 +680,8 @@ static int status_entity_items(struct rest_call *c)
         return rc;
     json_t *list = json_array(), *r;
     size_t i;
-    json_array_foreach(all, i, r) {
+    json_array_foreach(all, i, r)
+    {
         json_array_append_new(list, json_pack("{s:O, s:O, s:O}", "NAME", json_object_get(r, "NAME"),
                                               "SORT", json_object_get(r, "SORT"), "STATUS_ID",
                                               json_object_get(r, "STATUS_ID")));

@@ -113,7 +113,8 @@ int crm_timeline_ref_patch(struct db *db, const char *kind, const char *ref_type
     }
     db_reset(st);
     rc = rc < 0 ? rc : 0;
-    json_array_foreach(rows, i, r) {
+    json_array_foreach(rows, i, r)
+    {
         json_t *data = json_array_get(r, 1);
         json_object_update(data, (json_t *)patch);
         if (!rc)
@@ -262,12 +263,11 @@ static json_t *row_json(struct db_stmt *st, int type, int64_t owner_id)
     const char *text = db_col_text(st, 4);
     json_t *data = text ? json_loads(text, 0, NULL) : NULL;
     json_t *at = json_integer(db_col_int(st, 3));
-    json_t *o = json_pack("{s:I, s:i, s:I, s:s, s:I, s:o, s:o}", "id",
-                          (json_int_t)db_col_int(st, 0), "entityTypeId", type, "entityId",
-                          (json_int_t)owner_id, "type", db_col_text(st, 1), "authorId",
-                          (json_int_t)db_col_int(st, 2), "created",
-                          crm_value_format(&created, at, CRM_FMT_LEGACY), "data",
-                          json_is_object(data) ? data : json_object());
+    json_t *o = json_pack(
+        "{s:I, s:i, s:I, s:s, s:I, s:o, s:o}", "id", (json_int_t)db_col_int(st, 0), "entityTypeId",
+        type, "entityId", (json_int_t)owner_id, "type", db_col_text(st, 1), "authorId",
+        (json_int_t)db_col_int(st, 2), "created", crm_value_format(&created, at, CRM_FMT_LEGACY),
+        "data", json_is_object(data) ? data : json_object());
     if (data && !json_is_object(data))
         json_decref(data);
     json_decref(at);

@@ -35,8 +35,7 @@ static json_t *snapshot(json_t *after, int64_t task_id)
     char buf[PARAMS_STR_BUFSIZE];
     const char *title = params_to_str(params_get(after, "TITLE"), buf, sizeof(buf));
     json_t *deadline = params_get(after, "DEADLINE");
-    json_t *o = json_pack("{s:I, s:s}", "taskId", (json_int_t)task_id, "title",
-                          title ? title : "");
+    json_t *o = json_pack("{s:I, s:s}", "taskId", (json_int_t)task_id, "title", title ? title : "");
     int64_t v = get_int(after, "STATUS", -1);
     if (v >= 0)
         json_object_set_new(o, "status", json_integer(v));
@@ -126,7 +125,8 @@ static int on_task_write(const struct event *ev, void *ctx)
         return 0;
     json_t *list = json_is_array(bindings) ? json_incref(bindings) : json_pack("[O]", bindings);
     json_t *snap = snapshot(after, task_id);
-    json_array_foreach(list, i, b) {
+    json_array_foreach(list, i, b)
+    {
         int64_t id = 0;
         const struct crm_entity_def *def = parse_binding(json_string_value(b), &id);
         if (i >= TASK_MAX_BINDINGS)

@@ -23,8 +23,8 @@
 #include "modules/crm/crm_internal.h"
 
 #define UF_TEXT_MAX 65535
-#define UF_MULTI_MAX 100           /* values of one multiple field */
-#define UF_FILE_MAX (8 << 20)      /* bytes of one file */
+#define UF_MULTI_MAX 100      /* values of one multiple field */
+#define UF_FILE_MAX (8 << 20) /* bytes of one file */
 
 static const char SQL_DEFS[] =
     "SELECT id, field_name, user_type_id, multiple, mandatory FROM crm_uf WHERE entity_type = ?"
@@ -140,8 +140,8 @@ static enum field_type kind_filter_type(enum crm_uf_kind kind)
     }
 }
 
-void crm_uf_field_defs(struct rest_call *c, const struct crm_uf *ufs, size_t n,
-                       enum crm_format fmt, struct field_def *out)
+void crm_uf_field_defs(struct rest_call *c, const struct crm_uf *ufs, size_t n, enum crm_format fmt,
+                       struct field_def *out)
 {
     char buf[96];
     for (size_t i = 0; i < n; i++) {
@@ -165,8 +165,8 @@ void crm_uf_field_defs(struct rest_call *c, const struct crm_uf *ufs, size_t n,
                                      "(SELECT v.%s FROM crm_uf_value v WHERE v.field_id = %lld"
                                      " AND v.owner_id = t.id)",
                                      col, (long long)u->id);
-            f->flags = FIELD_SELECT | FIELD_UF |
-                       (u->kind == CRM_UF_FILE ? 0 : FIELD_FILTER | FIELD_SORT);
+            f->flags =
+                FIELD_SELECT | FIELD_UF | (u->kind == CRM_UF_FILE ? 0 : FIELD_FILTER | FIELD_SORT);
         }
     }
 }
@@ -176,8 +176,7 @@ void crm_uf_field_defs(struct rest_call *c, const struct crm_uf *ufs, size_t n,
 static bool empty(const json_t *v)
 {
     return !v || json_is_null(v) || (json_is_string(v) && !json_string_length(v)) ||
-           (json_is_array(v) && !json_array_size(v)) ||
-           (json_is_object(v) && !json_object_size(v));
+           (json_is_array(v) && !json_array_size(v)) || (json_is_object(v) && !json_object_size(v));
 }
 
 /* "300|EUR", "300.50" (the base currency is added). */
@@ -260,8 +259,7 @@ static int parse_file(const json_t *v, json_t **out)
     return 0;
 }
 
-static int parse_scalar(struct rest_call *c, const struct crm_uf *uf, const json_t *v,
-                        json_t **out)
+static int parse_scalar(struct rest_call *c, const struct crm_uf *uf, const json_t *v, json_t **out)
 {
     char buf[PARAMS_STR_BUFSIZE], err[64];
     const char *s;
@@ -337,8 +335,8 @@ static int parse_one(struct rest_call *c, const struct crm_uf *uf, const json_t 
         long long item = (long long)json_integer_value(*out);
         json_decref(*out);
         *out = NULL;
-        return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s' has no list item %lld",
-                         uf->name, item);
+        return rest_fail(c, 400, "INVALID_ARG_VALUE", "field '%s' has no list item %lld", uf->name,
+                         item);
     }
     return 0;
 }
@@ -348,8 +346,7 @@ static bool is_file_pair(const struct crm_uf *uf, const json_t *v)
 {
     return uf->kind == CRM_UF_FILE && json_is_array(v) && json_array_size(v) == 2 &&
            json_is_string(json_array_get(v, 0)) && json_is_string(json_array_get(v, 1)) &&
-           json_string_length(json_array_get(v, 1)) > 0 &&
-           !json_is_array(json_array_get(v, 0));
+           json_string_length(json_array_get(v, 1)) > 0 && !json_is_array(json_array_get(v, 0));
 }
 
 int crm_uf_parse(struct rest_call *c, const struct crm_uf *uf, const json_t *in, json_t **out)
@@ -383,7 +380,8 @@ int crm_uf_parse(struct rest_call *c, const struct crm_uf *uf, const json_t *in,
         json_array_append(items, (json_t *)in);
     else
         json_object_foreach((json_t *)in, key, m) json_array_append(items, m);
-    json_array_foreach(items, i, m) {
+    json_array_foreach(items, i, m)
+    {
         if (empty(m))
             continue;
         if (json_array_size(list) >= UF_MULTI_MAX || parse_one(c, uf, m, &one)) {
@@ -449,7 +447,8 @@ static bool list_has(const json_t *list, const json_t *v)
 {
     size_t i;
     json_t *m;
-    json_array_foreach(list, i, m) {
+    json_array_foreach(list, i, m)
+    {
         if (json_is_integer(v) ? json_integer_value(m) == json_integer_value(v) : json_equal(m, v))
             return true;
     }
@@ -545,7 +544,8 @@ static int drop_unused(struct db *db, const json_t *ids)
 {
     size_t i;
     json_t *id;
-    json_array_foreach(ids, i, id) {
+    json_array_foreach(ids, i, id)
+    {
         struct db_stmt *st;
         int rc = db_prepare(db, SQL_FILE_DROP, &st);
         if (rc)
@@ -559,8 +559,8 @@ static int drop_unused(struct db *db, const json_t *ids)
     return 0;
 }
 
-int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf,
-                 int64_t owner_id, const json_t *stored)
+int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf, int64_t owner_id,
+                 const json_t *stored)
 {
     struct db_stmt *st;
     json_t *before = json_array(), *values = json_array(), *v;
@@ -575,7 +575,8 @@ int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf,
         rc = rest_fail_db(c, rc);
         goto out;
     }
-    json_array_foreach(values, i, v) { /* every value checked before anything is written */
+    json_array_foreach(values, i, v)
+    { /* every value checked before anything is written */
         if (links && (rc = check_new_value(c, uf, v, before)))
             goto out;
     }
@@ -592,7 +593,8 @@ int crm_uf_store(struct rest_call *c, int entity_type, const struct crm_uf *uf,
         goto out;
     }
     rc = 0;
-    json_array_foreach(values, i, v) {
+    json_array_foreach(values, i, v)
+    {
         if ((rc = insert_value(c, entity_type, uf, owner_id, v)))
             goto out;
     }
@@ -689,7 +691,8 @@ static void preset(const struct crm_uf *ufs, size_t n_ufs, const unsigned char *
     const char *key;
     json_t *row;
     char buf[96];
-    json_object_foreach(rows, key, row) {
+    json_object_foreach(rows, key, row)
+    {
         for (size_t u = 0; u < n_ufs; u++)
             if (!chosen || chosen[u])
                 json_object_set_new(row, uf_key(&ufs[u], fmt, buf, sizeof(buf)),

@@ -24,12 +24,13 @@
 #define UF_LIST_MAX 1000
 
 #define UF_COLS                                                                                    \
-    "u.id, u.entity_type, u.field_name, u.user_type_id, u.xml_id, u.sort, u.multiple,"            \
+    "u.id, u.entity_type, u.field_name, u.user_type_id, u.xml_id, u.sort, u.multiple,"             \
     " u.mandatory, u.show_filter, u.show_in_list, u.edit_in_list, u.is_searchable, u.settings,"    \
-    " u.edit_form_label, u.list_column_label, u.list_filter_label, u.error_message,"              \
+    " u.edit_form_label, u.list_column_label, u.list_filter_label, u.error_message,"               \
     " u.help_message"
 
-static const char SQL_GET[] = "SELECT " UF_COLS " FROM crm_uf u WHERE u.id = ? AND u.entity_type = ?";
+static const char SQL_GET[] =
+    "SELECT " UF_COLS " FROM crm_uf u WHERE u.id = ? AND u.entity_type = ?";
 static const char SQL_ALL[] =
     "SELECT " UF_COLS " FROM crm_uf u WHERE u.entity_type = ? ORDER BY u.sort, u.id";
 static const char SQL_NAME_USED[] = "SELECT 1 FROM crm_uf WHERE entity_type = ? AND field_name = ?";
@@ -59,13 +60,13 @@ static const char SQL_ENUM_GET[] =
 static const char SQL_ENUM_UPDATE[] =
     "UPDATE crm_uf_enum SET value = ?, def = ?, sort = ?, xml_id = ? WHERE id = ?";
 static const char SQL_ENUM_DELETE[] = "DELETE FROM crm_uf_enum WHERE id = ?";
-static const char SQL_ENUM_UNSET[] = "DELETE FROM crm_uf_value WHERE field_id = ? AND value_num = ?";
+static const char SQL_ENUM_UNSET[] =
+    "DELETE FROM crm_uf_value WHERE field_id = ? AND value_num = ?";
 static const char SQL_ENUM_DROP[] = "DELETE FROM crm_uf_enum WHERE field_id = ?";
 
 enum { LBL_FORM, LBL_COLUMN, LBL_FILTER, LBL_ERROR, LBL_HELP, LBL_N };
 static const char *const label_keys[LBL_N] = {"EDIT_FORM_LABEL", "LIST_COLUMN_LABEL",
-                                              "LIST_FILTER_LABEL", "ERROR_MESSAGE",
-                                              "HELP_MESSAGE"};
+                                              "LIST_FILTER_LABEL", "ERROR_MESSAGE", "HELP_MESSAGE"};
 static const char *const flag_keys[] = {"SHOW_FILTER", "SHOW_IN_LIST", "EDIT_IN_LIST",
                                         "IS_SEARCHABLE"};
 
@@ -144,8 +145,8 @@ static json_t *enum_items(struct db *db, int64_t field_id, bool legacy, int *rc)
                                                   db_col_int(st, 2) ? "Y" : "N", "XML_ID",
                                                   xml ? xml : ""));
         else
-            json_array_append_new(list, json_pack("{s:s, s:s}", "ID", id, "VALUE",
-                                                  db_col_text(st, 1)));
+            json_array_append_new(list,
+                                  json_pack("{s:s, s:s}", "ID", id, "VALUE", db_col_text(st, 1)));
     }
     db_reset(st);
     *rc = *rc < 0 ? *rc : 0;
@@ -165,8 +166,8 @@ static json_t *def_json(struct rest_call *c, const struct crm_entity_def *e, con
     snprintf(id, sizeof(id), "%lld", (long long)d->id);
     snprintf(sort, sizeof(sort), "%lld", (long long)d->sort);
     snprintf(entity, sizeof(entity), "CRM_%s", e->upper);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id, "ENTITY_ID",
-                          entity, "FIELD_NAME", d->name, "USER_TYPE_ID", d->type, "XML_ID",
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id, "ENTITY_ID", entity,
+                          "FIELD_NAME", d->name, "USER_TYPE_ID", d->type, "XML_ID",
                           d->xml_id ? d->xml_id : "", "SORT", sort, "MULTIPLE",
                           d->multiple ? "Y" : "N", "MANDATORY", d->mandatory ? "Y" : "N");
     for (int i = 0; i < 4; i++)
@@ -193,7 +194,8 @@ static const char *label_of(struct rest_call *c, const json_t *v)
         return NULL;
     if (json_is_string(json_object_get(v, "en")))
         return arena_strdup(c->arena, json_string_value(json_object_get(v, "en")));
-    json_object_foreach((json_t *)v, k, m) {
+    json_object_foreach((json_t *)v, k, m)
+    {
         if (json_is_string(m))
             return arena_strdup(c->arena, json_string_value(m));
     }
@@ -372,8 +374,8 @@ static int enum_item(struct rest_call *c, int64_t field_id, const json_t *item)
         db_reset(st);
         if (rc != DB_ROW)
             return rc < 0 ? rest_fail_db(c, rc)
-                          : rest_fail(c, 400, "INVALID_ARG_VALUE",
-                                      "field 'LIST' has no item %lld", (long long)id);
+                          : rest_fail(c, 400, "INVALID_ARG_VALUE", "field 'LIST' has no item %lld",
+                                      (long long)id);
         if (del) {
             if ((rc = exec_ids(c->db, SQL_ENUM_UNSET, field_id, id, 2)) ||
                 (rc = exec_ids(c->db, SQL_ENUM_DELETE, id, 0, 1)))
@@ -419,12 +421,14 @@ static int enum_apply(struct rest_call *c, int64_t field_id, const json_t *list)
     if (!json_is_array(list) && !json_is_object(list))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "field 'LIST' must be a list");
     if (json_is_array(list)) {
-        json_array_foreach(list, i, it) {
+        json_array_foreach(list, i, it)
+        {
             if (++n > UF_LIST_MAX || (rc = enum_item(c, field_id, it)))
                 break;
         }
     } else {
-        json_object_foreach((json_t *)list, k, it) {
+        json_object_foreach((json_t *)list, k, it)
+        {
             if (++n > UF_LIST_MAX || (rc = enum_item(c, field_id, it)))
                 break;
         }
@@ -446,7 +450,8 @@ int crm_uf_method_add(struct rest_call *c)
     int rc;
     if (!json_is_object(fields))
         return rest_fail(c, 400, "INVALID_ARG_VALUE", "parameter 'fields' must be an object");
-    const char *type = params_to_str(params_get((json_t *)fields, "USER_TYPE_ID"), buf, sizeof(buf));
+    const char *type =
+        params_to_str(params_get((json_t *)fields, "USER_TYPE_ID"), buf, sizeof(buf));
     if (!type || !*type)
         return rest_fail(c, 400, "BX_EMPTY_REQUIRED", "field 'USER_TYPE_ID' is required");
     if (crm_uf_kind_parse(type, &kind))
@@ -456,9 +461,11 @@ int crm_uf_method_add(struct rest_call *c)
     for (char *p = (char *)d.type; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     char nbuf[PARAMS_STR_BUFSIZE];
-    const char *name = params_to_str(params_get((json_t *)fields, "FIELD_NAME"), nbuf, sizeof(nbuf));
-    if ((rc = name_normalise(c, e, name, &d.name)) || (rc = flag_in(c, fields, "MULTIPLE", &d.multiple)) ||
-        (rc = def_apply(c, fields, &d)) || (rc = def_store(c, e, &d, true)))
+    const char *name =
+        params_to_str(params_get((json_t *)fields, "FIELD_NAME"), nbuf, sizeof(nbuf));
+    if ((rc = name_normalise(c, e, name, &d.name)) ||
+        (rc = flag_in(c, fields, "MULTIPLE", &d.multiple)) || (rc = def_apply(c, fields, &d)) ||
+        (rc = def_store(c, e, &d, true)))
         return rc;
     if (kind == CRM_UF_ENUM && (rc = enum_apply(c, d.id, params_get((json_t *)fields, "LIST"))))
         return rc;
@@ -612,12 +619,12 @@ int crm_uf_describe(struct db *db, int entity_type, enum crm_format fmt, json_t 
         const char *name = db_col_text(st, 2), *type = db_col_text(st, 3);
         const char *form = db_col_text(st, 13), *col = db_col_text(st, 14);
         const char *filt = db_col_text(st, 15);
-        json_t *d = json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:s, s:s, s:s, s:s}", "type", type,
-                              "isRequired", db_col_int(st, 7) != 0, "isReadOnly", false,
-                              "isImmutable", false, "isMultiple", db_col_int(st, 6) != 0,
-                              "isDynamic", true, "title", form && *form ? form : name,
-                              "listLabel", col ? col : "", "formLabel", form ? form : "",
-                              "filterLabel", filt ? filt : "");
+        json_t *d =
+            json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:s, s:s, s:s, s:s}", "type", type,
+                      "isRequired", db_col_int(st, 7) != 0, "isReadOnly", false, "isImmutable",
+                      false, "isMultiple", db_col_int(st, 6) != 0, "isDynamic", true, "title",
+                      form && *form ? form : name, "listLabel", col ? col : "", "formLabel",
+                      form ? form : "", "filterLabel", filt ? filt : "");
         json_object_set_new(d, "settings", settings_json(db_col_text(st, 12)));
         if (!strcmp(type, "enumeration")) {
             int erc = 0;
@@ -630,8 +637,8 @@ int crm_uf_describe(struct db *db, int entity_type, enum crm_format fmt, json_t 
         }
         if (fmt == CRM_FMT_TYPED)
             json_object_set_new(d, "upperName", json_string(name));
-        const char *key = fmt == CRM_FMT_TYPED && crm_camel_name(name, buf, sizeof(buf)) ? buf
-                                                                                         : name;
+        const char *key =
+            fmt == CRM_FMT_TYPED && crm_camel_name(name, buf, sizeof(buf)) ? buf : name;
         json_object_set_new(out, key, d);
     }
     db_reset(st);

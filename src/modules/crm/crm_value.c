@@ -26,8 +26,7 @@ static int fail(char *err, size_t errlen, const char *why)
 static bool value_empty(const json_t *v)
 {
     return !v || json_is_null(v) || (json_is_string(v) && !json_string_length(v)) ||
-           (json_is_array(v) && !json_array_size(v)) ||
-           (json_is_object(v) && !json_object_size(v));
+           (json_is_array(v) && !json_array_size(v)) || (json_is_object(v) && !json_object_size(v));
 }
 
 static int parse_time(const json_t *in, bool date_only, json_t **out)
@@ -124,8 +123,9 @@ int crm_value_parse(const struct crm_field *f, const json_t *in, json_t **out, c
     case CRM_T_DATE:
     case CRM_T_DATETIME:
         if (parse_time(in, f->type == CRM_T_DATE, out))
-            return fail(err, errlen, f->type == CRM_T_DATE ? "must be a date (YYYY-MM-DD)"
-                                                           : "must be a date and time (ISO 8601)");
+            return fail(err, errlen,
+                        f->type == CRM_T_DATE ? "must be a date (YYYY-MM-DD)"
+                                              : "must be a date and time (ISO 8601)");
         return 0;
     case CRM_T_STRING:
     case CRM_T_STATUS:
@@ -321,12 +321,18 @@ static const char *link_type_name(int type_id)
 const char *crm_type_name(const struct crm_field *f)
 {
     static const char *const names[] = {
-        [CRM_T_ID] = "integer",       [CRM_T_INT] = "integer",
-        [CRM_T_DOUBLE] = "double",    [CRM_T_STRING] = "string",
-        [CRM_T_CHAR] = "char",        [CRM_T_DATE] = "date",
-        [CRM_T_DATETIME] = "datetime", [CRM_T_STATUS] = "crm_status",
-        [CRM_T_USER] = "user",        [CRM_T_CURRENCY] = "crm_currency",
-        [CRM_T_CATEGORY] = "crm_category", [CRM_T_MULTIFIELD] = "crm_multifield",
+        [CRM_T_ID] = "integer",
+        [CRM_T_INT] = "integer",
+        [CRM_T_DOUBLE] = "double",
+        [CRM_T_STRING] = "string",
+        [CRM_T_CHAR] = "char",
+        [CRM_T_DATE] = "date",
+        [CRM_T_DATETIME] = "datetime",
+        [CRM_T_STATUS] = "crm_status",
+        [CRM_T_USER] = "user",
+        [CRM_T_CURRENCY] = "crm_currency",
+        [CRM_T_CATEGORY] = "crm_category",
+        [CRM_T_MULTIFIELD] = "crm_multifield",
     };
     if (f->type == CRM_T_LINK || f->type == CRM_T_LINKS)
         return link_type_name(f->link_type);

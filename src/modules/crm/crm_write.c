@@ -100,7 +100,8 @@ static int merge_one(struct wctx *x, const char *key, json_t *v)
         json_object_set_new(x->uf_vals, uf->name, stored);
         return 0;
     }
-    if (f->type == CRM_T_ID || (f->flags & CRM_F_RO) || ((f->flags & CRM_F_IMMUTABLE) && !w->is_add))
+    if (f->type == CRM_T_ID || (f->flags & CRM_F_RO) ||
+        ((f->flags & CRM_F_IMMUTABLE) && !w->is_add))
         return 0;
     if (f->type == CRM_T_MULTIFIELD) {
         json_object_set(x->fm, f->name, v);
@@ -125,7 +126,8 @@ static int merge(struct wctx *x)
         return rest_fail_db(x->w.c, rc);
     if (!x->w.input)
         return 0;
-    json_object_foreach((json_t *)x->w.input, key, v) {
+    json_object_foreach((json_t *)x->w.input, key, v)
+    {
         if ((rc = merge_one(x, key, v)))
             return rc;
     }
@@ -138,8 +140,7 @@ static int system_fields(struct wctx *x)
     struct crm_write *w = &x->w;
     const struct crm_field *of = crm_owner_field(w->def);
     char base[8] = "";
-    if (is_empty(json_object_get(w->row, of->name)) ||
-        crm_row_int(w->row, of->name, 0) == 0)
+    if (is_empty(json_object_get(w->row, of->name)) || crm_row_int(w->row, of->name, 0) == 0)
         json_object_set_new(w->row, of->name,
                             w->is_add ? json_integer(w->user_id)
                                       : json_deep_copy(json_object_get(w->old, of->name)));
@@ -283,9 +284,8 @@ static int stage(struct crm_write *w)
     if (value && idx < n) {
         stage_apply(w, &rows[idx], idx);
     } else if (w->stage_changed) {
-        rc = rest_fail(w->c, 400, "INVALID_ARG_VALUE",
-                       "field '%s': '%s' is not a stage of '%s'", sf->name, value ? value : "",
-                       w->stage_dict);
+        rc = rest_fail(w->c, 400, "INVALID_ARG_VALUE", "field '%s': '%s' is not a stage of '%s'",
+                       sf->name, value ? value : "", w->stage_dict);
     } else if (w->def->semantic_field) {
         /* the stored stage left its dictionary: keep what the row says */
         const char *s = crm_row_str(w->row, w->def->semantic_field);
@@ -326,13 +326,15 @@ static int store_extras(struct wctx *x)
     const char *key;
     json_t *v;
     int rc = 0;
-    json_object_foreach(x->fm, key, v) {
+    json_object_foreach(x->fm, key, v)
+    {
         if ((rc = crm_fm_apply(w->c, w->def->type_id, w->id, key, v, w->is_add)))
             return rc;
     }
     if (json_object_size(x->fm) && (rc = crm_sql_fm_flags(w->c->db, w->def, w->id)))
         return rest_fail_db(w->c, rc);
-    json_object_foreach(x->uf_vals, key, v) {
+    json_object_foreach(x->uf_vals, key, v)
+    {
         const struct crm_uf *uf = uf_find(x, key);
         if (uf && (rc = crm_uf_store(w->c, w->def->type_id, uf, w->id, v)))
             return rc;
@@ -354,8 +356,8 @@ static int history_change(struct crm_write *w, const char *key, json_t *old, jso
 {
     const struct crm_field *f = crm_field_find(w->def, key);
     bool is_stage = f && (f->flags & CRM_F_STAGE);
-    json_t *data = json_pack("{s:s, s:O, s:O}", "field", key, "old", old ? old : json_null(),
-                             "new", new_ ? new_ : json_null());
+    json_t *data = json_pack("{s:s, s:O, s:O}", "field", key, "old", old ? old : json_null(), "new",
+                             new_ ? new_ : json_null());
     if (is_stage) {
         char sem[2] = {w->stage_semantic ? w->stage_semantic : 'P', '\0'};
         json_object_set_new(data, "semantic", json_string(sem));
@@ -375,19 +377,20 @@ static int history(struct wctx *x)
     if (w->is_add) {
         const char *title = crm_row_str(w->row, "TITLE");
         json_t *data = json_pack("{s:s?}", "title", title);
-        rc = crm_history_add(w->c->db, w->def->type_id, w->id, "created", w->user_id, w->now,
-                             data);
+        rc = crm_history_add(w->c->db, w->def->type_id, w->id, "created", w->user_id, w->now, data);
         return rc ? rest_fail_db(w->c, rc) : 0;
     }
     if ((rc = crm_entity_read(w->c, w->def, w->id, CRM_FMT_LEGACY, CRM_NO_PERM, &after)))
         return rc;
-    json_object_foreach(after, key, v) {
+    json_object_foreach(after, key, v)
+    {
         json_t *old = json_object_get(x->before, key);
         if (!history_skips(w->def, key) && !json_equal(old, v) && (old || !json_is_null(v)) &&
             (rc = history_change(w, key, old, v)))
             break;
     }
-    json_object_foreach(x->before, key, v) {
+    json_object_foreach(x->before, key, v)
+    {
         if (!rc && !json_object_get(after, key) && !history_skips(w->def, key))
             rc = history_change(w, key, v, NULL);
     }
@@ -420,8 +423,13 @@ int crm_entity_write(struct rest_call *c, const struct crm_entity_def *def, int6
                      const json_t *fields, unsigned opts, int64_t *id_out)
 {
     struct wctx x = {
-        .w = {.c = c, .def = def, .id = id, .is_add = id == 0, .input = fields,
-              .now = (int64_t)time_now_real(), .user_id = c->auth ? c->auth->user_id : 0},
+        .w = {.c = c,
+              .def = def,
+              .id = id,
+              .is_add = id == 0,
+              .input = fields,
+              .now = (int64_t)time_now_real(),
+              .user_id = c->auth ? c->auth->user_id : 0},
         .uf_vals = json_object(),
         .fm = json_object(),
     };

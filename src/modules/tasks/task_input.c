@@ -403,7 +403,8 @@ static int crm_links_check(struct rest_call *c, const struct task_row *r, const 
     json_t *had = r->id ? task_crm_get(c->db, r->id) : json_array(), *v, *h;
     size_t i, j;
     int rc = had ? 0 : rest_fail_db(c, -E_DB);
-    json_array_foreach(links, i, v) {
+    json_array_foreach(links, i, v)
+    {
         bool old = false;
         json_array_foreach(had, j, h) old = old || json_equal(h, v);
         if (!rc && !old)

@@ -225,8 +225,8 @@ static json_t *user_object(int64_t id, const char *info)
     size_t pos_len = pos && photo ? (size_t)(photo - pos - 1) : 0;
     char link[64];
     snprintf(link, sizeof(link), "/company/personal/user/%lld/", (long long)id);
-    return json_pack("{s:o, s:s%, s:s, s:s, s:s%}", "id", jsonout_int_str(id), "name", name, name_len,
-                     "link", link, "icon", photo ? photo + 1 : "", "workPosition",
+    return json_pack("{s:o, s:s%, s:s, s:s, s:s%}", "id", jsonout_int_str(id), "name", name,
+                     name_len, "link", link, "icon", photo ? photo + 1 : "", "workPosition",
                      pos ? pos + 1 : "", pos_len);
 }
 
@@ -240,8 +240,9 @@ static void put(json_t *o, const char *key, struct db_stmt *st, int col, enum ta
         json_object_set_new(o, key, jsonout_int_str(null ? 0 : db_col_int(st, col)));
         break;
     case TASK_OUT_NUM_NULL0:
-        json_object_set_new(
-            o, key, null || !db_col_int(st, col) ? json_null() : jsonout_int_str(db_col_int(st, col)));
+        json_object_set_new(o, key,
+                            null || !db_col_int(st, col) ? json_null()
+                                                         : jsonout_int_str(db_col_int(st, col)));
         break;
     case TASK_OUT_TEXT:
         json_object_set_new(o, key, json_string(s ? s : ""));

@@ -10,9 +10,9 @@
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
 #include "core/db/db_json.h"
+#include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
-#include "core/json/jsonout.h"
 #include "modules/tasks/tasks_internal.h"
 
 #define CHECKLIST_TITLE_MAX 2000
@@ -67,14 +67,15 @@ static json_t *item_json(struct rest_call *c, struct db_stmt *st, void *ctx)
 {
     (void)c;
     (void)ctx;
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:[], s:[]}", "ID",
-                     jsonout_int_str(db_col_int(st, 0)), "TASK_ID", jsonout_int_str(db_col_int(st, 1)),
-                     "PARENT_ID", jsonout_int_str(db_col_int(st, 2)), "CREATED_BY",
-                     jsonout_int_str(db_col_int(st, 3)), "TITLE", db_col_json_text(st, 4), "SORT_INDEX",
-                     jsonout_int_str(db_col_int(st, 5)), "IS_COMPLETE", db_col_json_text(st, 6),
-                     "IS_IMPORTANT", db_col_json_text(st, 7), "TOGGLED_BY",
-                     db_col_type(st, 8) == DB_NULL ? json_null() : jsonout_int_str(db_col_int(st, 8)),
-                     "TOGGLED_DATE", db_col_json_time(st, 9, true), "MEMBERS", "ATTACHMENTS");
+    return json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:[], s:[]}", "ID",
+        jsonout_int_str(db_col_int(st, 0)), "TASK_ID", jsonout_int_str(db_col_int(st, 1)),
+        "PARENT_ID", jsonout_int_str(db_col_int(st, 2)), "CREATED_BY",
+        jsonout_int_str(db_col_int(st, 3)), "TITLE", db_col_json_text(st, 4), "SORT_INDEX",
+        jsonout_int_str(db_col_int(st, 5)), "IS_COMPLETE", db_col_json_text(st, 6), "IS_IMPORTANT",
+        db_col_json_text(st, 7), "TOGGLED_BY",
+        db_col_type(st, 8) == DB_NULL ? json_null() : jsonout_int_str(db_col_int(st, 8)),
+        "TOGGLED_DATE", db_col_json_time(st, 9, true), "MEMBERS", "ATTACHMENTS");
 }
 
 /* Opens the task of argument 0, requiring edit roles when edit is set. */
@@ -309,8 +310,8 @@ static int checklist_getlist(struct rest_call *c)
     l.row = item_json;
     strbuf_addstr(&l.where, "c.task_id = ?");
     json_array_append_new(l.binds, json_integer(a.row.id));
-    if (tasks_list_order(c, item_fields, ARRAY_SIZE(item_fields),
-                         tasks_arg(c, 1, "ORDER"), "SORT_INDEX", "ASC", "c.id", &l.order)) {
+    if (tasks_list_order(c, item_fields, ARRAY_SIZE(item_fields), tasks_arg(c, 1, "ORDER"),
+                         "SORT_INDEX", "ASC", "c.id", &l.order)) {
         rest_list_release(&l);
         return -1;
     }

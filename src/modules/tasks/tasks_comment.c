@@ -9,9 +9,9 @@
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
 #include "core/db/db_json.h"
+#include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
-#include "core/json/jsonout.h"
 #include "modules/tasks/tasks_internal.h"
 
 #define MESSAGE_MAX (64 * 1024)
@@ -47,10 +47,11 @@ static json_t *comment_json(struct rest_call *c, struct db_stmt *st, void *ctx)
     (void)c;
     (void)ctx;
     return json_pack("{s:n, s:o, s:o, s:o, s:o, s:o, s:o, s:[]}", "POST_MESSAGE_HTML", "ID",
-                     jsonout_int_str(db_col_int(st, 0)), "AUTHOR_ID", jsonout_int_str(db_col_int(st, 1)),
-                     "AUTHOR_NAME", db_col_json_text(st, 2), "AUTHOR_EMAIL", db_col_json_text(st, 3),
-                     "POST_DATE", db_col_json_time(st, 4, true), "POST_MESSAGE",
-                     db_col_json_text(st, 5), "ATTACHED_OBJECTS");
+                     jsonout_int_str(db_col_int(st, 0)), "AUTHOR_ID",
+                     jsonout_int_str(db_col_int(st, 1)), "AUTHOR_NAME", db_col_json_text(st, 2),
+                     "AUTHOR_EMAIL", db_col_json_text(st, 3), "POST_DATE",
+                     db_col_json_time(st, 4, true), "POST_MESSAGE", db_col_json_text(st, 5),
+                     "ATTACHED_OBJECTS");
 }
 
 /* Loads comment id of the task: its author into *author and, when json is not NULL, the

@@ -10,9 +10,9 @@
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
 #include "core/db/db_json.h"
+#include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
-#include "core/json/jsonout.h"
 #include "modules/tasks/tasks_internal.h"
 
 #define COMMENT_MAX (64 * 1024)
@@ -56,13 +56,14 @@ static json_t *elapsed_json(struct rest_call *c, struct db_stmt *st, void *ctx)
 {
     (void)c;
     (void)ctx;
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "ID",
-                     jsonout_int_str(db_col_int(st, 0)), "TASK_ID", jsonout_int_str(db_col_int(st, 1)),
-                     "USER_ID", jsonout_int_str(db_col_int(st, 2)), "COMMENT_TEXT", db_col_json_text(st, 3),
-                     "SECONDS", jsonout_int_str(db_col_int(st, 4)), "MINUTES",
-                     jsonout_int_str(db_col_int(st, 4) / 60), "SOURCE", jsonout_int_str(db_col_int(st, 5)),
-                     "CREATED_DATE", db_col_json_time(st, 6, true), "DATE_START",
-                     db_col_json_time(st, 7, true), "DATE_STOP", db_col_json_time(st, 8, true));
+    return json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "ID",
+        jsonout_int_str(db_col_int(st, 0)), "TASK_ID", jsonout_int_str(db_col_int(st, 1)),
+        "USER_ID", jsonout_int_str(db_col_int(st, 2)), "COMMENT_TEXT", db_col_json_text(st, 3),
+        "SECONDS", jsonout_int_str(db_col_int(st, 4)), "MINUTES",
+        jsonout_int_str(db_col_int(st, 4) / 60), "SOURCE", jsonout_int_str(db_col_int(st, 5)),
+        "CREATED_DATE", db_col_json_time(st, 6, true), "DATE_START", db_col_json_time(st, 7, true),
+        "DATE_STOP", db_col_json_time(st, 8, true));
 }
 
 /* Loads record id of the task; 400 NOT_FOUND when the task has no such record. */

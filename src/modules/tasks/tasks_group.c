@@ -13,9 +13,9 @@
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
 #include "core/db/db_json.h"
+#include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
-#include "core/json/jsonout.h"
 #include "modules/tasks/tasks_internal.h"
 
 #define NAME_MAX_LEN 255
@@ -77,19 +77,19 @@ static json_t *group_json(struct rest_call *c, struct db_stmt *st, void *ctx)
 {
     (void)c;
     (void)ctx;
-    return json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o,"
-                     " s:o, s:s, s:o, s:s, s:o, s:o, s:o}",
-                     "ID", jsonout_int_str(db_col_int(st, 0)), "SITE_ID", "s1", "NAME",
-                     db_col_json_text(st, 1), "DESCRIPTION", db_col_json_text(st, 2), "DATE_CREATE",
-                     db_col_json_time(st, 3, true), "DATE_UPDATE", db_col_json_time(st, 4, true),
-                     "ACTIVE", db_col_json_text(st, 5), "VISIBLE", db_col_json_text(st, 6), "OPENED",
-                     db_col_json_text(st, 7), "CLOSED", db_col_json_text(st, 8), "SUBJECT_ID", "1",
-                     "OWNER_ID", jsonout_int_str(db_col_int(st, 9)), "KEYWORDS", db_col_json_text(st, 10),
-                     "NUMBER_OF_MEMBERS", jsonout_int_str(db_col_int(st, 11)), "DATE_ACTIVITY",
-                     db_col_json_time(st, 12, true), "SUBJECT_NAME", "Workgroups", "PROJECT",
-                     db_col_json_text(st, 13), "IS_EXTRANET", "N", "INITIATE_PERMS",
-                     db_col_json_text(st, 14), "PROJECT_DATE_START", db_col_json_time(st, 15, true),
-                     "PROJECT_DATE_FINISH", db_col_json_time(st, 16, true));
+    return json_pack(
+        "{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o,"
+        " s:o, s:s, s:o, s:s, s:o, s:o, s:o}",
+        "ID", jsonout_int_str(db_col_int(st, 0)), "SITE_ID", "s1", "NAME", db_col_json_text(st, 1),
+        "DESCRIPTION", db_col_json_text(st, 2), "DATE_CREATE", db_col_json_time(st, 3, true),
+        "DATE_UPDATE", db_col_json_time(st, 4, true), "ACTIVE", db_col_json_text(st, 5), "VISIBLE",
+        db_col_json_text(st, 6), "OPENED", db_col_json_text(st, 7), "CLOSED",
+        db_col_json_text(st, 8), "SUBJECT_ID", "1", "OWNER_ID", jsonout_int_str(db_col_int(st, 9)),
+        "KEYWORDS", db_col_json_text(st, 10), "NUMBER_OF_MEMBERS",
+        jsonout_int_str(db_col_int(st, 11)), "DATE_ACTIVITY", db_col_json_time(st, 12, true),
+        "SUBJECT_NAME", "Workgroups", "PROJECT", db_col_json_text(st, 13), "IS_EXTRANET", "N",
+        "INITIATE_PERMS", db_col_json_text(st, 14), "PROJECT_DATE_START",
+        db_col_json_time(st, 15, true), "PROJECT_DATE_FINISH", db_col_json_time(st, 16, true));
 }
 
 int tasks_group_visible(struct db *db, const struct rest_call *c, int64_t id, bool *exists,

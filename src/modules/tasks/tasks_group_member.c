@@ -8,9 +8,9 @@
 #include "core/base/error.h"
 #include "core/db/db.h"
 #include "core/db/db_json.h"
+#include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/rest.h"
-#include "core/json/jsonout.h"
 #include "modules/tasks/tasks_internal.h"
 
 static const char SQL_MEMBERS[] =
