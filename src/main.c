@@ -18,6 +18,7 @@ static const struct {
     {"user", cli_user, "user add --data DIR --email E --name N --password-file F [--admin]"},
     {"webhook", cli_webhook, "webhook add --data DIR --user ID --scopes crm,user,..."},
     {"backup", cli_backup, "backup --data DIR FILE         online, consistent copy"},
+    {"restore", cli_restore, "restore --data DIR FILE        replace the database with a backup"},
     {"routes", cli_routes, "routes                         print every route and REST method"},
     {"modules", cli_modules, "modules                        list modules and their state"},
 };

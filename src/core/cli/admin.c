@@ -1,10 +1,12 @@
 /* Operator sub-commands that work on the data directory without serving: migrate, user add,
- * webhook add, backup, routes, modules. They may run while `kazi serve` runs: SQLite's locks
- * and the busy timeout keep both consistent. */
+ * webhook add, backup, restore, routes, modules. They may run while `kazi serve` runs: SQLite's
+ * locks and the busy timeout keep both consistent. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/auth/perm.h"
@@ -216,6 +218,97 @@ int cli_backup(int argc, char **argv)
     if (rc)
         return 1;
     printf("kazi: backup written to %s\n", pos[0]);
+    return 0;
+}
+
+/* A module's version in the backup against the newest this kazi knows (enabled modules; the
+ * tables of others come along untouched, as migrations leave them). */
+static int restore_version_ok(const char *module, int64_t version, void *ctx)
+{
+    int n;
+    const struct module *const *mods = registry_modules(&n);
+    (void)ctx;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(mods[i]->name, module))
+            continue;
+        int64_t newest = 0;
+        for (const struct migration *m = mods[i]->migrations; m && m->version; m++)
+            newest = m->version;
+        if (version > newest) {
+            fprintf(stderr,
+                    "kazi: the backup was made by a newer kazi (schema of module '%s' at version "
+                    "%lld; this kazi knows %lld); restore it with that version or a later one\n",
+                    module, (long long)version, (long long)newest);
+            return -E_CONFIG;
+        }
+    }
+    return 0;
+}
+
+int cli_restore(int argc, char **argv)
+{
+    struct config cfg;
+    const char *pos[1];
+    int n_pos = 0;
+    if (app_config(&cfg, argc, argv, NULL, pos, 1, &n_pos))
+        return 2;
+    if (n_pos != 1) {
+        fprintf(stderr, "usage: kazi restore --data DIR FILE\n");
+        return 2;
+    }
+    if (access(pos[0], R_OK)) {
+        fprintf(stderr, "kazi: backup file '%s' cannot be read: %s\n", pos[0], strerror(errno));
+        return 1;
+    }
+    char db_path[CONFIG_STR_MAX + 16], aside[CONFIG_STR_MAX + 128], when[32], err[512] = "";
+    snprintf(db_path, sizeof(db_path), "%s/kazi.db", cfg.data);
+    bool had_db = !access(db_path, F_OK);
+    if (app_open_db(&cfg))
+        return 1;
+    /* the file is checked before anything is written */
+    int rc = db_restore(db_conn(), pos[0], restore_version_ok, NULL, false, err, sizeof(err));
+    /* the database being replaced is kept aside (none when the directory was empty), under a
+     * name no earlier restore took */
+    aside[0] = 0;
+    if (!rc && had_db) {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
+        snprintf(aside, sizeof(aside), "%s.before-restore-%s", db_path, when);
+        for (int i = 2; !access(aside, F_OK) && i < 100; i++)
+            snprintf(aside, sizeof(aside), "%s.before-restore-%s-%d", db_path, when, i);
+        if (db_backup(db_conn(), aside)) {
+            fprintf(stderr, "kazi: the current database cannot be kept aside; nothing restored\n");
+            app_close_db();
+            return 1;
+        }
+    }
+    if (!rc)
+        rc = db_restore(db_conn(), pos[0], restore_version_ok, NULL, true, err, sizeof(err));
+    if (rc) {
+        if (rc != -E_CONFIG)
+            fprintf(stderr, "kazi: '%s' cannot be restored: %s; nothing was changed\n", pos[0],
+                    err);
+        else
+            fprintf(stderr, "kazi: nothing was changed\n");
+        if (aside[0])
+            unlink(aside);
+        app_close_db();
+        return 1;
+    }
+    int n;
+    const struct module *const *mods = registry_modules(&n);
+    rc = migrate_all(db_conn(), mods, n); /* an older backup comes up to this kazi's schema */
+    app_close_db();
+    if (rc) {
+        fprintf(stderr, "kazi: restored, but its migrations failed (see the log above)\n");
+        return 1;
+    }
+    printf("kazi: restored %s into %s\n", pos[0], db_path);
+    if (aside[0])
+        printf("kazi: the database it replaced is kept as %s\n", aside);
+    printf("kazi: restart kazi serve if it is running on this directory\n");
     return 0;
 }
 

@@ -8,6 +8,7 @@ int cli_migrate(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_webhook(int argc, char **argv);
 int cli_backup(int argc, char **argv);
+int cli_restore(int argc, char **argv);
 int cli_routes(int argc, char **argv);
 int cli_modules(int argc, char **argv);
 

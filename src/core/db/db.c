@@ -472,6 +472,12 @@ const char *db_errmsg(struct db *db)
     return ops->errmsg(db->conn);
 }
 
+int db_restore(struct db *db, const char *path, db_restore_check_fn check, void *ctx, bool apply,
+               char *err, size_t errlen)
+{
+    return ops->restore(db->conn, path, check, ctx, apply, err, errlen);
+}
+
 int db_backup(struct db *db, const char *path)
 {
     return ops->backup(db->conn, path);

@@ -105,6 +105,18 @@ const char *db_errmsg(struct db *db);
 /* Online, consistent copy of the whole database into path, a new file created with mode
  * 0600 (-E_EXISTS when path exists). A failed copy removes the file again. */
 int db_backup(struct db *db, const char *path);
+/* Called by db_restore with each module's highest migration version recorded in the file;
+ * nonzero refuses the restore (and is returned). */
+typedef int (*db_restore_check_fn)(const char *module, int64_t version, void *ctx);
+/* Replaces the whole database with the one in path (a `kazi backup` file), through the
+ * backup API: other connections, in this process or another, see the old content or the new,
+ * never a mix. First path is opened read-only and checked, and nothing is changed when a check
+ * fails: PRAGMA integrity_check must say ok and core_migration must exist (else -E_INVAL with
+ * the reason in err), and check (if not NULL) must accept every module's version. Without
+ * apply it only checks. Returns 0, -E_INVAL, -E_IO (path cannot be opened; err says why),
+ * check's value, -E_BUSY (another writer held the database for 30 s) or a database error. */
+int db_restore(struct db *db, const char *path, db_restore_check_fn check, void *ctx, bool apply,
+               char *err, size_t errlen);
 
 /* Total nanoseconds spent in db_step across all threads (for /metrics). */
 uint64_t db_time_ns(void);

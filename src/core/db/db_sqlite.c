@@ -302,6 +302,87 @@ out:
     return out;
 }
 
+/* The checks of lite_restore on the source src: sound, made by kazi, versions accepted. */
+static int restore_check(sqlite3 *src, db_restore_check_fn check, void *ctx, char *err,
+                         size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(src, "PRAGMA integrity_check", -1, &st, NULL);
+    if (rc != SQLITE_OK) { /* "file is not a database", "database disk image is malformed" */
+        snprintf(err, errlen, "%s", sqlite3_errmsg(src));
+        return -E_INVAL;
+    }
+    rc = sqlite3_step(st);
+    const char *verdict = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    if (!verdict || strcmp(verdict, "ok")) {
+        snprintf(err, errlen, "the integrity check says: %s",
+                 verdict ? verdict : sqlite3_errmsg(src));
+        sqlite3_finalize(st);
+        return -E_INVAL;
+    }
+    sqlite3_finalize(st);
+    rc = sqlite3_prepare_v2(src, "SELECT module, MAX(version) FROM core_migration GROUP BY module",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "it holds no kazi schema (%s)", sqlite3_errmsg(src));
+        return -E_INVAL;
+    }
+    int out = 0;
+    while (!out && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *module = (const char *)sqlite3_column_text(st, 0);
+        if (check && module)
+            out = check(module, sqlite3_column_int64(st, 1), ctx);
+    }
+    if (!out && rc != SQLITE_DONE) {
+        snprintf(err, errlen, "its schema cannot be read (%s)", sqlite3_errmsg(src));
+        out = -E_INVAL;
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+static int lite_restore(void *conn, const char *path, db_restore_check_fn check, void *ctx,
+                        bool apply, char *err, size_t errlen)
+{
+    sqlite3 *src = NULL;
+    sqlite3_backup *b;
+    int out, rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "%s", src ? sqlite3_errmsg(src) : "out of memory");
+        sqlite3_close(src);
+        return -E_IO;
+    }
+    if ((out = restore_check(src, check, ctx, err, errlen)) || !apply)
+        goto out;
+    b = sqlite3_backup_init(conn, "main", src, "main");
+    if (!b) {
+        snprintf(err, errlen, "%s", sqlite3_errmsg(conn));
+        out = -E_DB;
+        goto out;
+    }
+    /* all pages in one step: the destination is written in one transaction; a writer in
+     * another process (kazi serve) is waited for, 30 s at the most */
+    int tries = 0;
+    do {
+        rc = sqlite3_backup_step(b, -1);
+        if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && ++tries < 1500)
+            sqlite3_sleep(20);
+        else if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            break;
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+        snprintf(err, errlen, "the database stayed busy for 30 s");
+        out = -E_BUSY;
+    } else if (rc != SQLITE_DONE) {
+        snprintf(err, errlen, "%s", sqlite3_errmsg(conn));
+        out = map_conn_rc(conn, rc);
+    }
+out:
+    sqlite3_close(src);
+    return out;
+}
+
 /* Bytes the file system holding the database can still take: what root may use when kazi
  * runs as root (the blocks reserved for root included), else what any user may. */
 static int64_t lite_space_free(void)
@@ -348,6 +429,7 @@ const struct db_ops db_sqlite_ops = {
     .changes = lite_changes,
     .errmsg = lite_errmsg,
     .backup = lite_backup,
+    .restore = lite_restore,
     .space_free = lite_space_free,
     .global_close = lite_global_close,
 };
