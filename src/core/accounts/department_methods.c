@@ -259,18 +259,6 @@ static int dep_update(struct rest_call *c)
     return 0;
 }
 
-static int run_id(struct db *db, const char *sql, int64_t id)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, id);
-    rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? 0 : rc < 0 ? rc : -E_DB;
-}
-
 static int dep_delete(struct rest_call *c)
 {
     struct dep d;
@@ -291,9 +279,10 @@ static int dep_delete(struct rest_call *c)
         return rest_fail(c, 400, "ERROR_ARGUMENT",
                          "department %lld has %lld sub-departments: move or delete them first",
                          (long long)id, (long long)children);
-    if ((rc = run_id(c->db, SQL_DEL_MEMBERS, id)) || (rc = run_id(c->db, SQL_DEL_ROLES, id)))
+    if ((rc = db_run_ints(c->db, SQL_DEL_MEMBERS, 1, &id)) ||
+        (rc = db_run_ints(c->db, SQL_DEL_ROLES, 1, &id)))
         return rest_fail_db(c, rc);
-    if ((rc = run_id(c->db, SQL_DELETE, id)) == -E_EXISTS)
+    if ((rc = db_run_ints(c->db, SQL_DELETE, 1, &id)) == -E_EXISTS)
         return rest_fail(c, 400, "ERROR_ARGUMENT", "department %lld is still referenced",
                          (long long)id);
     if (rc)

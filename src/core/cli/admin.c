@@ -187,17 +187,27 @@ int cli_webhook(int argc, char **argv)
     return 0;
 }
 
+/* The configuration and the one FILE argument of `kazi NAME --data DIR FILE`. Returns 0, or
+ * 2 (usage) after saying what is wrong. */
+static int config_and_file(struct config *cfg, int argc, char **argv, const char *name,
+                           const char **file)
+{
+    int n_pos = 0;
+    if (app_config(cfg, argc, argv, NULL, file, 1, &n_pos))
+        return 2;
+    if (n_pos != 1) {
+        fprintf(stderr, "usage: kazi %s --data DIR FILE\n", name);
+        return 2;
+    }
+    return 0;
+}
+
 int cli_backup(int argc, char **argv)
 {
     struct config cfg;
     const char *pos[1];
-    int n_pos = 0;
-    if (app_config(&cfg, argc, argv, NULL, pos, 1, &n_pos))
+    if (config_and_file(&cfg, argc, argv, "backup", pos))
         return 2;
-    if (n_pos != 1) {
-        fprintf(stderr, "usage: kazi backup --data DIR FILE\n");
-        return 2;
-    }
     FILE *f = fopen(pos[0], "r");
     if (f) {
         fclose(f);
@@ -249,13 +259,8 @@ int cli_restore(int argc, char **argv)
 {
     struct config cfg;
     const char *pos[1];
-    int n_pos = 0;
-    if (app_config(&cfg, argc, argv, NULL, pos, 1, &n_pos))
+    if (config_and_file(&cfg, argc, argv, "restore", pos))
         return 2;
-    if (n_pos != 1) {
-        fprintf(stderr, "usage: kazi restore --data DIR FILE\n");
-        return 2;
-    }
     if (access(pos[0], R_OK)) {
         fprintf(stderr, "kazi: backup file '%s' cannot be read: %s\n", pos[0], strerror(errno));
         return 1;
