@@ -3,7 +3,7 @@
 # while failures for 2,120 other e-mails (more than the 2,048 keys a bounded table holds) come
 # from 106 loopback addresses (127.77.x.y, 20 each, the per-address limit), so an attacker who
 # rotates addresses and e-mails cannot reset a victim's count. kazi takes the client address
-# from the socket (it does not read X-Forwarded-For), so the addresses are real source
+# from the socket (X-Forwarded-For only from a trusted proxy, none here), so the addresses are real source
 # addresses on lo. Each failure costs one Argon2id hash: the churn takes a few minutes and is
 # bounded by count and by a deadline.
 # shellcheck source=tests/api/lib.sh

@@ -164,7 +164,7 @@ static int auth_signed_in(struct http_request *req, struct http_response *res, j
                           const char *token, const struct session_info *s)
 {
     http_add_header(res, "Set-Cookie",
-                    session_cookie_set(req->arena, token, s->remember, req->tls));
+                    session_cookie_set(req->arena, token, s->remember, req->secure));
     return auth_reply(res, 200, json_pack("{s:o, s:s}", "user", user, "csrf", s->csrf));
 }
 
@@ -202,7 +202,7 @@ int auth_http_state(struct http_request *req, struct http_response *res)
     if (signed_in)
         json_object_set_new(o, "csrf", json_string(s.csrf));
     else if (http_header(req, "Cookie") && strstr(http_header(req, "Cookie"), SESSION_COOKIE))
-        http_add_header(res, "Set-Cookie", session_cookie_clear(req->arena, req->tls));
+        http_add_header(res, "Set-Cookie", session_cookie_clear(req->arena, req->secure));
     return auth_reply(res, 200, o);
 }
 
@@ -471,6 +471,6 @@ int auth_http_logout(struct http_request *req, struct http_response *res)
             return auth_unavailable(res, rc ? rc : -E_DB);
         }
     }
-    http_add_header(res, "Set-Cookie", session_cookie_clear(req->arena, req->tls));
+    http_add_header(res, "Set-Cookie", session_cookie_clear(req->arena, req->secure));
     return auth_reply(res, 200, json_pack("{s:b}", "result", 1));
 }

@@ -15,6 +15,7 @@
 #include "core/cli/cli.h"
 #include "core/events/live.h"
 #include "core/http/metrics.h"
+#include "core/http/proxy.h"
 #include "core/http/router.h"
 #include "core/http/server.h"
 #include "core/http/tls.h"
@@ -50,7 +51,8 @@ static int start_server(const struct config *cfg, struct router *router, char **
     bool https = strcmp(cfg->https, "off") != 0;
     const char *priorities = NULL;
     char err[1024];
-    if (metrics_set_access(cfg->metrics, cfg->metrics_token, err, sizeof(err))) {
+    if (metrics_set_access(cfg->metrics, cfg->metrics_token, err, sizeof(err)) ||
+        proxy_set_trusted(cfg->trusted_proxies, err, sizeof(err))) {
         fprintf(stderr, "kazi: %s\n", err);
         return 1;
     }

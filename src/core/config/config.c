@@ -92,6 +92,11 @@ static const struct option_def options[] = {
     INT(max_connections_per_ip, "128", 0, 1000000,
         "most simultaneous connections from one client address to each listener (0: no limit; "
         "raise it behind a reverse proxy)"),
+    STR(trusted_proxies, "",
+        "reverse proxies in front of kazi, a comma list of addresses and address/bits blocks "
+        "(e.g. 127.0.0.1,::1): from them X-Forwarded-For gives the client address (sign-in "
+        "throttle, logs) and X-Forwarded-Proto: https marks the client's connection secure; "
+        "from anyone else both headers are ignored"),
     INT(rate_limit_burst, "0", 0, 1000000,
         "REST rate limit bucket size per webhook/token (0: off)"),
     DBL(rate_limit_rate, "2", 0.001, 1000000, "REST requests per second drained from the bucket"),

@@ -38,12 +38,13 @@ struct config {
     int64_t header_timeout;             /* seconds from accept to complete request headers */
     int64_t shutdown_timeout;           /* seconds to let in-flight requests finish */
     int64_t max_connections;
-    int64_t max_connections_per_ip; /* per listener and client address; 0 = no limit */
-    int64_t rate_limit_burst;       /* leaky bucket size per webhook/token; 0 = off */
-    double rate_limit_rate;         /* requests drained per second */
-    int64_t live_ping;              /* live channel heartbeat, seconds */
-    int64_t live_queue;             /* events a live connection may fall behind */
-    int64_t live_threads;           /* live channel threads, 0: one per core */
+    int64_t max_connections_per_ip;       /* per listener and client address; 0 = no limit */
+    char trusted_proxies[CONFIG_STR_MAX]; /* addresses/blocks whose X-Forwarded-* are believed */
+    int64_t rate_limit_burst;             /* leaky bucket size per webhook/token; 0 = off */
+    double rate_limit_rate;               /* requests drained per second */
+    int64_t live_ping;                    /* live channel heartbeat, seconds */
+    int64_t live_queue;                   /* events a live connection may fall behind */
+    int64_t live_threads;                 /* live channel threads, 0: one per core */
 };
 
 /* A sub-command's own flag (not a configuration option), e.g. --email E or --admin. */

@@ -29,7 +29,8 @@ struct http_request {
     const char *query;       /* raw query string after '?', "" when none (arena) */
     const char *remote_addr; /* cache of http_remote_addr(); read it through that */
     bool tls;                /* arrived over HTTPS */
-    const char *body;        /* NUL-terminated body, "" when none (borrowed) */
+    bool secure;      /* the client reached kazi over HTTPS: tls, or a trusted proxy says so */
+    const char *body; /* NUL-terminated body, "" when none (borrowed) */
     size_t body_len;
     /* path parameters captured by the router, e.g. ":id" -> "42" (arena) */
     int n_params;

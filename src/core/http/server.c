@@ -31,6 +31,7 @@
 #include "core/config/config.h"
 #include "core/http/assets.h"
 #include "core/http/metrics.h"
+#include "core/http/proxy.h"
 #include "core/http/tls.h"
 #include "core/json/params.h"
 
@@ -177,17 +178,77 @@ static char *canonical_path(struct arena *a, const char *uri, bool *bad)
     return buf;
 }
 
-/* The client's numeric address (arena), or NULL when the library cannot tell. */
-static const char *client_addr(struct MHD_Connection *conn, struct arena *a)
+/* The peer's socket address, or NULL when the library cannot tell. */
+static const struct sockaddr *peer_addr(struct MHD_Connection *conn)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return ci ? ci->client_addr : NULL;
+}
+
+struct header_join {
+    const char *name;
+    struct strbuf *out;
+};
+
+static enum MHD_Result join_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    struct header_join *j = cls;
+    (void)kind;
+    if (key && value && !strcasecmp(key, j->name)) {
+        if (j->out->len)
+            strbuf_addch(j->out, ',');
+        strbuf_addstr(j->out, value);
+    }
+    return MHD_YES;
+}
+
+/* Every occurrence of a header joined by commas, as one list (RFC 9110 section 5.3): a proxy
+ * may add its own line instead of extending the client's. NULL when absent. Arena. */
+static const char *header_list(struct MHD_Connection *conn, const char *name, struct arena *a)
+{
+    struct strbuf sb;
+    strbuf_init(&sb, 0); /* bounded by max_header */
+    struct header_join j = {name, &sb};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, join_header, &j);
+    const char *out = sb.len ? arena_strndup(a, sb.buf, sb.len) : NULL;
+    strbuf_release(&sb);
+    return out;
+}
+
+/* The client's numeric address (arena), or NULL when the library cannot tell: the peer's, or
+ * for a peer in trusted_proxies the one its X-Forwarded-For reports. */
+static const char *client_addr(struct MHD_Connection *conn, struct arena *a)
+{
+    const struct sockaddr *sa = peer_addr(conn);
     char host[64];
-    if (!ci || !ci->client_addr ||
-        getnameinfo(ci->client_addr, sizeof(struct sockaddr_storage), host, sizeof(host), NULL, 0,
+    if (!sa)
+        return NULL;
+    if (!proxy_none() && proxy_trusted_sockaddr(sa)) {
+        const char *fwd = proxy_forwarded_for(header_list(conn, "X-Forwarded-For", a), a);
+        if (fwd)
+            return fwd;
+    }
+    if (getnameinfo(sa, sizeof(struct sockaddr_storage), host, sizeof(host), NULL, 0,
                     NI_NUMERICHOST))
         return NULL;
     return arena_strdup(a, host);
+}
+
+/* A trusted proxy says the client reached it over HTTPS: the last X-Forwarded-Proto entry. */
+static bool forwarded_https(struct MHD_Connection *conn, struct arena *a)
+{
+    const struct sockaddr *sa = peer_addr(conn);
+    if (!sa || !proxy_trusted_sockaddr(sa))
+        return false;
+    const char *proto = header_list(conn, "X-Forwarded-Proto", a);
+    if (!proto)
+        return false;
+    const char *last = strrchr(proto, ',');
+    last = last ? last + 1 : proto;
+    last += strspn(last, " \t");
+    return !strncasecmp(last, "https", 5) && !last[5 + strspn(last + 5, " \t")];
 }
 
 const char *http_remote_addr(const struct http_request *req)
@@ -635,6 +696,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             c->slot->deadline = 0; /* the headers are in */
         c->req.method = method;
         c->req.tls = tls;
+        c->req.secure = tls || (!proxy_none() && forwarded_https(conn, c->req.arena));
         strbuf_init(&c->res.body, 0);
         if (!check_framing(conn, c, version) || !check_limits(conn, c))
             return send_response(conn, c);
