@@ -231,30 +231,6 @@ int cli_backup(int argc, char **argv)
     return 0;
 }
 
-/* A module's version in the backup against the newest this kazi knows (enabled modules; the
- * tables of others come along untouched, as migrations leave them). */
-static int restore_version_ok(const char *module, int64_t version, void *ctx)
-{
-    int n;
-    const struct module *const *mods = registry_modules(&n);
-    (void)ctx;
-    for (int i = 0; i < n; i++) {
-        if (strcmp(mods[i]->name, module))
-            continue;
-        int64_t newest = 0;
-        for (const struct migration *m = mods[i]->migrations; m && m->version; m++)
-            newest = m->version;
-        if (version > newest) {
-            fprintf(stderr,
-                    "kazi: the backup was made by a newer kazi (schema of module '%s' at version "
-                    "%lld; this kazi knows %lld); restore it with that version or a later one\n",
-                    module, (long long)version, (long long)newest);
-            return -E_CONFIG;
-        }
-    }
-    return 0;
-}
-
 int cli_restore(int argc, char **argv)
 {
     struct config cfg;
@@ -270,8 +246,12 @@ int cli_restore(int argc, char **argv)
     bool had_db = !access(db_path, F_OK);
     if (app_open_db(&cfg))
         return 1;
-    /* the file is checked before anything is written */
-    int rc = db_restore(db_conn(), pos[0], restore_version_ok, NULL, false, err, sizeof(err));
+    /* the file is checked before anything is written; the versions of enabled modules are
+     * checked (the tables of others come along untouched, as migrations leave them) */
+    int n;
+    const struct module *const *mods = registry_modules(&n);
+    struct migrate_modules mm = {mods, n};
+    int rc = db_restore(db_conn(), pos[0], migrate_version_ok, &mm, false, err, sizeof(err));
     /* the database being replaced is kept aside (none when the directory was empty), under a
      * name no earlier restore took */
     aside[0] = 0;
@@ -290,20 +270,24 @@ int cli_restore(int argc, char **argv)
         }
     }
     if (!rc)
-        rc = db_restore(db_conn(), pos[0], restore_version_ok, NULL, true, err, sizeof(err));
+        rc = db_restore(db_conn(), pos[0], migrate_version_ok, &mm, true, err, sizeof(err));
     if (rc) {
-        if (rc != -E_CONFIG)
+        if (rc != -E_CONFIG) {
             fprintf(stderr, "kazi: '%s' cannot be restored: %s; nothing was changed\n", pos[0],
                     err);
-        else
-            fprintf(stderr, "kazi: nothing was changed\n");
+        } else {
+            const struct migrate_failure *f = migrate_last_failure();
+            fprintf(stderr,
+                    "kazi: the backup was made by a newer kazi (schema of module '%s' at version "
+                    "%lld; this kazi %s knows %lld); restore it with that version or a later "
+                    "one\nkazi: nothing was changed\n",
+                    f->module, (long long)f->version, KAZI_VERSION, (long long)f->known);
+        }
         if (aside[0])
             unlink(aside);
         app_close_db();
         return 1;
     }
-    int n;
-    const struct module *const *mods = registry_modules(&n);
     rc = migrate_all(db_conn(), mods, n); /* an older backup comes up to this kazi's schema */
     app_close_db();
     if (rc) {

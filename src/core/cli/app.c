@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/base/crypto.h"
 #include "core/base/error.h"
@@ -52,15 +53,49 @@ static void restrict_modes(const char *data, const char *db_path)
     }
 }
 
+/* The operator's message for a failed upgrade step at db_path. */
+static void explain_migrate_failure(int rc, const char *db_path)
+{
+    const struct migrate_failure *f = migrate_last_failure();
+    if (rc == -E_CONFIG && !f->name) {
+        fprintf(stderr,
+                "kazi: database '%s' is newer than this kazi %s: its schema of module '%s' is at "
+                "version %lld, this kazi knows versions up to %lld\n",
+                db_path, KAZI_VERSION, f->module, (long long)f->version, (long long)f->known);
+        fprintf(stderr, "kazi: nothing was changed; install the newer kazi again, or restore a "
+                        "backup taken with this version (kazi restore)\n");
+        return;
+    }
+    if (f->name)
+        fprintf(stderr, "kazi: migration %lld '%s' of module '%s' failed: %s\n",
+                (long long)f->version, f->name, f->module, f->error);
+    else
+        fprintf(stderr, "kazi: database '%s' cannot be migrated: %s (%s)\n", db_path,
+                f->error[0] ? f->error : "see the log above", error_str(rc));
+    fprintf(stderr,
+            "kazi: the upgrade was rolled back: no migration of it was applied, database '%s' is "
+            "as it was, and the previous version of kazi still works on it\n"
+            "kazi: report this failure with the message above; until a fixed kazi is "
+            "available, install the previous version again\n",
+            db_path);
+}
+
 int app_open_db(const struct config *cfg)
 {
     char path[CONFIG_STR_MAX + 16];
+    int n, rc;
+    const struct module *const *mods = registry_modules(&n);
     if (mkdir(cfg->data, 0700) && errno != EEXIST) {
         fprintf(stderr, "kazi: data directory '%s' cannot be created: %s\n", cfg->data,
                 strerror(errno));
         return 1;
     }
     snprintf(path, sizeof(path), "%s/kazi.db", cfg->data);
+    /* a database from a newer kazi is refused before anything touches it */
+    if (!access(path, F_OK) && (rc = migrate_check_file(path, mods, n))) {
+        explain_migrate_failure(rc, path);
+        return 1;
+    }
     restrict_modes(cfg->data, path);
     struct db_options o = {.path = path,
                            .busy_timeout_ms = 5000,
@@ -70,10 +105,8 @@ int app_open_db(const struct config *cfg)
         fprintf(stderr, "kazi: database '%s' cannot be opened\n", path);
         return 1;
     }
-    int n;
-    const struct module *const *mods = registry_modules(&n);
-    if (migrate_all(db_conn(), mods, n)) {
-        fprintf(stderr, "kazi: database '%s' cannot be migrated (see the log above)\n", path);
+    if ((rc = migrate_all(db_conn(), mods, n))) {
+        explain_migrate_failure(rc, path);
         db_global_close();
         return 1;
     }

@@ -9,7 +9,9 @@
 int app_config(struct config *cfg, int argc, char **argv, struct config_extra *extras,
                const char **pos, int pos_cap, int *n_pos);
 /* Creates the data directory, opens the database and applies pending migrations of the
- * enabled modules. */
+ * enabled modules in one step. A database from a newer kazi is refused before anything is
+ * written; a failed migration leaves the database as it was. Either prints what happened and
+ * what to do, and returns 1. */
 int app_open_db(const struct config *cfg);
 /* Closes the database. */
 void app_close_db(void);
