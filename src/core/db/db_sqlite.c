@@ -360,6 +360,7 @@ static int lite_peek_versions(const char *path, db_restore_check_fn check, void 
 {
     char wal[4096];
     sqlite3 *src = NULL;
+    configure_library(); /* before the first sqlite3 call of the process */
     snprintf(wal, sizeof(wal), "%s-wal", path);
     bool immutable = access(wal, F_OK) != 0;
     char uri[3 * 4096 + 64];
