@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/base/crypto.h"
@@ -37,6 +38,28 @@ int app_config(struct config *cfg, int argc, char **argv, struct config_extra *e
         return 1;
     }
     return 0;
+}
+
+int app_config_file(struct config *cfg, int argc, char **argv, struct config_extra *extras,
+                    const char *usage, const char **file)
+{
+    int n_pos = 0;
+    if (app_config(cfg, argc, argv, extras, file, 1, &n_pos))
+        return 2;
+    if (n_pos != 1) {
+        fprintf(stderr, "usage: kazi %s\n", usage);
+        return 2;
+    }
+    return 0;
+}
+
+void app_utc_stamp(char out[17])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    if (!strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm))
+        snprintf(out, 17, "00000000T000000Z");
 }
 
 /* An install made before kazi kept its files owner-only, or a directory an operator created

@@ -262,7 +262,8 @@ static const char *lite_errmsg(void *conn)
 
 /* Online backup through SQLite's backup API, in steps so writers are not blocked for long.
  * The file is created here, owner-only and only if it does not exist yet, and removed again
- * when the copy fails, so a failed backup leaves nothing that looks like one. */
+ * when the copy fails, so a failed backup leaves nothing that looks like one. The copy is left
+ * in rollback-journal mode, a single file. */
 static int lite_backup(void *conn, const char *path)
 {
     sqlite3 *dst = NULL;
@@ -295,6 +296,10 @@ static int lite_backup(void *conn, const char *path)
     if (rc != SQLITE_DONE) {
         out = map_conn_rc(dst, rc);
         error("backup to '%s' failed: %s", path, sqlite3_errmsg(dst));
+    } else if ((rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL))) {
+        /* a file on its own: reading it (a check, the sqlite3 shell) creates no -wal or -shm */
+        out = map_conn_rc(dst, rc);
+        error("backup '%s' cannot be finished: %s", path, sqlite3_errmsg(dst));
     }
 out:
     sqlite3_close(dst);
