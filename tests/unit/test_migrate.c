@@ -158,3 +158,27 @@ TEST(migrate_refuses_newer_database)
 {
     with_db("mig_newer", body_newer);
 }
+
+/* A virtual table (FTS5, for full-text search) created by an upgrade that fails later goes
+ * with the rest of it: SQLite creates virtual tables inside the transaction too. */
+static void body_fts_rollback(struct db *db)
+{
+    static const struct migration fts[] = {
+        {1, "001_fts.sql",
+         "CREATE VIRTUAL TABLE delta_search USING fts5(title);"
+         " INSERT INTO delta_search (title) VALUES ('first');"},
+        {2, "002_bad.sql", "INSERT INTO delta_nosuch VALUES (1);"},
+        {0, NULL, NULL},
+    };
+    const struct module delta = {.name = "delta", .migrations = fts};
+    const struct module *mods[] = {&delta};
+    log_set_level(LOG_OFF);
+    CHECK(migrate_all(db, mods, 1) < 0);
+    CHECK_INT(t_db_scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'delta%'"), 0);
+    CHECK_STR(migrate_last_failure()->name, "002_bad.sql");
+}
+
+TEST(migrate_failure_rolls_back_virtual_tables)
+{
+    with_db("mig_fts", body_fts_rollback);
+}
