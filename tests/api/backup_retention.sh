@@ -20,14 +20,7 @@ kazi_start --https off || { not_ok "kazi starts"; t_finish; exit 1; }
 add() { curl -s "$HTTP_URL$P/crm.lead.add" -H 'Content-Type: application/json' -d "{\"fields\":{\"TITLE\":\"$1\"}}"; }
 leads() { sqlite3 "$1" "SELECT COUNT(*) FROM crm_lead"; }
 # backup ARGS...: runs kazi backup, sets RC and OUT (stdout and stderr)
-backup() {
-    OUT=$("$KAZI_BIN" backup --data "$DATA" "$@" 2>&1)
-    RC=$?
-    if grep -q 'Sanitizer\|runtime error' <<<"$OUT"; then
-        not_ok "kazi backup $*: no sanitizer findings"
-        sed 's/^/# /' <<<"$OUT" | head -40
-    fi
-}
+backup() { kazi_run backup --data "$DATA" "$@"; }
 backups() { find "$BK" -maxdepth 1 -type f -printf '%f\n' | grep -E "$NAME_RE" | sort; }
 partials() { find "$BK" -maxdepth 1 -name '*partial*' | wc -l; }
 
