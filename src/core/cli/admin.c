@@ -243,7 +243,11 @@ int cli_restore(int argc, char **argv)
     rc = migrate_all(db_conn(), mods, n); /* an older backup comes up to this kazi's schema */
     app_close_db();
     if (rc) {
-        fprintf(stderr, "kazi: restored, but its migrations failed (see the log above)\n");
+        fprintf(stderr,
+                "kazi: %s is restored into %s, but it cannot be brought up to this "
+                "kazi's schema:\n",
+                pos[0], db_path);
+        app_explain_migrate_failure(rc, db_path);
         return 1;
     }
     printf("kazi: restored %s into %s\n", pos[0], db_path);

@@ -76,8 +76,7 @@ static void restrict_modes(const char *data, const char *db_path)
     }
 }
 
-/* The operator's message for a failed upgrade step at db_path. */
-static void explain_migrate_failure(int rc, const char *db_path)
+void app_explain_migrate_failure(int rc, const char *db_path)
 {
     const struct migrate_failure *f = migrate_last_failure();
     if (rc == -E_CONFIG && !f->name) {
@@ -89,12 +88,14 @@ static void explain_migrate_failure(int rc, const char *db_path)
                         "backup taken with this version (kazi restore)\n");
         return;
     }
-    if (f->name)
-        fprintf(stderr, "kazi: migration %lld '%s' of module '%s' failed: %s\n",
-                (long long)f->version, f->name, f->module, f->error);
-    else
-        fprintf(stderr, "kazi: database '%s' cannot be migrated: %s (%s)\n", db_path,
-                f->error[0] ? f->error : "see the log above", error_str(rc));
+    if (!f->name) { /* no migration at fault: the database could not be locked or read */
+        fprintf(stderr, "kazi: database '%s' cannot be migrated: %s (%s); nothing was changed%s\n",
+                db_path, f->error[0] ? f->error : "see the log above", error_str(rc),
+                rc == -E_BUSY ? "; another process held it for two minutes, try again" : "");
+        return;
+    }
+    fprintf(stderr, "kazi: migration %lld '%s' of module '%s' failed: %s\n", (long long)f->version,
+            f->name, f->module, f->error);
     fprintf(stderr,
             "kazi: the upgrade was rolled back: no migration of it was applied, database '%s' is "
             "as it was, and the previous version of kazi still works on it\n"
@@ -116,7 +117,7 @@ int app_open_db(const struct config *cfg)
     snprintf(path, sizeof(path), "%s/kazi.db", cfg->data);
     /* a database from a newer kazi is refused before anything touches it */
     if (!access(path, F_OK) && (rc = migrate_check_file(path, mods, n))) {
-        explain_migrate_failure(rc, path);
+        app_explain_migrate_failure(rc, path);
         return 1;
     }
     restrict_modes(cfg->data, path);
@@ -129,7 +130,7 @@ int app_open_db(const struct config *cfg)
         return 1;
     }
     if ((rc = migrate_all(db_conn(), mods, n))) {
-        explain_migrate_failure(rc, path);
+        app_explain_migrate_failure(rc, path);
         db_global_close();
         return 1;
     }

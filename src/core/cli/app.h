@@ -21,6 +21,9 @@ void app_utc_stamp(char out[17]);
  * written; a failed migration leaves the database as it was. Either prints what happened and
  * what to do, and returns 1. */
 int app_open_db(const struct config *cfg);
+/* Prints what a failed migrate_all (rc) or migrate_check_file on db_path means for the
+ * operator and what to do, from migrate_last_failure. */
+void app_explain_migrate_failure(int rc, const char *db_path);
 /* Closes the database. */
 void app_close_db(void);
 
