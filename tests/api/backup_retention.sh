@@ -101,30 +101,34 @@ check "... no partial file next to it" test -z "$(find "$T_DIR" -maxdepth 1 -nam
 
 # ---- a backup that fails (a directory kazi cannot write to) keeps the older ones
 before=$(backups | tr '\n' ' ')
-if [ "$(id -u)" -eq 0 ]; then
+kazi_stop
+ran=1
+if [ "$(id -u)" -eq 0 ] && ! command -v setpriv >/dev/null; then
+    echo "skip - a backup into a directory without write permission (root, and no setpriv)"
+    ran=0
+elif [ "$(id -u)" -eq 0 ]; then
     # as root every directory is writable: run the backup as nobody on a copy it may read
     chmod 711 "$T_DIR"
-    kazi_stop
     mkdir -m 700 "$T_DIR/ndata"
     cp "$DATA/kazi.db" "$T_DIR/ndata/"
     chown -R nobody "$T_DIR/ndata"
     chown nobody "$BK"
     chmod 500 "$BK"
-    OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
-        "$KAZI_BIN" backup --data "$T_DIR/ndata" --keep 1 "$BK/" 2>&1)
-    RC=$?
+    kazi_run "$(command -v setpriv)" --reuid=nobody --regid=nogroup --clear-groups \
+        "$KAZI_BIN" backup --data "$T_DIR/ndata" --keep 1 "$BK/"
     chmod 700 "$BK"
     chown root "$BK"
 else
-    kazi_stop
     chmod 500 "$BK"
     backup --keep 1 "$BK/"
     chmod 700 "$BK"
 fi
-expect_eq "a backup into a directory without write permission fails (exit 1)" "$RC" 1
-expect_match "... says why" "$OUT" "backup file .$BK/kazi-[0-9T]+Z\\.db\\.partial-[0-9]+. cannot be created: Permission denied"
-expect_eq "... the older backups are all still there (no removal)" "$(backups | tr '\n' ' ')" "$before"
-expect_eq "... no partial file is left" "$(partials)" 0
+if [ "$ran" -eq 1 ]; then
+    expect_eq "a backup into a directory without write permission fails (exit 1)" "$RC" 1
+    expect_match "... says why" "$OUT" "backup file .$BK/kazi-[0-9T]+Z\\.db\\.partial-[0-9]+. cannot be created: Permission denied"
+    expect_eq "... the older backups are all still there (no removal)" "$(backups | tr '\n' ' ')" "$before"
+    expect_eq "... no partial file is left" "$(partials)" 0
+fi
 
 # ---- the newest backup restores
 newest=$(for f in $(backups); do echo "$(leads "$BK/$f") $f"; done | sort -n | tail -1 | cut -d' ' -f2)
