@@ -38,6 +38,36 @@ MOD_SRC := src/modules/modules.c $(foreach m,$(MODULES),$(wildcard src/modules/$
 MIG_DIRS := core:src/core/migrations $(foreach m,$(MODULES),$(m):src/modules/$(m)/migrations)
 MIG_GEN := $(foreach d,$(MIG_DIRS),$(BUILD_DIR)/gen/migrations_$(firstword $(subst :, ,$(d))).c)
 
+# Test builds only: EXTRA_MIGRATIONS="MODULE:tests/fixtures/DIR ..." appends the numbered SQL
+# files of each fixture directory to that module's migrations, e.g. for a kazi whose upgrade
+# fails on purpose (tests/api/upgrade.sh):
+#   make BUILD_DIR=build/failmig EXTRA_MIGRATIONS=crm:tests/fixtures/failing-migration asan
+# It needs a BUILD_DIR of its own under build/, takes fixture directories only and builds no
+# release binary (and no unit tests), so no product build carries them. BUILD_DIR/gen/extra-migrations records the
+# setting, so changing it regenerates the embedded migrations.
+EXTRA_MIGRATIONS ?=
+ifneq ($(strip $(EXTRA_MIGRATIONS)),)
+ifeq ($(filter build/%,$(BUILD_DIR)),)
+$(error EXTRA_MIGRATIONS needs a build directory of its own: BUILD_DIR=build/NAME)
+endif
+ifneq ($(filter-out tests/fixtures/%,$(foreach d,$(EXTRA_MIGRATIONS),$(word 2,$(subst :, ,$(d))))),)
+$(error EXTRA_MIGRATIONS takes directories under tests/fixtures/ only)
+endif
+ifneq ($(filter-out core $(MODULES),$(foreach d,$(EXTRA_MIGRATIONS),$(firstword $(subst :, ,$(d))))),)
+$(error EXTRA_MIGRATIONS names a module that is not built)
+endif
+ifneq ($(filter-out asan gen,$(or $(MAKECMDGOALS),all)),)
+$(error EXTRA_MIGRATIONS builds test binaries only: make BUILD_DIR=build/NAME EXTRA_MIGRATIONS=... asan)
+endif
+endif
+MIG_STAMP := $(BUILD_DIR)/gen/extra-migrations
+$(shell mkdir -p $(BUILD_DIR)/gen && [ -f $(MIG_STAMP) ] && \
+        [ "$$(cat $(MIG_STAMP))" = "$(strip $(EXTRA_MIGRATIONS))" ] || \
+        echo "$(strip $(EXTRA_MIGRATIONS))" >$(MIG_STAMP))
+# the migration directories of module $(1): its own, then a test build's extra ones
+mig_dirs = $(if $(filter core,$(1)),src/core/migrations,src/modules/$(1)/migrations) \
+           $(foreach d,$(EXTRA_MIGRATIONS),$(if $(filter $(1),$(firstword $(subst :, ,$(d)))),$(word 2,$(subst :, ,$(d)))))
+
 # the browser app: web/ bundled by esbuild into web/dist (hashed names, gzip twins), embedded
 WEB_GEN := $(BUILD_DIR)/gen/assets_web.c
 WEB_SRC := package.json package-lock.json \
@@ -55,7 +85,7 @@ UNIT_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(UNIT_SRC))
         routes
 all: release
 release: $(REL)/kazi
-asan: $(ASAN)/kazi $(ASAN)/unit-tests
+asan: $(ASAN)/kazi $(if $(strip $(EXTRA_MIGRATIONS)),,$(ASAN)/unit-tests)
 
 $(REL)/kazi: $(REL_OBJ)
 	$(CC) -o $@ $^ $(LDLIBS)
@@ -99,13 +129,13 @@ $(BUILD_DIR)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
 
-# one generated file per migrations directory; regenerated when a .sql file changes
+# one generated file per module; regenerated when a .sql file or EXTRA_MIGRATIONS changes
 .SECONDEXPANSION:
-$(BUILD_DIR)/gen/migrations_%.c: $(BUILD_DIR)/tools/embed $$(wildcard src/core/migrations/*.sql) \
-                          $$(wildcard src/modules/$$*/migrations/*.sql)
+$(BUILD_DIR)/gen/migrations_%.c: $(BUILD_DIR)/tools/embed $(MIG_STAMP) \
+                          $$(wildcard $$(addsuffix /*.sql,$$(call mig_dirs,$$*)))
 	@mkdir -p $(BUILD_DIR)/gen
-	@dir=$(if $(filter core,$*),src/core/migrations,src/modules/$*/migrations); \
-	 $(BUILD_DIR)/tools/embed migrations migrations_$* $@ $$(ls $$dir/*.sql 2>/dev/null)
+	@$(BUILD_DIR)/tools/embed migrations migrations_$* $@ \
+	 $(wildcard $(addsuffix /*.sql,$(call mig_dirs,$*)))
 
 # npm ci first when node_modules is missing; the embed output is renamed into place so two
 # builds running at once never compile a half-written file

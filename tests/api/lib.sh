@@ -77,6 +77,19 @@ kazi_stop() {
     ok "kazi stopped cleanly"
 }
 
+# kazi_run [BIN] ARGS...: runs a kazi command (BIN when the first argument is an executable
+# path, else $KAZI_BIN), sets RC and OUT (stdout and stderr) and reports sanitizer findings
+kazi_run() {
+    local bin=$KAZI_BIN
+    if [[ $1 == */* && -x $1 ]]; then bin=$1 && shift; fi
+    OUT=$("$bin" "$@" 2>&1)
+    RC=$?
+    if grep -q 'Sanitizer\|runtime error' <<<"$OUT"; then
+        not_ok "kazi $*: no sanitizer findings"
+        sed 's/^/# /' <<<"$OUT" | head -40
+    fi
+}
+
 # req METHOD URL [curl args...]: prints "STATUS BODY"
 req() {
     local method=$1 url=$2

@@ -21,14 +21,7 @@ check "administrator and webhook created" test -n "$P"
 leads() { sqlite3 "$1" "SELECT group_concat(title, '|') FROM (SELECT title FROM crm_lead ORDER BY id)"; }
 asides() { find "$DATA" -name 'kazi.db.before-restore-*' | wc -l; }
 # restore FILE: runs kazi restore, sets RC and OUT (stdout and stderr)
-restore() {
-    OUT=$("$KAZI_BIN" restore --data "$DATA" "$1" 2>&1)
-    RC=$?
-    if grep -q 'Sanitizer\|runtime error' <<<"$OUT"; then
-        not_ok "kazi restore $1: no sanitizer findings"
-        sed 's/^/# /' <<<"$OUT" | head -40
-    fi
-}
+restore() { kazi_run restore --data "$DATA" "$1"; }
 
 kazi_start --https off || { not_ok "kazi starts"; t_finish; exit 1; }
 add() { curl -s "$HTTP_URL$P/crm.lead.add" -H 'Content-Type: application/json' -d "{\"fields\":{\"TITLE\":\"$1\"}}"; }

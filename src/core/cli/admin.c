@@ -1,12 +1,11 @@
 /* Operator sub-commands that work on the data directory without serving: migrate, user add,
- * webhook add, backup, restore, routes, modules. They may run while `kazi serve` runs: SQLite's
- * locks and the busy timeout keep both consistent. */
+ * webhook add, restore, routes, modules (backup is in backup.c). They may run while
+ * `kazi serve` runs: SQLite's locks and the busy timeout keep both consistent. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/auth/perm.h"
@@ -187,99 +186,32 @@ int cli_webhook(int argc, char **argv)
     return 0;
 }
 
-/* The configuration and the one FILE argument of `kazi NAME --data DIR FILE`. Returns 0, or
- * 2 (usage) after saying what is wrong. */
-static int config_and_file(struct config *cfg, int argc, char **argv, const char *name,
-                           const char **file)
-{
-    int n_pos = 0;
-    if (app_config(cfg, argc, argv, NULL, file, 1, &n_pos))
-        return 2;
-    if (n_pos != 1) {
-        fprintf(stderr, "usage: kazi %s --data DIR FILE\n", name);
-        return 2;
-    }
-    return 0;
-}
-
-int cli_backup(int argc, char **argv)
-{
-    struct config cfg;
-    const char *pos[1];
-    if (config_and_file(&cfg, argc, argv, "backup", pos))
-        return 2;
-    FILE *f = fopen(pos[0], "r");
-    if (f) {
-        fclose(f);
-        fprintf(stderr, "kazi: backup file '%s' already exists; choose a new name\n", pos[0]);
-        return 1;
-    }
-    /* a mistyped --data must not create, migrate and back up an empty database */
-    char db_path[CONFIG_STR_MAX + 16];
-    snprintf(db_path, sizeof(db_path), "%s/kazi.db", cfg.data);
-    if (access(db_path, F_OK)) {
-        fprintf(stderr, "kazi: database '%s' does not exist; check --data\n", db_path);
-        return 1;
-    }
-    if (app_open_db(&cfg))
-        return 1;
-    int rc = db_backup(db_conn(), pos[0]);
-    app_close_db();
-    if (rc)
-        return 1;
-    printf("kazi: backup written to %s\n", pos[0]);
-    return 0;
-}
-
-/* A module's version in the backup against the newest this kazi knows (enabled modules; the
- * tables of others come along untouched, as migrations leave them). */
-static int restore_version_ok(const char *module, int64_t version, void *ctx)
-{
-    int n;
-    const struct module *const *mods = registry_modules(&n);
-    (void)ctx;
-    for (int i = 0; i < n; i++) {
-        if (strcmp(mods[i]->name, module))
-            continue;
-        int64_t newest = 0;
-        for (const struct migration *m = mods[i]->migrations; m && m->version; m++)
-            newest = m->version;
-        if (version > newest) {
-            fprintf(stderr,
-                    "kazi: the backup was made by a newer kazi (schema of module '%s' at version "
-                    "%lld; this kazi knows %lld); restore it with that version or a later one\n",
-                    module, (long long)version, (long long)newest);
-            return -E_CONFIG;
-        }
-    }
-    return 0;
-}
-
 int cli_restore(int argc, char **argv)
 {
     struct config cfg;
     const char *pos[1];
-    if (config_and_file(&cfg, argc, argv, "restore", pos))
+    if (app_config_file(&cfg, argc, argv, NULL, "restore --data DIR FILE", pos))
         return 2;
     if (access(pos[0], R_OK)) {
         fprintf(stderr, "kazi: backup file '%s' cannot be read: %s\n", pos[0], strerror(errno));
         return 1;
     }
-    char db_path[CONFIG_STR_MAX + 16], aside[CONFIG_STR_MAX + 128], when[32], err[512] = "";
+    char db_path[CONFIG_STR_MAX + 16], aside[CONFIG_STR_MAX + 128], when[17], err[512] = "";
     snprintf(db_path, sizeof(db_path), "%s/kazi.db", cfg.data);
     bool had_db = !access(db_path, F_OK);
     if (app_open_db(&cfg))
         return 1;
-    /* the file is checked before anything is written */
-    int rc = db_restore(db_conn(), pos[0], restore_version_ok, NULL, false, err, sizeof(err));
+    /* the file is checked before anything is written; the versions of enabled modules are
+     * checked (the tables of others come along untouched, as migrations leave them) */
+    int n;
+    const struct module *const *mods = registry_modules(&n);
+    struct migrate_modules mm = {mods, n};
+    int rc = db_restore(db_conn(), pos[0], migrate_version_ok, &mm, false, err, sizeof(err));
     /* the database being replaced is kept aside (none when the directory was empty), under a
      * name no earlier restore took */
     aside[0] = 0;
     if (!rc && had_db) {
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
+        app_utc_stamp(when);
         snprintf(aside, sizeof(aside), "%s.before-restore-%s", db_path, when);
         for (int i = 2; !access(aside, F_OK) && i < 100; i++)
             snprintf(aside, sizeof(aside), "%s.before-restore-%s-%d", db_path, when, i);
@@ -290,24 +222,32 @@ int cli_restore(int argc, char **argv)
         }
     }
     if (!rc)
-        rc = db_restore(db_conn(), pos[0], restore_version_ok, NULL, true, err, sizeof(err));
+        rc = db_restore(db_conn(), pos[0], migrate_version_ok, &mm, true, err, sizeof(err));
     if (rc) {
-        if (rc != -E_CONFIG)
+        if (rc != -E_CONFIG) {
             fprintf(stderr, "kazi: '%s' cannot be restored: %s; nothing was changed\n", pos[0],
                     err);
-        else
-            fprintf(stderr, "kazi: nothing was changed\n");
+        } else {
+            const struct migrate_failure *f = migrate_last_failure();
+            fprintf(stderr,
+                    "kazi: the backup was made by a newer kazi (schema of module '%s' at version "
+                    "%lld; this kazi %s knows %lld); restore it with that version or a later "
+                    "one\nkazi: nothing was changed\n",
+                    f->module, (long long)f->version, KAZI_VERSION, (long long)f->known);
+        }
         if (aside[0])
             unlink(aside);
         app_close_db();
         return 1;
     }
-    int n;
-    const struct module *const *mods = registry_modules(&n);
     rc = migrate_all(db_conn(), mods, n); /* an older backup comes up to this kazi's schema */
     app_close_db();
     if (rc) {
-        fprintf(stderr, "kazi: restored, but its migrations failed (see the log above)\n");
+        fprintf(stderr,
+                "kazi: %s is restored into %s, but it cannot be brought up to this "
+                "kazi's schema:\n",
+                pos[0], db_path);
+        app_explain_migrate_failure(rc, db_path);
         return 1;
     }
     printf("kazi: restored %s into %s\n", pos[0], db_path);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/base/crypto.h"
 #include "core/base/error.h"
@@ -38,6 +40,28 @@ int app_config(struct config *cfg, int argc, char **argv, struct config_extra *e
     return 0;
 }
 
+int app_config_file(struct config *cfg, int argc, char **argv, struct config_extra *extras,
+                    const char *usage, const char **file)
+{
+    int n_pos = 0;
+    if (app_config(cfg, argc, argv, extras, file, 1, &n_pos))
+        return 2;
+    if (n_pos != 1) {
+        fprintf(stderr, "usage: kazi %s\n", usage);
+        return 2;
+    }
+    return 0;
+}
+
+void app_utc_stamp(char out[17])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    if (!strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm))
+        snprintf(out, 17, "00000000T000000Z");
+}
+
 /* An install made before kazi kept its files owner-only, or a directory an operator created
  * with the default umask: the data directory becomes 0700 and the database files 0600 (the
  * WAL and shared-memory files SQLite creates later take the database file's mode). */
@@ -52,15 +76,50 @@ static void restrict_modes(const char *data, const char *db_path)
     }
 }
 
+void app_explain_migrate_failure(int rc, const char *db_path)
+{
+    const struct migrate_failure *f = migrate_last_failure();
+    if (rc == -E_CONFIG && !f->name) {
+        fprintf(stderr,
+                "kazi: database '%s' is newer than this kazi %s: its schema of module '%s' is at "
+                "version %lld, this kazi knows versions up to %lld\n",
+                db_path, KAZI_VERSION, f->module, (long long)f->version, (long long)f->known);
+        fprintf(stderr, "kazi: nothing was changed; install the newer kazi again, or restore a "
+                        "backup taken with this version (kazi restore)\n");
+        return;
+    }
+    if (!f->name) { /* no migration at fault: the database could not be locked or read */
+        fprintf(stderr, "kazi: database '%s' cannot be migrated: %s (%s); nothing was changed%s\n",
+                db_path, f->error[0] ? f->error : "see the log above", error_str(rc),
+                rc == -E_BUSY ? "; another process held it for two minutes, try again" : "");
+        return;
+    }
+    fprintf(stderr, "kazi: migration %lld '%s' of module '%s' failed: %s\n", (long long)f->version,
+            f->name, f->module, f->error);
+    fprintf(stderr,
+            "kazi: the upgrade was rolled back: no migration of it was applied, database '%s' is "
+            "as it was, and the previous version of kazi still works on it\n"
+            "kazi: report this failure with the message above; until a fixed kazi is "
+            "available, install the previous version again\n",
+            db_path);
+}
+
 int app_open_db(const struct config *cfg)
 {
     char path[CONFIG_STR_MAX + 16];
+    int n, rc;
+    const struct module *const *mods = registry_modules(&n);
     if (mkdir(cfg->data, 0700) && errno != EEXIST) {
         fprintf(stderr, "kazi: data directory '%s' cannot be created: %s\n", cfg->data,
                 strerror(errno));
         return 1;
     }
     snprintf(path, sizeof(path), "%s/kazi.db", cfg->data);
+    /* a database from a newer kazi is refused before anything touches it */
+    if (!access(path, F_OK) && (rc = migrate_check_file(path, mods, n))) {
+        app_explain_migrate_failure(rc, path);
+        return 1;
+    }
     restrict_modes(cfg->data, path);
     struct db_options o = {.path = path,
                            .busy_timeout_ms = 5000,
@@ -70,10 +129,8 @@ int app_open_db(const struct config *cfg)
         fprintf(stderr, "kazi: database '%s' cannot be opened\n", path);
         return 1;
     }
-    int n;
-    const struct module *const *mods = registry_modules(&n);
-    if (migrate_all(db_conn(), mods, n)) {
-        fprintf(stderr, "kazi: database '%s' cannot be migrated (see the log above)\n", path);
+    if ((rc = migrate_all(db_conn(), mods, n))) {
+        app_explain_migrate_failure(rc, path);
         db_global_close();
         return 1;
     }

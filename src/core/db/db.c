@@ -478,6 +478,12 @@ int db_restore(struct db *db, const char *path, db_restore_check_fn check, void 
     return ops->restore(db->conn, path, check, ctx, apply, err, errlen);
 }
 
+int db_peek_versions(const char *path, db_restore_check_fn check, void *ctx, char *err,
+                     size_t errlen)
+{
+    return ops->peek_versions(path, check, ctx, err, errlen);
+}
+
 int db_backup(struct db *db, const char *path)
 {
     return ops->backup(db->conn, path);

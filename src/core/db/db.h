@@ -117,6 +117,12 @@ typedef int (*db_restore_check_fn)(const char *module, int64_t version, void *ct
  * check's value, -E_BUSY (another writer held the database for 30 s) or a database error. */
 int db_restore(struct db *db, const char *path, db_restore_check_fn check, void *ctx, bool apply,
                char *err, size_t errlen);
+/* Hands each module's highest migration version recorded in the database file at path to
+ * check, without writing anything: no file is created next to it, nothing is checkpointed, and
+ * it works before db_global_open. Returns 0, check's value, -E_IO (path cannot be opened) or
+ * -E_INVAL (no kazi schema in it, or it cannot be read), with the reason in err. */
+int db_peek_versions(const char *path, db_restore_check_fn check, void *ctx, char *err,
+                     size_t errlen);
 
 /* Total nanoseconds spent in db_step across all threads (for /metrics). */
 uint64_t db_time_ns(void);

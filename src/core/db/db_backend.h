@@ -36,6 +36,8 @@ struct db_ops {
     int (*backup)(void *conn, const char *path);
     int (*restore)(void *conn, const char *path, db_restore_check_fn check, void *ctx, bool apply,
                    char *err, size_t errlen);
+    int (*peek_versions)(const char *path, db_restore_check_fn check, void *ctx, char *err,
+                         size_t errlen);
     /* bytes the database's file system can still take, -1 when unknown */
     int64_t (*space_free)(void);
     void (*global_close)(void *any_conn);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/statvfs.h>
@@ -261,7 +262,8 @@ static const char *lite_errmsg(void *conn)
 
 /* Online backup through SQLite's backup API, in steps so writers are not blocked for long.
  * The file is created here, owner-only and only if it does not exist yet, and removed again
- * when the copy fails, so a failed backup leaves nothing that looks like one. */
+ * when the copy fails, so a failed backup leaves nothing that looks like one. The copy is left
+ * in rollback-journal mode, a single file. */
 static int lite_backup(void *conn, const char *path)
 {
     sqlite3 *dst = NULL;
@@ -294,11 +296,41 @@ static int lite_backup(void *conn, const char *path)
     if (rc != SQLITE_DONE) {
         out = map_conn_rc(dst, rc);
         error("backup to '%s' failed: %s", path, sqlite3_errmsg(dst));
+    } else if ((rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL))) {
+        /* a file on its own: reading it (a check, the sqlite3 shell) creates no -wal or -shm */
+        out = map_conn_rc(dst, rc);
+        error("backup '%s' cannot be finished: %s", path, sqlite3_errmsg(dst));
     }
 out:
     sqlite3_close(dst);
     if (out)
         unlink(path);
+    return out;
+}
+
+/* Hands each module's highest version recorded in src's core_migration to check (if any).
+ * Returns 0, check's value, or -E_INVAL with the reason in err. */
+static int versions_read(sqlite3 *src, db_restore_check_fn check, void *ctx, char *err,
+                         size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(
+        src, "SELECT module, MAX(version) FROM core_migration GROUP BY module", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "it holds no kazi schema (%s)", sqlite3_errmsg(src));
+        return -E_INVAL;
+    }
+    int out = 0;
+    while (!out && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *module = (const char *)sqlite3_column_text(st, 0);
+        if (check && module)
+            out = check(module, sqlite3_column_int64(st, 1), ctx);
+    }
+    if (!out && rc != SQLITE_DONE) {
+        snprintf(err, errlen, "its schema cannot be read (%s)", sqlite3_errmsg(src));
+        out = -E_INVAL;
+    }
+    sqlite3_finalize(st);
     return out;
 }
 
@@ -321,23 +353,36 @@ static int restore_check(sqlite3 *src, db_restore_check_fn check, void *ctx, cha
         return -E_INVAL;
     }
     sqlite3_finalize(st);
-    rc = sqlite3_prepare_v2(src, "SELECT module, MAX(version) FROM core_migration GROUP BY module",
-                            -1, &st, NULL);
+    return versions_read(src, check, ctx, err, errlen);
+}
+
+/* A database without a -wal file was checkpointed and closed by its last user: its file is the
+ * whole content, read as immutable (no lock, no -shm or -wal created, nothing written). With a
+ * -wal file, recent commits may still be there, so it is read through a read-only connection,
+ * which uses the files that exist and does not checkpoint. */
+static int lite_peek_versions(const char *path, db_restore_check_fn check, void *ctx, char *err,
+                              size_t errlen)
+{
+    char wal[4096];
+    sqlite3 *src = NULL;
+    configure_library(); /* before the first sqlite3 call of the process */
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    bool immutable = access(wal, F_OK) != 0;
+    char uri[3 * 4096 + 64];
+    size_t n = (size_t)snprintf(uri, sizeof(uri), "file:");
+    for (const char *p = path; *p && n + 4 < sizeof(uri); p++) /* '?', '#', '%' are URI syntax */
+        n += (size_t)(strchr("?#%", *p) ? snprintf(uri + n, sizeof(uri) - n, "%%%02X",
+                                                   (unsigned)(unsigned char)*p)
+                                        : snprintf(uri + n, sizeof(uri) - n, "%c", *p));
+    snprintf(uri + n, sizeof(uri) - n, "?mode=ro%s", immutable ? "&immutable=1" : "");
+    int out, rc = sqlite3_open_v2(uri, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
     if (rc != SQLITE_OK) {
-        snprintf(err, errlen, "it holds no kazi schema (%s)", sqlite3_errmsg(src));
-        return -E_INVAL;
+        snprintf(err, errlen, "%s", src ? sqlite3_errmsg(src) : "out of memory");
+        out = -E_IO;
+    } else {
+        out = versions_read(src, check, ctx, err, errlen);
     }
-    int out = 0;
-    while (!out && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *module = (const char *)sqlite3_column_text(st, 0);
-        if (check && module)
-            out = check(module, sqlite3_column_int64(st, 1), ctx);
-    }
-    if (!out && rc != SQLITE_DONE) {
-        snprintf(err, errlen, "its schema cannot be read (%s)", sqlite3_errmsg(src));
-        out = -E_INVAL;
-    }
-    sqlite3_finalize(st);
+    sqlite3_close(src);
     return out;
 }
 
@@ -430,6 +475,7 @@ const struct db_ops db_sqlite_ops = {
     .errmsg = lite_errmsg,
     .backup = lite_backup,
     .restore = lite_restore,
+    .peek_versions = lite_peek_versions,
     .space_free = lite_space_free,
     .global_close = lite_global_close,
 };

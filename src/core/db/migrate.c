@@ -1,15 +1,23 @@
-/* Forward-only migrations recorded in core_migration(module, version). A database that has a
- * higher version than the binary knows is refused: an older kazi must not run on newer data. */
+/* Forward-only migrations recorded in core_migration(module, version), applied all at once in
+ * one write transaction. A database that has a higher version than the binary knows is
+ * refused: an older kazi must not run on newer data. */
 #include "core/db/migrate.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
 
+/* how long migrate_all waits for another process's upgrade step (each try waits the
+ * connection's busy timeout) */
+#define MIGRATE_WAIT_S 120.0
+
 static int applied;
+static struct migrate_failure failure;
 
 static const char SQL_CREATE[] =
     "CREATE TABLE IF NOT EXISTS core_migration ("
@@ -38,83 +46,139 @@ static int current_version(struct db *db, const char *module, int64_t *out)
     return rc;
 }
 
-/* Applies m unless another process (kazi migrate next to kazi serve) recorded it between our
- * first look and the write lock; the version is read again inside the transaction. */
-static int apply_one(struct db *db, const char *module, const struct migration *m)
+static int64_t newest_version(const struct module *mod)
+{
+    int64_t newest = 0;
+    for (const struct migration *m = mod->migrations; m && m->version; m++)
+        newest = m->version;
+    return newest;
+}
+
+/* Records a database newer than mod for the caller's message. */
+static int refuse_newer(const struct module *mod, int64_t have)
+{
+    memset(&failure, 0, sizeof(failure));
+    failure.module = mod->name;
+    failure.version = have;
+    failure.known = newest_version(mod);
+    return -E_CONFIG;
+}
+
+int migrate_version_ok(const char *module, int64_t version, void *ctx)
+{
+    const struct migrate_modules *mm = ctx;
+    for (int i = 0; i < mm->n; i++)
+        if (!strcmp(mm->mods[i]->name, module) && version > newest_version(mm->mods[i]))
+            return refuse_newer(mm->mods[i], version);
+    return 0;
+}
+
+/* Runs m and records it, inside the caller's transaction. */
+static int apply_one(struct db *db, const struct module *mod, const struct migration *m)
 {
     struct db_stmt *st;
-    int64_t have = 0;
-    int rc = db_begin_write(db);
-    if (rc)
-        return rc;
-    if ((rc = current_version(db, module, &have)))
-        goto fail;
-    if (have >= m->version)
-        return db_commit(db);
-    rc = db_exec(db, m->sql);
+    int rc = db_exec(db, m->sql);
     if (rc) {
-        error("migration '%s/%s' failed: %s", module, m->name, db_errmsg(db));
-        goto fail;
+        failure.module = mod->name;
+        failure.name = m->name;
+        failure.version = m->version;
+        failure.known = newest_version(mod);
+        snprintf(failure.error, sizeof(failure.error), "%s", db_errmsg(db));
+        return rc;
     }
     rc = db_prepare(db, SQL_RECORD, &st);
     if (rc)
-        goto fail;
-    db_bind_text(st, 1, module, -1);
+        return rc;
+    db_bind_text(st, 1, mod->name, -1);
     db_bind_int(st, 2, m->version);
     db_bind_text(st, 3, m->name, -1);
     db_bind_int(st, 4, (int64_t)time_now_real());
     rc = db_step(st);
     db_reset(st);
-    if (rc != DB_DONE) {
-        rc = rc < 0 ? rc : -E_DB;
-        goto fail;
+    return rc == DB_DONE ? 0 : rc < 0 ? rc : -E_DB;
+}
+
+/* The write lock, waiting for another process's upgrade step: `kazi migrate` next to
+ * `kazi serve`, or two of either, started at the same moment. */
+static int begin_waiting(struct db *db)
+{
+    double give_up = time_now_mono() + MIGRATE_WAIT_S;
+    int rc;
+    bool said = false;
+    while ((rc = db_begin_write(db)) == -E_BUSY && time_now_mono() < give_up) {
+        if (!said)
+            log_info("another process holds the database; waiting for it");
+        said = true;
     }
-    rc = db_commit(db);
-    if (!rc) {
-        applied++;
-        log_info("migration '%s/%s' applied", module, m->name);
-    }
-    return rc;
-fail:
-    db_rollback(db);
     return rc;
 }
 
-static int migrate_module(struct db *db, const struct module *mod)
+/* The versions recorded now, checked against the module list before anything is written. */
+static int check_versions(struct db *db, const struct module *const *mods, int n_mods,
+                          int64_t *have)
 {
-    int64_t have = 0;
-    int rc = current_version(db, mod->name, &have);
-    if (rc)
-        return rc;
-    int newest = 0;
-    for (const struct migration *m = mod->migrations; m && m->version; m++) {
-        newest = m->version;
-        if (m->version <= have)
-            continue;
-        rc = apply_one(db, mod->name, m);
+    for (int i = 0; i < n_mods; i++) {
+        int rc = current_version(db, mods[i]->name, &have[i]);
         if (rc)
             return rc;
-    }
-    if (have > newest) {
-        error("database schema of module '%s' is at version %lld, newer than this kazi knows (%d)",
-              mod->name, (long long)have, newest);
-        return -E_CONFIG;
+        if (have[i] > newest_version(mods[i]))
+            return refuse_newer(mods[i], have[i]);
     }
     return 0;
 }
 
 int migrate_all(struct db *db, const struct module *const *mods, int n_mods)
 {
+    int64_t have[64];
+    int pending = 0, rc;
     applied = 0;
-    int rc = db_exec(db, SQL_CREATE);
-    if (rc)
+    memset(&failure, 0, sizeof(failure));
+    if (n_mods > (int)ARRAY_SIZE(have))
+        return -E_INTERNAL;
+    if ((rc = begin_waiting(db))) {
+        snprintf(failure.error, sizeof(failure.error), "%s", db_errmsg(db));
         return rc;
-    for (int i = 0; i < n_mods; i++) {
-        rc = migrate_module(db, mods[i]);
-        if (rc)
-            return rc;
     }
+    if ((rc = db_exec(db, SQL_CREATE)) || (rc = check_versions(db, mods, n_mods, have)))
+        goto fail;
+    for (int i = 0; i < n_mods; i++) {
+        for (const struct migration *m = mods[i]->migrations; m && m->version; m++) {
+            if (m->version <= have[i])
+                continue;
+            if ((rc = apply_one(db, mods[i], m)))
+                goto fail;
+            pending++;
+        }
+    }
+    if ((rc = db_commit(db))) {
+        snprintf(failure.error, sizeof(failure.error), "%s", db_errmsg(db));
+        return rc;
+    }
+    applied = pending;
+    for (int i = 0; i < n_mods; i++)
+        for (const struct migration *m = mods[i]->migrations; m && m->version; m++)
+            if (m->version > have[i])
+                log_info("migration '%s/%s' applied", mods[i]->name, m->name);
     return 0;
+fail:
+    if (!failure.error[0] && rc != -E_CONFIG)
+        snprintf(failure.error, sizeof(failure.error), "%s", db_errmsg(db));
+    db_rollback(db);
+    return rc;
+}
+
+int migrate_check_file(const char *path, const struct module *const *mods, int n_mods)
+{
+    struct migrate_modules mm = {mods, n_mods};
+    char err[256];
+    memset(&failure, 0, sizeof(failure));
+    int rc = db_peek_versions(path, migrate_version_ok, &mm, err, sizeof(err));
+    return rc == -E_CONFIG ? rc : 0;
+}
+
+const struct migrate_failure *migrate_last_failure(void)
+{
+    return &failure;
 }
 
 int migrate_applied_count(void)
