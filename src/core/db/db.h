@@ -105,8 +105,8 @@ const char *db_errmsg(struct db *db);
 /* Online, consistent copy of the whole database into path, a new file created with mode
  * 0600 (-E_EXISTS when path exists). A failed copy removes the file again. */
 int db_backup(struct db *db, const char *path);
-/* Called by db_restore with each module's highest migration version recorded in the file;
- * nonzero refuses the restore (and is returned). */
+/* Called by db_restore (and db_inspect) with each module's highest migration version recorded
+ * in the file; nonzero refuses the restore (and is returned). */
 typedef int (*db_restore_check_fn)(const char *module, int64_t version, void *ctx);
 /* Replaces the whole database with the one in path (a `kazi backup` file), through the
  * backup API: other connections, in this process or another, see the old content or the new,
@@ -123,6 +123,28 @@ int db_restore(struct db *db, const char *path, db_restore_check_fn check, void 
  * -E_INVAL (no kazi schema in it, or it cannot be read), with the reason in err. */
 int db_peek_versions(const char *path, db_restore_check_fn check, void *ctx, char *err,
                      size_t errlen);
+
+/* What db_inspect found in a database file. */
+struct db_file_info {
+    bool wal;               /* the file is in WAL mode (its header says so) */
+    bool live;              /* a WAL file exists: kazi (or another program) may have it open */
+    int64_t page_size;      /* bytes */
+    int64_t page_count;     /* pages in the main file */
+    int64_t freelist_count; /* of which unused */
+    int problems;           /* integrity problems reported (at most the max_problems asked) */
+    char integrity[1024];   /* "ok", or the first problems joined by "; " (each cut at 200) */
+};
+/* Looks at the database file path without changing it: opened read-only, no migration, no
+ * checkpoint, no journal mode change. When no WAL file exists (nobody has the database open)
+ * the file is opened as immutable, so no -wal or -shm file is created next to it; otherwise
+ * it is read through the WAL like any reader (which updates only the shared-memory index,
+ * -shm). Runs PRAGMA integrity_check (quick_check when quick), keeping at most max_problems
+ * problems, then hands every module's highest recorded migration to versions (may be NULL;
+ * a nonzero return stops and is returned). Returns 0 also when the integrity check found
+ * problems (info->problems > 0); -E_IO when path cannot be opened, -E_INVAL when it is not a
+ * database or holds no kazi schema (err then says why, e.g. "file is not a database"). */
+int db_inspect(const char *path, bool quick, int max_problems, db_restore_check_fn versions,
+               void *ctx, struct db_file_info *info, char *err, size_t errlen);
 
 /* Total nanoseconds spent in db_step across all threads (for /metrics). */
 uint64_t db_time_ns(void);

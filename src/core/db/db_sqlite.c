@@ -334,54 +334,112 @@ static int versions_read(sqlite3 *src, db_restore_check_fn check, void *ctx, cha
     return out;
 }
 
+/* Appends each line of text (a result row may hold several problems, one a line, after a
+ * "*** in database main ***" heading) to out as one problem, "; " between them, each cut at
+ * 200 bytes; *n counts them. */
+static void lite_problems(const char *text, int *n, char *out, size_t outlen, size_t *len)
+{
+    while (text && *text) {
+        size_t l = strcspn(text, "\r\n");
+        if (l && strncmp(text, "*** in database", 15)) {
+            (*n)++;
+            if (*len < outlen)
+                *len += (size_t)snprintf(out + *len, outlen - *len, "%s%.*s", *n > 1 ? "; " : "",
+                                         (int)(l < 200 ? l : 200), text);
+        }
+        text += l;
+        text += strspn(text, "\r\n");
+    }
+}
+
+/* Runs PRAGMA integrity_check (quick_check when quick) on h, asking for at most max problems
+ * and keeping them in out joined by "; " on one line. Returns how many it reported (0: "ok" in
+ * out), or -E_INVAL when the check cannot run at all (out then holds SQLite's message, e.g.
+ * "file is not a database"). */
+static int lite_integrity(sqlite3 *h, bool quick, int max, char *out, size_t outlen)
+{
+    char sql[64];
+    sqlite3_stmt *st = NULL;
+    size_t len = 0;
+    int n = 0;
+    snprintf(sql, sizeof(sql), "PRAGMA %s(%d)", quick ? "quick_check" : "integrity_check",
+             max > 0 ? max : 1);
+    out[0] = '\0';
+    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(out, outlen, "%s", sqlite3_errmsg(h));
+        return -E_INVAL;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(st, 0);
+        if (!text || strcmp(text, "ok"))
+            lite_problems(text ? text : "unknown problem", &n, out, outlen, &len);
+    }
+    if (rc != SQLITE_DONE) /* SQLITE_CORRUPT on the way ends the check */
+        lite_problems(sqlite3_errmsg(h), &n, out, outlen, &len);
+    sqlite3_finalize(st);
+    if (!n)
+        snprintf(out, outlen, "ok");
+    return n;
+}
+
 /* The checks of lite_restore on the source src: sound, made by kazi, versions accepted. */
 static int restore_check(sqlite3 *src, db_restore_check_fn check, void *ctx, char *err,
                          size_t errlen)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(src, "PRAGMA integrity_check", -1, &st, NULL);
-    if (rc != SQLITE_OK) { /* "file is not a database", "database disk image is malformed" */
-        snprintf(err, errlen, "%s", sqlite3_errmsg(src));
+    char verdict[512];
+    int n = lite_integrity(src, false, 1, verdict, sizeof(verdict));
+    if (n < 0) { /* "file is not a database", "database disk image is malformed" */
+        snprintf(err, errlen, "%s", verdict);
         return -E_INVAL;
     }
-    rc = sqlite3_step(st);
-    const char *verdict = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-    if (!verdict || strcmp(verdict, "ok")) {
-        snprintf(err, errlen, "the integrity check says: %s",
-                 verdict ? verdict : sqlite3_errmsg(src));
-        sqlite3_finalize(st);
+    if (n > 0) {
+        snprintf(err, errlen, "the integrity check says: %s", verdict);
         return -E_INVAL;
     }
-    sqlite3_finalize(st);
     return versions_read(src, check, ctx, err, errlen);
 }
 
-/* A database without a -wal file was checkpointed and closed by its last user: its file is the
- * whole content, read as immutable (no lock, no -shm or -wal created, nothing written). With a
- * -wal file, recent commits may still be there, so it is read through a read-only connection,
- * which uses the files that exist and does not checkpoint. */
-static int lite_peek_versions(const char *path, db_restore_check_fn check, void *ctx, char *err,
-                              size_t errlen)
+/* Opens the database file at path for reading without writing anything. A database without
+ * a -wal file was checkpointed and closed by its last user: its file is the whole content,
+ * read as immutable (no lock, no -shm or -wal created, nothing written). With a -wal file
+ * (*live), recent commits may still be there, so it is read through a read-only connection,
+ * which uses the files that exist and does not checkpoint. Returns 0 or -E_IO (err says why). */
+static int lite_open_peek(const char *path, bool *live, sqlite3 **out, char *err, size_t errlen)
 {
     char wal[4096];
     sqlite3 *src = NULL;
     configure_library(); /* before the first sqlite3 call of the process */
     snprintf(wal, sizeof(wal), "%s-wal", path);
-    bool immutable = access(wal, F_OK) != 0;
+    *live = access(wal, F_OK) == 0;
     char uri[3 * 4096 + 64];
     size_t n = (size_t)snprintf(uri, sizeof(uri), "file:");
     for (const char *p = path; *p && n + 4 < sizeof(uri); p++) /* '?', '#', '%' are URI syntax */
         n += (size_t)(strchr("?#%", *p) ? snprintf(uri + n, sizeof(uri) - n, "%%%02X",
                                                    (unsigned)(unsigned char)*p)
                                         : snprintf(uri + n, sizeof(uri) - n, "%c", *p));
-    snprintf(uri + n, sizeof(uri) - n, "?mode=ro%s", immutable ? "&immutable=1" : "");
-    int out, rc = sqlite3_open_v2(uri, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    snprintf(uri + n, sizeof(uri) - n, "?mode=ro%s", *live ? "" : "&immutable=1");
+    int rc = sqlite3_open_v2(uri, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s", src ? sqlite3_errmsg(src) : "out of memory");
-        out = -E_IO;
-    } else {
-        out = versions_read(src, check, ctx, err, errlen);
+        sqlite3_close(src);
+        *out = NULL;
+        return -E_IO;
     }
+    /* a reader never checkpoints; this says so even if SQLite would try on close */
+    sqlite3_db_config(src, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+    *out = src;
+    return 0;
+}
+
+static int lite_peek_versions(const char *path, db_restore_check_fn check, void *ctx, char *err,
+                              size_t errlen)
+{
+    sqlite3 *src = NULL;
+    bool live;
+    int out = lite_open_peek(path, &live, &src, err, errlen);
+    if (out == 0)
+        out = versions_read(src, check, ctx, err, errlen);
     sqlite3_close(src);
     return out;
 }
@@ -425,6 +483,66 @@ static int lite_restore(void *conn, const char *path, db_restore_check_fn check,
     }
 out:
     sqlite3_close(src);
+    return out;
+}
+
+/* One integer PRAGMA (page_size, page_count, ...); -1 when it cannot be read. */
+static int64_t lite_pragma_int(sqlite3 *h, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Reads the 100-byte file header: SQLite's magic and the WAL flag (bytes 18 and 19 are 2). */
+static int lite_header(const char *path, bool *wal, char *err, size_t errlen)
+{
+    unsigned char h[100];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return -E_IO;
+    }
+    ssize_t n = pread(fd, h, sizeof(h), 0);
+    close(fd);
+    if (n != (ssize_t)sizeof(h) || memcmp(h, "SQLite format 3", 16)) {
+        snprintf(err, errlen, "%s", n == 0 ? "the file is empty" : "file is not a database");
+        return -E_INVAL;
+    }
+    *wal = h[18] == 2 && h[19] == 2;
+    return 0;
+}
+
+static int lite_inspect(const char *path, bool quick, int max_problems,
+                        db_restore_check_fn versions, void *ctx, struct db_file_info *info,
+                        char *err, size_t errlen)
+{
+    sqlite3 *h = NULL;
+    memset(info, 0, sizeof(*info));
+    configure_library();
+    int out = lite_header(path, &info->wal, err, errlen);
+    if (out)
+        return out;
+    if ((out = lite_open_peek(path, &info->live, &h, err, errlen)))
+        return out;
+    sqlite3_busy_timeout(h, 5000);
+    sqlfunc_register(h); /* an index on kazi_fold(...) needs it to be checked */
+    info->page_size = lite_pragma_int(h, "PRAGMA page_size");
+    info->page_count = lite_pragma_int(h, "PRAGMA page_count");
+    info->freelist_count = lite_pragma_int(h, "PRAGMA freelist_count");
+    int n = lite_integrity(h, quick, max_problems, info->integrity, sizeof(info->integrity));
+    if (n < 0) {
+        snprintf(err, errlen, "%s", info->integrity);
+        out = -E_INVAL;
+        goto out;
+    }
+    info->problems = n;
+    out = versions_read(h, versions, ctx, err, errlen);
+out:
+    sqlite3_close(h);
     return out;
 }
 
@@ -476,6 +594,7 @@ const struct db_ops db_sqlite_ops = {
     .backup = lite_backup,
     .restore = lite_restore,
     .peek_versions = lite_peek_versions,
+    .inspect = lite_inspect,
     .space_free = lite_space_free,
     .global_close = lite_global_close,
 };
