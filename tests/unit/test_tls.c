@@ -398,3 +398,34 @@ TEST(tls_fingerprint_format)
     CHECK_INT(tls_fingerprint(c, fp, 95), -E_INVAL);
     free(c), free(k);
 }
+
+TEST(tls_inspect_changes_nothing)
+{
+    const char *dir = t_dir("inspect");
+    char cert[512], key[512], other[512], cert_b[512], key_b[512], err[256], want[1200];
+    char *c = NULL, *k = NULL, *cb = NULL, *kb = NULL;
+    time_t start, end, now = time(NULL);
+    struct stat st;
+    CHECK_INT(t_gen(dir, cert, key, &c, &k), 0);
+    /* a mode tls_load_or_generate would tighten stays as it is */
+    CHECK_INT(chmod(key, 0644), 0);
+    CHECK_INT(tls_inspect(cert, key, &start, &end, err, sizeof(err)), 0);
+    CHECK(start <= now && end > now + 800L * 86400);
+    CHECK_INT(stat(key, &st), 0);
+    CHECK_INT(st.st_mode & 0777, 0644);
+    /* an expired certificate is reported with its dates, not refused */
+    snprintf(other, sizeof(other), "%s/expired.pem", dir);
+    char *pem = t_make_cert(k, now - 10 * 86400, now - 86400);
+    CHECK(pem);
+    t_write(other, pem);
+    free(pem);
+    CHECK_INT(tls_inspect(other, key, &start, &end, err, sizeof(err)), 0);
+    CHECK_INT(end, now - 86400);
+    /* a key of another pair: the same message as at start-up */
+    CHECK_INT(t_gen(t_dir("inspect_b"), cert_b, key_b, &cb, &kb), 0);
+    CHECK_INT(tls_inspect(cert, key_b, &start, &end, err, sizeof(err)), -E_TLS);
+    CHECK_INT(end, -1);
+    snprintf(want, sizeof(want), "tls key '%s' does not match certificate '%s'", key_b, cert);
+    CHECK_STR(err, want);
+    free(c), free(k), free(cb), free(kb);
+}

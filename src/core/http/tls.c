@@ -150,19 +150,19 @@ static int tls_check_dates(gnutls_x509_crt_t crt, const char *path, int *expired
     return 0;
 }
 
-/* Checks that both PEMs parse, the key belongs to the first certificate and it is in date. */
-static int tls_check_pair(const char *cert_pem, const char *key_pem, const char *cert_path,
-                          const char *key_path, int *expired, char *err, size_t errlen)
+/* Checks that both PEMs parse and the key belongs to the first certificate; on success *crts
+ * holds the parsed chain (free with tls_free_crts). */
+static int tls_match_pair(const char *cert_pem, const char *key_pem, const char *cert_path,
+                          const char *key_path, gnutls_x509_crt_t **crts, unsigned *n, char *err,
+                          size_t errlen)
 {
-    gnutls_x509_crt_t *crts = NULL;
     gnutls_x509_privkey_t key = NULL;
     gnutls_datum_t kd = {(unsigned char *)key_pem, (unsigned)strlen(key_pem)};
     unsigned char cid[64], kid[64];
     size_t clen = sizeof(cid), klen = sizeof(kid);
-    unsigned n = 0;
     int rc = 0;
 
-    if (tls_parse_crts(cert_pem, &crts, &n) < 0) {
+    if (tls_parse_crts(cert_pem, crts, n) < 0) {
         rc = tls_fail(err, errlen, -E_TLS, "tls certificate '%s' is not a valid pem certificate",
                       cert_path);
         goto out;
@@ -177,19 +177,35 @@ static int tls_check_pair(const char *cert_pem, const char *key_pem, const char 
         rc = tls_fail(err, errlen, -E_TLS, "tls key '%s' is not a valid pem private key", key_path);
         goto out;
     }
-    if (gnutls_x509_crt_get_key_id(crts[0], GNUTLS_KEYID_USE_SHA256, cid, &clen) < 0 ||
+    if (gnutls_x509_crt_get_key_id((*crts)[0], GNUTLS_KEYID_USE_SHA256, cid, &clen) < 0 ||
         gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, kid, &klen) < 0 ||
         clen != klen || memcmp(cid, kid, clen)) {
         rc = tls_fail(err, errlen, -E_TLS, "tls key '%s' does not match certificate '%s'", key_path,
                       cert_path);
         goto out;
     }
-    rc = tls_check_dates(crts[0], cert_path, expired, err, errlen);
 out:
     if (key)
         gnutls_x509_privkey_deinit(key);
-    if (crts)
+    if (rc < 0 && *crts) {
+        tls_free_crts(*crts, *n);
+        *crts = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* Checks that both PEMs parse, the key belongs to the first certificate and it is in date. */
+static int tls_check_pair(const char *cert_pem, const char *key_pem, const char *cert_path,
+                          const char *key_path, int *expired, char *err, size_t errlen)
+{
+    gnutls_x509_crt_t *crts = NULL;
+    unsigned n = 0;
+    int rc = tls_match_pair(cert_pem, key_pem, cert_path, key_path, &crts, &n, err, errlen);
+    if (rc == 0) {
+        rc = tls_check_dates(crts[0], cert_path, expired, err, errlen);
         tls_free_crts(crts, n);
+    }
     return rc;
 }
 
@@ -503,5 +519,28 @@ int tls_fingerprint(const char *cert_pem, char *out, size_t outlen)
     }
 out:
     tls_free_crts(crts, n);
+    return rc;
+}
+
+int tls_inspect(const char *cert_file, const char *key_file, time_t *not_before, time_t *not_after,
+                char *err, size_t errlen)
+{
+    gnutls_x509_crt_t *crts = NULL;
+    char *cert = NULL, *key = NULL;
+    unsigned n = 0;
+    int rc = tls_read_file(cert_file, "certificate", &cert, err, errlen);
+
+    *not_before = *not_after = (time_t)-1;
+    if (rc == 0)
+        rc = tls_read_file(key_file, "key", &key, err, errlen);
+    if (rc == 0)
+        rc = tls_match_pair(cert, key, cert_file, key_file, &crts, &n, err, errlen);
+    if (rc == 0) {
+        *not_before = gnutls_x509_crt_get_activation_time(crts[0]);
+        *not_after = gnutls_x509_crt_get_expiration_time(crts[0]);
+        tls_free_crts(crts, n);
+    }
+    free(cert);
+    tls_free_secret(key);
     return rc;
 }

@@ -6,6 +6,7 @@
 #define KAZI_TLS_H
 
 #include <stddef.h>
+#include <time.h>
 
 /* Size of a SHA-256 fingerprint "AB:CD:...:EF" including the NUL. */
 #define TLS_FINGERPRINT_MAX 96
@@ -32,6 +33,14 @@
  * (explicit_bzero) before free(). */
 int tls_load_or_generate(const char *data_dir, const char *cert_file, const char *key_file,
                          char **cert_pem, char **key_pem, char *err, size_t errlen);
+
+/* Reads and checks a certificate and key pair the way tls_load_or_generate does, but changes
+ * nothing (no generation, no mode changes) and does not judge dates: both files parse, the key
+ * is not encrypted and belongs to the first certificate. *not_before and *not_after receive
+ * that certificate's validity ((time_t)-1 when absent or on failure) for the caller to judge.
+ * Returns 0, -E_IO or -E_TLS with err as in tls_load_or_generate. */
+int tls_inspect(const char *cert_file, const char *key_file, time_t *not_before,
+                time_t *not_after, char *err, size_t errlen);
 
 /* GnuTLS priority strings for HTTPS by the oldest protocol version accepted: the library's
  * NORMAL cipher choice with TLS 1.0 and 1.1 (and SSL 3.0) taken out. */
