@@ -21,6 +21,8 @@ static const struct {
      "backup --data DIR [--keep N] TARGET  online copy; into TARGET/ dated, N kept"},
     {"restore", cli_restore, "restore --data DIR FILE        replace the database with a backup"},
     {"routes", cli_routes, "routes                         print every route and REST method"},
+    {"doctor", cli_doctor,
+     "doctor --data DIR [--json]     check the installation, say what to fix"},
     {"modules", cli_modules, "modules                        list modules and their state"},
 };
 

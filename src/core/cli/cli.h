@@ -11,5 +11,6 @@ int cli_backup(int argc, char **argv);
 int cli_restore(int argc, char **argv);
 int cli_routes(int argc, char **argv);
 int cli_modules(int argc, char **argv);
+int cli_doctor(int argc, char **argv);
 
 #endif
