@@ -61,7 +61,8 @@ TEST(db_inspect_sound_file_unchanged)
     snprintf(path, sizeof(path), "%s/inspect.db", t_tmpdir());
     CHECK_INT(t_make_db(path), SQLITE_OK);
     long size = t_size(path);
-    CHECK_INT(db_inspect(path, false, 5, t_version, &v, &info, err, sizeof(err)), 0);
+    struct db_inspect_options o = {.max_problems = 5, .versions = t_version, .ctx = &v};
+    CHECK_INT(db_inspect(path, &o, &info, err, sizeof(err)), 0);
     CHECK_STR(info.integrity, "ok");
     CHECK_INT(info.problems, 0);
     CHECK(info.wal && !info.live);
@@ -92,7 +93,8 @@ TEST(db_inspect_reports_damage)
         fwrite(junk, 1, sizeof(junk), f);
     }
     fclose(f);
-    db_inspect(path, false, 3, NULL, NULL, &info, err, sizeof(err));
+    struct db_inspect_options o = {.max_problems = 3, .mmap_size = 1 << 20};
+    db_inspect(path, &o, &info, err, sizeof(err));
     CHECK(info.problems > 0 && info.problems <= 4);
     CHECK(strcmp(info.integrity, "ok") && !strchr(info.integrity, '\n'));
     CHECK(!strstr(info.integrity, "*** in database"));
@@ -102,16 +104,17 @@ TEST(db_inspect_refuses_other_files)
 {
     char path[300], err[256];
     struct db_file_info info;
+    struct db_inspect_options o = {.max_problems = 5};
     snprintf(path, sizeof(path), "%s/inspect-text.db", t_tmpdir());
     FILE *f = fopen(path, "w");
     CHECK(f);
     for (int i = 0; i < 20; i++)
         fputs("not a database, just text\n", f);
     fclose(f);
-    CHECK_INT(db_inspect(path, false, 5, NULL, NULL, &info, err, sizeof(err)), -E_INVAL);
+    CHECK_INT(db_inspect(path, &o, &info, err, sizeof(err)), -E_INVAL);
     CHECK_STR(err, "file is not a database");
     snprintf(path, sizeof(path), "%s/inspect-missing.db", t_tmpdir());
-    CHECK_INT(db_inspect(path, false, 5, NULL, NULL, &info, err, sizeof(err)), -E_IO);
+    CHECK_INT(db_inspect(path, &o, &info, err, sizeof(err)), -E_IO);
     /* an SQLite file without kazi's schema */
     sqlite3 *h = NULL;
     snprintf(path, sizeof(path), "%s/inspect-foreign.db", t_tmpdir());
@@ -119,6 +122,6 @@ TEST(db_inspect_refuses_other_files)
     CHECK_INT(sqlite3_open(path, &h), SQLITE_OK);
     sqlite3_exec(h, "CREATE TABLE x (a)", NULL, NULL, NULL);
     sqlite3_close(h);
-    CHECK_INT(db_inspect(path, false, 5, NULL, NULL, &info, err, sizeof(err)), -E_INVAL);
+    CHECK_INT(db_inspect(path, &o, &info, err, sizeof(err)), -E_INVAL);
     CHECK(!strncmp(err, "it holds no kazi schema", 23));
 }

@@ -410,8 +410,8 @@ void doctor_check_database(struct doctor *d)
              "stop kazi, keep a copy of the damaged file, and restore the latest backup: kazi "
              "restore --data %s FILE",
              d->cfg->data);
-    int rc =
-        db_inspect(path, d->quick, DB_PROBLEMS, schema_version, &scan, &info, err, sizeof(err));
+    struct db_inspect_options o = {d->quick, DB_PROBLEMS, d->cfg->db_mmap, schema_version, &scan};
+    int rc = db_inspect(path, &o, &info, err, sizeof(err));
     if (info.problems > 0)
         doctor_say(d, DOCTOR_FAIL, "database", fix, "database '%s' fails the %s check: %s", path,
                    d->quick ? "quick" : "integrity", info.integrity);

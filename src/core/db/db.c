@@ -484,10 +484,10 @@ int db_peek_versions(const char *path, db_restore_check_fn check, void *ctx, cha
     return ops->peek_versions(path, check, ctx, err, errlen);
 }
 
-int db_inspect(const char *path, bool quick, int max_problems, db_restore_check_fn versions,
-               void *ctx, struct db_file_info *info, char *err, size_t errlen)
+int db_inspect(const char *path, const struct db_inspect_options *o, struct db_file_info *info,
+               char *err, size_t errlen)
 {
-    return ops->inspect(path, quick, max_problems, versions, ctx, info, err, errlen);
+    return ops->inspect(path, o, info, err, errlen);
 }
 
 int db_backup(struct db *db, const char *path)

@@ -134,17 +134,25 @@ struct db_file_info {
     int problems;           /* integrity problems reported (at most the max_problems asked) */
     char integrity[1024];   /* "ok", or the first problems joined by "; " (each cut at 200) */
 };
+/* What db_inspect does. */
+struct db_inspect_options {
+    bool quick;                   /* PRAGMA quick_check instead of integrity_check */
+    int max_problems;             /* integrity problems to ask for and keep (at least 1) */
+    int64_t mmap_size;            /* bytes read through a memory map (0: read calls) */
+    db_restore_check_fn versions; /* called with each module's version; may be NULL */
+    void *ctx;                    /* for versions */
+};
 /* Looks at the database file path without changing it: opened read-only, no migration, no
  * checkpoint, no journal mode change. When no WAL file exists (nobody has the database open)
  * the file is opened as immutable, so no -wal or -shm file is created next to it; otherwise
  * it is read through the WAL like any reader (which updates only the shared-memory index,
- * -shm). Runs PRAGMA integrity_check (quick_check when quick), keeping at most max_problems
- * problems, then hands every module's highest recorded migration to versions (may be NULL;
- * a nonzero return stops and is returned). Returns 0 also when the integrity check found
- * problems (info->problems > 0); -E_IO when path cannot be opened, -E_INVAL when it is not a
- * database or holds no kazi schema (err then says why, e.g. "file is not a database"). */
-int db_inspect(const char *path, bool quick, int max_problems, db_restore_check_fn versions,
-               void *ctx, struct db_file_info *info, char *err, size_t errlen);
+ * -shm). Runs the integrity check o asks for, then hands every module's highest recorded
+ * migration to o->versions (a nonzero return stops and is returned). Returns 0 also when the
+ * integrity check found problems (info->problems > 0); -E_IO when path cannot be opened,
+ * -E_INVAL when it is not a database or holds no kazi schema (err then says why, e.g. "file
+ * is not a database"). */
+int db_inspect(const char *path, const struct db_inspect_options *o, struct db_file_info *info,
+               char *err, size_t errlen);
 
 /* Total nanoseconds spent in db_step across all threads (for /metrics). */
 uint64_t db_time_ns(void);

@@ -38,8 +38,8 @@ struct db_ops {
                    char *err, size_t errlen);
     int (*peek_versions)(const char *path, db_restore_check_fn check, void *ctx, char *err,
                          size_t errlen);
-    int (*inspect)(const char *path, bool quick, int max_problems, db_restore_check_fn versions,
-                   void *ctx, struct db_file_info *info, char *err, size_t errlen);
+    int (*inspect)(const char *path, const struct db_inspect_options *o, struct db_file_info *info,
+                   char *err, size_t errlen);
     /* bytes the database's file system can still take, -1 when unknown */
     int64_t (*space_free)(void);
     void (*global_close)(void *any_conn);
