@@ -17,6 +17,7 @@
 #include "core/base/timeutil.h"
 #include "core/cli/doctor.h"
 #include "core/db/db.h"
+#include "core/db/migrate.h"
 #include "core/http/tls.h"
 #include "core/registry.h"
 
@@ -325,23 +326,14 @@ struct schema_scan {
     int64_t version[SCHEMA_MODULES];
 };
 
-/* The newest migration a module has; 0 without migrations. */
-static int64_t newest_of(const struct module *m)
-{
-    int64_t newest = 0;
-    for (const struct migration *g = m->migrations; g && g->version; g++)
-        newest = g->version;
-    return newest;
-}
-
 /* The newest migration this binary has for module name; -1 when it is not compiled in. */
 static int64_t newest_known(const char *name)
 {
     if (!strcmp(name, core_module.name))
-        return newest_of(&core_module);
+        return migrate_newest(&core_module);
     for (const struct module *const *p = kazi_modules; *p; p++)
         if (!strcmp((*p)->name, name))
-            return newest_of(*p);
+            return migrate_newest(*p);
     return -1;
 }
 
@@ -375,7 +367,7 @@ static int schema_pending(const struct schema_scan *s, char *out, size_t size)
     const struct module *const *mods = registry_modules(&n_mods);
     out[0] = '\0';
     for (int i = 0; i < n_mods; i++) {
-        int64_t have = 0, newest = newest_of(mods[i]);
+        int64_t have = 0, newest = migrate_newest(mods[i]);
         for (int j = 0; j < s->n; j++)
             if (!strcmp(s->name[j], mods[i]->name))
                 have = s->version[j];

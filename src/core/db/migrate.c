@@ -46,7 +46,7 @@ static int current_version(struct db *db, const char *module, int64_t *out)
     return rc;
 }
 
-static int64_t newest_version(const struct module *mod)
+int64_t migrate_newest(const struct module *mod)
 {
     int64_t newest = 0;
     for (const struct migration *m = mod->migrations; m && m->version; m++)
@@ -60,7 +60,7 @@ static int refuse_newer(const struct module *mod, int64_t have)
     memset(&failure, 0, sizeof(failure));
     failure.module = mod->name;
     failure.version = have;
-    failure.known = newest_version(mod);
+    failure.known = migrate_newest(mod);
     return -E_CONFIG;
 }
 
@@ -68,7 +68,7 @@ int migrate_version_ok(const char *module, int64_t version, void *ctx)
 {
     const struct migrate_modules *mm = ctx;
     for (int i = 0; i < mm->n; i++)
-        if (!strcmp(mm->mods[i]->name, module) && version > newest_version(mm->mods[i]))
+        if (!strcmp(mm->mods[i]->name, module) && version > migrate_newest(mm->mods[i]))
             return refuse_newer(mm->mods[i], version);
     return 0;
 }
@@ -82,7 +82,7 @@ static int apply_one(struct db *db, const struct module *mod, const struct migra
         failure.module = mod->name;
         failure.name = m->name;
         failure.version = m->version;
-        failure.known = newest_version(mod);
+        failure.known = migrate_newest(mod);
         snprintf(failure.error, sizeof(failure.error), "%s", db_errmsg(db));
         return rc;
     }
@@ -121,7 +121,7 @@ static int check_versions(struct db *db, const struct module *const *mods, int n
         int rc = current_version(db, mods[i]->name, &have[i]);
         if (rc)
             return rc;
-        if (have[i] > newest_version(mods[i]))
+        if (have[i] > migrate_newest(mods[i]))
             return refuse_newer(mods[i], have[i]);
     }
     return 0;

@@ -46,6 +46,9 @@ struct migrate_modules {
 };
 int migrate_version_ok(const char *module, int64_t version, void *ctx);
 
+/* The newest migration version mod has (0 when it has none). */
+int64_t migrate_newest(const struct module *mod);
+
 /* The failure recorded by the last call above that failed. Borrowed; valid until the next. */
 const struct migrate_failure *migrate_last_failure(void);
 
