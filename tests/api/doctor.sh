@@ -22,12 +22,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# doctor ARGS...: runs kazi doctor, output in $OUT, exit status in $RC
-doctor() {
-    OUT=$("$KAZI_BIN" doctor "$@" 2>"$T_DIR/doctor.err")
-    RC=$?
-    OUT+=$(cat "$T_DIR/doctor.err")
-}
+# doctor ARGS...: runs kazi doctor, output in $OUT, exit status in $RC (sanitizer findings
+# are reported by kazi_run)
+doctor() { kazi_run doctor "$@"; }
 
 # snapshot DIR: every file's name, mode, owner and checksum
 snapshot() {

@@ -423,7 +423,8 @@ void doctor_check_database(struct doctor *d)
     int n_pending = schema_pending(&scan, pending, sizeof(pending));
     if (n_pending) {
         snprintf(fix, sizeof(fix),
-                 "none; take a backup first if you like: kazi backup --data %s FILE", d->cfg->data);
+                 "take a backup first (kazi backup --data %s /var/backups/kazi/), then start it",
+                 d->cfg->data);
         doctor_say(d, DOCTOR_WARN, "database", fix,
                    "schema is older than this kazi (%s): kazi serve will migrate it at start",
                    pending);
