@@ -118,6 +118,13 @@ doctor "${LISTEN[@]}" --data "$P" --user "$ME"
 expect_match "group-readable directory: names the group" "$(line_for "$OUT" 'data directory .* is mode')" \
     "^FAIL files: data directory '$P' is mode 0750; members of group '[^']+' can read the database - fix: chmod 700 $P$"
 
+W=$(copy_of wrong-owner)
+touch "$W/kazi.db-shm" && chmod 600 "$W/kazi.db-shm" && chown nobody "$W/kazi.db-shm"
+doctor "${LISTEN[@]}" --data "$W" --user "$ME"
+expect_eq "a -shm file of another user (SQLite run as it): exit 1, named, with the fix" \
+    "$RC:$(line_for "$OUT" 'kazi.db-shm')" \
+    "1:FAIL files: database file '$W/kazi.db-shm' is owned by 'nobody', but kazi runs as '$ME' - fix: chown $ME: $W/kazi.db-shm"
+
 doctor "${LISTEN[@]}" --data "$DATA" --user nobody
 expect_eq "another owner: exit 1" "$RC" 1
 expect_eq "another owner: names both users and the fix" "$(line_for "$OUT" 'data directory .* is owned')" \

@@ -217,14 +217,13 @@ void doctor_check_files(struct doctor *d)
     snprintf(path, sizeof(path), "%s/tls", data);
     if (!stat(path, &st)) {
         ok = check_private(d, "tls directory", path, &st, "read the private key") && ok;
-        static const char *const tls_files[] = {"key.pem", "cert.pem"};
-        for (size_t i = 0; i < ARRAY_SIZE(tls_files); i++) {
-            snprintf(path, sizeof(path), "%s/tls/%s", data, tls_files[i]);
-            if (!stat(path, &st))
-                ok = check_private(d, i ? "tls certificate" : "tls key", path, &st,
-                                   i ? "replace the certificate's file" : "read the private key") &&
-                     ok;
-        }
+        snprintf(path, sizeof(path), "%s/tls/key.pem", data);
+        if (!stat(path, &st))
+            ok = check_private(d, "tls key", path, &st, "read the private key") && ok;
+        /* the certificate is public: it only has to be readable */
+        snprintf(path, sizeof(path), "%s/tls/cert.pem", data);
+        if (!stat(path, &st))
+            check_readable(d, "tls certificate", path, false);
     }
     if (strcmp(d->cfg->https, "off") && *d->cfg->tls_cert && *d->cfg->tls_key) {
         check_readable(d, "tls certificate", d->cfg->tls_cert, false);
