@@ -288,6 +288,24 @@ static const char *time_daemon_running(void)
     return out;
 }
 
+/* A time daemon's unit enabled in systemd (a symbolic link under *.wants), or NULL. */
+static const char *time_daemon_enabled(void)
+{
+    static const char *const links[][2] = {
+        {"sysinit.target.wants/systemd-timesyncd.service", "systemd-timesyncd"},
+        {"multi-user.target.wants/chrony.service", "chrony"},
+        {"multi-user.target.wants/ntpsec.service", "ntpsec"},
+        {"multi-user.target.wants/ntp.service", "ntp"},
+        {"multi-user.target.wants/openntpd.service", "openntpd"}};
+    char path[160];
+    for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+        snprintf(path, sizeof(path), "/etc/systemd/system/%s", links[i][0]);
+        if (!access(path, F_OK))
+            return links[i][1];
+    }
+    return NULL;
+}
+
 static void check_time(struct doctor *d)
 {
     struct timex tx;
@@ -305,7 +323,15 @@ static void check_time(struct doctor *d)
                    tx.esterror / 1000, daemon ? "; " : "", daemon ? daemon : "");
         return;
     }
-    if (daemon)
+    const char *enabled = daemon ? NULL : time_daemon_enabled();
+    char fix[160];
+    if (enabled) {
+        snprintf(fix, sizeof(fix), "start it (systemctl start %s) and look at its log", enabled);
+        doctor_say(d, DOCTOR_WARN, "time", fix,
+                   "the clock is not synchronised; %s is enabled but does not run; sessions, "
+                   "sign-in links, TLS certificates and backup names depend on the time",
+                   enabled);
+    } else if (daemon)
         doctor_say(d, DOCTOR_WARN, "time",
                    "check that it reaches its time servers (timedatectl timesync-status, or "
                    "chronyc sources)",
