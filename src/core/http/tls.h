@@ -39,8 +39,8 @@ int tls_load_or_generate(const char *data_dir, const char *cert_file, const char
  * is not encrypted and belongs to the first certificate. *not_before and *not_after receive
  * that certificate's validity ((time_t)-1 when absent or on failure) for the caller to judge.
  * Returns 0, -E_IO or -E_TLS with err as in tls_load_or_generate. */
-int tls_inspect(const char *cert_file, const char *key_file, time_t *not_before,
-                time_t *not_after, char *err, size_t errlen);
+int tls_inspect(const char *cert_file, const char *key_file, time_t *not_before, time_t *not_after,
+                char *err, size_t errlen);
 
 /* GnuTLS priority strings for HTTPS by the oldest protocol version accepted: the library's
  * NORMAL cipher choice with TLS 1.0 and 1.1 (and SSL 3.0) taken out. */
