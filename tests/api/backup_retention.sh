@@ -78,6 +78,23 @@ expect_eq "an existing directory as TARGET without '/': exits 0" "$RC" 0
 expect_eq "... keeps two" "$(backups | wc -l)" 2
 expect_match "... the newest holds seven leads" "$(for f in $(backups); do leads "$BK/$f"; done | sort -n | tr '\n' ' ')" "^6 7 $"
 
+# ---- a name freed by retention is not taken again while a later backup of its second exists:
+# with kazi-S-5.db present (S the current second), the next backup of second S is kazi-S-6.db,
+# not the free kazi-S.db, which would sort as the oldest and be the next one removed
+seq_ok=
+for attempt in 1 2 3; do
+    stamp=$(date -u +%Y%m%dT%H%M%SZ)
+    cp "$BK/$(backups | tail -1)" "$BK/kazi-$stamp-5.db"
+    backup "$BK/"
+    newest=$(grep -o "kazi-[0-9T]*Z\(-[0-9]*\)\?\.db" <<<"$OUT" | head -1)
+    rm -f "$BK/kazi-$stamp-5.db" "$BK/$newest"
+    case $newest in
+    "kazi-$stamp-6.db") seq_ok=yes && break ;;
+    "kazi-$stamp"*) seq_ok="no ($newest)" && break ;;
+    esac # the second turned over between the two steps: try again
+done
+expect_eq "a backup in a second that already has kazi-S-5.db is named kazi-S-6.db" "$seq_ok" yes
+
 # ---- usage errors change nothing
 before=$(backups | tr '\n' ' ')
 backup --keep 2 "$T_DIR/one.db"

@@ -110,13 +110,33 @@ static int prune(const char *dir, const char *fresh, long keep)
     return failed;
 }
 
+/* The first suffix after every backup of this second in dir: a name freed by retention is not
+ * taken again while a later backup of the same second exists, so the order of the names stays
+ * the order of writing. 1 when there is none. */
+static int first_free_seq(const char *dir, const char *stamp)
+{
+    DIR *d = opendir(dir);
+    long top = 0;
+    struct dirent *e;
+    if (!d)
+        return 1;
+    while ((e = readdir(d))) {
+        char s[17];
+        long seq;
+        if (backup_name(e->d_name, s, &seq) && !strcmp(s, stamp) && seq > top)
+            top = seq;
+    }
+    closedir(d);
+    return top < 99 ? (int)top + 1 : 100;
+}
+
 /* Gives the checked copy tmp its name without ever replacing a file: TARGET itself, or in a
  * directory dir/kazi-STAMP.db, kazi-STAMP-2.db... when a backup of the same second exists.
  * Then makes the name durable. Fills out. Returns 0, or -1 after saying why (tmp is left). */
 static int publish(const char *tmp, const char *target, const char *dir, const char *stamp,
                    char *out, size_t len)
 {
-    for (int seq = 1; seq < 100; seq++) {
+    for (int seq = dir ? first_free_seq(dir, stamp) : 1; seq < 100; seq++) {
         int n = !dir       ? snprintf(out, len, "%s", target)
                 : seq == 1 ? snprintf(out, len, "%s/kazi-%s.db", dir, stamp)
                            : snprintf(out, len, "%s/kazi-%s-%d.db", dir, stamp, seq);
