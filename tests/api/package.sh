@@ -58,6 +58,38 @@ unit_value() { sed -n "s/^$2=//p" "$1" | tail -1; }
 # mode_owner PATH: "0700 kazi:kazi" as the root's own user names see it
 mode_owner() { in_root stat -c '%a %U:%G' "$1" 2>/dev/null | sed 's/^/0/'; }
 
+# unit_command UNIT: sets UNIT_CMD to the unit's ExecStart as the unit runs it — its User,
+# Group and Environment=, and for Type=notify NOTIFY_SOCKET (and WATCHDOG_USEC, WATCHDOG_PID) —
+# inside the root, and exec_start, user and umask_ from the unit. Run it as
+# ( umask "$umask_"; exec "${UNIT_CMD[@]}" ): every step execs the next, so the process
+# started is kazi itself.
+unit_command() {
+    local group type watchdog unit_env argv socket= usec= uid gid home shell
+    exec_start=$(unit_value "$1" ExecStart)
+    user=$(unit_value "$1" User)
+    group=$(unit_value "$1" Group)
+    umask_=$(unit_value "$1" UMask)
+    type=$(unit_value "$1" Type)
+    watchdog=$(unit_value "$1" WatchdogSec)
+    read -r -a unit_env <<<"$(sed -n 's/^Environment=//p' "$1" | tr '\n' ' ')"
+    read -r -a argv <<<"$exec_start"
+    IFS=: read -r _ _ uid _ _ home shell <<<"$(grep "^$user:" "$ROOT/etc/passwd")"
+    gid=$(grep "^${group:-$user}:" "$ROOT/etc/group" | cut -d: -f3)
+    if [ "$type" == notify ]; then
+        socket=/run/kazi-notify/notify
+        [ "${watchdog:-0}" -gt 0 ] && usec=$((watchdog * 1000000))
+    fi
+    UNIT_CMD=(unshare -m -- /bin/sh -c 'r=$0 u=$1 g=$2 h=$3 n=$4 s=$5 ns=$6 w=$7
+        shift 7
+        mount -t proc proc "$r/proc" &&
+        exec chroot --userspec="$u:$g" --groups="$g" "$r" /usr/bin/env -i \
+            PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin HOME="$h" USER="$n" \
+            LOGNAME="$n" SHELL="$s" ${ns:+NOTIFY_SOCKET=$ns} \
+            ${w:+WATCHDOG_USEC=$w WATCHDOG_PID=$$} "$@"'
+        "$ROOT" "$uid" "$gid" "$home" "$user" "$shell" "$socket" "$usec"
+        "${unit_env[@]}" "${argv[@]}")
+}
+
 # --- build and lint
 VERSION=$(cat "$REPO/VERSION")
 ARCH=$(dpkg-architecture -qDEB_HOST_ARCH)
@@ -196,14 +228,7 @@ done)
 expect_eq "nothing is started in a chroot" "$running" ""
 
 # --- the service, as its unit runs it
-unit=$units/kazi.service
-exec_start=$(unit_value "$unit" ExecStart)
-user=$(unit_value "$unit" User)
-group=$(unit_value "$unit" Group)
-umask_=$(unit_value "$unit" UMask)
-type=$(unit_value "$unit" Type)
-watchdog=$(unit_value "$unit" WatchdogSec)
-read -r -a unit_env <<<"$(sed -n 's/^Environment=//p' "$unit" | tr '\n' ' ')"
+unit_command "$units/kazi.service"
 expect_eq "the unit runs kazi serve --config /etc/kazi/kazi.conf as kazi" "$exec_start $user" \
     "/usr/bin/kazi serve --config /etc/kazi/kazi.conf kazi"
 printf '\n# test: ephemeral loopback ports\nhttp = 127.0.0.1:0\nhttps = 127.0.0.1:0\n' >>"$conf"
@@ -213,30 +238,6 @@ python3 "$HELPERS" notify "$ROOT/run/kazi-notify/notify" "$T_DIR/notify.log" 300
 NOTIFY_PID=$!
 for _ in $(seq 100); do [ -S "$ROOT/run/kazi-notify/notify" ] && break; sleep 0.05; done
 
-# unit_command CMD...: sets UNIT_CMD to CMD as the unit runs it — its user, group and
-# Environment=, and for Type=notify NOTIFY_SOCKET (and WATCHDOG_USEC, WATCHDOG_PID) — inside the
-# root. Run it as ( umask "$umask_"; exec "${UNIT_CMD[@]}" ): every step execs the next, so the
-# process started is kazi itself.
-unit_command() {
-    local socket= usec= uid gid
-    uid=$(grep "^$user:" "$ROOT/etc/passwd" | cut -d: -f3)
-    gid=$(grep "^${group:-$user}:" "$ROOT/etc/group" | cut -d: -f3)
-    if [ "$type" == notify ]; then
-        socket=/run/kazi-notify/notify
-        [ "${watchdog:-0}" -gt 0 ] && usec=$((watchdog * 1000000))
-    fi
-    UNIT_CMD=(unshare -m -- /bin/sh -c 'r=$0 u=$1 g=$2 h=$3 n=$4 s=$5 ns=$6 w=$7
-        shift 7
-        mount -t proc proc "$r/proc" &&
-        exec chroot --userspec="$u:$g" --groups="$g" "$r" /usr/bin/env -i \
-            PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin HOME="$h" USER="$n" \
-            LOGNAME="$n" SHELL="$s" ${ns:+NOTIFY_SOCKET=$ns} \
-            ${w:+WATCHDOG_USEC=$w WATCHDOG_PID=$$} "$@"'
-        "$ROOT" "$uid" "$gid" "$kazi_home" "$user" "$kazi_shell" "$socket" "$usec"
-        "${unit_env[@]}" "$@")
-}
-read -r -a argv <<<"$exec_start"
-unit_command "${argv[@]}"
 : >"$T_DIR/serve.out"
 (
     umask "$umask_"
@@ -290,15 +291,7 @@ expect_eq "the generated TLS directory is 0700 kazi:kazi" "$(mode_owner /var/lib
     "0700 kazi:kazi"
 
 # --- the backup unit's command, as its unit runs it
-bunit=$units/kazi-backup.service
-user=$(unit_value "$bunit" User)
-group=$(unit_value "$bunit" Group)
-umask_=$(unit_value "$bunit" UMask)
-type=$(unit_value "$bunit" Type)
-watchdog=$(unit_value "$bunit" WatchdogSec)
-read -r -a unit_env <<<"$(sed -n 's/^Environment=//p' "$bunit" | tr '\n' ' ')"
-read -r -a argv <<<"$(unit_value "$bunit" ExecStart)"
-unit_command "${argv[@]}"
+unit_command "$units/kazi-backup.service"
 status=0
 (
     umask "$umask_"
