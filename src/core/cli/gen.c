@@ -9,7 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/base/error.h"
 #include "core/cli/cli.h"
 #include "core/config/config.h"
 
