@@ -26,7 +26,9 @@ LDLIBS := $(PKG_LIBS) -lwslay -lpthread -lm # libwslay-dev ships no pkg-config f
 
 REL := $(BUILD_DIR)/release
 ASAN := $(BUILD_DIR)/asan
-REL_CFLAGS := -O2 -g $(BASE_CFLAGS)
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment go into the release build (the Debian
+# package build passes dpkg-buildflags' hardening flags this way)
+REL_CFLAGS := -O2 -g $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined $(BASE_CFLAGS)
 ASAN_LDFLAGS := -fsanitize=address,undefined
@@ -82,13 +84,13 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ := $(patsubst %.c,$(ASAN)/obj/%.o,$(UNIT_SRC))
 
 .PHONY: all release asan test test-quick run bench fuzz fuzz-lib gen clean deps format format-check \
-        routes
+        routes deb
 all: release
 release: $(REL)/kazi
 asan: $(ASAN)/kazi $(if $(strip $(EXTRA_MIGRATIONS)),,$(ASAN)/unit-tests)
 
 $(REL)/kazi: $(REL_OBJ)
-	$(CC) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(ASAN)/kazi: $(ASAN_LIB_OBJ) $(ASAN)/obj/src/main.o
 	$(CC) $(ASAN_LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -183,9 +185,16 @@ format-check: deps
 routes: release
 	$(REL)/kazi routes
 
+# the Debian package $(BUILD_DIR)/deb/kazi_VERSION_ARCH.deb: dpkg-buildpackage on a copy of the
+# tree in $(BUILD_DIR)/deb/ (see scripts/build-deb and docs/operations.md)
+deb: deps
+	scripts/build-deb $(BUILD_DIR)/deb
+
 clean:
 	rm -rf $(BUILD_DIR)
 
-# dependency files are only read, never remade
+# dependency files are only read, never remade; the package build's copy of the tree in
+# $(BUILD_DIR)/deb has its own
 %.d: ;
--include $(shell find $(BUILD_DIR) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD_DIR) -path '$(BUILD_DIR)/deb' -prune -o -name '*.d' -type f -print \
+           2>/dev/null)

@@ -8,11 +8,11 @@
 #include "core/cli/cli.h"
 #include "core/config/config.h"
 
-static const struct {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *usage;
-} commands[] = {
+static int cmd_gen(int argc, char **argv);
+
+/* Each usage is the synopsis, then (after two or more spaces) what the command does; `kazi
+ * gen` builds the manual page and the shell completion from this table. */
+static const struct cli_command commands[] = {
     {"serve", cli_serve, "serve --data DIR --http ADDR:PORT --https ADDR:PORT [--config FILE]"},
     {"migrate", cli_migrate, "migrate --data DIR             apply pending migrations"},
     {"user", cli_user, "user add --data DIR --email E --name N --password-file F [--admin]"},
@@ -24,7 +24,13 @@ static const struct {
     {"doctor", cli_doctor,
      "doctor --data DIR [--json]     check the installation, say what to fix"},
     {"modules", cli_modules, "modules                        list modules and their state"},
+    {"gen", cmd_gen, "gen man|conf-man|conf|bash-completion  packaging: print a generated file"},
 };
+
+static int cmd_gen(int argc, char **argv)
+{
+    return cli_gen(stdout, argc, argv, commands, ARRAY_SIZE(commands));
+}
 
 static void usage(FILE *out)
 {

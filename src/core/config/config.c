@@ -451,19 +451,59 @@ int config_load(struct config *cfg, int argc, char **argv, struct config_extra *
     return 0;
 }
 
+void config_flag_name(const char *key, char *buf, size_t len)
+{
+    snprintf(buf, len, "--%s", key);
+    for (char *p = buf; *p; p++)
+        if (*p == '_')
+            *p = '-';
+}
+
+void config_env_name(const char *key, char *buf, size_t len)
+{
+    snprintf(buf, len, "KAZI_%s", key);
+    for (char *p = buf; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+}
+
+bool config_option_doc(size_t i, struct config_option_doc *doc)
+{
+    static const char *const type_names[] = {
+        [OPT_STR] = "text",      [OPT_INT] = "integer",  [OPT_SIZE] = "size",
+        [OPT_DOUBLE] = "number", [OPT_ADDR] = "address", [OPT_CHOICE] = "choice",
+    };
+    static const char *const metavars[] = {
+        [OPT_STR] = "VALUE",     [OPT_INT] = "N",          [OPT_SIZE] = "SIZE",
+        [OPT_DOUBLE] = "NUMBER", [OPT_ADDR] = "ADDR:PORT", [OPT_CHOICE] = "VALUE",
+    };
+    if (i >= N_OPTIONS)
+        return false;
+    const struct option_def *o = &options[i];
+    bool is_file = !strcmp(o->key, "config_file");
+    *doc = (struct config_option_doc){
+        .key = o->key,
+        .type = type_names[o->type],
+        .metavar = is_file ? "FILE" : metavars[o->type],
+        .def = o->def,
+        .choices = o->choices,
+        .min = o->min,
+        .max = o->max,
+        .ranged = o->type == OPT_INT || o->type == OPT_SIZE || o->type == OPT_DOUBLE,
+        .help = o->help,
+        .alias = is_file ? "--config" : NULL, /* config_load's documented short form */
+        .in_file = !is_file,                  /* load_file refuses it */
+    };
+    return true;
+}
+
 void config_print_help(FILE *out)
 {
     fprintf(out, "Options (flag, environment variable, kazi.conf key; default):\n");
     for (size_t i = 0; i < N_OPTIONS; i++) {
         const struct option_def *o = &options[i];
         char flag[64], env[64];
-        snprintf(flag, sizeof(flag), "--%s", o->key);
-        snprintf(env, sizeof(env), "KAZI_%s", o->key);
-        for (char *p = flag; *p; p++)
-            if (*p == '_')
-                *p = '-';
-        for (char *p = env; *p; p++)
-            *p = (char)toupper((unsigned char)*p);
+        config_flag_name(o->key, flag, sizeof(flag));
+        config_env_name(o->key, env, sizeof(env));
         fprintf(out, "  %-20s %-24s %s\n  %-20s %-24s default: %s\n", flag, env, o->help, "", "",
                 *o->def ? o->def : "(none)");
     }

@@ -65,6 +65,28 @@ int config_load(struct config *cfg, int argc, char **argv, struct config_extra *
 /* Prints every option with its flag, environment variable and default. */
 void config_print_help(FILE *out);
 
+/* One row of the option table as the generated documentation sees it (`kazi gen`: manual
+ * pages, the commented kazi.conf, shell completion). Every pointer is a static string. */
+struct config_option_doc {
+    const char *key;     /* kazi.conf key, e.g. "max_body" */
+    const char *type;    /* text, integer, size, number, address or choice */
+    const char *metavar; /* the value's placeholder: VALUE, N, SIZE, ADDR:PORT, FILE... */
+    const char *def;     /* default as text; "" when there is none */
+    const char *choices; /* "a|b|c" for a choice, else NULL */
+    double min, max;     /* the accepted range when ranged */
+    bool ranged;
+    const char *help;
+    const char *alias; /* a second flag for the option ("--config"), or NULL */
+    bool in_file;      /* may be set in kazi.conf (config_file may not) */
+};
+
+/* Describes option i (from 0, in table order) into *doc; false when i is past the last. */
+bool config_option_doc(size_t i, struct config_option_doc *doc);
+
+/* The flag ("--max-body") and environment variable ("KAZI_MAX_BODY") of a key, into buf. */
+void config_flag_name(const char *key, char *buf, size_t len);
+void config_env_name(const char *key, char *buf, size_t len);
+
 /* Splits "host:port" ("[::1]:8443" for IPv6) into host (caller buffer) and port. Returns 0 or
  * -E_INVAL. "off" is not accepted here; check for it first. */
 int config_parse_addr(const char *s, char *host, size_t hostlen, int *port);
