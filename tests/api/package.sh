@@ -5,7 +5,11 @@
 # mirror), checks what it installed, runs the service inside the root as its unit would (the
 # unit's ExecStart, User, Group, UMask and Environment; NOTIFY_SOCKET on a datagram listener),
 # reloads it with SIGHUP under load, stops it, runs the backup unit's command, upgrades, and
-# purges with and without KAZI_PURGE_DATA=yes.
+# purges with and without KAZI_PURGE_DATA=yes. Then the same root, with systemd added, boots
+# in a container (systemd-nspawn, its own network) and the units run for real: the hardened
+# service starts (READY=1 through the whole sandbox), reloads under load with `systemctl
+# reload`, is restarted by the watchdog when it hangs, the backup unit runs, and
+# `systemd-analyze security` scores the running unit.
 #   KAZI_DEB=path/kazi_V_A.deb   test that package instead of building one
 # The clean root is cached as build/package-test/debian12-KEY.tar, KEY a hash of how it is
 # made; it needs root (chroot, mount namespaces) and the Debian mirror.
@@ -18,10 +22,16 @@ SUITE=bookworm
 ROOT=$T_DIR/root
 NOTIFY_PID=
 LOAD_PID=
+NSPAWN_PID=
 # on exit: the load and notify helpers, and every process this suite started inside the root
 # (found by their root directory), are stopped before the root is removed
 cleanup() {
     local p
+    if [ -n "$NSPAWN_PID" ]; then
+        kill -TERM "$NSPAWN_PID" 2>/dev/null
+        for _ in $(seq 200); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$NSPAWN_PID" 2>/dev/null
+    fi
     [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null
     [ -n "$NOTIFY_PID" ] && kill "$NOTIFY_PID" 2>/dev/null
     for p in /proc/[0-9]*; do
@@ -344,5 +354,114 @@ check "KAZI_PURGE_DATA=yes purge removes /var/lib/kazi" test ! -e "$ROOT/var/lib
 check "KAZI_PURGE_DATA=yes purge removes the kazi user and group" \
     bash -c "! grep -q '^kazi:' '$ROOT/etc/passwd' '$ROOT/etc/group'"
 check "nothing of the package is left in /etc" test ! -e "$ROOT/etc/kazi"
+
+# --- under systemd: the same root with systemd added, booted in a container
+if ! command -v systemd-nspawn >/dev/null || ! command -v nsenter >/dev/null; then
+    not_ok "systemd-nspawn is installed (systemd-container, scripts/install-deps)"
+    t_finish
+    exit 1
+fi
+if in_root timeout 600 apt-get -q -y --no-install-recommends install systemd systemd-sysv dbus \
+    curl /tmp/kazi.deb >"$T_DIR/apt3.log" 2>&1; then
+    ok "apt installs systemd and the package again"
+else
+    not_ok "apt installs systemd and the package again"
+    tail -20 "$T_DIR/apt3.log" | sed 's/^/# /'
+    t_finish
+    exit 1
+fi
+systemd-nspawn -q -D "$ROOT" -b --private-network --register=no --keep-unit \
+    --machine="kazi-test-$$" </dev/null >"$T_DIR/boot.log" 2>&1 &
+NSPAWN_PID=$!
+CT=
+for _ in $(seq 300); do
+    CT=$(pgrep -P "$NSPAWN_PID" | head -1)
+    [ -n "$CT" ] && break
+    sleep 0.1
+done
+# in_ct CMD...: runs CMD inside the booted container (all its namespaces)
+in_ct() { nsenter -t "$CT" -a /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+state=$(in_ct timeout 180 systemctl is-system-running --wait 2>/dev/null)
+echo "# container: systemd $(in_ct systemctl --version | head -1 | cut -d' ' -f2), system $state"
+state=$(in_ct systemctl is-active kazi.service)
+expect_eq "systemd starts kazi.service (Type=notify: READY=1 from inside the sandbox)" "$state" active
+[ "$state" == active ] || in_ct journalctl -u kazi --no-pager -n 30 | sed 's/^/# /'
+expect_match "GET /healthz inside the container" \
+    "$(in_ct curl -s http://127.0.0.1:8080/healthz)" '"status":"ok"'
+expect_match "the setup page over HTTPS" \
+    "$(in_ct curl -sk https://127.0.0.1:8443/setup)" '<script[^>]*/assets/app\.'
+check "kazi-backup.timer is waiting" bash -c "nsenter -t $CT -a systemctl list-timers --all \
+    --no-pager | grep -q kazi-backup.timer"
+score=$(in_ct systemd-analyze security kazi.service --no-pager 2>/dev/null |
+    sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
+echo "# systemd-analyze security kazi.service (running): ${score:-?}"
+check "the running unit's exposure ${score:-?} is at most 2.0" \
+    awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.0) }'
+
+# systemctl reload three times while a client sends requests on new connections
+pid0=$(in_ct systemctl show -P MainPID kazi.service)
+in_ct bash -c 'ok=0 bad=0; end=$((SECONDS + 6)); while [ $SECONDS -lt $end ]; do
+    c=$(curl -s -o /dev/null -w "%{http_code}" http://127.0.0.1:8080/healthz)
+    if [ "$c" = 200 ]; then ok=$((ok + 1)); else bad=$((bad + 1)); fi; done
+    echo "requests $ok failed $bad"' >"$T_DIR/ct-load.out" 2>&1 &
+LOAD_PID=$!
+reloads=0
+for _ in 1 2 3; do
+    sleep 1.5
+    in_ct systemctl reload kazi.service && reloads=$((reloads + 1))
+done
+wait "$LOAD_PID"
+LOAD_PID=
+echo "# load during the reloads: $(cat "$T_DIR/ct-load.out")"
+expect_eq "systemctl reload succeeds three times" "$reloads" 3
+expect_match "no request failed during the reloads" "$(cat "$T_DIR/ct-load.out")" \
+    '^requests [1-9][0-9]* failed 0$'
+expect_eq "the same process serves after the reloads" \
+    "$(in_ct systemctl show -P MainPID kazi.service)" "$pid0"
+check "the journal has kazi's reload messages" bash -c "nsenter -t $CT -a journalctl -u kazi \
+    --no-pager | grep -qi reload"
+
+# the backup unit, started by hand as the timer would
+if in_ct systemctl start kazi-backup.service; then ok "kazi-backup.service runs"; else
+    not_ok "kazi-backup.service runs"
+    in_ct journalctl -u kazi-backup --no-pager -n 20 | sed 's/^/# /'
+fi
+check "... and leaves a backup in /var/lib/kazi/backups" \
+    bash -c "ls '$ROOT/var/lib/kazi/backups' | grep -q '^kazi-.*\.db$'"
+
+# the watchdog: with WatchdogSec=3 a healthy kazi keeps pinging; a hung one is restarted
+mkdir -p "$ROOT/etc/systemd/system/kazi.service.d"
+printf '[Service]\nWatchdogSec=3\nRestartSec=1\n' >"$ROOT/etc/systemd/system/kazi.service.d/test.conf"
+in_ct systemctl daemon-reload
+in_ct systemctl restart kazi.service
+sleep 8
+expect_eq "with WatchdogSec=3 a healthy kazi stays up (8 s, no restart)" \
+    "$(in_ct systemctl show -P NRestarts kazi.service) $(in_ct systemctl is-active kazi.service)" \
+    "0 active"
+pid1=$(in_ct systemctl show -P MainPID kazi.service)
+in_ct kill -STOP "$pid1"
+restarted=
+for _ in $(seq 60); do
+    sleep 0.5
+    p=$(in_ct systemctl show -P MainPID kazi.service)
+    if [ -n "$p" ] && [ "$p" != 0 ] && [ "$p" != "$pid1" ] &&
+        [ "$(in_ct systemctl is-active kazi.service)" == active ]; then
+        restarted=yes
+        break
+    fi
+done
+expect_eq "a hung kazi is killed by the watchdog and started again" "$restarted" yes
+check "... the journal says it was the watchdog" bash -c "nsenter -t $CT -a journalctl -u kazi \
+    --no-pager | grep -q 'Watchdog timeout'"
+
+in_ct systemctl stop kazi.service
+expect_eq "systemctl stop: kazi exits 0" "$(in_ct systemctl show -P ExecMainStatus kazi.service)" 0
+check "... after stopping cleanly" bash -c "nsenter -t $CT -a journalctl -u kazi --no-pager |
+    grep -q 'stopped cleanly'"
+in_ct systemctl poweroff >/dev/null 2>&1
+for _ in $(seq 300); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$NSPAWN_PID" 2>/dev/null && kill -TERM "$NSPAWN_PID"
+wait "$NSPAWN_PID" 2>/dev/null
+NSPAWN_PID=
 
 t_finish
