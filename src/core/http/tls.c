@@ -505,3 +505,17 @@ out:
     tls_free_crts(crts, n);
     return rc;
 }
+
+int tls_not_after(const char *cert_pem, int64_t *out)
+{
+    gnutls_x509_crt_t *crts = NULL;
+    unsigned n = 0;
+    if (!cert_pem || tls_parse_crts(cert_pem, &crts, &n) < 0)
+        return -E_TLS;
+    time_t t = gnutls_x509_crt_get_expiration_time(crts[0]);
+    tls_free_crts(crts, n);
+    if (t == (time_t)-1)
+        return -E_TLS;
+    *out = (int64_t)t;
+    return 0;
+}
