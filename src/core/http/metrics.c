@@ -279,7 +279,7 @@ static int render_requests(struct strbuf *out, struct counts *sum)
     rc |= metrics_head(out, "kazi_rest_request_duration_seconds", "histogram",
                        "Time to answer a REST call, by method family.");
     for (int f = 0; f < n_families; f++) {
-        snprintf(labels, sizeof(labels), "family=\"%s\"", family_names[f]);
+        snprintf(labels, sizeof(labels), "family=\"%.23s\"", family_names[f]);
         rc |= hist_render(out, "kazi_rest_request_duration_seconds", labels, &sum->family[f]);
     }
     return rc;
