@@ -8,40 +8,30 @@
 
 int live_metrics_render(struct strbuf *out)
 {
+    static const char *const reasons[] = {"too_slow", "no_ping_answer"};
+    static const char *const transports[] = {"websocket", "sse"};
     struct live_stats s = {0};
     int rc;
     live_stats(&s);
-    rc = metrics_head(out, "kazi_live_connections_open", "gauge",
-                      "Live channel connections open now, by transport.");
-    rc |= strbuf_addf(out,
-                      "kazi_live_connections_open{transport=\"websocket\"} %u\n"
-                      "kazi_live_connections_open{transport=\"sse\"} %u\n",
-                      s.websockets, s.streams);
-    rc |= metrics_head(out, "kazi_live_connections_total", "counter",
-                       "Live channel connections accepted.");
-    rc |= strbuf_addf(out, "kazi_live_connections_total %llu\n", (unsigned long long)s.opened);
-    rc |= metrics_head(out, "kazi_live_connections_refused_total", "counter",
-                       "Live channel connections refused because max_connections were open.");
-    rc |= strbuf_addf(out, "kazi_live_connections_refused_total %llu\n",
-                      (unsigned long long)s.refused);
-    rc |= metrics_head(out, "kazi_live_events_published_total", "counter",
-                       "Events published to the live channel (committed changes).");
-    rc |= strbuf_addf(out, "kazi_live_events_published_total %llu\n",
-                      (unsigned long long)s.published);
-    rc |= metrics_head(out, "kazi_live_events_sent_total", "counter",
-                       "Event notices handed to connections (one per event and reader).");
-    rc |= strbuf_addf(out, "kazi_live_events_sent_total %llu\n", (unsigned long long)s.sent);
-    rc |= metrics_head(out, "kazi_live_dropped_total", "counter",
-                       "Live connections the server closed, by reason.");
-    rc |= strbuf_addf(out,
-                      "kazi_live_dropped_total{reason=\"too_slow\"} %llu\n"
-                      "kazi_live_dropped_total{reason=\"no_ping_answer\"} %llu\n",
-                      (unsigned long long)s.dropped_slow, (unsigned long long)s.dropped_silent);
-    rc |= metrics_head(out, "kazi_live_resyncs_total", "counter",
-                       "Reconnecting clients told to resync: their last event is no longer kept.");
-    rc |= strbuf_addf(out, "kazi_live_resyncs_total %llu\n", (unsigned long long)s.resyncs);
-    rc |= metrics_head(out, "kazi_live_backlog_events", "gauge",
-                       "Most events any open live connection has yet to be given.");
-    rc |= strbuf_addf(out, "kazi_live_backlog_events %llu\n", (unsigned long long)s.backlog);
+    rc = metrics_by_label(out, "kazi_live_connections_open", "gauge",
+                          "Live channel connections open now, by transport.", "transport",
+                          transports, (const uint64_t[]){s.websockets, s.streams}, 2);
+    rc |= metrics_value(out, "kazi_live_connections_total", "counter",
+                        "Live channel connections accepted.", s.opened);
+    rc |= metrics_value(out, "kazi_live_connections_refused_total", "counter",
+                        "Live channel connections refused because max_connections were open.",
+                        s.refused);
+    rc |= metrics_value(out, "kazi_live_events_published_total", "counter",
+                        "Events published to the live channel (committed changes).", s.published);
+    rc |= metrics_value(out, "kazi_live_events_sent_total", "counter",
+                        "Event notices handed to connections (one per event and reader).", s.sent);
+    rc |= metrics_by_label(out, "kazi_live_dropped_total", "counter",
+                           "Live connections the server closed, by reason.", "reason", reasons,
+                           (const uint64_t[]){s.dropped_slow, s.dropped_silent}, 2);
+    rc |= metrics_value(out, "kazi_live_resyncs_total", "counter",
+                        "Reconnecting clients told to resync: their last event is no longer kept.",
+                        s.resyncs);
+    rc |= metrics_value(out, "kazi_live_backlog_events", "gauge",
+                        "Most events any open live connection has yet to be given.", s.backlog);
     return rc;
 }

@@ -198,6 +198,13 @@ int metrics_head(struct strbuf *out, const char *name, const char *type, const c
     return strbuf_addf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+int metrics_value(struct strbuf *out, const char *name, const char *type, const char *help,
+                  uint64_t v)
+{
+    return metrics_head(out, name, type, help) |
+           strbuf_addf(out, "%s %llu\n", name, (unsigned long long)v);
+}
+
 int metrics_histogram(struct strbuf *out, const char *name, const char *labels,
                       const uint64_t counts[METRICS_BUCKETS + 1], double sum)
 {
@@ -285,39 +292,49 @@ static int render_requests(struct strbuf *out, struct counts *sum)
     return rc;
 }
 
+int metrics_by_label(struct strbuf *out, const char *name, const char *type, const char *help,
+                     const char *label, const char *const *names, const uint64_t *values, int n)
+{
+    int rc = metrics_head(out, name, type, help);
+    for (int i = 0; i < n; i++)
+        rc |= strbuf_addf(out, "%s{%s=\"%s\"} %llu\n", name, label, names[i],
+                          (unsigned long long)values[i]);
+    return rc;
+}
+
+/* metrics_by_label over counters kept as atomics (at most 8: every label set here is smaller). */
+static int render_by(struct strbuf *out, const char *name, const char *type, const char *help,
+                     const char *label, const char *const *names, _Atomic uint64_t *counters, int n)
+{
+    uint64_t v[8];
+    for (int i = 0; i < n && i < 8; i++)
+        v[i] = get(&counters[i]);
+    return metrics_by_label(out, name, type, help, label, names, v, n < 8 ? n : 8);
+}
+
 static int render_http(struct strbuf *out)
 {
     static const char *const listeners[2] = {"http", "https"};
     static const char *const limits[METRICS_LIMITS] = {"connections", "header_timeout",
                                                        "max_header", "max_body"};
     static const char *const rates[METRICS_RATES] = {"rest", "login"};
-    int rc =
-        metrics_head(out, "kazi_http_requests_in_flight", "gauge", "Requests being handled now.");
-    rc |= strbuf_addf(out, "kazi_http_requests_in_flight %u\n", server_active_requests());
-    rc |= metrics_head(out, "kazi_http_connections_open", "gauge",
-                       "Client connections open now, by listener.");
-    for (int l = 0; l < 2; l++)
-        rc |= strbuf_addf(out, "kazi_http_connections_open{listener=\"%s\"} %llu\n", listeners[l],
-                          (unsigned long long)get(&conns_open[l]));
-    rc |= metrics_head(out, "kazi_http_connections_total", "counter",
-                       "Client connections accepted, by listener.");
-    for (int l = 0; l < 2; l++)
-        rc |= strbuf_addf(out, "kazi_http_connections_total{listener=\"%s\"} %llu\n", listeners[l],
-                          (unsigned long long)get(&conns_total[l]));
-    rc |= metrics_head(out, "kazi_http_limit_refusals_total", "counter",
-                       "Connections and requests refused by a configured limit.");
-    for (int i = 0; i < METRICS_LIMITS; i++)
-        rc |= strbuf_addf(out, "kazi_http_limit_refusals_total{limit=\"%s\"} %llu\n", limits[i],
-                          (unsigned long long)get(&refusals[i]));
-    rc |= metrics_head(out, "kazi_rate_limited_total", "counter",
-                       "Requests refused by a rate limit, by limit.");
-    for (int i = 0; i < METRICS_RATES; i++)
-        rc |= strbuf_addf(out, "kazi_rate_limited_total{limit=\"%s\"} %llu\n", rates[i],
-                          (unsigned long long)get(&rate_limited[i]));
-    rc |= metrics_head(out, "kazi_tls_handshake_failures_total", "counter",
-                       "TLS handshakes that failed on the HTTPS listener.");
-    rc |= strbuf_addf(out, "kazi_tls_handshake_failures_total %llu\n",
-                      (unsigned long long)get(&handshake_failures));
+    int rc = metrics_value(out, "kazi_http_requests_in_flight", "gauge",
+                           "Requests being handled now.", server_active_requests());
+    rc |= render_by(out, "kazi_http_connections_open", "gauge",
+                    "Client connections open now, by listener.", "listener", listeners, conns_open,
+                    2);
+    rc |= render_by(out, "kazi_http_connections_total", "counter",
+                    "Client connections accepted, by listener.", "listener", listeners, conns_total,
+                    2);
+    rc |= render_by(out, "kazi_http_limit_refusals_total", "counter",
+                    "Connections and requests refused by a configured limit.", "limit", limits,
+                    refusals, METRICS_LIMITS);
+    rc |= render_by(out, "kazi_rate_limited_total", "counter",
+                    "Requests refused by a rate limit, by limit.", "limit", rates, rate_limited,
+                    METRICS_RATES);
+    rc |= metrics_value(out, "kazi_tls_handshake_failures_total", "counter",
+                        "TLS handshakes that failed on the HTTPS listener.",
+                        get(&handshake_failures));
     rc |= metrics_head(out, "kazi_tls_certificate_expiry_timestamp_seconds", "gauge",
                        "When the serving certificate expires (notAfter), Unix time.");
     if (cert_not_after)

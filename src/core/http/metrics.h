@@ -79,6 +79,12 @@ uint64_t metrics_rss_bytes(void);
 #define METRICS_BUCKETS 14
 extern const double metrics_bounds[METRICS_BUCKETS];
 int metrics_head(struct strbuf *out, const char *name, const char *type, const char *help);
+/* A family with one label: sample i has the label value names[i] and the value values[i]. */
+int metrics_by_label(struct strbuf *out, const char *name, const char *type, const char *help,
+                     const char *label, const char *const *names, const uint64_t *values, int n);
+/* A family of one unlabelled sample: its HELP and TYPE lines and "name v". */
+int metrics_value(struct strbuf *out, const char *name, const char *type, const char *help,
+                  uint64_t v);
 int metrics_histogram(struct strbuf *out, const char *name, const char *labels,
                       const uint64_t counts[METRICS_BUCKETS + 1], double sum);
 /* The bucket index of a duration for metrics_histogram's counts. */

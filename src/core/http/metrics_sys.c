@@ -46,6 +46,7 @@ uint64_t metrics_rss_bytes(void)
 static int render_db(struct strbuf *out)
 {
     static const char *const kinds[2] = {"read", "write"};
+    static const char *const results[2] = {"committed", "rolled_back"};
     struct db_stats s;
     uint64_t n[METRICS_BUCKETS + 1];
     int rc;
@@ -55,32 +56,25 @@ static int render_db(struct strbuf *out)
     for (int k = 0; k < 2; k++)
         rc |= strbuf_addf(out, "kazi_db_seconds_total{kind=\"%s\"} %.6f\n", kinds[k],
                           (double)s.step_ns[k] / 1e9);
-    rc |= metrics_head(out, "kazi_db_statements_total", "counter",
-                       "Database statement steps, by kind of transaction.");
-    for (int k = 0; k < 2; k++)
-        rc |= strbuf_addf(out, "kazi_db_statements_total{kind=\"%s\"} %llu\n", kinds[k],
-                          (unsigned long long)s.steps[k]);
-    rc |= metrics_head(out, "kazi_db_write_transactions_total", "counter",
-                       "Write transactions ended, by result.");
-    rc |= strbuf_addf(out,
-                      "kazi_db_write_transactions_total{result=\"committed\"} %llu\n"
-                      "kazi_db_write_transactions_total{result=\"rolled_back\"} %llu\n",
-                      (unsigned long long)s.commits, (unsigned long long)s.rollbacks);
+    rc |= metrics_by_label(out, "kazi_db_statements_total", "counter",
+                           "Database statement steps, by kind of transaction.", "kind", kinds,
+                           s.steps, 2);
+    rc |= metrics_by_label(out, "kazi_db_write_transactions_total", "counter",
+                           "Write transactions ended, by result.", "result", results,
+                           (const uint64_t[]){s.commits, s.rollbacks}, 2);
     rc |= metrics_head(out, "kazi_db_writer_wait_seconds", "histogram",
                        "Time a write transaction waited for the process-wide writer lock.");
     for (size_t i = 0; i <= METRICS_BUCKETS; i++)
         n[i] = atomic_load_explicit(&wait_n[i], memory_order_relaxed);
     rc |= metrics_histogram(out, "kazi_db_writer_wait_seconds", "", n,
                             (double)atomic_load_explicit(&wait_ns, memory_order_relaxed) / 1e9);
-    rc |= metrics_head(out, "kazi_db_writers_waiting", "gauge",
-                       "Write transactions queued for the writer lock now.");
-    rc |= strbuf_addf(out, "kazi_db_writers_waiting %u\n", s.writers_waiting);
-    rc |= metrics_head(out, "kazi_db_busy_waits_total", "counter",
-                       "Waits for a database lock held by another process.");
-    rc |= strbuf_addf(out, "kazi_db_busy_waits_total %llu\n", (unsigned long long)s.busy_waits);
-    rc |= metrics_head(out, "kazi_db_busy_errors_total", "counter",
-                       "Statements that failed because the database stayed locked.");
-    rc |= strbuf_addf(out, "kazi_db_busy_errors_total %llu\n", (unsigned long long)s.busy_errors);
+    rc |= metrics_value(out, "kazi_db_writers_waiting", "gauge",
+                        "Write transactions queued for the writer lock now.", s.writers_waiting);
+    rc |= metrics_value(out, "kazi_db_busy_waits_total", "counter",
+                        "Waits for a database lock held by another process.", s.busy_waits);
+    rc |=
+        metrics_value(out, "kazi_db_busy_errors_total", "counter",
+                      "Statements that failed because the database stayed locked.", s.busy_errors);
     rc |= metrics_head(out, "kazi_db_file_size_bytes", "gauge",
                        "Size of the database file and of its write-ahead log.");
     if (s.file_bytes >= 0)
@@ -88,9 +82,8 @@ static int render_db(struct strbuf *out)
                           "kazi_db_file_size_bytes{file=\"database\"} %lld\n"
                           "kazi_db_file_size_bytes{file=\"wal\"} %lld\n",
                           (long long)s.file_bytes, (long long)s.wal_bytes);
-    rc |= metrics_head(out, "kazi_db_storage_full", "gauge",
-                       "1 while writes fail because the disk is full, else 0.");
-    rc |= strbuf_addf(out, "kazi_db_storage_full %d\n", s.storage_full ? 1 : 0);
+    rc |= metrics_value(out, "kazi_db_storage_full", "gauge",
+                        "1 while writes fail because the disk is full, else 0.", s.storage_full);
     return rc;
 }
 
@@ -150,13 +143,10 @@ static int render_process(struct strbuf *out)
     double now = time_now_real();
     bool have = proc_stat(&p) == 0;
     long fds = open_fds();
-    int rc = metrics_head(out, "process_resident_memory_bytes", "gauge",
-                          "Resident memory size in bytes.");
-    rc |= strbuf_addf(out, "process_resident_memory_bytes %llu\n",
-                      (unsigned long long)metrics_rss_bytes());
-    rc |=
-        metrics_head(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
-    rc |= strbuf_addf(out, "process_virtual_memory_bytes %llu\n", p.vsize);
+    int rc = metrics_value(out, "process_resident_memory_bytes", "gauge",
+                           "Resident memory size in bytes.", metrics_rss_bytes());
+    rc |= metrics_value(out, "process_virtual_memory_bytes", "gauge",
+                        "Virtual memory size in bytes.", p.vsize);
     rc |= metrics_head(out, "process_open_fds", "gauge", "Open file descriptors.");
     if (fds >= 0)
         rc |= strbuf_addf(out, "process_open_fds %ld\n", fds);
@@ -169,8 +159,7 @@ static int render_process(struct strbuf *out)
     rc |= metrics_head(out, "process_cpu_seconds_total", "counter",
                        "User and system CPU time spent, in seconds.");
     rc |= strbuf_addf(out, "process_cpu_seconds_total %.2f\n", p.cpu_s);
-    rc |= metrics_head(out, "process_threads", "gauge", "Threads of the process.");
-    rc |= strbuf_addf(out, "process_threads %lu\n", p.threads);
+    rc |= metrics_value(out, "process_threads", "gauge", "Threads of the process.", p.threads);
     rc |= metrics_head(out, "process_start_time_seconds", "gauge",
                        "When the process started, Unix time.");
     if (have)
