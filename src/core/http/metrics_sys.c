@@ -13,10 +13,6 @@
 #include "core/db/db.h"
 #include "core/http/metrics.h"
 
-#ifndef KAZI_VERSION
-#define KAZI_VERSION "0.0.0"
-#endif
-
 /* waits for the writer lock: written by the thread holding it, so one writer at a time */
 static _Atomic uint64_t wait_n[METRICS_BUCKETS + 1], wait_ns;
 
