@@ -28,6 +28,16 @@ TLS_PORT = urllib.parse.urlparse(HTTPS).port
 failed = 0
 
 
+def crashed(kind, exc, tb):
+    """An exception ends the checks as a failure the harness counts, with its traceback."""
+    sys.__excepthook__(kind, exc, tb)
+    print(f"not ok - the checks stopped: {kind.__name__}: {exc}")
+    sys.exit(failed + 1)
+
+
+sys.excepthook = crashed
+
+
 def ok(name):
     print(f"ok - {name}")
 
@@ -272,6 +282,17 @@ held = [socket.create_connection((HOST, PORT), timeout=10) for _ in range(24)]
 time.sleep(1)
 for s in held:
     s.close()
+
+
+def healthy():
+    """The server takes connections from this address again (it frees them asynchronously)."""
+    try:
+        return http_status(BASE + "/healthz") == 200
+    except OSError:
+        return False
+
+
+check("connections are accepted again once the others closed", wait_for(healthy, 30))
 
 # while both live connections are still open
 status, ctype, text1 = scrape()
