@@ -45,7 +45,7 @@ static int metrics(struct http_request *req, struct http_response *res)
     if (status)
         return status;
     res->content_type = "text/plain; version=0.0.4; charset=utf-8";
-    if (metrics_render(&res->body))
+    if (metrics_render(&res->body) || live_metrics_render(&res->body))
         return http_error(res, 500, "INTERNAL_SERVER_ERROR", "metrics cannot be rendered");
     return 200;
 }

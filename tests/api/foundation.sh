@@ -30,7 +30,7 @@ expect_match "/healthz is JSON" "$ctype" '^application/json'
 metrics=$(curl -s "$HTTP_URL/metrics")
 for name in 'kazi_http_requests_total\{code="200"\} [0-9]+' \
     'kazi_http_request_duration_seconds_bucket\{le="\+Inf"\} [0-9]+' \
-    'kazi_http_request_duration_seconds_count [0-9]+' 'kazi_db_seconds_total [0-9.]+' \
+    'kazi_http_request_duration_seconds_count [0-9]+' 'kazi_db_seconds_total\{kind="read"\} [0-9.]+' \
     'process_resident_memory_bytes [1-9][0-9]*'; do
     expect_match "/metrics has ${name%%[\\ ]*}" "$metrics" "$name"
 done

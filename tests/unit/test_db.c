@@ -336,6 +336,49 @@ TEST(db_time_grows)
     with_db("metrics", body_metrics);
 }
 
+static uint64_t waits_seen;
+static void count_wait(uint64_t ns)
+{
+    (void)ns;
+    waits_seen++;
+}
+
+static void body_stats(struct db *db)
+{
+    struct db_stats a, b;
+    struct db_stmt *st;
+    static const char q[] = "SELECT 1";
+    db_set_wait_hook(count_wait);
+    db_stats(&a);
+    CHECK_INT(db_prepare(db, q, &st), 0);
+    CHECK_INT(db_step(st), DB_ROW);
+    db_reset(st);
+    CHECK_INT(db_begin_write(db), 0);
+    CHECK_INT(db_exec(db, "CREATE TABLE IF NOT EXISTS stats_t (x INTEGER)"), 0);
+    CHECK_INT(db_prepare(db, q, &st), 0);
+    CHECK_INT(db_step(st), DB_ROW);
+    db_reset(st);
+    CHECK_INT(db_commit(db), 0);
+    CHECK_INT(db_begin_write(db), 0);
+    CHECK_INT(db_rollback(db), 0);
+    db_stats(&b);
+    db_set_wait_hook(NULL);
+    CHECK(b.steps[0] >= a.steps[0] + 1); /* the read outside a write transaction */
+    CHECK(b.steps[1] >= a.steps[1] + 1); /* the SELECT inside the write transaction */
+    CHECK(b.step_ns[1] > a.step_ns[1]);
+    CHECK_INT(b.commits - a.commits, 1);
+    CHECK_INT(b.rollbacks - a.rollbacks, 1);
+    CHECK_INT(waits_seen, 2);
+    CHECK_INT(b.writers_waiting, 0);
+    CHECK(b.file_bytes > 0);
+    CHECK(b.wal_bytes >= 0);
+}
+
+TEST(db_stats_split_reads_and_writes)
+{
+    with_db("stats", body_stats);
+}
+
 TEST(db_reopen_after_close)
 {
     struct db *db = t_db_open("reopen");

@@ -21,6 +21,7 @@
 #include "core/base/log.h"
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
+#include "core/http/metrics.h"
 #include "core/json/params.h"
 
 #define AUTH_BODY_MAX (16 * 1024)
@@ -411,6 +412,7 @@ int auth_http_login(struct http_request *req, struct http_response *res)
     if (wait_addr > wait)
         wait = wait_addr;
     if (wait) {
+        metrics_rate_limited(METRICS_RATE_LOGIN);
         http_add_header(res, "Retry-After", arena_printf(req->arena, "%d", wait));
         status = http_error(res, 429, "TOO_MANY_ATTEMPTS",
                             "too many failed sign-ins: try again in %d seconds", wait);

@@ -39,6 +39,9 @@ struct db {
      * keeping the last few compiled saves most of their cost */
     struct db_stmt *dyn[DYN_CACHE];
     unsigned dyn_next; /* round-robin eviction slot */
+    /* steps outside [0] and inside [1] a write transaction: written by the owning thread
+     * only, read by db_stats */
+    _Atomic uint64_t step_ns[2], steps[2];
 };
 
 static const struct db_ops *ops = &db_sqlite_ops;
@@ -46,7 +49,10 @@ static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db *conns;
 static bool opened;
-static _Atomic uint64_t step_ns, step_count;
+static _Atomic uint64_t retired_ns[2], retired_steps[2]; /* of connections closed */
+static _Atomic uint64_t commits, rollbacks, busy_errors;
+static _Atomic unsigned writers_waiting;
+static void (*wait_hook)(uint64_t wait_ns);
 static _Thread_local struct db *thread_db;
 static _Atomic unsigned generation; /* bumps on close so stale thread pointers are not reused */
 static _Thread_local unsigned thread_gen;
@@ -94,6 +100,8 @@ static void storage_check_free(int64_t now)
 /* Records a statement's result for the disk-full state (see db.h) and returns it. */
 static int note_rc(struct db *db, int rc)
 {
+    if (rc == -E_BUSY)
+        atomic_fetch_add_explicit(&busy_errors, 1, memory_order_relaxed);
     if (rc != -E_NOSPC)
         return rc;
     db->nospc++;
@@ -134,6 +142,10 @@ void db_global_close(void)
         for (int i = 0; i < DYN_CACHE; i++)
             if (d->dyn[i])
                 stmt_destroy(d->dyn[i]);
+        for (int w = 0; w < 2; w++) {
+            retired_ns[w] += d->step_ns[w];
+            retired_steps[w] += d->steps[w];
+        }
         ops->close(d->conn);
         free(d);
         d = next;
@@ -288,11 +300,19 @@ int db_step(struct db_stmt *st)
 {
     if (st->db->doomed)
         return -E_NOSPC;
+    struct db *db = st->db;
+    int w = db->txn == 2;
     uint64_t t0 = time_mono_ns();
     int rc = ops->step(st->h);
-    step_ns += time_mono_ns() - t0;
-    step_count++;
-    return note_rc(st->db, rc);
+    uint64_t dt = time_mono_ns() - t0;
+    /* only this thread writes these: a plain load and store, no locked instruction */
+    atomic_store_explicit(&db->step_ns[w],
+                          atomic_load_explicit(&db->step_ns[w], memory_order_relaxed) + dt,
+                          memory_order_relaxed);
+    atomic_store_explicit(&db->steps[w],
+                          atomic_load_explicit(&db->steps[w], memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+    return note_rc(db, rc);
 }
 
 void db_reset(struct db_stmt *st)
@@ -342,13 +362,18 @@ static const char sql_begin_immediate[] = "BEGIN IMMEDIATE";
 static const char sql_commit[] = "COMMIT";
 static const char sql_rollback[] = "ROLLBACK";
 
+/* Their time counts as statement time (a write's COMMIT, with its fsync, as write time), but
+ * not as steps. */
 static int run_control(struct db *db, const char *sql)
 {
     struct db_stmt *st;
+    int w = db->txn == 2 || sql == sql_begin_immediate;
     int rc = db_prepare(db, sql, &st);
     if (rc)
         return rc;
+    uint64_t t0 = time_mono_ns();
     rc = ops->step(st->h);
+    atomic_fetch_add_explicit(&db->step_ns[w], time_mono_ns() - t0, memory_order_relaxed);
     ops->reset(st->h);
     return rc < 0 ? rc : 0;
 }
@@ -370,7 +395,12 @@ int db_begin_write(struct db *db)
         return -E_BUSY;
     /* one writer at a time inside the process: waiting threads queue on the mutex in order
      * instead of sleeping and retrying in SQLite's busy handler */
+    uint64_t t0 = time_mono_ns();
+    atomic_fetch_add_explicit(&writers_waiting, 1, memory_order_relaxed);
     pthread_mutex_lock(&writer_lock);
+    atomic_fetch_sub_explicit(&writers_waiting, 1, memory_order_relaxed);
+    if (wait_hook)
+        wait_hook(time_mono_ns() - t0);
     db->doomed = false;
     int rc = note_rc(db, run_control(db, sql_begin_immediate));
     if (rc) {
@@ -403,8 +433,10 @@ static int end_txn(struct db *db, const char *sql)
     if (!rc && commit && db->txn == 2 && space_full)
         storage_check_free(-1);
     bool was_write = db->txn == 2;
-    if (was_write)
+    if (was_write) {
+        atomic_fetch_add_explicit(!rc && commit ? &commits : &rollbacks, 1, memory_order_relaxed);
         pthread_mutex_unlock(&writer_lock);
+    }
     db->txn = 0;
     db->doomed = false;
     if (was_write && write_end_hook)
@@ -451,9 +483,10 @@ int db_exec(struct db *db, const char *sql)
 {
     if (db->doomed)
         return -E_NOSPC;
+    int w = db->txn == 2;
     uint64_t t0 = time_mono_ns();
     int rc = ops->exec(db->conn, sql);
-    step_ns += time_mono_ns() - t0;
+    atomic_fetch_add_explicit(&db->step_ns[w], time_mono_ns() - t0, memory_order_relaxed);
     return note_rc(db, rc);
 }
 
@@ -495,14 +528,48 @@ int db_backup(struct db *db, const char *path)
     return ops->backup(db->conn, path);
 }
 
+void db_set_wait_hook(void (*fn)(uint64_t wait_ns))
+{
+    wait_hook = fn;
+}
+
+void db_stats(struct db_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (int w = 0; w < 2; w++) {
+        out->step_ns[w] = atomic_load_explicit(&retired_ns[w], memory_order_relaxed);
+        out->steps[w] = atomic_load_explicit(&retired_steps[w], memory_order_relaxed);
+    }
+    pthread_mutex_lock(&conns_lock);
+    for (struct db *d = conns; d; d = d->next_conn)
+        for (int w = 0; w < 2; w++) {
+            out->step_ns[w] += atomic_load_explicit(&d->step_ns[w], memory_order_relaxed);
+            out->steps[w] += atomic_load_explicit(&d->steps[w], memory_order_relaxed);
+        }
+    pthread_mutex_unlock(&conns_lock);
+    out->commits = atomic_load_explicit(&commits, memory_order_relaxed);
+    out->rollbacks = atomic_load_explicit(&rollbacks, memory_order_relaxed);
+    out->busy_waits = ops->busy_waits ? ops->busy_waits() : 0;
+    out->busy_errors = atomic_load_explicit(&busy_errors, memory_order_relaxed);
+    out->writers_waiting = atomic_load_explicit(&writers_waiting, memory_order_relaxed);
+    out->file_bytes = out->wal_bytes = -1;
+    if (opened && ops->file_sizes)
+        ops->file_sizes(&out->file_bytes, &out->wal_bytes);
+    out->storage_full = space_full;
+}
+
 uint64_t db_time_ns(void)
 {
-    return step_ns;
+    struct db_stats s;
+    db_stats(&s);
+    return s.step_ns[0] + s.step_ns[1];
 }
 
 uint64_t db_query_count(void)
 {
-    return step_count;
+    struct db_stats s;
+    db_stats(&s);
+    return s.steps[0] + s.steps[1];
 }
 
 enum sql_dialect db_dialect(const struct db *db)

@@ -154,9 +154,25 @@ struct db_inspect_options {
 int db_inspect(const char *path, const struct db_inspect_options *o, struct db_file_info *info,
                char *err, size_t errlen);
 
-/* Total nanoseconds spent in db_step across all threads (for /metrics). */
+/* Total nanoseconds spent in db_step across all threads, and the number of steps. */
 uint64_t db_time_ns(void);
 uint64_t db_query_count(void);
+
+/* What /metrics reports about the database, summed over every connection. Steps are split
+ * by where they ran: [0] outside a write transaction (reads), [1] inside one (writes). */
+struct db_stats {
+    uint64_t step_ns[2], steps[2];
+    uint64_t commits, rollbacks;   /* write transactions ended each way */
+    uint64_t busy_waits;           /* times the backend waited for another process's lock */
+    uint64_t busy_errors;          /* statements that failed because the database stayed busy */
+    unsigned writers_waiting;      /* threads queued for the writer lock now */
+    int64_t file_bytes, wal_bytes; /* database file and write-ahead log, -1 when unknown */
+    bool storage_full;             /* the disk-full state (db_storage_full) */
+};
+void db_stats(struct db_stats *out);
+/* fn runs on the writing thread each time db_begin_write got the writer lock, with the time
+ * it waited for it. Set once at start-up. */
+void db_set_wait_hook(void (*fn)(uint64_t wait_ns));
 
 /* The dialect of db's backend, for code that builds SQL text (filter_compile). */
 enum sql_dialect db_dialect(const struct db *db);

@@ -43,6 +43,10 @@ struct db_ops {
     /* bytes the database's file system can still take, -1 when unknown */
     int64_t (*space_free)(void);
     void (*global_close)(void *any_conn);
+    /* sizes of the database file and its write-ahead log in bytes, -1 when unknown */
+    void (*file_sizes)(int64_t *file, int64_t *wal);
+    /* times a connection waited for a lock another process held (busy handler calls) */
+    uint64_t (*busy_waits)(void);
 };
 
 extern const struct db_ops db_sqlite_ops;

@@ -1,12 +1,15 @@
-/* SQLite backend: WAL mode, a busy timeout for other processes, foreign keys on, full or normal
- * synchronous. Concurrency between kazi's own threads is handled in db.c by the writer lock,
- * so the busy handler only matters when another process (kazi backup, sqlite3) holds a lock. */
+/* SQLite backend: WAL mode, a busy timeout for other processes (its waits counted), foreign
+ * keys on, full or normal synchronous. Concurrency between kazi's own threads is handled in db.c by
+ * the writer lock, so the busy handler only matters when another process (kazi backup, sqlite3)
+ * holds a lock. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -17,6 +20,7 @@
 
 static struct db_options opts;
 static char *db_path;
+static _Atomic uint64_t busy_waits; /* busy handler calls, for /metrics */
 
 static int map_rc(int rc)
 {
@@ -83,6 +87,33 @@ static int lite_global_open(const struct db_options *opt)
     return 0;
 }
 
+/* SQLite's own busy-timeout handler (the same back-off: 1, 2, 5 ... 100 ms up to
+ * busy_timeout_ms), counting each wait for /metrics. */
+static int on_busy(void *arg, int count)
+{
+    static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+    static const int totals[] = {0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228};
+    const int n = (int)(sizeof(delays) / sizeof(delays[0]));
+    int timeout = opts.busy_timeout_ms > 0 ? opts.busy_timeout_ms : 5000;
+    int delay, prior;
+    (void)arg;
+    if (count < n) {
+        delay = delays[count];
+        prior = totals[count];
+    } else {
+        delay = delays[n - 1];
+        prior = totals[n - 1] + delay * (count - (n - 1));
+    }
+    if (prior + delay > timeout) {
+        delay = timeout - prior;
+        if (delay <= 0)
+            return 0;
+    }
+    atomic_fetch_add_explicit(&busy_waits, 1, memory_order_relaxed);
+    sqlite3_sleep(delay);
+    return 1;
+}
+
 static int lite_open(void **out)
 {
     sqlite3 *h = NULL;
@@ -94,7 +125,7 @@ static int lite_open(void **out)
         sqlite3_close(h);
         return rc;
     }
-    sqlite3_busy_timeout(h, opts.busy_timeout_ms > 0 ? opts.busy_timeout_ms : 5000);
+    sqlite3_busy_handler(h, on_busy, NULL);
     char *err = NULL;
     const char *pragmas = opts.synchronous_full
                               ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
@@ -560,6 +591,27 @@ static int64_t lite_space_free(void)
     return (int64_t)(geteuid() == 0 ? sv.f_bfree : sv.f_bavail) * (int64_t)sv.f_frsize;
 }
 
+static int64_t file_size(const char *path)
+{
+    struct stat st;
+    return path && !stat(path, &st) ? (int64_t)st.st_size : -1;
+}
+
+static void lite_file_sizes(int64_t *file, int64_t *wal)
+{
+    char *w = db_path ? sqlite3_mprintf("%s-wal", db_path) : NULL;
+    *file = file_size(db_path);
+    *wal = w ? file_size(w) : -1;
+    if (*file >= 0 && *wal < 0)
+        *wal = 0; /* no log file: checkpointed and truncated, or not created yet */
+    sqlite3_free(w);
+}
+
+static uint64_t lite_busy_waits(void)
+{
+    return atomic_load_explicit(&busy_waits, memory_order_relaxed);
+}
+
 static void lite_global_close(void *any_conn)
 {
     if (any_conn)
@@ -601,4 +653,6 @@ const struct db_ops db_sqlite_ops = {
     .inspect = lite_inspect,
     .space_free = lite_space_free,
     .global_close = lite_global_close,
+    .file_sizes = lite_file_sizes,
+    .busy_waits = lite_busy_waits,
 };

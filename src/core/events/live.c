@@ -15,6 +15,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -133,6 +134,7 @@ struct shard {
     struct conn *conns;      /* the thread's own list */
     struct conn *adopt_head; /* upgraded, not yet taken by the thread; under lock */
     unsigned n;              /* connections given to it (adopted or waiting); under lock */
+    _Atomic uint64_t backlog; /* most events one of its connections is behind, each second */
 };
 
 static struct shard shards[LIVE_MAX_THREADS];
@@ -140,6 +142,14 @@ static unsigned n_shards;
 static bool running;
 static _Atomic bool stopping;
 static struct conn *sse_conns; /* Server-Sent Events streams, under lock */
+static unsigned n_sse;         /* of n_conns, under lock */
+/* for /metrics (live_stats) */
+static _Atomic uint64_t st_opened, st_refused, st_sent, st_resyncs, st_slow, st_silent;
+
+static void stat_add(_Atomic uint64_t *p)
+{
+    atomic_fetch_add_explicit(p, 1, memory_order_relaxed);
+}
 
 int live_register(const char *prefix, const char *entity, const char *scope, live_read_fn fn,
                   const void *ctx)
@@ -148,6 +158,29 @@ int live_register(const char *prefix, const char *entity, const char *scope, liv
         return -E_TOOBIG;
     kinds[n_kinds++] = (struct kind){prefix, entity, scope, strlen(prefix), fn, ctx};
     return 0;
+}
+
+void live_stats(struct live_stats *out)
+{
+    pthread_mutex_lock(&lock);
+    out->websockets = n_conns - n_sse;
+    out->streams = n_sse;
+    out->published = last_published;
+    for (struct conn *c = sse_conns; c; c = c->next)
+        if (!c->close_code && last_published - c->last_id > out->backlog)
+            out->backlog = last_published - c->last_id;
+    pthread_mutex_unlock(&lock);
+    for (unsigned i = 0; i < n_shards; i++) {
+        uint64_t b = atomic_load_explicit(&shards[i].backlog, memory_order_relaxed);
+        if (b > out->backlog)
+            out->backlog = b;
+    }
+    out->opened = atomic_load_explicit(&st_opened, memory_order_relaxed);
+    out->refused = atomic_load_explicit(&st_refused, memory_order_relaxed);
+    out->sent = atomic_load_explicit(&st_sent, memory_order_relaxed);
+    out->resyncs = atomic_load_explicit(&st_resyncs, memory_order_relaxed);
+    out->dropped_slow = atomic_load_explicit(&st_slow, memory_order_relaxed);
+    out->dropped_silent = atomic_load_explicit(&st_silent, memory_order_relaxed);
 }
 
 unsigned live_connections(void)
@@ -522,6 +555,8 @@ static void conn_unlink(struct conn **head, struct conn *c)
         c->next->prev = c->prev;
     user_drop(c->user_id);
     n_conns--;
+    if (c->sse)
+        n_sse--;
 }
 
 static void conn_free(struct conn *c)
@@ -589,18 +624,21 @@ static void feed(struct conn *c)
         uint64_t oldest = last_published > LIVE_RING ? last_published - LIVE_RING + 1 : 1;
         if (c->replay_from > last_published || c->replay_from + 1 < oldest) {
             queue_text(c, 0, RESYNC, sizeof(RESYNC) - 1); /* cannot replay: start over */
+            stat_add(&st_resyncs);
             c->last_id = last_published;
         } else {
             c->last_id = c->replay_from;
         }
     }
     if (last_published - c->last_id > opts.queue) {
+        stat_add(&st_slow);
         conn_drop(c, RESYNC, 1008, "too slow", LIVE_DROP_NS);
         return;
     }
     while (c->last_id < last_published && ws_queued(c) < LIVE_IN_FLIGHT && !c->eof) {
         const struct entry *e = &ring[++c->last_id % LIVE_RING];
         if (entry_for(e, c)) {
+            stat_add(&st_sent);
             queue_text(c, e->id, e->msg, e->len);
             c->last_event = time_mono_ns();
         }
@@ -703,7 +741,13 @@ static void adopt(struct shard *sh)
  * close deadline. */
 static void tick(struct shard *sh, uint64_t now)
 {
-    uint64_t every = (uint64_t)opts.ping_s * 1000000000ull;
+    uint64_t every = (uint64_t)opts.ping_s * 1000000000ull, behind = 0;
+    pthread_mutex_lock(&lock);
+    for (struct conn *c = sh->conns; c; c = c->next)
+        if (!c->close_at && last_published - c->last_id > behind)
+            behind = last_published - c->last_id;
+    pthread_mutex_unlock(&lock);
+    atomic_store_explicit(&sh->backlog, behind, memory_order_relaxed);
     for (struct conn *c = sh->conns, *next; c; c = next) {
         next = c->next;
         if (c->close_at && now > c->close_at) {
@@ -714,6 +758,7 @@ static void tick(struct shard *sh, uint64_t now)
         if (c->close_at)
             continue;
         if (now - c->last_recv > 2 * every) {
+            stat_add(&st_silent);
             conn_drop(c, NULL, 1001, "no answer to ping", LIVE_LINGER_NS);
             pump(c, false);
             continue;
@@ -803,6 +848,7 @@ static struct conn *conn_new(struct ws_init *in)
     c->last_recv = c->last_ping = time_mono_ns();
     user_add(in->user_id, in->admin);
     n_conns++;
+    stat_add(&st_opened);
     c->last_id = last_published;
     if (in->last_event_id) {
         c->want_replay = true;
@@ -914,10 +960,12 @@ static int live_begin(struct http_request *req, struct http_response *res, struc
         return http_error(res, 403, "ACCESS_DENIED",
                           "origin '%s' is not this server's: the live channel takes no other",
                           http_header(req, "Origin"));
-    if (opts.max_conns && live_connections() >= opts.max_conns)
+    if (opts.max_conns && live_connections() >= opts.max_conns) {
+        stat_add(&st_refused);
         return http_error(res, 503, "SERVICE_UNAVAILABLE",
                           "live channel has %u connections, the limit (max_connections)",
                           opts.max_conns);
+    }
     const char *last = http_query_arg(req, "last_event_id");
     if (!last)
         last = http_header(req, "Last-Event-ID");
@@ -1024,6 +1072,7 @@ int live_http_sse(struct http_request *req, struct http_response *res)
     struct conn *c = conn_new(in);
     c->fd = -1;
     c->sse = true;
+    n_sse++;
     c->next = sse_conns;
     if (sse_conns)
         sse_conns->prev = c;

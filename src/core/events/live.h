@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/base/strbuf.h"
 #include "core/http/http.h"
 
 struct db;
@@ -51,5 +52,22 @@ int live_http_sse(struct http_request *req, struct http_response *res);
 
 /* Connections open now (for tests and /metrics). */
 unsigned live_connections(void);
+
+/* What /metrics reports about the channel (live_metrics_render writes it out). */
+struct live_stats {
+    unsigned websockets, streams; /* open now: WebSocket and Server-Sent Events */
+    uint64_t opened;              /* connections accepted since start */
+    uint64_t refused;             /* upgrades refused at max_connections (503) */
+    uint64_t published;           /* events published (the newest event id) */
+    uint64_t sent;                /* event notices handed to connections */
+    uint64_t resyncs;             /* "resync" sent to a reconnecting client that cannot replay */
+    uint64_t dropped_slow;        /* closed after falling more than `queue` events behind */
+    uint64_t dropped_silent;      /* closed after two ping intervals without an answer */
+    uint64_t backlog;             /* most events an open connection is behind now */
+};
+/* Fills out; out must be zeroed. */
+void live_stats(struct live_stats *out);
+/* Appends the live channel's /metrics families to out. Returns 0 or -E_TOOBIG. */
+int live_metrics_render(struct strbuf *out);
 
 #endif

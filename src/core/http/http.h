@@ -37,6 +37,9 @@ struct http_request {
     const char *param_names[HTTP_MAX_PARAMS];
     const char *param_values[HTTP_MAX_PARAMS];
     void *user_data; /* for the layer that dispatched the route (e.g. REST context) */
+    /* for /metrics: the kind of route (enum metrics_route, set by the server when a route
+     * matched) and the REST method family (metrics_family_id, set by the REST layer) */
+    unsigned char metrics_route, metrics_family;
 };
 
 struct http_response {

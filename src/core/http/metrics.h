@@ -1,6 +1,8 @@
-/* Process-wide counters for GET /metrics: requests by status, a latency histogram, database
- * time and memory, and who may read them (the `metrics` setting). Counters are atomics updated
- * on every request; rendering is Prometheus text exposition format 0.0.4. */
+/* Process-wide counters for GET /metrics and who may read them (the `metrics` setting).
+ * Request counters live in one block per thread, written only by their thread with plain
+ * relaxed stores (no locked instruction, no lock) and summed when /metrics is read; the rarer
+ * events (connections, refusals, writer waits) are relaxed atomics. Rendering is Prometheus
+ * text exposition format 0.0.4; docs/metrics.md describes every family. */
 #ifndef KAZI_METRICS_H
 #define KAZI_METRICS_H
 
@@ -14,12 +16,79 @@
 /* Shortest metrics_token accepted, in bytes. */
 #define METRICS_TOKEN_MIN 16
 
-/* Records one finished request. */
-void metrics_request(int status, uint64_t duration_ns);
-/* Appends the exposition text to out. Returns 0 or -E_TOOBIG. */
+/* What kind of route a request went to (the `route` label). */
+enum metrics_route {
+    METRICS_ROUTE_NONE,   /* refused before routing, or no route matched (404, 405) */
+    METRICS_ROUTE_REST,   /* /rest/... */
+    METRICS_ROUTE_LIVE,   /* /live, /live/sse */
+    METRICS_ROUTE_AUTH,   /* /api/auth/... */
+    METRICS_ROUTE_OPS,    /* /healthz, /metrics */
+    METRICS_ROUTE_STATIC, /* /assets/... */
+    METRICS_ROUTE_APP,    /* the web app's pages */
+    METRICS_ROUTES
+};
+
+/* REST method families (first segment of a method name) counted separately; more are "other". */
+#define METRICS_FAMILIES 48
+
+/* The route kind of a matched request's canonical path. */
+enum metrics_route metrics_route_of(const char *path);
+
+/* Registers the family of a REST method name ("crm.deal.get" -> "crm") and returns its index
+ * for http_request.metrics_family, 0 ("other") when the table is full. Call before serving
+ * (not thread-safe); the same family always gets the same index. */
+int metrics_family_id(const char *method_name);
+
+/* Records one finished request: its route kind, REST family index (for METRICS_ROUTE_REST),
+ * status and duration. Lock-free; runs on every request. */
+void metrics_request(enum metrics_route route, int family, int status, uint64_t duration_ns);
+
+/* Rarer events, each a relaxed atomic increment. */
+enum metrics_listener { METRICS_HTTP, METRICS_HTTPS };
+void metrics_connection_open(enum metrics_listener l);
+void metrics_connection_close(enum metrics_listener l);
+enum metrics_limit {
+    METRICS_LIMIT_CONNECTIONS,    /* max_connections or max_connections_per_ip reached */
+    METRICS_LIMIT_HEADER_TIMEOUT, /* headers not complete within header_timeout */
+    METRICS_LIMIT_MAX_HEADER,     /* 431 */
+    METRICS_LIMIT_MAX_BODY,       /* 413 */
+    METRICS_LIMITS
+};
+void metrics_limit_refusal(enum metrics_limit what);
+void metrics_tls_handshake_failed(void);
+enum metrics_rate { METRICS_RATE_REST, METRICS_RATE_LOGIN, METRICS_RATES };
+void metrics_rate_limited(enum metrics_rate what);
+/* The serving certificate's notAfter (Unix seconds); 0: no HTTPS listener. */
+void metrics_tls_certificate(int64_t not_after);
+
+/* Starts what the counters need from lower layers (the database's writer-wait hook). Call
+ * once before serving. */
+void metrics_init(void);
+
+/* Appends the exposition text of the HTTP, database and process families to out (the live
+ * channel appends its own). Returns 0 or -E_TOOBIG. */
 int metrics_render(struct strbuf *out);
+/* The database, process and build families (metrics_sys.c; metrics_render includes them). */
+int metrics_render_sys(struct strbuf *out);
 /* Resident set size in bytes, from /proc/self/statm; 0 when unknown. */
 uint64_t metrics_rss_bytes(void);
+
+/* Writing helpers for the families other layers render: "# HELP" and "# TYPE" lines, and a
+ * histogram from per-bucket (not cumulative) counts over METRICS_BUCKETS bounds plus +Inf.
+ * labels is "" or `name="value"` pairs without braces. Return 0 or -E_TOOBIG. */
+#define METRICS_BUCKETS 14
+extern const double metrics_bounds[METRICS_BUCKETS];
+int metrics_head(struct strbuf *out, const char *name, const char *type, const char *help);
+/* A family with one label: sample i has the label value names[i] and the value values[i]. */
+int metrics_by_label(struct strbuf *out, const char *name, const char *type, const char *help,
+                     const char *label, const char *const *names, const uint64_t *values, int n);
+/* A family of one unlabelled sample: its HELP and TYPE lines and "name v". */
+int metrics_value(struct strbuf *out, const char *name, const char *type, const char *help,
+                  uint64_t v);
+int metrics_histogram(struct strbuf *out, const char *name, const char *labels,
+                      const uint64_t counts[METRICS_BUCKETS + 1], double sum);
+/* The bucket index of a duration for metrics_histogram's counts. */
+unsigned metrics_bucket(uint64_t duration_ns);
 
 /* Sets who may read the metrics, from the configuration (call before serving):
  *   "off"       nobody (404);

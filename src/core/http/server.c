@@ -73,6 +73,7 @@ struct conn_slot {
     _Atomic bool cut;          /* shut down by the sweeper */
     _Atomic uint64_t deadline; /* time_mono_ns() value, 0: none */
     _Atomic bool upgraded;     /* handed over by http_upgrade: no more deadlines */
+    enum metrics_listener listener;
 };
 
 static struct MHD_Daemon *daemons[2];
@@ -283,13 +284,14 @@ static uint64_t deadline_in(unsigned s)
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
-    (void)cls;
     struct conn_slot *slot = *socket_context;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
         slot = xcalloc(1, sizeof(*slot));
         slot->fd = ci ? ci->connect_fd : -1;
+        slot->listener = cls ? METRICS_HTTPS : METRICS_HTTP;
+        metrics_connection_open(slot->listener);
         /* from the accept: the TLS handshake and the first request's headers */
         slot->deadline = deadline_in(opts.header_timeout_s);
         pthread_mutex_lock(&slots_lock);
@@ -313,6 +315,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     pthread_mutex_unlock(&slots_lock);
     if (slot->cur)
         ctx_free(slot->cur);
+    metrics_connection_close(slot->listener);
     free(slot);
     *socket_context = NULL;
 }
@@ -338,6 +341,7 @@ static void *sweep(void *arg)
             if (d && now > d && !s->cut && s->fd >= 0) {
                 shutdown(s->fd, SHUT_RDWR);
                 s->cut = true;
+                metrics_limit_refusal(METRICS_LIMIT_HEADER_TIMEOUT);
             }
         }
     }
@@ -427,7 +431,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!c)
         return;
     if (c->status) {
-        metrics_request(c->status, time_mono_ns() - c->t0);
+        metrics_request(c->req.metrics_route, c->req.metrics_family, c->status,
+                        time_mono_ns() - c->t0);
         log_access(c, conn);
     }
     /* a kept-alive connection's next request: its headers within the idle timeout plus the
@@ -623,6 +628,7 @@ static bool check_limits(struct MHD_Connection *conn, struct req_ctx *c)
     size_t hdr = strlen(c->req.path) + strlen(c->req.query);
     MHD_get_connection_values(conn, MHD_HEADER_KIND, add_len, &hdr);
     if (hdr > opts.max_header) {
+        metrics_limit_refusal(METRICS_LIMIT_MAX_HEADER);
         c->status = http_error(&c->res, 431, "REQUEST_HEADERS_TOO_LARGE",
                                "request line and headers are %zu bytes, more than the limit of %zu",
                                hdr, opts.max_header);
@@ -634,6 +640,7 @@ static bool check_limits(struct MHD_Connection *conn, struct req_ctx *c)
         char *end;
         n = strtoull(cl, &end, 10);
         if (*end || n > opts.max_body) {
+            metrics_limit_refusal(METRICS_LIMIT_MAX_BODY);
             c->status =
                 http_error(&c->res, 413, "REQUEST_BODY_TOO_LARGE",
                            "request body is larger than the limit of %zu bytes", opts.max_body);
@@ -646,6 +653,7 @@ static bool check_limits(struct MHD_Connection *conn, struct req_ctx *c)
     if (!c->trusted && (chunked || n > opts.max_body_anonymous))
         c->trusted = credential_ok && credential_ok(&c->req);
     if (!c->trusted && n > opts.max_body_anonymous) {
+        metrics_limit_refusal(METRICS_LIMIT_MAX_BODY);
         c->close = true;
         c->status = http_error(
             &c->res, 413, "REQUEST_BODY_TOO_LARGE",
@@ -664,6 +672,7 @@ static void dispatch(struct req_ctx *c)
     struct http_request *req = &c->req;
     switch (router_match(the_router, req, &fn, &allow)) {
     case ROUTER_OK:
+        req->metrics_route = (unsigned char)metrics_route_of(req->path);
         c->status = fn(req, &c->res);
         break;
     case ROUTER_METHOD_NOT_ALLOWED:
@@ -708,6 +717,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             if (!c->trusted) {
                 /* a chunked body without credentials: libmicrohttpd cannot answer in the
                  * middle of a body, so the connection is closed (logged as 413) */
+                metrics_limit_refusal(METRICS_LIMIT_MAX_BODY);
                 c->status = 413;
                 return MHD_NO;
             }
@@ -719,6 +729,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (c->answered)
         return MHD_YES;
     if (c->too_big) {
+        metrics_limit_refusal(METRICS_LIMIT_MAX_BODY);
         c->status = http_error(&c->res, 413, "REQUEST_BODY_TOO_LARGE",
                                "request body is larger than the limit of %zu bytes", opts.max_body);
         return send_response(conn, c);
@@ -770,6 +781,11 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
     char buf[512];
+    /* the library reports these only in its log: count them for /metrics */
+    if (!strncmp(fmt, "Server reached connection limit", 31))
+        metrics_limit_refusal(METRICS_LIMIT_CONNECTIONS);
+    else if (!strncmp(fmt, "Error: received handshake message out of context", 48))
+        metrics_tls_handshake_failed();
     vsnprintf(buf, sizeof(buf), fmt, ap);
     size_t n = strlen(buf);
     while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
@@ -949,8 +965,8 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
         opts.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, opts.max_connections_per_ip,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
-        on_connection, NULL, MHD_OPTION_ARRAY, tls ? tls_opts : tls_opts + ARRAY_SIZE(tls_opts) - 1,
-        MHD_OPTION_END);
+        on_connection, tls ? (void *)1 : NULL, MHD_OPTION_ARRAY,
+        tls ? tls_opts : tls_opts + ARRAY_SIZE(tls_opts) - 1, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!d)
         error("cannot listen on '%s' (%s): address in use or not available", addr,
@@ -991,9 +1007,13 @@ int server_start(const struct server_options *opt, const struct router *router)
     mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
     if (sweeper_start())
         return -E_IO;
+    metrics_init();
     if (opt->https_addr) {
+        int64_t not_after;
         cert_copy = xstrdup(opt->cert_pem);
         key_copy = xstrdup(opt->key_pem);
+        if (!tls_not_after(cert_copy, &not_after))
+            metrics_tls_certificate(not_after);
         if (!opts.tls_priorities)
             opts.tls_priorities = TLS_PRIORITIES_12;
     }

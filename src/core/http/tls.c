@@ -544,3 +544,17 @@ int tls_inspect(const char *cert_file, const char *key_file, time_t *not_before,
     tls_free_secret(key);
     return rc;
 }
+
+int tls_not_after(const char *cert_pem, int64_t *out)
+{
+    gnutls_x509_crt_t *crts = NULL;
+    unsigned n = 0;
+    if (!cert_pem || tls_parse_crts(cert_pem, &crts, &n) < 0)
+        return -E_TLS;
+    time_t t = gnutls_x509_crt_get_expiration_time(crts[0]);
+    tls_free_crts(crts, n);
+    if (t == (time_t)-1)
+        return -E_TLS;
+    *out = (int64_t)t;
+    return 0;
+}

@@ -6,6 +6,7 @@
 #define KAZI_TLS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 /* Size of a SHA-256 fingerprint "AB:CD:...:EF" including the NUL. */
@@ -57,5 +58,9 @@ int tls_priorities(const char *min_version, const char *custom, const char **out
  * separated by colons ("AB:CD:...", 95 characters) into out. Returns 0, -E_TLS when cert_pem does
  * not parse, or -E_INVAL when outlen < TLS_FINGERPRINT_MAX. */
 int tls_fingerprint(const char *cert_pem, char *out, size_t outlen);
+
+/* Sets *out to the notAfter time (Unix seconds) of the first certificate in cert_pem. Returns 0
+ * or -E_TLS when cert_pem does not parse. */
+int tls_not_after(const char *cert_pem, int64_t *out);
 
 #endif

@@ -16,6 +16,7 @@
 #include "core/base/timeutil.h"
 #include "core/config/config.h"
 #include "core/db/db.h"
+#include "core/http/metrics.h"
 #include "core/http/router.h"
 #include "core/http/server.h"
 #include "core/json/jsonout.h"
@@ -315,7 +316,9 @@ static int rest_http(struct http_request *req, struct http_response *res)
         goto out;
     }
     params_finish(call.params);
-    const struct rest_method *m = rest_find(method, NULL);
+    int family = 0;
+    const struct rest_method *m = rest_find_family(method, NULL, &family);
+    req->metrics_family = (unsigned char)family;
     /* a webhook's read-only call checks its credentials and runs in one read transaction */
     if (m && secret[0] && !(m->flags & (REST_PUBLIC | REST_WRITE | REST_NO_TXN))) {
         struct db *db = db_conn();
@@ -335,6 +338,7 @@ static int rest_http(struct http_request *req, struct http_response *res)
         goto out;
     }
     if (auth.kind != AUTH_NONE && !ratelimit_take(auth.kind, auth.credential_id)) {
+        metrics_rate_limited(METRICS_RATE_REST);
         http_add_header(res, "Retry-After", "1");
         rest_fail(&call, 503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
         goto out;

@@ -16,6 +16,7 @@
 #include "core/base/log.h"
 #include "core/base/xalloc.h"
 #include "core/db/db.h"
+#include "core/http/metrics.h"
 #include "core/json/jsonout.h"
 #include "core/json/params.h"
 #include "core/rest/filter.h"
@@ -27,6 +28,7 @@
 struct rest_entry {
     const struct rest_method *m;
     const struct module *mod;
+    int family; /* metrics_family_id of the name */
 };
 
 static struct rest_entry table[REST_TABLE_SIZE];
@@ -57,7 +59,7 @@ static int add_method(const struct rest_method *m, const struct module *mod)
     }
     if (n_methods >= REST_TABLE_SIZE / 2)
         return error("rest method table is full");
-    table[i] = (struct rest_entry){m, mod};
+    table[i] = (struct rest_entry){m, mod, metrics_family_id(m->name)};
     order = xrealloc(order, sizeof(*order) * (size_t)(n_methods + 1));
     order_mod = xrealloc(order_mod, sizeof(*order_mod) * (size_t)(n_methods + 1));
     order[n_methods] = m;
@@ -142,6 +144,12 @@ int rest_method_name(const char *s, size_t len, char *out, size_t outlen)
 
 const struct rest_method *rest_find(const char *name, const struct module **module_out)
 {
+    return rest_find_family(name, module_out, NULL);
+}
+
+const struct rest_method *rest_find_family(const char *name, const struct module **module_out,
+                                           int *family)
+{
     char lower[REST_METHOD_NAME_MAX];
     size_t n = strlen(name);
     if (n == 0 || n >= sizeof(lower))
@@ -153,6 +161,8 @@ const struct rest_method *rest_find(const char *name, const struct module **modu
         if (!strcmp(table[i].m->name, lower)) {
             if (module_out)
                 *module_out = table[i].mod;
+            if (family)
+                *family = table[i].family;
             return table[i].m;
         }
         i = (i + 1) & (REST_TABLE_SIZE - 1);

@@ -93,6 +93,10 @@ void rest_fini(void);
 /* Finds a method by case-insensitive name among the enabled modules; NULL when unknown.
  * *module_out (optional) receives its module. Borrowed. */
 const struct rest_method *rest_find(const char *name, const struct module **module_out);
+/* rest_find that also sets *family (when not NULL) to the method's family index for /metrics
+ * (metrics_family_id); left alone when the method is not found. */
+const struct rest_method *rest_find_family(const char *name, const struct module **module_out,
+                                           int *family);
 /* Visits every registered method in registration order. */
 void rest_each(void (*fn)(void *ctx, const struct rest_method *m, const struct module *mod),
                void *ctx);
