@@ -21,7 +21,8 @@ int metrics_render(struct strbuf *out);
 /* Resident set size in bytes, from /proc/self/statm; 0 when unknown. */
 uint64_t metrics_rss_bytes(void);
 
-/* Sets who may read the metrics, from the configuration (call before serving):
+/* Sets who may read the metrics, from the configuration (before serving, or while serving on a
+ * reload; on an error nothing changes):
  *   "off"       nobody (404);
  *   "loopback"  clients whose address is a loopback one (127.0.0.0/8, ::1, ::ffff:127.x) and
  *               whose request carries no Forwarded, X-Forwarded-For or X-Real-IP header, which
