@@ -111,9 +111,9 @@ static const struct option_def options[] = {
 /* The options a reload (SIGHUP) applies to the running server; every other one needs a
  * restart. Keep docs/operations.md ("Reloading the configuration") in step. */
 static const char *const reloadable[] = {
-    "tls_cert",     "tls_key",          "tls_reload_check", "hsts_max_age",
-    "log_level",    "access_log",       "metrics",          "metrics_token",
-    "public_url",   "shutdown_timeout", "rate_limit_burst", "rate_limit_rate",
+    "tls_cert",   "tls_key",          "tls_reload_check", "hsts_max_age",
+    "log_level",  "access_log",       "metrics",          "metrics_token",
+    "public_url", "shutdown_timeout", "rate_limit_burst", "rate_limit_rate",
 };
 
 bool config_option_reloadable(const char *key)
