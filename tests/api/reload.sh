@@ -78,8 +78,8 @@ requests=$(echo "$out" | sed -n 's/^requests=//p')
 check "requests were made during the reloads ($requests)" test "${requests:-0}" -gt 100
 expect_eq "no request failed across 6 SIGHUPs over HTTP and HTTPS" \
     "$(echo "$out" | sed -n 's/^failed=//p')" 0
-check "kazi is still running" kill -0 "$KAZI_PID"
-expect_eq "the PID is the same" "$KAZI_PID" "$PID0"
+expect_eq "kazi is still running with the same PID" "$(kill -0 "$PID0" 2>/dev/null && echo "$PID0")" \
+    "$KAZI_PID"
 for i in $(seq 1 100); do [ "$(reloads)" -ge 6 ] && break; sleep 0.1; done
 expect_eq "every SIGHUP was a reload" "$(reloads)" 6
 
@@ -113,9 +113,8 @@ done
 elapsed=$(echo "$(date +%s.%N) - $t0" | bc)
 echo "# changed files picked up after ${elapsed}s (tls_reload_check 2)"
 expect_eq "changed files are used without a signal" "$seen" "$FP_C"
-check "within the check interval plus slack (${elapsed}s <= 8s)" \
-    test "$(echo "$elapsed <= 8" | bc)" -eq 1
-expect_eq "no reload was needed for that" "$(reloads)" "$hups_before"
+check "within the check interval plus slack (${elapsed}s <= 8s), no reload needed" \
+    test "$seen" == "$FP_C" -a "$(echo "$elapsed <= 8" | bc)" -eq 1 -a "$(reloads)" -eq "$hups_before"
 kazi_stop
 
 # ------------------------------------------------ bad configuration, reloadable and restart-only
@@ -137,7 +136,8 @@ expect_match "a restart-only option is reported" "$(cat "$T_DIR/stderr")" \
     "reload: 'max_body' changed but needs a restart; the running value is kept"
 body=$(head -c 4096 /dev/zero | tr '\0' a)
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data "x=$body" "$HTTP_URL/rest/server.time")
-check "and not applied: a 4 KiB body is not refused as larger than 2048 ($code)" test "$code" != 413
+check "and not applied: a 4 KiB body is not refused as larger than 2048 ($code)" \
+    test "$code" != 413 -a "$code" != 000
 
 printf 'metrics = public\nhsts_max_age = 200\nlog_level = loud\n' >"$CONF"
 check "SIGHUP with a bad file finishes" hup_and_wait
@@ -169,8 +169,10 @@ curl -s -o /dev/null "$HTTP_URL/healthz?after-rotation"
 curl -s -o /dev/null "$HTTP_URL/after-rotation"
 check "a new access log file is created" test -f "$T_DIR/access.log"
 check "and written to" wait_for "$T_DIR/access.log" '"GET /after-rotation" 404' 10
-check "the renamed file has the earlier requests" grep -q '"GET /healthz" 200' "$T_DIR/access.log.1"
-check "and not the later ones" test "$(grep -c 'after-rotation' "$T_DIR/access.log.1")" -eq 0
+check "the renamed file has the earlier requests and not the later ones" \
+    test "$(grep -c '"GET /healthz" 200' "$T_DIR/access.log.1")" -ge 1 -a \
+    "$(grep -c 'after-rotation' "$T_DIR/access.log.1" "$T_DIR/access.log" | tr '\n' ' ')" == \
+    "$T_DIR/access.log.1:0 $T_DIR/access.log:1 "
 kazi_stop
 
 # ------------------------------------------------ the service manager's notify socket
