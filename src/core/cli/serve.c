@@ -105,13 +105,13 @@ static int start_server(struct serve *s, struct router *router)
     return 0;
 }
 
-/* Tells the service manager state (READY=1, RELOADING=1, ...) with a STATUS= line naming the
- * listeners and note. Does nothing without NOTIFY_SOCKET. */
+/* Tells the service manager state (READY=1, ...; NULL: only the status) with a STATUS= line
+ * naming the listeners after note. Does nothing without NOTIFY_SOCKET. */
 static void notify(const struct serve *s, const char *state, const char *note)
 {
     const char *and = *s->http_url && *s->https_url ? " and " : "";
-    sd_notifyf(0, "%s\nSTATUS=%s%sserving on %s%s%s", state, note, *note ? "; " : "", s->http_url,
-               and, s->https_url);
+    sd_notifyf(0, "%s%sSTATUS=%s%sserving on %s%s%s", state ? state : "", state ? "\n" : "", note,
+               *note ? "; " : "", s->http_url, and, s->https_url);
 }
 
 /* What the watchdog keepalive vouches for: the database answers a query on this thread's own
@@ -176,8 +176,9 @@ static int serve_loop(struct serve *s, const sigset_t *set)
         }
         now = time_now_mono();
         if (next_tls > 0 && now >= next_tls) {
-            if (serve_check_tls_files(s, status, sizeof(status)) < 0)
-                notify(s, "READY=1", status);
+            int changed = serve_check_tls_files(s, status, sizeof(status));
+            if (changed)
+                notify(s, NULL, changed > 0 ? "certificate files reloaded" : status);
             next_tls = s->cfg.tls_reload_check ? now + (double)s->cfg.tls_reload_check : 0;
         }
         if (wd && now >= next_wd) {
