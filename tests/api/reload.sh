@@ -113,8 +113,8 @@ done
 elapsed=$(echo "$(date +%s.%N) - $t0" | bc)
 echo "# changed files picked up after ${elapsed}s (tls_reload_check 2)"
 expect_eq "changed files are used without a signal" "$seen" "$FP_C"
-check "within the check interval plus slack (${elapsed}s <= 8s), no reload needed" \
-    test "$seen" == "$FP_C" -a "$(echo "$elapsed <= 8" | bc)" -eq 1 -a "$(reloads)" -eq "$hups_before"
+check "within the check interval plus slack (${elapsed}s <= 10s), no reload needed" \
+    test "$seen" == "$FP_C" -a "$(echo "$elapsed <= 10" | bc)" -eq 1 -a "$(reloads)" -eq "$hups_before"
 kazi_stop
 
 # ------------------------------------------------ bad configuration, reloadable and restart-only

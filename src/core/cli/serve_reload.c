@@ -187,14 +187,14 @@ int serve_reload(struct serve *s, char *status, size_t len)
     server_set_hsts((unsigned)next.hsts_max_age);
     rest_set_rate_limit(next.rate_limit_burst, next.rate_limit_rate);
     auth_set_base_url(base_url(s, &next));
+    struct change_count cc = {0};
+    config_each_change(&s->cfg, &next, report_change, &cc);
+    config_copy_reloadable(&s->cfg, &next); /* before tls_commit, which names tls_cert */
     if (s->https) {
         tls_commit(s, &tls);
         s->cert_id = tls.cert_id;
         s->key_id = tls.key_id;
     }
-    struct change_count cc = {0};
-    config_each_change(&s->cfg, &next, report_change, &cc);
-    config_copy_reloadable(&s->cfg, &next);
     log_info("reload: done; %d changed option(s) applied, %d need a restart", cc.applied,
              cc.restart);
     snprintf(status, len, "configuration reloaded%s",
