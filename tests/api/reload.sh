@@ -3,7 +3,8 @@
 # dropping a connection or failing a request; changed certificate files are picked up without
 # a signal; a bad configuration or certificate changes nothing; reloadable options take effect
 # and restart-only ones are reported; the access log is reopened; and the service manager is
-# told READY=1, RELOADING=1/READY=1, WATCHDOG=1 and STOPPING=1 through NOTIFY_SOCKET.
+# told READY=1, RELOADING=1/READY=1, WATCHDOG=1 and STOPPING=1 through NOTIFY_SOCKET, with
+# the keepalives held back while every worker thread of a listener is stuck in one request.
 # The load and the TLS checks run in tests/api/reload_client.py.
 # shellcheck source=tests/api/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -195,6 +196,45 @@ n=$(grep -c '^WATCHDOG=1$' "$T_DIR/notify.log")
 check "WATCHDOG=1 repeatedly with WATCHDOG_USEC=300000 ($n in about 2 s)" test "$n" -ge 4
 kazi_stop
 check "STOPPING=1 on SIGTERM" wait_for "$T_DIR/notify.log" 'STOPPING=1' 10
+wait "$NOTIFY_PID" 2>/dev/null
+NOTIFY_PID=
+
+# ------------------------------------------------ the watchdog's liveness check
+# One worker thread per listener; another process holds the database's write lock, so a write
+# request waits for it (busy timeout 5 s) while holding kazi's writer lock, and a second one
+# waits for kazi's writer lock and then for the database: its worker is inside one request for
+# about 10 s, longer than the check allows (5 s at least), and the keepalives stop until it ends.
+printf 'pw-reload-test-1\n' >"$T_DIR/pw"
+"$KAZI_BIN" user add --data "$T_DIR/data" --email a@example.com --name A \
+    --password-file "$T_DIR/pw" --admin >/dev/null 2>>"$T_DIR/cli.err"
+HOOK=$(hook_path 1 crm)
+"${CLIENT[@]}" notify "$SOCK" "$T_DIR/notify2.log" 90 &
+NOTIFY_PID=$!
+for i in $(seq 1 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
+NOTIFY_SOCKET=$SOCK WATCHDOG_USEC=1000000 kazi_start --threads 1 || exit 1
+check "keepalives while healthy" wait_for "$T_DIR/notify2.log" '^WATCHDOG=1$' 10
+(echo "BEGIN IMMEDIATE;" && sleep 16 && echo "COMMIT;") | sqlite3 "$T_DIR/data/kazi.db" &
+LOCK_PID=$!
+for i in $(seq 1 100); do # until the lock is held: a write without waiting fails
+    sqlite3 "$T_DIR/data/kazi.db" 'PRAGMA busy_timeout=0; BEGIN IMMEDIATE; ROLLBACK;' \
+        >/dev/null 2>&1 || break
+    sleep 0.1
+done
+CURL_PIDS=()
+for u in "$HTTP_URL" "$HTTPS_URL"; do
+    curl -sk -m 60 -o /dev/null -X POST "$u$HOOK/crm.lead.add" -H 'Content-Type: application/json' \
+        --data '{"fields":{"TITLE":"watchdog"}}' &
+    CURL_PIDS+=($!)
+done
+check "no keepalive while every worker of a listener is stuck" \
+    wait_for "$T_DIR/stderr" 'watchdog: no keepalive sent: every worker thread of a listener' 30
+wait "$LOCK_PID" "${CURL_PIDS[@]}" 2>/dev/null
+n_before=$(grep -c '^WATCHDOG=1$' "$T_DIR/notify2.log")
+sleep 2
+check "keepalives again once the requests are done" \
+    test "$(grep -c '^WATCHDOG=1$' "$T_DIR/notify2.log")" -gt "$n_before"
+expect_eq "still serving" "$(req GET "$HTTP_URL/healthz")" '200 {"status":"ok"}'
+kazi_stop
 wait "$NOTIFY_PID" 2>/dev/null
 NOTIFY_PID=
 
