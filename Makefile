@@ -8,7 +8,7 @@
 MAKEFLAGS += --no-builtin-rules
 .SUFFIXES:
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 jansson libsodium gnutls
+PKGS := libmicrohttpd sqlite3 jansson libsodium gnutls libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -14,8 +14,9 @@ extern const struct rest_method department_methods[];    /* department.* */
 extern const struct rest_method role_methods[];          /* role.* */
 
 /* Base URL ("https://crm.example.com", no trailing slash) put in front of the URL webhook.add
- * returns; without it the URL is a path ("/rest/1/secret/"). Call once at start-up. The
- * string is copied. */
+ * returns; without it the URL is a path ("/rest/1/secret/"). Called at start-up and again by
+ * a reload (any thread; a concurrent webhook.add sees the old or the new one). The string is
+ * copied. */
 void auth_set_base_url(const char *base);
 
 #endif

@@ -2,7 +2,9 @@
  * token.add/list/revoke (scope "admin", REST_ADMIN). Secrets are returned once, by the add
  * methods, and never listed. A credential may only hand out scopes it holds itself, so a
  * narrow webhook cannot mint a wider one. Storage is webhooks.c and tokens.c. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/accounts/accounts.h"
@@ -19,14 +21,20 @@
 #define AUTH_TITLE_MAX 255
 #define TOKEN_EXPIRES_MAX (10LL * 365 * 86400)
 
-static char *base_url; /* set once at start-up; NULL: URLs are paths */
+static char *base_url; /* set at start-up, replaced by a reload; NULL: URLs are paths */
+static pthread_mutex_t base_url_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void auth_set_base_url(const char *base)
 {
     size_t n = base ? strlen(base) : 0;
     while (n && base[n - 1] == '/')
         n--;
-    base_url = n ? xstrndup(base, n) : NULL; /* lives as long as the process */
+    char *copy = n ? xstrndup(base, n) : NULL; /* lives until replaced */
+    pthread_mutex_lock(&base_url_lock);
+    char *old = base_url;
+    base_url = copy;
+    pthread_mutex_unlock(&base_url_lock);
+    free(old);
 }
 
 /* Appends one scope name to sb after checking the caller holds it. */
@@ -115,8 +123,10 @@ static int webhook_add(struct rest_call *c)
     int rc = webhooks_create(c->db, user_id, scopes, title, &id, secret, err, sizeof(err));
     if (rc)
         return create_failed(c, rc, err);
+    pthread_mutex_lock(&base_url_lock);
     char *url = arena_printf(c->arena, "%s/rest/%lld/%s/", base_url ? base_url : "",
                              (long long)user_id, secret);
+    pthread_mutex_unlock(&base_url_lock);
     c->result = json_pack("{s:I, s:s}", "ID", (json_int_t)id, "URL", url);
     return 0;
 }

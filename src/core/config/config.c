@@ -54,6 +54,9 @@ static const struct option_def options[] = {
     ADDR(https, "127.0.0.1:8443", "HTTPS listen address ADDR:PORT, or off"),
     STR(tls_cert, "", "PEM certificate file (default: generate a self-signed one in DATA/tls)"),
     STR(tls_key, "", "PEM private key file for tls_cert"),
+    INT(tls_reload_check, "60", 0, 86400,
+        "seconds between checks of the tls_cert and tls_key files; a changed pair is loaded "
+        "for new connections as on SIGHUP (0: only on SIGHUP)"),
     CHOICE(tls_min_version, "1.2", "1.2|1.3", "oldest TLS version HTTPS accepts"),
     STR(tls_priorities, "",
         "GnuTLS priority string for HTTPS; when set it replaces the one tls_min_version "
@@ -109,6 +112,56 @@ static const struct option_def options[] = {
         "per CPU core)"),
 };
 #define N_OPTIONS ARRAY_SIZE(options)
+
+/* The options a reload (SIGHUP) applies to the running server; every other one needs a
+ * restart. Keep docs/operations.md ("Reloading the configuration") in step. */
+static const char *const reloadable[] = {
+    "tls_cert",   "tls_key",          "tls_reload_check", "hsts_max_age",
+    "log_level",  "access_log",       "metrics",          "metrics_token",
+    "public_url", "shutdown_timeout", "rate_limit_burst", "rate_limit_rate",
+};
+
+bool config_option_reloadable(const char *key)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(reloadable); i++)
+        if (!strcmp(reloadable[i], key))
+            return true;
+    return false;
+}
+
+/* Bytes of an option's field in struct config. */
+static size_t option_size(const struct option_def *o)
+{
+    switch (o->type) {
+    case OPT_INT:
+    case OPT_SIZE:
+        return sizeof(int64_t);
+    case OPT_DOUBLE:
+        return sizeof(double);
+    default:
+        return o->size;
+    }
+}
+
+void config_copy_reloadable(struct config *dst, const struct config *src)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (config_option_reloadable(options[i].key))
+            memcpy((char *)dst + options[i].offset, (const char *)src + options[i].offset,
+                   option_size(&options[i]));
+}
+
+void config_each_change(const struct config *a, const struct config *b,
+                        void (*fn)(void *ctx, const char *key, bool reloadable), void *ctx)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const struct option_def *o = &options[i];
+        const char *fa = (const char *)a + o->offset, *fb = (const char *)b + o->offset;
+        bool is_text = o->type != OPT_INT && o->type != OPT_SIZE && o->type != OPT_DOUBLE;
+        if (is_text ? strcmp(fa, fb) != 0 : memcmp(fa, fb, option_size(o)) != 0)
+            fn(ctx, o->key, config_option_reloadable(o->key));
+    }
+}
 
 static const struct option_def *find_option(const char *key, size_t len)
 {
@@ -504,8 +557,9 @@ void config_print_help(FILE *out)
         char flag[64], env[64];
         config_flag_name(o->key, flag, sizeof(flag));
         config_env_name(o->key, env, sizeof(env));
-        fprintf(out, "  %-20s %-24s %s\n  %-20s %-24s default: %s\n", flag, env, o->help, "", "",
-                *o->def ? o->def : "(none)");
+        fprintf(out, "  %-20s %-24s %s\n  %-20s %-24s default: %s; %s\n", flag, env, o->help, "",
+                "", *o->def ? o->def : "(none)",
+                config_option_reloadable(o->key) ? "reloaded on SIGHUP" : "needs a restart");
     }
 }
 

@@ -19,6 +19,7 @@ struct config {
     char https[CONFIG_STR_MAX];
     char tls_cert[CONFIG_STR_MAX]; /* "" = generated self-signed */
     char tls_key[CONFIG_STR_MAX];
+    int64_t tls_reload_check;            /* seconds between checks of the files; 0 = off */
     char tls_min_version[8];             /* "1.2" or "1.3" */
     char tls_priorities[CONFIG_STR_MAX]; /* GnuTLS priority string; "" = from tls_min_version */
     int64_t hsts_max_age;                /* Strict-Transport-Security max-age on HTTPS replies */
@@ -62,7 +63,20 @@ struct config_extra {
 int config_load(struct config *cfg, int argc, char **argv, struct config_extra *extras,
                 const char **pos, int pos_cap, int *n_pos, char *err, size_t errlen);
 
-/* Prints every option with its flag, environment variable and default. */
+/* True when a change to option key is applied by a reload (SIGHUP) of a running server; the
+ * other options need a restart. */
+bool config_option_reloadable(const char *key);
+
+/* Calls fn for every option whose value differs between a and b, in the table's order, with
+ * whether a reload applies it. */
+void config_each_change(const struct config *a, const struct config *b,
+                        void (*fn)(void *ctx, const char *key, bool reloadable), void *ctx);
+
+/* Copies the values of the options a reload applies from src into dst; the others stay. */
+void config_copy_reloadable(struct config *dst, const struct config *src);
+
+/* Prints every option with its flag, environment variable, default, and whether a reload
+ * applies it. */
 void config_print_help(FILE *out);
 
 /* One row of the option table as the generated documentation sees it (`kazi gen`: manual

@@ -1,6 +1,7 @@
 /* Request counters (one block per thread, summed when read), the rarer HTTP counters, and the
- * access rule for reading them. The access rule is set once before serving and only read
- * afterwards. The database and process families are in metrics_sys.c. */
+ * access rule for reading them. The access rule is set before serving and may be replaced by a
+ * reload; a read-write lock keeps a /metrics request from seeing half of a change. The
+ * database and process families are in metrics_sys.c. */
 #include "core/http/metrics.h"
 
 #include <arpa/inet.h>
@@ -22,6 +23,7 @@ enum metrics_access { METRICS_OFF, METRICS_LOOPBACK, METRICS_TOKEN, METRICS_PUBL
 
 static enum metrics_access access_mode = METRICS_LOOPBACK;
 static char *access_token; /* for METRICS_TOKEN; owned, kept for the life of the process */
+static pthread_rwlock_t access_lock = PTHREAD_RWLOCK_INITIALIZER; /* guards the two above */
 
 const double metrics_bounds[METRICS_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                 0.1,    0.25,  0.5,    1,     2.5,  5,     10};
@@ -376,9 +378,15 @@ int metrics_set_access(const char *mode, const char *token, char *err, size_t er
                  METRICS_TOKEN_MIN);
         return -E_CONFIG;
     }
+    char *copy = modes[i].mode == METRICS_TOKEN ? xstrdup(token) : NULL;
+    pthread_rwlock_wrlock(&access_lock);
     access_mode = modes[i].mode;
-    free(access_token);
-    access_token = access_mode == METRICS_TOKEN ? xstrdup(token) : NULL;
+    char *old = access_token;
+    access_token = copy;
+    pthread_rwlock_unlock(&access_lock);
+    if (old)
+        explicit_bzero(old, strlen(old));
+    free(old);
     return 0;
 }
 
@@ -402,7 +410,17 @@ static bool relayed(const struct http_request *req)
            http_header(req, "X-Real-IP");
 }
 
+static int check_access(const struct http_request *req, struct http_response *res);
+
 int metrics_check_access(const struct http_request *req, struct http_response *res)
+{
+    pthread_rwlock_rdlock(&access_lock);
+    int status = check_access(req, res);
+    pthread_rwlock_unlock(&access_lock);
+    return status;
+}
+
+static int check_access(const struct http_request *req, struct http_response *res)
 {
     const char *auth;
     switch (access_mode) {

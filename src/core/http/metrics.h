@@ -90,7 +90,8 @@ int metrics_histogram(struct strbuf *out, const char *name, const char *labels,
 /* The bucket index of a duration for metrics_histogram's counts. */
 unsigned metrics_bucket(uint64_t duration_ns);
 
-/* Sets who may read the metrics, from the configuration (call before serving):
+/* Sets who may read the metrics, from the configuration (before serving, or while serving on a
+ * reload; on an error nothing changes):
  *   "off"       nobody (404);
  *   "loopback"  clients whose address is a loopback one (127.0.0.0/8, ::1, ::ffff:127.x) and
  *               whose request carries no Forwarded, X-Forwarded-For or X-Real-IP header, which

@@ -33,6 +33,7 @@
 #include "core/http/metrics.h"
 #include "core/http/proxy.h"
 #include "core/http/tls.h"
+#include "core/http/tls_cred.h"
 #include "core/json/params.h"
 
 /* Bodies and replies above this size are mapped memory, returned to the system when freed;
@@ -79,8 +80,8 @@ struct conn_slot {
 static struct MHD_Daemon *daemons[2];
 static const struct router *the_router;
 static struct server_options opts;
-static char *cert_copy, *key_copy;
-static char hsts_value[32]; /* "max-age=N" for HTTPS replies */
+static _Atomic unsigned hsts_max_age; /* Strict-Transport-Security max-age on HTTPS replies */
+static _Atomic int access_fd = -1;    /* the access log; -1: off */
 static _Atomic unsigned active;
 static server_credential_fn credential_ok;
 
@@ -406,7 +407,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 
 static void log_access(struct req_ctx *c, struct MHD_Connection *conn)
 {
-    if (opts.access_log_fd < 0)
+    int fd = atomic_load(&access_fd);
+    if (fd < 0)
         return;
     char line[LOG_PATH_MAX + 256], ts[40], method[40];
     (void)conn;
@@ -419,7 +421,7 @@ static void log_access(struct req_ctx *c, struct MHD_Connection *conn)
                      c->log_path ? c->log_path : "-", c->status, c->sent_bytes,
                      (double)(time_mono_ns() - c->t0) / 1e6);
     if (n > 0)
-        log_line(opts.access_log_fd, line, n < (int)sizeof(line) ? n : (int)sizeof(line) - 1);
+        log_line(fd, line, n < (int)sizeof(line) ? n : (int)sizeof(line) - 1);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -558,8 +560,11 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct req_ctx
                                                 : "application/json; charset=utf-8");
     for (int i = 0; i < c->res.n_headers; i++)
         MHD_add_response_header(r, c->res.headers[i].name, c->res.headers[i].value);
-    if (c->req.tls)
-        MHD_add_response_header(r, "Strict-Transport-Security", hsts_value);
+    if (c->req.tls) {
+        char hsts[32]; /* copied by libmicrohttpd */
+        snprintf(hsts, sizeof(hsts), "max-age=%u", atomic_load(&hsts_max_age));
+        MHD_add_response_header(r, "Strict-Transport-Security", hsts);
+    }
     if (c->close)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     c->sent_bytes = len;
@@ -688,15 +693,73 @@ static void dispatch(struct req_ctx *c)
         c->status = http_error(&c->res, 500, "INTERNAL_SERVER_ERROR", "handler failed");
 }
 
+/* ---- worker liveness: how long each worker thread has been inside the request callback ----
+ * Each thread that runs on_request takes a slot of its listener on first use and stamps it
+ * while it is inside (reading a body, checking a credential, running a handler), so the main
+ * loop can tell whether every worker of a listener is stuck in one call (server_workers_stuck)
+ * without sending a request through them. */
+
+#define WORKERS_MAX 512 /* slots per listener; more threads share the last one */
+
+struct worker_slot {
+    _Atomic uint64_t busy_since; /* time_mono_ns() on entry, 0 while idle */
+};
+
+static struct worker_slot workers[2][WORKERS_MAX];
+static _Atomic unsigned n_workers[2];
+static _Thread_local struct worker_slot *worker_self;
+
+static struct worker_slot *worker_slot_get(bool tls)
+{
+    if (!worker_self) {
+        unsigned i = atomic_fetch_add(&n_workers[tls], 1);
+        worker_self = &workers[tls][i < WORKERS_MAX ? i : WORKERS_MAX - 1];
+    }
+    return worker_self;
+}
+
+bool server_workers_stuck(double seconds)
+{
+    uint64_t now = time_mono_ns(), limit = (uint64_t)(seconds * 1e9);
+    for (int l = 0; l < 2; l++) {
+        unsigned n = atomic_load(&n_workers[l]), stuck = 0;
+        if (!daemons[l] || !opts.threads || n < opts.threads)
+            continue; /* a thread that never took a request is not stuck in one */
+        for (unsigned i = 0; i < n && i < WORKERS_MAX; i++) {
+            uint64_t since = atomic_load(&workers[l][i].busy_since);
+            if (since && now > since && now - since > limit)
+                stuck++;
+        }
+        if (stuck >= opts.threads)
+            return true;
+    }
+    return false;
+}
+
+static enum MHD_Result handle_request(struct MHD_Connection *conn, bool tls, const char *method,
+                                      const char *version, const char *upload_data,
+                                      size_t *upload_data_size, void **con_cls);
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
+    (void)url; /* libmicrohttpd's own decoding; the context's path is the canonical one */
+    struct worker_slot *w = worker_slot_get(cls != NULL);
+    atomic_store(&w->busy_since, time_mono_ns());
+    enum MHD_Result r =
+        handle_request(conn, cls != NULL, method, version, upload_data, upload_data_size, con_cls);
+    atomic_store(&w->busy_since, 0);
+    return r;
+}
+
+static enum MHD_Result handle_request(struct MHD_Connection *conn, bool tls, const char *method,
+                                      const char *version, const char *upload_data,
+                                      size_t *upload_data_size, void **con_cls)
+{
     struct req_ctx *c = *con_cls;
-    bool tls = cls != NULL;
     if (!c)
         return MHD_NO;
-    (void)url; /* libmicrohttpd's own decoding; c->req.path is the canonical one */
     if (!c->started) {
         /* in flight from here: a client still sending its headers does not hold up shutdown */
         c->started = true;
@@ -950,9 +1013,9 @@ static struct MHD_Daemon *start_one(const char *addr, bool tls)
     if (tls)
         flags |= MHD_USE_TLS;
     flags |= MHD_ALLOW_SUSPEND_RESUME; /* streams wait for data suspended */
+    /* the certificate comes from the store on every handshake, so a reload can replace it */
     struct MHD_OptionItem tls_opts[] = {
-        {MHD_OPTION_HTTPS_MEM_CERT, 0, cert_copy},
-        {MHD_OPTION_HTTPS_MEM_KEY, 0, key_copy},
+        {MHD_OPTION_HTTPS_CERT_CALLBACK, 0, (void *)tls_cred_retrieve},
         {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)opts.tls_priorities},
         {MHD_OPTION_END, 0, NULL},
     };
@@ -1009,15 +1072,21 @@ int server_start(const struct server_options *opt, const struct router *router)
         return -E_IO;
     metrics_init();
     if (opt->https_addr) {
+        struct tls_cred *cred;
+        char err[300];
         int64_t not_after;
-        cert_copy = xstrdup(opt->cert_pem);
-        key_copy = xstrdup(opt->key_pem);
-        if (!tls_not_after(cert_copy, &not_after))
+        if (tls_cred_new(opt->cert_pem, opt->key_pem, &cred, err, sizeof(err))) {
+            error("%s", err);
+            goto fail;
+        }
+        tls_cred_use(cred);
+        if (!tls_not_after(opt->cert_pem, &not_after))
             metrics_tls_certificate(not_after);
         if (!opts.tls_priorities)
             opts.tls_priorities = TLS_PRIORITIES_12;
     }
-    snprintf(hsts_value, sizeof(hsts_value), "max-age=%u", opts.hsts_max_age);
+    hsts_max_age = opts.hsts_max_age;
+    access_fd = opts.access_log_fd;
     if (opt->http_addr && !(daemons[0] = start_one(opt->http_addr, false)))
         goto fail;
     if (opt->https_addr && !(daemons[1] = start_one(opt->https_addr, true)))
@@ -1048,11 +1117,17 @@ void server_stop(unsigned grace_s)
         if (listen_fd[i] != MHD_INVALID_SOCKET)
             close(listen_fd[i]);
     }
-    free(cert_copy);
-    if (key_copy)
-        explicit_bzero(key_copy, strlen(key_copy));
-    free(key_copy);
-    cert_copy = key_copy = NULL;
+    tls_cred_release_all(); /* no TLS session is left that could point into a pair */
+}
+
+void server_set_hsts(unsigned max_age)
+{
+    hsts_max_age = max_age;
+}
+
+void server_set_access_log(int fd)
+{
+    access_fd = fd;
 }
 
 int server_port(bool tls)
@@ -1075,6 +1150,7 @@ int server_start_embedded(const struct server_options *opt, const struct router 
 {
     opts = *opt;
     the_router = router;
+    access_fd = opts.access_log_fd;
     daemons[0] = MHD_start_daemon(
         MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,

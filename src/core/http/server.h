@@ -17,7 +17,7 @@
 struct server_options {
     const char *http_addr;          /* "127.0.0.1:8080" or NULL for none */
     const char *https_addr;         /* or NULL */
-    const char *cert_pem, *key_pem; /* required with https_addr; copied */
+    const char *cert_pem, *key_pem; /* required with https_addr; parsed, not kept */
     const char *tls_priorities;     /* GnuTLS priority string for https_addr (tls_priorities()) */
     unsigned hsts_max_age; /* Strict-Transport-Security max-age sent on every HTTPS reply */
     unsigned threads;      /* worker threads per listener */
@@ -40,11 +40,24 @@ typedef bool (*server_credential_fn)(struct http_request *req);
 void server_set_credential_check(server_credential_fn fn);
 
 /* Starts listening. The router must outlive the server. Returns 0, or -E_IO with a logged
- * message naming the address (e.g. already in use). */
+ * message naming the address (e.g. already in use). With https_addr, cert_pem/key_pem become
+ * the current pair of the certificate store (tls_cred.h), which tls_cred_use replaces while
+ * serving; server_stop frees every pair. */
 int server_start(const struct server_options *opt, const struct router *router);
 /* Stops accepting new connections, waits up to grace_s seconds for in-flight requests, then
  * closes every connection and joins the worker threads. */
 void server_stop(unsigned grace_s);
+/* While serving, from any thread (a reload): the max-age of the Strict-Transport-Security
+ * header on HTTPS replies from now on. */
+void server_set_hsts(unsigned max_age);
+/* While serving, from any thread: the access log's descriptor from now on (-1: off). The
+ * caller keeps owning it; one that was in use may still be written to by a request finishing,
+ * so replace a file under the same number (dup2) rather than closing it. */
+void server_set_access_log(int fd);
+/* True when every worker thread of a listener has been inside one request callback (reading a
+ * body, checking a credential, running a handler) for more than seconds: that listener answers
+ * nobody. A thread that has never taken a request is not counted as stuck. */
+bool server_workers_stuck(double seconds);
 /* Requests currently being handled (for shutdown and /metrics). */
 unsigned server_active_requests(void);
 /* The actual port of a listener (useful with port 0), 0 if none. */

@@ -397,6 +397,11 @@ static int rest_options(struct http_request *req, struct http_response *res)
     return 204;
 }
 
+void rest_set_rate_limit(int64_t burst, double rate_per_s)
+{
+    ratelimit_configure(burst, rate_per_s);
+}
+
 int rest_init(const struct config *cfg, const struct module *const *mods, int n_mods,
               struct router *router)
 {

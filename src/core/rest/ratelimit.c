@@ -21,13 +21,15 @@ struct bucket {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct bucket *slots[BUCKETS];
-static int64_t burst;
-static double rate;
+static _Atomic int64_t burst; /* written under lock, read without it for the "off" test */
+static double rate;           /* under lock */
 
 void ratelimit_configure(int64_t b, double r)
 {
+    pthread_mutex_lock(&lock);
     burst = b;
     rate = r;
+    pthread_mutex_unlock(&lock);
 }
 
 bool ratelimit_take(int kind, int64_t id)

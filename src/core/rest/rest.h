@@ -89,6 +89,9 @@ int rest_role_allows(struct rest_call *c, const struct rest_method *m, bool *all
 int rest_init(const struct config *cfg, const struct module *const *mods, int n_mods,
               struct router *router);
 void rest_fini(void);
+/* While serving, from any thread (a reload): the rate limit from now on, as rate_limit_burst
+ * and rate_limit_rate in the configuration (burst 0: off). Buckets keep their levels. */
+void rest_set_rate_limit(int64_t burst, double rate_per_s);
 
 /* Finds a method by case-insensitive name among the enabled modules; NULL when unknown.
  * *module_out (optional) receives its module. Borrowed. */
