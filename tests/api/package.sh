@@ -381,6 +381,13 @@ for _ in $(seq 300); do
 done
 # in_ct CMD...: runs CMD inside the booted container (all its namespaces)
 in_ct() { nsenter -t "$CT" -a /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+# systemctl answers once systemd's own socket is up; then --wait waits for the boot to end
+state=
+for _ in $(seq 600); do
+    state=$(in_ct systemctl is-system-running 2>/dev/null)
+    [ -n "$state" ] && [ "$state" != offline ] && break
+    sleep 0.2
+done
 state=$(in_ct timeout 180 systemctl is-system-running --wait 2>/dev/null)
 echo "# container: systemd $(in_ct systemctl --version | head -1 | cut -d' ' -f2), system $state"
 state=$(in_ct systemctl is-active kazi.service)
