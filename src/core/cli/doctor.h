@@ -1,7 +1,8 @@
-/* `kazi doctor` internals shared by its two files: doctor.c (the command, its report, the
- * configuration, the user, the clock and the listeners) and doctor_files.c (the data
- * directory's modes and owners, free space, the database and the certificates). Every check
- * only looks: nothing here writes, creates, chmods or migrates. */
+/* `kazi doctor` internals shared by its files: doctor.c (the command, the configuration, the
+ * user, the clock and the listeners), doctor_files.c (the data directory's modes and owners,
+ * free space, the database and the certificates) and doctor_report.c (how findings are
+ * reported), which both others use. Every check only looks: nothing here writes, creates,
+ * chmods or migrates. */
 #ifndef KAZI_DOCTOR_H
 #define KAZI_DOCTOR_H
 

@@ -131,9 +131,9 @@ struct shard {
     int ep, wake_fd;
     pthread_t thread;
     bool started;
-    struct conn *conns;      /* the thread's own list */
-    struct conn *adopt_head; /* upgraded, not yet taken by the thread; under lock */
-    unsigned n;              /* connections given to it (adopted or waiting); under lock */
+    struct conn *conns;       /* the thread's own list */
+    struct conn *adopt_head;  /* upgraded, not yet taken by the thread; under lock */
+    unsigned n;               /* connections given to it (adopted or waiting); under lock */
     _Atomic uint64_t backlog; /* most events one of its connections is behind, each second */
 };
 

@@ -12,6 +12,8 @@
 
 #include "core/base/strbuf.h"
 #include "core/http/http.h"
+#include "core/http/metrics_sys.h"
+#include "core/http/metrics_text.h"
 
 /* Shortest metrics_token accepted, in bytes. */
 #define METRICS_TOKEN_MIN 16
@@ -61,34 +63,9 @@ void metrics_rate_limited(enum metrics_rate what);
 /* The serving certificate's notAfter (Unix seconds); 0: no HTTPS listener. */
 void metrics_tls_certificate(int64_t not_after);
 
-/* Starts what the counters need from lower layers (the database's writer-wait hook). Call
- * once before serving. */
-void metrics_init(void);
-
 /* Appends the exposition text of the HTTP, database and process families to out (the live
  * channel appends its own). Returns 0 or -E_TOOBIG. */
 int metrics_render(struct strbuf *out);
-/* The database, process and build families (metrics_sys.c; metrics_render includes them). */
-int metrics_render_sys(struct strbuf *out);
-/* Resident set size in bytes, from /proc/self/statm; 0 when unknown. */
-uint64_t metrics_rss_bytes(void);
-
-/* Writing helpers for the families other layers render: "# HELP" and "# TYPE" lines, and a
- * histogram from per-bucket (not cumulative) counts over METRICS_BUCKETS bounds plus +Inf.
- * labels is "" or `name="value"` pairs without braces. Return 0 or -E_TOOBIG. */
-#define METRICS_BUCKETS 14
-extern const double metrics_bounds[METRICS_BUCKETS];
-int metrics_head(struct strbuf *out, const char *name, const char *type, const char *help);
-/* A family with one label: sample i has the label value names[i] and the value values[i]. */
-int metrics_by_label(struct strbuf *out, const char *name, const char *type, const char *help,
-                     const char *label, const char *const *names, const uint64_t *values, int n);
-/* A family of one unlabelled sample: its HELP and TYPE lines and "name v". */
-int metrics_value(struct strbuf *out, const char *name, const char *type, const char *help,
-                  uint64_t v);
-int metrics_histogram(struct strbuf *out, const char *name, const char *labels,
-                      const uint64_t counts[METRICS_BUCKETS + 1], double sum);
-/* The bucket index of a duration for metrics_histogram's counts. */
-unsigned metrics_bucket(uint64_t duration_ns);
 
 /* Sets who may read the metrics, from the configuration (before serving, or while serving on a
  * reload; on an error nothing changes):

@@ -2,6 +2,8 @@
  * time, write transactions, writer-lock waits, busy waits, file sizes), the process (memory,
  * descriptors, CPU, threads, start time) and the build. Read from /proc and the db layer when
  * /metrics is rendered, so they cost nothing per request; Linux only. */
+#include "core/http/metrics_sys.h"
+
 #include <dirent.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -11,7 +13,7 @@
 
 #include "core/base/timeutil.h"
 #include "core/db/db.h"
-#include "core/http/metrics.h"
+#include "core/http/metrics_text.h"
 
 /* waits for the writer lock: written by the thread holding it, so one writer at a time */
 static _Atomic uint64_t wait_n[METRICS_BUCKETS + 1], wait_ns;
