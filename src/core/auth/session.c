@@ -139,29 +139,10 @@ static void session_touch(struct db *db, struct session_info *s, int64_t now)
         s->expires_at = now + SESSION_IDLE_S;
 }
 
-int session_secret_step(struct db *db, const char *sql, const char *secret, struct db_stmt **st)
-{
-    char hash[65];
-    size_t len = strlen(secret);
-    if (len == 0 || len > TOKEN_MAX)
-        return -E_NOTFOUND;
-    crypto_sha256_hex(secret, len, hash);
-    int rc = db_prepare(db, sql, st);
-    if (rc)
-        return rc;
-    db_bind_text(*st, 1, hash, -1);
-    rc = db_step(*st);
-    if (rc != DB_ROW) {
-        db_reset(*st);
-        return rc == DB_DONE ? -E_NOTFOUND : rc < 0 ? rc : -E_DB;
-    }
-    return 0;
-}
-
 int session_find(struct db *db, const char *token, int64_t now, struct session_info *out)
 {
     struct db_stmt *st;
-    int rc = session_secret_step(db, SESSION_SQL_FIND, token, &st);
+    int rc = tokens_secret_step(db, SESSION_SQL_FIND, token, &st);
     if (!rc) {
         memset(out, 0, sizeof(*out));
         out->id = db_col_int(st, 0);

@@ -2,7 +2,7 @@
  * Secure on HTTPS) with a CSRF token for cookie-authenticated calls, and bearer tokens passed
  * as the `auth` parameter. Tokens are random, stored as SHA-256 only. The HTTP sign-in API is
  * auth_routes.c; the token and webhook REST methods are
- * src/core/accounts/auth_methods.c. */
+ * src/core/accounts/auth_methods.c. Tokens themselves are in tokens.h. */
 #ifndef KAZI_SESSION_H
 #define KAZI_SESSION_H
 
@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/auth/tokens.h"
 #include "core/base/arena.h"
 #include "core/http/http.h"
 
@@ -26,8 +27,6 @@ struct auth_identity;
 #define SESSION_IDLE_S (12 * 3600)      /* browser-session cookie: server-side idle expiry */
 #define SESSION_REMEMBER_S (30 * 86400) /* "remember me": fixed lifetime and cookie Max-Age */
 #define SESSION_TOUCH_S 60              /* last_seen is written at most this often */
-#define TOKEN_LEN 43                    /* application tokens */
-#define TOKEN_MAX 128                   /* longer `auth` values are not looked up */
 
 /* Resolves the `auth` parameter: an application token, or a session's own token (then scopes
  * is NULL, every scope; no CSRF check is needed since a parameter is never sent by the
@@ -86,10 +85,6 @@ int session_create(struct db *db, int64_t user_id, bool remember, const char *us
  * (and a browser-session's idle expiry moved on) in a short write transaction of its own; a
  * failed update does not fail the lookup. */
 int session_find(struct db *db, const char *token, int64_t now, struct session_info *out);
-/* Looks a secret up by its SHA-256 (hex, bound as ?1 of the cached statement sql): returns 0
- * with *st on the first row (the caller reads it, then db_reset), -E_NOTFOUND for no row or a
- * secret that is empty or longer than TOKEN_MAX, or a database error. */
-int session_secret_step(struct db *db, const char *sql, const char *secret, struct db_stmt **st);
 
 /* session_find for the first cookie SESSION_COOKIE of req that names a live session. Returns
  * 0, -E_NOTFOUND (no cookie, unknown or expired), or a database error. */
@@ -109,33 +104,5 @@ int session_prune(struct db *db, int64_t now);
  * remember (else a browser-session cookie) and Secure when secure; and one that deletes it. */
 char *session_cookie_set(struct arena *a, const char *token, bool remember, bool secure);
 char *session_cookie_clear(struct arena *a, bool secure);
-
-/*
- * Application tokens (core_token).
- */
-
-/* Creates a token for an active user inside the caller's write transaction and writes it
- * (TOKEN_LEN + 1 bytes) to token; only its hash is stored, so it is shown once. scopes is a
- * comma list (NULL: every scope), expires_at Unix seconds or 0 for none. Returns 0, -E_INVAL
- * with a message in err, or -E_NOTFOUND when the user does not exist or is inactive. */
-int tokens_create(struct db *db, int64_t user_id, const char *scopes, const char *title,
-                  int64_t expires_at, int64_t *id, char *token, char *err, size_t errlen);
-
-/* Looks up an application token as of now (Unix seconds) and fills out (kind
- * AUTH_TOKEN; scopes in thread-local storage valid until the next call on this thread,
- * NULL for every scope). Returns 0, -E_NOTFOUND (unknown, revoked, or user inactive), -E_PERM
- * (expired) or a database error. */
-int tokens_find(struct db *db, const char *token, int64_t now, struct auth_identity *out);
-
-/* Revokes a token; later calls with it get invalid_token. Returns 0 or -E_NOTFOUND (unknown
- * or already revoked). */
-int tokens_revoke(struct db *db, int64_t id);
-
-/* Appends up to limit tokens (ordered by id, from offset; user_id 0 = every user) to rows as
- * objects {ID, USER_ID, TITLE, SCOPES (array or null), CREATED_AT, EXPIRES_AT, REVOKED_AT,
- * ACTIVE}; times are ISO 8601 or null. Stores the number of rows in *total when total is not
- * NULL. Never includes secrets. Returns 0 or a database error. */
-int tokens_list(struct db *db, int64_t user_id, int64_t offset, int limit, json_t *rows,
-                int64_t *total);
 
 #endif

@@ -1,11 +1,12 @@
 /* Application tokens (core_token): bearer secrets passed as the `auth` parameter, with scopes,
  * an optional expiry and revocation. Only the SHA-256 is stored. Who may create them is decided
  * by the token.* methods (src/core/accounts/auth_methods.c); this file only stores and checks. */
+#include "core/auth/tokens.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "core/auth/identity.h"
-#include "core/auth/session.h"
 #include "core/auth/session_sql.h"
 #include "core/auth/webhooks.h"
 #include "core/base/crypto.h"
@@ -15,6 +16,25 @@
 
 /* Scopes of the last token resolved on this thread (auth_identity.scopes points here). */
 static _Thread_local char tokens_scopes[WEBHOOK_SCOPES_MAX];
+
+int tokens_secret_step(struct db *db, const char *sql, const char *secret, struct db_stmt **st)
+{
+    char hash[65];
+    size_t len = strlen(secret);
+    if (len == 0 || len > TOKEN_MAX)
+        return -E_NOTFOUND;
+    crypto_sha256_hex(secret, len, hash);
+    int rc = db_prepare(db, sql, st);
+    if (rc)
+        return rc;
+    db_bind_text(*st, 1, hash, -1);
+    rc = db_step(*st);
+    if (rc != DB_ROW) {
+        db_reset(*st);
+        return rc == DB_DONE ? -E_NOTFOUND : rc < 0 ? rc : -E_DB;
+    }
+    return 0;
+}
 
 static int tokens_user_active(struct db *db, int64_t user_id)
 {
@@ -66,7 +86,7 @@ int tokens_create(struct db *db, int64_t user_id, const char *scopes, const char
 int tokens_find(struct db *db, const char *token, int64_t now, struct auth_identity *out)
 {
     struct db_stmt *st;
-    int rc = session_secret_step(db, TOKEN_SQL_FIND, token, &st);
+    int rc = tokens_secret_step(db, TOKEN_SQL_FIND, token, &st);
     if (rc)
         return rc;
     const char *scopes = db_col_text(st, 2);

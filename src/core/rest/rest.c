@@ -191,6 +191,26 @@ int rest_fail(struct rest_call *c, int status, const char *code, const char *fmt
     return -1;
 }
 
+/* How a storage error reads to a client: the one table from -E_* to HTTP status and code. */
+static const struct {
+    int rc, status;
+    const char *code, *message;
+} db_errors[] = {
+    {-E_BUSY, 503, "DATABASE_BUSY", "database is busy, nothing was written"},
+    {-E_NOSPC, 507, "INSUFFICIENT_STORAGE", "disk is full: nothing was written"},
+};
+
+int rest_fail_db(struct rest_call *c, int rc)
+{
+    if (c->status) /* already failed with a reason */
+        return -1;
+    for (size_t i = 0; i < ARRAY_SIZE(db_errors); i++)
+        if (db_errors[i].rc == rc)
+            return rest_fail(c, db_errors[i].status, db_errors[i].code, "%s", db_errors[i].message);
+    return rest_fail(c, 500, "INTERNAL_SERVER_ERROR", "database error: %s, nothing was written",
+                     error_str(rc));
+}
+
 json_t *rest_param(struct rest_call *c, const char *name)
 {
     return params_get(c->params, name);
