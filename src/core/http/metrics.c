@@ -17,7 +17,6 @@
 #include "core/base/crypto.h"
 #include "core/base/error.h"
 #include "core/base/xalloc.h"
-#include "core/http/server.h"
 
 enum metrics_access { METRICS_OFF, METRICS_LOOPBACK, METRICS_TOKEN, METRICS_PUBLIC };
 
@@ -63,6 +62,7 @@ static _Atomic uint64_t refusals[METRICS_LIMITS];
 static _Atomic uint64_t handshake_failures;
 static _Atomic uint64_t rate_limited[METRICS_RATES];
 static _Atomic int64_t cert_not_after;
+static unsigned (*in_flight)(void); /* the server's count, set before it serves */
 
 /* The owning thread is the only writer: a relaxed load and store, no locked instruction. */
 static inline void bump(_Atomic uint64_t *p, uint64_t v)
@@ -174,6 +174,11 @@ void metrics_rate_limited(enum metrics_rate what)
     count(&rate_limited[what]);
 }
 
+void metrics_set_in_flight(unsigned (*fn)(void))
+{
+    in_flight = fn;
+}
+
 void metrics_tls_certificate(int64_t not_after)
 {
     cert_not_after = not_after;
@@ -262,7 +267,7 @@ static int render_http(struct strbuf *out)
                                                        "max_header", "max_body"};
     static const char *const rates[METRICS_RATES] = {"rest", "login"};
     int rc = metrics_value(out, "kazi_http_requests_in_flight", "gauge",
-                           "Requests being handled now.", server_active_requests());
+                           "Requests being handled now.", in_flight ? in_flight() : 0);
     rc |= render_by(out, "kazi_http_connections_open", "gauge",
                     "Client connections open now, by listener.", "listener", listeners, conns_open,
                     2);

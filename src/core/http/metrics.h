@@ -60,6 +60,9 @@ void metrics_limit_refusal(enum metrics_limit what);
 void metrics_tls_handshake_failed(void);
 enum metrics_rate { METRICS_RATE_REST, METRICS_RATE_LOGIN, METRICS_RATES };
 void metrics_rate_limited(enum metrics_rate what);
+/* Where the kazi_http_requests_in_flight gauge is read from (the server sets it as it starts,
+ * so metrics need not know the server). */
+void metrics_set_in_flight(unsigned (*fn)(void));
 /* The serving certificate's notAfter (Unix seconds); 0: no HTTPS listener. */
 void metrics_tls_certificate(int64_t not_after);
 
